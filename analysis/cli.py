@@ -1,0 +1,134 @@
+"""The ``briefing`` command (also ``python -m analysis``).
+
+Exit codes: 0 success, 2 bad input or usage (one clear paragraph, no traceback), 1 anything
+unexpected.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import config
+from .exceptions import BriefingError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _response_paths(responses: tuple[str, ...]) -> list[Path]:
+    """Return the given response files, or the bundled sample when none are given."""
+    return [Path(p) for p in responses] if responses else config.sample_files()
+
+
+responses_option = click.option(
+    "--responses", "-r", multiple=True, metavar="FILE",
+    help="Survey export (.csv or .xlsx); repeat for several waves. Default: the bundled synthetic sample.")
+wave_option = click.option("--wave", type=int, default=None,
+                           help="Survey year for files without a 'wave' column.")
+sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="kk-procurement-briefing")
+def cli() -> None:
+    """Procurement maturity survey -> briefing for Økonomiudvalget."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@wave_option
+@sheet_option
+def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> None:
+    """Check survey files and print a data-quality report (exit 2 when a file has problems)."""
+    from .loading import load_responses
+
+    survey = load_responses(list(files), wave=wave, sheet=sheet)
+    click.echo(survey.quality.summary())
+    click.echo("\nOK: the files can be scored.")
+
+
+@cli.command()
+@responses_option
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; tables go to OUT/tables/.")
+@click.option("--min-n", type=click.IntRange(min=1), default=config.DEFAULT_MIN_N, show_default=True,
+              help="Minimum group size; smaller department x value cells are suppressed.")
+@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
+@click.option("--resamples", type=click.IntRange(min=100), default=config.DEFAULT_RESAMPLES, show_default=True,
+              help="Bootstrap resamples.")
+@wave_option
+@sheet_option
+def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
+    """Score the survey and write the tables (CSV) to OUT/tables/."""
+    from .loading import load_responses
+    from .output import atomic_directory
+    from .scoring import score_survey
+    from .tables import write_tables
+
+    started = time.perf_counter()
+    paths = _response_paths(responses)
+    survey = load_responses(paths, wave=wave, sheet=sheet)
+    for warning in survey.quality.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_directory(out / "tables") as tmp:
+        written = write_tables(scores, tmp)
+    for name in sorted(p.name for p in written):
+        click.echo(f"wrote {out / 'tables' / name}")
+    click.echo(f"scored {survey.responses['respondent_id'].nunique()} respondents in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+@cli.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write responses_<wave>.csv and README.md into.")
+@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True)
+def sample(out: Path, seed: int) -> None:
+    """Write the synthetic sample survey (waves 2023-2025), reproducible from the seed."""
+    from .sample import write_sample
+
+    for path in write_sample(out, seed=seed):
+        click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code, turning known errors into a clear message."""
+    try:
+        cli.main(args=argv, prog_name="briefing", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:  # usage errors: unknown option, bad value
+        exc.show()
+        return 2
+    except BriefingError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, exit 1
+        click.echo(
+            f"Unexpected error ({type(exc).__name__}): {exc}\n"
+            "This is a bug in the tool, not in your data. Set BRIEFING_DEBUG=1 to see the traceback.",
+            err=True,
+        )
+        if _debug():
+            raise
+        return 1
+    return 0
+
+
+def _debug() -> bool:
+    import os
+
+    return os.environ.get("BRIEFING_DEBUG") == "1"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,458 @@
+"""The questionnaire and the department list, read from ``data/`` and checked on load."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import config
+from .exceptions import CodebookError
+
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_LEVEL_CODES = (1, 2, 3, 4, 5)
+
+
+def normalise_label(text: object) -> str:
+    """Return a key for matching headers, names and answers regardless of case and spacing.
+
+    Examples
+    --------
+    >>> normalise_label("  Børne- og Ungdomsforvaltningen ")
+    'børneogungdomsforvaltningen'
+    >>> normalise_label("Ved  ikke") == normalise_label("ved ikke")
+    True
+    """
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"[\s\-\u00ad_.]+", "", text)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the survey."""
+
+    id: str
+    text_da: str
+    text_en: str
+    reverse: bool
+    focus_area: str
+    value: str
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    """A focus area (indsatsområde) of a policy value, with its items."""
+
+    id: str
+    name_da: str
+    name_en: str
+    value: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One of the procurement policy's five values (indkøbsværdier)."""
+
+    id: str
+    name_da: str
+    name_en: str
+    focus_areas: tuple[FocusArea, ...]
+
+    def name(self, lang: str = "da") -> str:
+        """Return the value's name in ``lang`` ("da" or "en")."""
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The questionnaire: scale, values, focus areas and items, in codebook order."""
+
+    version: str
+    title_da: str
+    title_en: str
+    levels: dict[int, tuple[str, str]]
+    dont_know: int
+    not_applicable: int
+    values: tuple[Value, ...]
+    source: str = "codebook"
+    _answer_lookup: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _column_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    # -- navigation -------------------------------------------------------------------------
+    @cached_property
+    def focus_areas(self) -> tuple[FocusArea, ...]:
+        """Return every focus area, in codebook order."""
+        return tuple(fa for v in self.values for fa in v.focus_areas)
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        """Return every item, in codebook order."""
+        return tuple(it for fa in self.focus_areas for it in fa.items)
+
+    @cached_property
+    def item_ids(self) -> list[str]:
+        """Return the item ids in codebook order."""
+        return [it.id for it in self.items]
+
+    @property
+    def value_ids(self) -> list[str]:
+        """Return the value ids in codebook order."""
+        return [v.id for v in self.values]
+
+    def value(self, value_id: str) -> Value:
+        """Return the value with id ``value_id``."""
+        for v in self.values:
+            if v.id == value_id:
+                return v
+        raise KeyError(value_id)
+
+    def value_name(self, value_id: str, lang: str = "da") -> str:
+        """Return the name of value ``value_id`` in ``lang``."""
+        return self.value(value_id).name(lang)
+
+    def focus_area_name(self, focus_area_id: str, lang: str = "da") -> str:
+        """Return the name of focus area ``focus_area_id`` in ``lang``."""
+        for fa in self.focus_areas:
+            if fa.id == focus_area_id:
+                return fa.name_en if lang == "en" else fa.name_da
+        raise KeyError(focus_area_id)
+
+    def level_name(self, level: int, lang: str = "da") -> str:
+        """Return the name of maturity level ``level`` (1-5) in ``lang``."""
+        da, en = self.levels[int(level)]
+        return en if lang == "en" else da
+
+    def item_table(self) -> pd.DataFrame:
+        """Return one row per item with its focus area, value, reverse flag and texts."""
+        return pd.DataFrame(
+            [
+                {
+                    "item": it.id,
+                    "focus_area": it.focus_area,
+                    "value": it.value,
+                    "reverse": it.reverse,
+                    "text_da": it.text_da,
+                    "text_en": it.text_en,
+                    "food": "food" in it.tags,
+                }
+                for it in self.items
+            ]
+        )
+
+    def structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return index arrays mapping item -> focus area, focus area -> value, and reverse flags.
+
+        Positions follow :attr:`items`, :attr:`focus_areas` and :attr:`values`.
+        """
+        fa_index = {fa.id: k for k, fa in enumerate(self.focus_areas)}
+        value_index = {v.id: k for k, v in enumerate(self.values)}
+        item_fa = np.array([fa_index[it.focus_area] for it in self.items], dtype=np.intp)
+        fa_value = np.array([value_index[fa.value] for fa in self.focus_areas], dtype=np.intp)
+        reverse = np.array([it.reverse for it in self.items], dtype=bool)
+        return item_fa, fa_value, reverse
+
+    # -- matching ---------------------------------------------------------------------------
+    def match_column(self, header: str) -> str | None:
+        """Return the item id a column header stands for (id or alias), or None.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> cb.match_column(" " + cb.item_ids[0].upper() + " ") == cb.item_ids[0]
+        True
+        """
+        return self._column_lookup.get(normalise_label(header))
+
+    def parse_answer(self, raw: object) -> int | None:
+        """Return the answer code for a raw cell, ``None`` for blank; raise ValueError otherwise.
+
+        Accepted: 1-5 as numbers or text (``"3"``, ``3.0``), the Danish or English level
+        names, and the codes or names of *Ved ikke* and *Ikke relevant*.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> [cb.parse_answer(x) for x in ["4", "Etableret", "ved ikke", "", "Ikke relevant"]]
+        [4, 3, 8, None, 9]
+        """
+        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+            return None
+        text = str(raw).strip()
+        if text == "":
+            return None
+        number = _as_number(text)
+        if number is not None:
+            # Numbers are compared as numbers: "10" is not "1.0", and "3,0" is 3.
+            if number.is_integer() and int(number) in self._codes:
+                return int(number)
+            raise ValueError(text)
+        key = normalise_label(text)
+        if key in self._answer_lookup:
+            return self._answer_lookup[key]
+        raise ValueError(text)
+
+    @property
+    def _codes(self) -> set[int]:
+        return {*self.levels, self.dont_know, self.not_applicable}
+
+    def accepted_answers(self) -> str:
+        """Return a short description of the accepted answers, for error messages."""
+        names = ", ".join(f"'{da}'" for da, _ in self.levels.values())
+        dk = self.levels_extra_names()
+        return f"1-5 or a level name in Danish or English ({names}), {dk} or blank"
+
+    def levels_extra_names(self) -> str:
+        """Return the names of the two non-level answers with their codes."""
+        return (
+            f"'Ved ikke' ({self.dont_know}) or 'Ikke relevant' ({self.not_applicable})"
+        )
+
+
+# ------------------------------------------------------------------------------------------
+def _as_number(text: str) -> float | None:
+    """Return ``text`` as a number if it is written as one (``3``, ``3.0``, ``3,0``), else None."""
+    if not re.fullmatch(r"[+-]?\d+(?:[.,]\d*)?", text):
+        return None
+    return float(text.replace(",", "."))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: file not found.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{path}: not valid UTF-8 YAML ({exc}).") from None
+
+
+def _require(entry: Any, key: str, where: str, kind: type | tuple = str) -> Any:
+    if not isinstance(entry, dict) or key not in entry or entry[key] in (None, ""):
+        raise CodebookError(f"{where}: missing '{key}'. Add it to the entry.")
+    value = entry[key]
+    if not isinstance(value, kind):
+        raise CodebookError(
+            f"{where}: '{key}' should be {getattr(kind, '__name__', kind)}, found {value!r}."
+        )
+    return value
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Read and check the codebook (``data/codebook.yaml`` by default).
+
+    Raises
+    ------
+    CodebookError
+        Naming the offending entry, when ids repeat, a value has no focus areas, a focus area
+        has no items, a field is missing, or an alias is ambiguous.
+    """
+    path = Path(path) if path is not None else config.CODEBOOK_PATH
+    doc = _read_yaml(path)
+    src = str(path)
+    if not isinstance(doc, dict):
+        raise CodebookError(f"{src}: expected a mapping with 'version', 'scale' and 'values'.")
+    version = str(_require(doc, "version", src, (str, int, float)))
+    scale = _require(doc, "scale", src, dict)
+    levels_raw = _require(scale, "levels", f"{src}: scale", list)
+    levels: dict[int, tuple[str, str]] = {}
+    for k, lv in enumerate(levels_raw):
+        where = f"{src}: scale.levels[{k}]"
+        code = _require(lv, "code", where, int)
+        levels[code] = (_require(lv, "name_da", where), _require(lv, "name_en", where))
+    if tuple(sorted(levels)) != _LEVEL_CODES:
+        raise CodebookError(f"{src}: scale.levels must have the codes 1-5, found {sorted(levels)}.")
+    dk = _require(_require(scale, "dont_know", f"{src}: scale", dict), "code", f"{src}: scale.dont_know", int)
+    na = _require(
+        _require(scale, "not_applicable", f"{src}: scale", dict), "code", f"{src}: scale.not_applicable", int
+    )
+    if dk in levels or na in levels or dk == na:
+        raise CodebookError(f"{src}: the codes of 'Ved ikke' ({dk}) and 'Ikke relevant' ({na}) must differ from 1-5 and each other.")
+
+    seen: dict[str, str] = {}
+
+    def claim(id_: str, where: str) -> None:
+        if not _ID_PATTERN.match(id_):
+            raise CodebookError(f"{where}: id {id_!r} must be snake_case (a-z, 0-9, _).")
+        if id_ in seen:
+            raise CodebookError(f"{where}: id {id_!r} is already used by {seen[id_]}. Ids must be unique.")
+        seen[id_] = where
+
+    values_raw = _require(doc, "values", src, list)
+    values = []
+    for vi, v in enumerate(values_raw):
+        vwhere = f"{src}: values[{vi}]"
+        vid = _require(v, "id", vwhere)
+        vwhere += f" (id {vid!r})"
+        claim(vid, vwhere)
+        fas_raw = v.get("focus_areas") if isinstance(v, dict) else None
+        if not fas_raw or not isinstance(fas_raw, list):
+            raise CodebookError(f"{vwhere}: has no focus_areas. Every value needs at least one.")
+        fas = []
+        for fi, fa in enumerate(fas_raw):
+            fwhere = f"{vwhere}.focus_areas[{fi}]"
+            fid = _require(fa, "id", fwhere)
+            fwhere += f" (id {fid!r})"
+            claim(fid, fwhere)
+            items_raw = fa.get("items") if isinstance(fa, dict) else None
+            if not items_raw or not isinstance(items_raw, list):
+                raise CodebookError(f"{fwhere}: has no items. Every focus area needs at least one.")
+            items = []
+            for ii, it in enumerate(items_raw):
+                iwhere = f"{fwhere}.items[{ii}]"
+                iid = _require(it, "id", iwhere)
+                iwhere += f" (id {iid!r})"
+                claim(iid, iwhere)
+                reverse = it.get("reverse", False)
+                if not isinstance(reverse, bool):
+                    raise CodebookError(f"{iwhere}: 'reverse' should be true or false, found {reverse!r}.")
+                aliases = it.get("aliases") or []
+                tags = it.get("tags") or []
+                if not isinstance(aliases, list) or not isinstance(tags, list):
+                    raise CodebookError(f"{iwhere}: 'aliases' and 'tags' should be lists.")
+                items.append(
+                    Item(
+                        id=iid,
+                        text_da=_require(it, "text_da", iwhere),
+                        text_en=_require(it, "text_en", iwhere),
+                        reverse=reverse,
+                        focus_area=fid,
+                        value=vid,
+                        aliases=tuple(str(a) for a in aliases),
+                        tags=tuple(str(t) for t in tags),
+                    )
+                )
+            fas.append(
+                FocusArea(fid, _require(fa, "name_da", fwhere), _require(fa, "name_en", fwhere), vid, tuple(items))
+            )
+        values.append(Value(vid, _require(v, "name_da", vwhere), _require(v, "name_en", vwhere), tuple(fas)))
+    if not values:
+        raise CodebookError(f"{src}: 'values' is empty.")
+
+    column_lookup: dict[str, str] = {}
+    for v in values:
+        for fa in v.focus_areas:
+            for it in fa.items:
+                for header in (it.id, *it.aliases):
+                    key = normalise_label(header)
+                    if key in column_lookup and column_lookup[key] != it.id:
+                        raise CodebookError(
+                            f"{src}: item {it.id!r}: header {header!r} also names item "
+                            f"{column_lookup[key]!r}. Column headers and aliases must be unique."
+                        )
+                    column_lookup[key] = it.id
+
+    answer_lookup: dict[str, int] = {}
+    for code, (da, en) in levels.items():
+        for key in (da, en):
+            answer_lookup[normalise_label(key)] = code
+    dk_entry, na_entry = scale["dont_know"], scale["not_applicable"]
+    for entry, code in ((dk_entry, dk), (na_entry, na)):
+        for key in (entry.get("name_da", ""), entry.get("name_en", "")):
+            if key:
+                answer_lookup[normalise_label(key)] = code
+    # Common spellings survey tools use for the two non-level answers.
+    for key in ("vedikke", "ved ikke/ønsker ikke at svare", "dontknow", "don't know", "dk"):
+        answer_lookup.setdefault(normalise_label(key), dk)
+    for key in ("ikkerelevant", "irrelevant", "n/a", "notapplicable"):
+        answer_lookup.setdefault(normalise_label(key), na)
+
+    return Codebook(
+        version=version,
+        title_da=str(doc.get("title_da", "")),
+        title_en=str(doc.get("title_en", "")),
+        levels=levels,
+        dont_know=dk,
+        not_applicable=na,
+        values=tuple(values),
+        source=src,
+        _answer_lookup=answer_lookup,
+        _column_lookup=column_lookup,
+    )
+
+
+@dataclass(frozen=True)
+class Department:
+    """One of the seven departments (forvaltninger)."""
+
+    code: str
+    name_da: str
+    name_en: str
+    procurement_staff: float | None
+    aliases: tuple[str, ...]
+
+    def name(self, lang: str = "da") -> str:
+        """Return the department's name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class Departments:
+    """The department list, with name matching that ignores case and spacing."""
+
+    departments: tuple[Department, ...]
+    _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def codes(self) -> list[str]:
+        """Return the department codes in list order."""
+        return [d.code for d in self.departments]
+
+    def __getitem__(self, code: str) -> Department:
+        for d in self.departments:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+    def resolve(self, text: object) -> str | None:
+        """Return the code for a department written as code, name or alias; None if unknown.
+
+        Examples
+        --------
+        >>> deps = load_departments()
+        >>> deps.resolve("  sundheds- og omsorgsforvaltningen"), deps.resolve("Nowhere")
+        ('SUF', None)
+        """
+        return self._lookup.get(normalise_label(text))
+
+
+def load_departments(path: str | Path | None = None) -> Departments:
+    """Read and check the department list (``data/departments.yaml`` by default)."""
+    path = Path(path) if path is not None else config.DEPARTMENTS_PATH
+    doc = _read_yaml(path)
+    src = str(path)
+    entries = doc.get("departments") if isinstance(doc, dict) else None
+    if not entries or not isinstance(entries, list):
+        raise CodebookError(f"{src}: expected a list under 'departments'.")
+    deps, lookup = [], {}
+    for k, d in enumerate(entries):
+        where = f"{src}: departments[{k}]"
+        code = _require(d, "code", where)
+        if code in (dep.code for dep in deps):
+            raise CodebookError(f"{where}: code {code!r} is used twice. Department codes must be unique.")
+        staff = d.get("procurement_staff")
+        if staff is not None and not isinstance(staff, (int, float)):
+            raise CodebookError(f"{where} ({code}): 'procurement_staff' should be a number, found {staff!r}.")
+        dep = Department(
+            code=code,
+            name_da=_require(d, "name_da", where),
+            name_en=_require(d, "name_en", where),
+            procurement_staff=staff,
+            aliases=tuple(str(a) for a in (d.get("aliases") or [])),
+        )
+        for name in (dep.code, dep.name_da, dep.name_en, *dep.aliases):
+            key = normalise_label(name)
+            if lookup.get(key, code) != code:
+                raise CodebookError(f"{where} ({code}): name {name!r} also names {lookup[key]}. Names must be unique.")
+            lookup[key] = code
+        deps.append(dep)
+    return Departments(tuple(deps), lookup)

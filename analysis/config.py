@@ -1,0 +1,35 @@
+"""Paths and defaults, defined in one place.
+
+Every path is built from the package's own location, so notebooks, the CLI and tests never
+need relative paths such as ``../data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DATA_DIR = PROJECT_DIR / "data"
+CODEBOOK_PATH = DATA_DIR / "codebook.yaml"
+DEPARTMENTS_PATH = DATA_DIR / "departments.yaml"
+SAMPLE_DIR = DATA_DIR / "sample"
+RAW_DIR = DATA_DIR / "raw"
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+REPORTS_DIR = PROJECT_DIR / "reports"
+STYLE_PATH = PACKAGE_DIR / "briefing.mplstyle"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+#: Minimum group size for disclosure control (method.md).
+DEFAULT_MIN_N = 5
+#: Bootstrap resamples and seed (method.md).
+DEFAULT_RESAMPLES = 2000
+DEFAULT_SEED = 2025
+CONFIDENCE = 0.95
+#: Share of "Ved ikke" above which an item or value is flagged (method.md).
+DONT_KNOW_FLAG = 0.30
+
+
+def sample_files() -> list[Path]:
+    """Return the bundled synthetic sample's response files, oldest wave first."""
+    return sorted(SAMPLE_DIR.glob("responses_*.csv"))

@@ -1,0 +1,75 @@
+"""Numbers and words the Danish way (or English with ``lang="en"``)."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+from .exceptions import ParameterError
+
+LANGS = ("da", "en")
+_LOCALES = {"da": "da_DK", "en": "en_GB"}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is supported, else raise ParameterError."""
+    if lang not in LANGS:
+        raise ParameterError(f"lang must be one of {', '.join(LANGS)}, found {lang!r}.")
+    return lang
+
+
+def format_number(x: float | None, lang: str = "da", decimals: int = 1) -> str:
+    """Return ``x`` with a fixed number of decimals: ``2,4`` in Danish, ``2.4`` in English.
+
+    Missing values give an en dash.
+
+    Examples
+    --------
+    >>> format_number(2.4444), format_number(2.45, "en", 2), format_number(13800.5, "da", 1)
+    ('2,4', '2.45', '13.800,5')
+    >>> format_number(float("nan"))
+    '–'
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(float(x), decimals), format=pattern, locale=_LOCALES[check_lang(lang)])
+
+
+def format_share(x: float | None, lang: str = "da", decimals: int = 0) -> str:
+    """Return a share as a percentage: ``31 %`` in Danish, ``31%`` in English.
+
+    Examples
+    --------
+    >>> format_share(0.314), format_share(0.314, "en"), format_share(0.05, decimals=1)
+    ('31 %', '31%', '5,0 %')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    number = format_number(100 * float(x), lang, decimals)
+    # Danish writes a space before the percent sign (Retskrivningsordbogen); English does not.
+    return f"{number} %" if lang == "da" else f"{number}%"
+
+
+def format_dkk_billions(amount_dkk: float, lang: str = "da") -> str:
+    """Return an amount in billions of kroner: ``13,8 mia. kr.`` / ``DKK 13.8 billion``.
+
+    Examples
+    --------
+    >>> format_dkk_billions(13.8e9), format_dkk_billions(13.8e9, "en")
+    ('13,8 mia. kr.', 'DKK 13.8 billion')
+    """
+    value = format_number(amount_dkk / 1e9, lang, 1)
+    return f"{value} mia. kr." if lang == "da" else f"DKK {value} billion"
+
+
+def format_interval(low: float | None, high: float | None, lang: str = "da", decimals: int = 1) -> str:
+    """Return an interval as ``2,1-2,6`` (en dash) for tables and captions.
+
+    Examples
+    --------
+    >>> format_interval(2.14, 2.61)
+    '2,1–2,6'
+    """
+    return f"{format_number(low, lang, decimals)}–{format_number(high, lang, decimals)}"

@@ -1,0 +1,13 @@
+"""Run every benchmark (``make bench``). Not part of the tests: timings depend on the machine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_scoring  # noqa: E402
+
+if __name__ == "__main__":
+    bench_scoring.main()

@@ -1,0 +1,229 @@
+"""Scores against numbers worked out by hand (see the comments), not copied from the code."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.codebook import load_codebook
+from analysis.exceptions import ParameterError
+from analysis.scoring import level_of, score_survey
+
+TINY_CODEBOOK = textwrap.dedent(
+    """
+    version: "test-1"
+    scale:
+      levels:
+        - {code: 1, name_da: "Ikke påbegyndt", name_en: "Not started"}
+        - {code: 2, name_da: "Begyndende", name_en: "Developing"}
+        - {code: 3, name_da: "Etableret", name_en: "Established"}
+        - {code: 4, name_da: "Systematisk", name_en: "Systematic"}
+        - {code: 5, name_da: "Førende", name_en: "Leading"}
+      dont_know: {code: 8, name_da: "Ved ikke", name_en: "Don't know"}
+      not_applicable: {code: 9, name_da: "Ikke relevant", name_en: "Not applicable"}
+    values:
+      - id: va
+        name_da: "Værdi A"
+        name_en: "Value A"
+        focus_areas:
+          - id: a1
+            name_da: "A1"
+            name_en: "A1"
+            items:
+              - {id: i1, text_da: "i1", text_en: "i1", reverse: false}
+              - {id: i2, text_da: "i2", text_en: "i2", reverse: true}
+          - id: a2
+            name_da: "A2"
+            name_en: "A2"
+            items:
+              - {id: i3, text_da: "i3", text_en: "i3", reverse: false}
+      - id: vb
+        name_da: "Værdi B"
+        name_en: "Value B"
+        focus_areas:
+          - id: b1
+            name_da: "B1"
+            name_en: "B1"
+            items:
+              - {id: i4, text_da: "i4", text_en: "i4", reverse: false}
+    """
+)
+
+# Answers per respondent for items i1, i2 (reverse), i3, i4. 8 = Ved ikke, 9 = Ikke relevant,
+# None = blank.
+ANSWERS = {
+    "X": [
+        [4, 2, 3, 8],
+        [5, 1, 8, 2],
+        [3, 9, 4, 3],
+        [2, 4, None, 1],
+        [8, 3, 5, 9],
+    ],
+    "Y": [[1, 1, 1, 1]] * 3,
+    "Z": [
+        [2, 4, 2, 5],
+        [3, 3, 3, 4],
+        [2, 4, 2, 5],
+        [3, 3, 3, 4],
+        [2, 4, 2, 5],
+        [3, 3, 3, 4],
+    ],
+}
+
+
+@pytest.fixture()
+def tiny_codebook(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(TINY_CODEBOOK, encoding="utf-8")
+    return load_codebook(path)
+
+
+def long_frame(answers: dict, wave: int = 2025) -> pd.DataFrame:
+    rows = []
+    for dept, people in answers.items():
+        for r, person in enumerate(people):
+            for item, answer in zip(["i1", "i2", "i3", "i4"], person):
+                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
+                             "item": item, "answer": answer})
+    frame = pd.DataFrame(rows)
+    frame["answer"] = frame["answer"].astype("Int8")
+    return frame
+
+
+@pytest.fixture()
+def scores(tiny_codebook):
+    return score_survey(long_frame(ANSWERS), tiny_codebook, min_n=5, seed=1, resamples=500)
+
+
+@pytest.fixture()
+def unsuppressed(tiny_codebook):
+    """Scores with min_n=1, to see item and focus-area numbers of the small fixture."""
+    return score_survey(long_frame(ANSWERS), tiny_codebook, min_n=1, seed=1, resamples=200)
+
+
+def cell(table, **keys):
+    mask = np.ones(len(table), dtype=bool)
+    for k, v in keys.items():
+        mask &= table[k].to_numpy() == v
+    assert mask.sum() == 1, keys
+    return table[mask].iloc[0]
+
+
+def test_reverse_items_and_dont_know_are_handled_before_averaging(unsuppressed):
+    # X, i2 reversed: raw 2,1,(9),4,3 -> 4,5,2,3, mean 14/4 = 3.5; i1 skips the Ved ikke: 14/4.
+    items = unsuppressed.item
+    assert cell(items, department="X", item="i2")["mean"] == pytest.approx(3.5)
+    assert cell(items, department="X", item="i1")["mean"] == pytest.approx(3.5)
+    assert cell(items, department="X", item="i3")["n_valid"] == 3  # one Ved ikke, one blank
+
+
+def test_focus_areas_weigh_equally(scores, unsuppressed):
+    # X: a1 = (3.5 + 3.5) / 2 = 3.5, a2 = (3 + 4 + 5) / 3 = 4.0, value A = (3.5 + 4.0) / 2 = 3.75.
+    # Pooling the three items instead would give 11 / 3 = 3.667.
+    fa = unsuppressed.department_focus_area
+    assert cell(fa, department="X", focus_area="a1")["score"] == pytest.approx(3.5)
+    assert cell(fa, department="X", focus_area="a2")["score"] == pytest.approx(4.0)
+    x_a = cell(scores.department_value, department="X", value="va")
+    assert x_a["score"] == pytest.approx(3.75)
+    assert x_a["level"] == 4
+    assert x_a["n"] == 5
+
+
+def test_level_rounds_half_up(scores):
+    # Z: every item alternates 2/3 (i2 reversed from 4/3), so value A = 2.5 exactly -> level 3;
+    # value B = (5 + 4) / 2 = 4.5 -> level 5.
+    z_a = cell(scores.department_value, department="Z", value="va")
+    z_b = cell(scores.department_value, department="Z", value="vb")
+    assert z_a["score"] == pytest.approx(2.5) and z_a["level"] == 3
+    assert z_b["score"] == pytest.approx(4.5) and z_b["level"] == 5
+
+
+def test_small_cells_are_suppressed(scores):
+    dv = scores.department_value
+    # Y has 3 respondents; X has 3 valid answers on value B (r2, r3, r4).
+    for dept, value in [("Y", "va"), ("Y", "vb"), ("X", "vb")]:
+        row = cell(dv, department=dept, value=value)
+        assert row["suppressed"]
+        assert pd.isna(row["score"]) and pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
+        assert pd.isna(row["level"])
+    assert not cell(dv, department="X", value="va")["suppressed"]
+    # Focus areas and items answered by fewer than min_n stay hidden, and so do those of a
+    # suppressed value; the value score itself still uses every answer.
+    assert cell(scores.department_focus_area, department="X", focus_area="a2")["suppressed"]
+    assert pd.isna(cell(scores.item, department="X", item="i2")["mean"])
+    assert cell(scores.department_focus_area, department="X", focus_area="b1")["suppressed"]
+    assert pd.isna(cell(scores.item, department="Y", item="i1")["mean"])
+
+
+def test_municipality_averages_published_departments_only(scores):
+    # Value A: X 3.75 and Z 2.5 published, Y suppressed: (3.75 + 2.5) / 2 = 3.125 -> level 3.
+    # Value B: only Z (4.5); X and Y suppressed.
+    a = cell(scores.value, value="va")
+    b = cell(scores.value, value="vb")
+    assert a["score"] == pytest.approx(3.125) and a["level"] == 3
+    assert a["n_departments"] == 2 and a["n_respondents"] == 11
+    assert b["score"] == pytest.approx(4.5) and b["n_departments"] == 1 and b["n_respondents"] == 6
+    assert scores.suppressed_departments(2025, "vb") == ["X", "Y"]
+
+
+def test_dont_know_share(scores):
+    # X, value A: 14 non-blank answers on i1-i3, 2 of them Ved ikke -> 1/7.
+    row = cell(scores.dont_know, department="X", value="va")
+    assert row["dont_know_share"] == pytest.approx(2 / 14)
+    assert not row["flagged"]
+    # X, value B: 5 answers on i4, 1 Ved ikke -> 0.2; shown since 5 respondents answered.
+    assert cell(scores.dont_know, department="X", value="vb")["dont_know_share"] == pytest.approx(0.2)
+
+
+def test_intervals_are_seeded_and_bracket_the_score(tiny_codebook):
+    frame = long_frame(ANSWERS)
+    one = score_survey(frame, tiny_codebook, seed=7, resamples=400).department_value
+    two = score_survey(frame, tiny_codebook, seed=7, resamples=400).department_value
+    other = score_survey(frame, tiny_codebook, seed=8, resamples=400).department_value
+    pd.testing.assert_frame_equal(one, two)
+    pub = one[~one["suppressed"]]
+    assert (pub["ci_low"] <= pub["score"]).all() and (pub["score"] <= pub["ci_high"]).all()
+    assert (pub["ci_low"] < pub["ci_high"]).all()
+    assert not np.allclose(pub["ci_low"], other[~other["suppressed"]]["ci_low"])
+
+
+def test_department_interval_does_not_depend_on_other_departments(tiny_codebook):
+    both = score_survey(long_frame(ANSWERS), tiny_codebook, seed=3, resamples=300).department_value
+    alone = score_survey(long_frame({"X": ANSWERS["X"]}), tiny_codebook, seed=3,
+                         resamples=300).department_value
+    assert cell(both, department="X", value="va")["ci_low"] == cell(alone, department="X", value="va")["ci_low"]
+
+
+def test_level_of_halves_round_up():
+    assert [level_of(x) for x in (1.49, 1.5, 2.5, 3.4999, 4.5, 0.7)] == [1, 2, 3, 3, 5, 1]
+    # 7/3 and 8/3 average to 2.5 up to floating-point error; the level must still be 3.
+    assert level_of((7 / 3 + 8 / 3) / 2) == 3
+
+
+def test_bad_parameters_are_refused(tiny_codebook):
+    with pytest.raises(ParameterError, match="min_n"):
+        score_survey(long_frame(ANSWERS), tiny_codebook, min_n=0)
+
+
+answer = st.sampled_from([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 8, 9, None])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(answer, min_size=4, max_size=4), min_size=5, max_size=12),
+       st.integers(0, 2**16))
+def test_scores_stay_on_the_scale_and_inside_their_intervals(tmp_path_factory, people, seed):
+    path = tmp_path_factory.mktemp("cb") / "codebook.yaml"
+    path.write_text(TINY_CODEBOOK, encoding="utf-8")
+    cb = load_codebook(path)
+    scores = score_survey(long_frame({"D": people}), cb, min_n=1, seed=seed, resamples=200)
+    for table in (scores.department_value, scores.department_focus_area, scores.value):
+        shown = table.dropna(subset=["score"])
+        assert shown["score"].between(1, 5).all()
+        assert shown["ci_low"].between(1, 5).all() and shown["ci_high"].between(1, 5).all()
+        assert (shown["ci_low"] <= shown["score"] + 1e-9).all()
+        assert (shown["score"] <= shown["ci_high"] + 1e-9).all()
