@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import config
-from .exceptions import BriefingError
+from .exceptions import BriefingError, ParameterError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -82,6 +82,52 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
         click.echo(f"wrote {out / 'tables' / name}")
     click.echo(f"scored {survey.responses['respondent_id'].nunique()} respondents in "
                f"{time.perf_counter() - started:.1f} s")
+
+
+@cli.command()
+@responses_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (replaced as a whole). Default: reports/<wave>/.")
+@click.option("--wave", type=int, default=None, help="Survey year to brief on. Default: the latest in the data.")
+@click.option("--min-n", type=click.IntRange(min=1), default=config.DEFAULT_MIN_N, show_default=True,
+              help="Minimum group size; smaller department x value cells are hidden.")
+@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
+@click.option("--economy-text", default="", help="Text of the Økonomi section.")
+@click.option("--next-steps-text", default="", help="Text of the Videre proces section.")
+@sheet_option
+def render(responses, out, wave, min_n, seed, lang, formats, title, economy_text, next_steps_text, sheet) -> None:
+    """Render the committee briefing (HTML, PDF, executed notebook and tables) into OUT."""
+    from .briefing import default_title
+    from .loading import load_responses
+    from .render import render_notebook
+
+    paths = _response_paths(responses)
+    # Check the data here, before a kernel starts: bad input gets the same clear message and
+    # exit code as `briefing validate`, not a failed notebook cell.
+    survey = load_responses(paths, sheet=sheet)
+    waves = survey.quality.waves
+    if wave is None:
+        wave = max(waves)
+    elif wave not in waves:
+        raise ParameterError(f"--wave {wave} is not in the data; the files have the waves "
+                             f"{', '.join(map(str, waves))}.")
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    out = Path(out) if out is not None else config.REPORTS_DIR / str(wave)
+    title = title or default_title(wave, lang)
+    parameters = {
+        "responses": [str(Path(p).resolve()) for p in paths], "wave": wave, "min_n": min_n, "seed": seed,
+        "lang": lang, "title": title, "economy_text": economy_text, "next_steps_text": next_steps_text,
+    }
+    result = render_notebook(config.NOTEBOOKS_DIR / "briefing.ipynb", out, parameters, formats=wanted,
+                             title=title)
+    for kind, path in result.paths.items():
+        click.echo(f"wrote {path}")
+    tables = sorted((result.out_dir / "tables").glob("*.csv"))
+    if tables:
+        click.echo(f"wrote {len(tables)} tables in {result.out_dir / 'tables'}")
 
 
 @cli.command()

@@ -67,10 +67,16 @@ class Value:
     name_da: str
     name_en: str
     focus_areas: tuple[FocusArea, ...]
+    short_da: str = ""
+    short_en: str = ""
 
     def name(self, lang: str = "da") -> str:
         """Return the value's name in ``lang`` ("da" or "en")."""
         return self.name_en if lang == "en" else self.name_da
+
+    def short(self, lang: str = "da") -> str:
+        """Return the value's short name for table headers (its full name when none is set)."""
+        return (self.short_en if lang == "en" else self.short_da) or self.name(lang)
 
 
 @dataclass(frozen=True)
@@ -229,7 +235,8 @@ def _as_number(text: str) -> float | None:
 def _read_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # The C loader (when PyYAML has it) is ten times faster; both load safely.
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CodebookError(f"{path}: file not found.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -334,7 +341,8 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             fas.append(
                 FocusArea(fid, _require(fa, "name_da", fwhere), _require(fa, "name_en", fwhere), vid, tuple(items))
             )
-        values.append(Value(vid, _require(v, "name_da", vwhere), _require(v, "name_en", vwhere), tuple(fas)))
+        values.append(Value(vid, _require(v, "name_da", vwhere), _require(v, "name_en", vwhere), tuple(fas),
+                            short_da=str(v.get("short_da") or ""), short_en=str(v.get("short_en") or "")))
     if not values:
         raise CodebookError(f"{src}: 'values' is empty.")
 

@@ -154,15 +154,24 @@ def _bootstrap(stacked: np.ndarray, n_items: int, item_fa_ind: np.ndarray, fa_va
 
 
 def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    alpha = (1 - confidence) / 2
-    with np.errstate(all="ignore"):
-        import warnings
+    """Return the percentile interval of each column, ignoring NaN (numpy's 'linear' method).
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN, as wanted
-            low = np.nanpercentile(reps, 100 * alpha, axis=0)
-            high = np.nanpercentile(reps, 100 * (1 - alpha), axis=0)
-    return low, high
+    Equivalent to ``np.nanpercentile`` but vectorised over columns (numpy loops over columns
+    in Python when NaN is possible); a column without any number gives NaN.
+    """
+    alpha = (1 - confidence) / 2
+    ordered = np.sort(reps, axis=0)  # NaN sorts last
+    count = (~np.isnan(reps)).sum(axis=0)
+    bounds = []
+    for q in (alpha, 1 - alpha):
+        pos = np.maximum(count - 1, 0) * q
+        lo = np.floor(pos).astype(np.intp)
+        hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
+        below = np.take_along_axis(ordered, lo[None, :], axis=0)[0]
+        above = np.take_along_axis(ordered, hi[None, :], axis=0)[0]
+        value = below + (above - below) * (pos - lo)
+        bounds.append(np.where(count > 0, value, np.nan))
+    return bounds[0], bounds[1]
 
 
 def _answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:

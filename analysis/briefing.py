@@ -1,0 +1,556 @@
+"""The committee briefing, section by section, as HTML blocks a notebook displays.
+
+The notebook ``notebooks/briefing.ipynb`` makes one :class:`Briefing` with
+:func:`prepare_briefing` and shows its sections in the order of an *orientering* to
+Økonomiudvalget: Resumé, Sagsfremstilling, Økonomi, Videre proces, Bilag. Every sentence and
+figure here is computed from the scores; nothing is typed in by hand except the parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import config
+from .codebook import Codebook, Departments, load_codebook, load_departments
+from .exceptions import ParameterError
+from .formatting import check_lang, format_interval, format_number, format_share
+from .loading import Survey, load_responses
+from .narrative import (
+    Estimate,
+    change_word,
+    estimates,
+    join_names,
+    sentence_changes,
+    sentence_extreme,
+    sentence_leaders,
+)
+from .scoring import ALL, Scores, score_changes, score_survey
+
+INNOVATION = "innovation"
+
+
+class Html(str):
+    """A piece of HTML that Jupyter displays as rich output (``text/html``)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _t(lang: str, da: str, en: str) -> str:
+    return en if lang == "en" else da
+
+
+@dataclass
+class Briefing:
+    """Everything one briefing shows: the survey, its scores and the settings."""
+
+    survey: Survey
+    scores: Scores
+    codebook: Codebook
+    departments: Departments
+    wave: int
+    lang: str
+    title: str
+    is_sample: bool
+    response_files: list[str]
+    _figure_no: int = field(default=0, repr=False)
+
+    # -- helpers ------------------------------------------------------------------------------
+    @property
+    def previous_wave(self) -> int | None:
+        """Return the wave before :attr:`wave` in the data, if any."""
+        earlier = [w for w in self.scores.waves if w < self.wave]
+        return max(earlier) if earlier else None
+
+    def _value_names(self) -> dict[str, str]:
+        return {v.id: v.name(self.lang) for v in self.codebook.values}
+
+    def _short_names(self) -> dict[str, str]:
+        return {v.id: v.short(self.lang) for v in self.codebook.values}
+
+    def _level(self, level) -> str:
+        return self.codebook.level_name(int(level), self.lang) if pd.notna(level) else "–"
+
+    def _num(self, x, decimals: int = 1) -> str:
+        return format_number(x, self.lang, decimals)
+
+    def _figure(self, chart, caption: str) -> str:
+        from .charts import figure_html
+
+        self._figure_no += 1
+        return figure_html(chart, number=self._figure_no, caption=caption, lang=self.lang)
+
+    def _cells(self, wave: int | None = None) -> pd.DataFrame:
+        dv = self.scores.department_value
+        return dv[dv["wave"] == (wave or self.wave)]
+
+    def _municipality(self, wave: int | None = None) -> pd.DataFrame:
+        v = self.scores.value
+        return v[v["wave"] == (wave or self.wave)]
+
+    def _hidden_text(self) -> str:
+        return _t(self.lang, f"skjult (n < {self.scores.min_n})", f"hidden (n < {self.scores.min_n})")
+
+    # -- sections -----------------------------------------------------------------------------
+    def header(self) -> Html:
+        """Return the title block, with a warning when the data are the synthetic sample."""
+        date = _dt.date.today()
+        kind = _t(self.lang, "Orientering til Økonomiudvalget", "Briefing for the Finance Committee (Økonomiudvalget)")
+        org = _t(self.lang, "Københavns Kommune · Økonomiforvaltningen",
+                 "City of Copenhagen · Finance Administration (Økonomiforvaltningen)")
+        meta = _t(self.lang, f"Spørgeskemaundersøgelse {self.wave} · udarbejdet {date.day}. {_MONTHS_DA[date.month - 1]} {date.year}",
+                  f"Survey {self.wave} · prepared {date.day} {date:%B} {date.year}")
+        parts = [f'<header class="doc-header"><p class="org">{_e(org)}</p><p class="kind">{_e(kind)}</p>',
+                 f'<h1 class="doctitle">{_e(self.title)}</h1><p class="meta">{_e(meta)}</p></header>']
+        if self.is_sample:
+            parts.append('<aside class="synthetic"><strong>{}</strong> {}</aside>'.format(
+                _e(_t(self.lang, "Syntetiske data.", "Synthetic data.")),
+                _e(_t(self.lang,
+                      "Denne udgave er lavet på projektets syntetiske eksempeldata. Tallene viser ikke "
+                      "virkelige svar og må ikke bruges som grundlag for beslutninger.",
+                      "This edition was made from the project's synthetic sample data. The numbers are "
+                      "not real answers and must not be used for decisions."))))
+        return Html("\n".join(parts))
+
+    def resume(self) -> Html:
+        """Return the Resumé: 3-5 sentences generated from the numbers."""
+        return Html(f"<h2>{_e(_t(self.lang, 'Resumé', 'Summary'))}</h2>\n"
+                    f"<p class=\"lead\">{_e(' '.join(self.resume_sentences()))}</p>")
+
+    def resume_sentences(self) -> list[str]:
+        """Return the Resumé's sentences: scope, least and most mature value, leaders, change."""
+        lang, names = self.lang, self._value_names()
+        cells, muni = self._cells(), self._municipality()
+        respondents = self.scores.respondents
+        n_resp = int(respondents.loc[respondents["wave"] == self.wave, "respondents"].sum())
+        n_dept = int(respondents.loc[respondents["wave"] == self.wave, "department"].nunique())
+        published_all = [d for d, g in cells.groupby("department", sort=False) if not g["suppressed"].any()]
+        sentences = [_t(
+            lang,
+            f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
+            f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; "
+            f"{len(published_all)} forvaltninger kan vises på alle værdier af hensyn til anonymiteten.",
+            f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
+            f"departments how mature procurement is on the five values of the procurement policy; "
+            f"{len(published_all)} departments can be shown on every value without risking anonymity.")]
+        muni_est = estimates(muni, "value", names)
+        level_by_name = {names[r.value]: self._level(r.level) for r in muni.itertuples()}
+        for which in ("lowest", "highest"):
+            ordered = sorted(muni_est, key=lambda e: e.score, reverse=(which == "highest"))
+            if ordered:
+                sentences.append(sentence_extreme(muni_est, which, level_by_name[ordered[0].name], lang))
+        inno = muni[muni["value"] == INNOVATION]
+        if not inno.empty and pd.notna(inno["score"].iloc[0]):
+            row = inno.iloc[0]
+            municipality = Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"])
+            sentences.append(sentence_leaders(
+                estimates(cells[cells["value"] == INNOVATION], "department"), municipality,
+                names[INNOVATION], lang))
+        if self.previous_wave is not None:
+            changes = self.changes()
+            sentences.append(sentence_changes(changes[changes["department"] == ALL], names,
+                                              self.previous_wave, lang))
+        return sentences
+
+    def changes(self) -> pd.DataFrame:
+        """Return the changes since the previous wave (empty when there is none)."""
+        if self.previous_wave is None:
+            return pd.DataFrame()
+        return score_changes(self.scores, self.previous_wave, self.wave)
+
+    def case(self) -> Html:
+        """Return the Sagsfremstilling: findings with figures, then examples of innovation work."""
+        from . import charts
+
+        lang, names = self.lang, self._value_names()
+        cells, muni = self._cells(), self._municipality()
+        prev = self.previous_wave
+        builders = [
+            lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
+            lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments, self.wave, lang),
+            lambda: charts.plot_innovation_by_department(self.scores, self.codebook, self.departments, self.wave,
+                                                         lang),
+        ]
+        if prev is not None:
+            builders.append(lambda: charts.plot_change(self.scores, self.codebook, self.wave, prev, lang))
+        figures = iter(charts.render_charts(builders))
+        out = [f"<h2>{_e(_t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
+               "<p>" + _e(_t(
+                   lang,
+                   "Indkøbspolitikken 2023-2026 følges op hvert år, og opfølgningen forelægges Økonomiudvalget. "
+                   "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
+                   "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
+                   "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
+                   "Ikke påbegyndt (1) til Førende (5).",
+                   "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
+                   "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
+                   "of the departments how far their department has come on each of the policy's five equal "
+                   "values, with a focus on partnerships and innovation. Each question is answered on five "
+                   "levels from Not started (1) to Leading (5).")) + "</p>"]
+
+        out.append(f"<h3>{_e(_t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h3>")
+        level_by_name = {names[r.value]: self._level(r.level) for r in muni.itertuples()}
+        muni_est = estimates(muni, "value", names)
+        if muni_est:
+            low = min(muni_est, key=lambda e: e.score)
+            high = max(muni_est, key=lambda e: e.score)
+            out.append("<p>" + _e(" ".join([
+                sentence_extreme(muni_est, "lowest", level_by_name[low.name], lang),
+                sentence_extreme(muni_est, "highest", level_by_name[high.name], lang)])) + "</p>")
+        out.append(self._figure(
+            next(figures),
+            _t(lang, f"Kommunens modenhed pr. værdi i {self.wave}: gennemsnit af de viste forvaltninger med 95 %-interval.",
+               f"The municipality's maturity per value in {self.wave}: mean of the departments shown, with 95 % interval.")))
+
+        out.append(f"<h3>{_e(_t(lang, 'Forvaltningerne', 'The departments'))}</h3>")
+        out.append("<p>" + _e(self._suppression_sentence()) + "</p>")
+        out.append(self._figure(
+            next(figures),
+            _t(lang, f"Modenhed pr. forvaltning og værdi i {self.wave}. Grå, skraverede felter er skjult af hensyn "
+                     f"til anonymiteten (færre end {self.scores.min_n} svar).",
+               f"Maturity per department and value in {self.wave}. Grey hatched cells are hidden to protect "
+               f"anonymity (fewer than {self.scores.min_n} answers).")))
+
+        out.append(f"<h3>{_e(names[INNOVATION])}</h3>")
+        inno = muni[muni["value"] == INNOVATION]
+        if not inno.empty and pd.notna(inno["score"].iloc[0]):
+            row = inno.iloc[0]
+            out.append("<p>" + _e(sentence_leaders(
+                estimates(cells[cells["value"] == INNOVATION], "department"),
+                Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"]),
+                names[INNOVATION], lang)) + "</p>")
+        out.append(self._figure(
+            next(figures),
+            _t(lang, f"{names[INNOVATION]} pr. forvaltning i {self.wave} med 95 %-interval; den lodrette linje er kommunens gennemsnit.",
+               f"{names[INNOVATION]} per department in {self.wave} with 95 % interval; the vertical line is the municipal mean.")))
+        out.append(self._cases())
+
+        if prev is not None:
+            out.append(f"<h3>{_e(_t(lang, f'Udvikling siden {prev}', f'Change since {prev}'))}</h3>")
+            changes = self.changes()
+            out.append("<p>" + _e(sentence_changes(changes[changes["department"] == ALL], names, prev, lang)) + "</p>")
+            out.append(self._figure(
+                next(figures),
+                _t(lang, f"Kommunens modenhed pr. værdi i {prev} og {self.wave} med 95 %-intervaller.",
+                   f"The municipality's maturity per value in {prev} and {self.wave} with 95 % intervals.")))
+            out.append(self._change_table(changes))
+        return Html("\n".join(out))
+
+    def _suppression_sentence(self) -> str:
+        lang, names = self.lang, self._value_names()
+        cells = self._cells()
+        hidden = cells[cells["suppressed"]]
+        if hidden.empty:
+            return _t(lang, "Alle forvaltninger kan vises på alle værdier.", "Every department can be shown on every value.")
+        fully = [d for d, g in cells.groupby("department", sort=False) if g["suppressed"].all()]
+        partly = {d: [names[v] for v in g.loc[g["suppressed"], "value"]]
+                  for d, g in cells.groupby("department", sort=False) if g["suppressed"].any() and not g["suppressed"].all()}
+        parts = []
+        if fully:
+            parts.append(_t(lang, f"{join_names(fully, lang)} vises ikke på nogen værdi",
+                            f"{join_names(fully, lang)} cannot be shown on any value"))
+        for dept, vals in partly.items():
+            vals_text = join_names([v.lower() for v in vals] if lang == "da" else vals, lang)
+            parts.append(_t(lang, f"{dept} vises ikke på {vals_text}", f"{dept} cannot be shown on {vals_text}"))
+        return _t(
+            lang,
+            f"{'; '.join(parts)}, fordi færre end {self.scores.min_n} har "
+            f"givet et gyldigt svar. Kommunens tal er gennemsnittet af de viste forvaltninger, så de skjulte "
+            f"resultater ikke kan regnes baglæns; de skjulte forvaltninger indgår derfor ikke i gennemsnittet.",
+            f"{'; '.join(parts)}, because fewer than {self.scores.min_n} gave a valid answer. The municipal "
+            f"figures average the departments shown, so hidden results cannot be worked out backwards; the "
+            f"hidden departments are therefore not part of the average.")
+
+    def _cases(self) -> str:
+        path = config.DATA_DIR / "cases.yaml"
+        if not path.exists():
+            return ""
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        kinds = {k["id"]: k for k in doc.get("kinds", [])}
+        lang = self.lang
+        rows = []
+        for case in doc.get("cases", []):
+            kind = kinds.get(case.get("kind"), {})
+            rows.append(
+                f"<tr><td>{_e(kind.get('name_' + lang, ''))}</td><td>{_e(case.get('department', ''))}</td>"
+                f"<td><strong>{_e(case.get('title_' + lang, ''))}</strong><br>{_e(case.get('text_' + lang, ''))}</td></tr>")
+        if not rows:
+            return ""
+        head = _t(lang, "<th>Type</th><th>Forvaltning</th><th>Eksempel</th>", "<th>Kind</th><th>Department</th><th>Case</th>")
+        intro = _t(lang, "Forvaltningerne har beskrevet tre slags innovationsarbejde i indkøbet:",
+                   "The departments described three kinds of innovation work in procurement:")
+        return (f"<p>{_e(intro)}</p><table class=\"cases\"><thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    def _change_table(self, changes: pd.DataFrame) -> str:
+        lang, names = self.lang, self._value_names()
+        muni = changes[changes["department"] == ALL]
+        head = _t(lang, "<th>Værdi</th><th class='num'>Ændring</th><th class='num'>95 %-interval</th><th class='num'>Forvaltninger</th><th>Vurdering</th>",
+                  "<th>Value</th><th class='num'>Change</th><th class='num'>95 % interval</th><th class='num'>Departments</th><th>Verdict</th>")
+        rows = []
+        for r in muni.itertuples():
+            sign = "+" if r.diff > 0 else ""
+            rows.append(f"<tr><td>{_e(names[r.value])}</td><td class='num'>{sign}{self._num(r.diff, 2)}</td>"
+                        f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td>"
+                        f"<td class='num'>{r.n_departments}</td><td>{_e(change_word(r.verdict, lang))}</td></tr>")
+        note = _t(lang, "Ændringen er beregnet over de forvaltninger, der kan vises i begge år.",
+                  "The change is computed over the departments that can be shown in both years.")
+        return (f"<table class='changes keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"<p class='note'>{_e(note)}</p>")
+
+    def economy(self, text: str = "") -> Html:
+        """Return the Økonomi section with the analyst's text (a standard sentence when empty)."""
+        text = text or _t(self.lang, "Orienteringen har ingen økonomiske konsekvenser.",
+                          "The briefing has no financial consequences.")
+        return Html(f"<h2>{_e(_t(self.lang, 'Økonomi', 'Finances'))}</h2>\n<p>{_e(text)}</p>")
+
+    def next_steps(self, text: str = "") -> Html:
+        """Return the Videre proces section with the analyst's text (a standard sentence when empty)."""
+        text = text or _t(
+            self.lang,
+            f"Økonomiforvaltningen gentager undersøgelsen i {self.wave + 1} og forelægger resultatet for "
+            "Økonomiudvalget som en del af den årlige opfølgning på indkøbspolitikken.",
+            f"The Finance Administration repeats the survey in {self.wave + 1} and presents the result to the "
+            "Finance Committee as part of the yearly follow-up on the procurement policy.")
+        return Html(f"<h2>{_e(_t(self.lang, 'Videre proces', 'Next steps'))}</h2>\n<p>{_e(text)}</p>")
+
+    def appendix(self) -> Html:
+        """Return the Bilag: method, data quality and the score tables."""
+        lang = self.lang
+        out = [f"<h2 class='appendix'>{_e(_t(lang, 'Bilag', 'Appendices'))}</h2>",
+               self._method(), self._data_quality(), self._score_tables()]
+        return Html("\n".join(out))
+
+    def _method(self) -> str:
+        lang, s, cb = self.lang, self.scores, self.codebook
+        n_items, n_fa = len(cb.items), len(cb.focus_areas)
+        n_rev = sum(it.reverse for it in cb.items)
+        levels = ", ".join(f"{c} {self._level(c)}" for c in sorted(cb.levels))
+        hidden = self.scores.suppressed_departments(self.wave)
+        hidden_text = join_names(hidden, lang) if hidden else _t(lang, "ingen", "none")
+        conf = format_share(s.confidence, lang)
+        data = _t(lang, "Syntetiske eksempeldata (ikke virkelige svar)" if self.is_sample else "Spørgeskemaets svar",
+                  "Synthetic sample data (not real answers)" if self.is_sample else "The survey's answers")
+        files = ", ".join(Path(f).name for f in self.response_files)
+        if lang == "da":
+            paras = [
+                f"Spørgeskemaet (kodebog version {cb.version}) har {n_items} spørgsmål fordelt på indkøbspolitikkens "
+                f"fem værdier og {n_fa} indsatsområder. Hvert spørgsmål beskriver en praksis, og den svarende vælger "
+                f"det niveau, der bedst beskriver forvaltningens praksis: {levels}. Svarene »Ved ikke« og »Ikke "
+                f"relevant« indgår ikke i scoren; andelen »Ved ikke« vises for sig i bilag 2. {n_rev} spørgsmål er "
+                f"formuleret omvendt og vendes (6 minus svaret), før der regnes.",
+                "En forvaltnings score på et spørgsmål er gennemsnittet af dens gyldige svar. Et indsatsområdes "
+                "score er gennemsnittet af dets spørgsmål, og en værdis score er gennemsnittet af dens "
+                "indsatsområder, som vejer lige meget. Kommunens score er gennemsnittet af de viste forvaltninger, "
+                "som vejer lige meget uanset antal svar. Niveauet er det nærmeste hele niveau (2,5 rundes op til 3).",
+                f"Usikkerheden vises som {conf}-intervaller beregnet med bootstrap: svarene trækkes {self._num(s.resamples, 0)} "
+                f"gange med tilbagelægning inden for hver forvaltning (fast startværdi {s.seed}), og hele beregningen "
+                f"gentages hver gang. Teksten kalder kun en værdi eller forvaltning højere eller lavere end en anden, "
+                f"når intervallerne ikke overlapper, og kun en ændring en forbedring eller tilbagegang, når intervallet "
+                f"for forskellen ikke indeholder 0.",
+                f"Anonymitet: En forvaltning vises ikke på en værdi, når færre end {s.min_n} har givet et gyldigt svar "
+                f"på værdiens spørgsmål. Score, interval og niveau er da skjult overalt: i tabeller, figurer, tekst og "
+                f"eksport. Svarfordelinger vises kun for grupper med mindst {2 * s.min_n} svar. Kommunens tal er "
+                f"gennemsnittet af de viste forvaltninger, så en skjult forvaltning ikke kan regnes baglæns. "
+                f"Skjult i {self.wave}: {hidden_text}.",
+                f"Data: {data} ({files}).",
+            ]
+        else:
+            paras = [
+                f"The questionnaire (codebook version {cb.version}) has {n_items} questions spread over the policy's "
+                f"five values and {n_fa} focus areas. Each question describes a practice and the respondent picks the "
+                f"level that best describes the department's practice: {levels}. 'Ved ikke' (don't know) and 'Ikke "
+                f"relevant' (not applicable) are not scored; the don't-know share is shown separately in appendix 2. "
+                f"{n_rev} questions are worded in reverse and turned (6 minus the answer) before scoring.",
+                "A department's score on a question is the mean of its valid answers. A focus area's score is the "
+                "mean of its questions and a value's score the mean of its focus areas, which weigh equally. The "
+                "municipality's score is the mean of the departments shown, each weighing the same whatever its "
+                "number of answers. The level is the nearest whole level (2.5 rounds up to 3).",
+                f"Uncertainty is shown as {conf} intervals by bootstrap: the answers are redrawn {self._num(s.resamples, 0)} times "
+                f"with replacement within each department (fixed seed {s.seed}) and the whole calculation is repeated "
+                f"each time. The text calls a value or department higher or lower than another only when their "
+                f"intervals do not overlap, and a change an improvement or decline only when the interval of the "
+                f"difference excludes 0.",
+                f"Anonymity: a department is not shown on a value when fewer than {s.min_n} gave a valid answer to "
+                f"the value's questions. Its score, interval and level are then hidden everywhere: tables, charts, "
+                f"text and exports. Answer distributions are shown only for groups of at least {2 * s.min_n}. The "
+                f"municipal figures average the departments shown, so a hidden department cannot be worked out "
+                f"backwards. Hidden in {self.wave}: {hidden_text}.",
+                f"Data: {data} ({files}).",
+            ]
+        title = _t(lang, "Bilag 1. Metode", "Appendix 1. Method")
+        return f"<h3>{_e(title)}</h3>" + "".join(f"<p>{_e(p)}</p>" for p in paras)
+
+    def _data_quality(self) -> str:
+        lang = self.lang
+        resp = self.scores.respondents.pivot(index="department", columns="wave", values="respondents")
+        resp = resp.reindex([c for c in self.departments.codes if c in resp.index]
+                            + [c for c in resp.index if c not in self.departments.codes])
+        waves = list(resp.columns)
+        head = "".join(f"<th class='num'>{w}</th>" for w in waves)
+        rows = []
+        for dept, row in resp.iterrows():
+            name = self.departments[dept].name(lang) if dept in self.departments.codes else dept
+            cells = "".join(f"<td class='num'>{'' if pd.isna(row[w]) else int(row[w])}</td>" for w in waves)
+            rows.append(f"<tr><td>{_e(dept)}</td><td>{_e(name)}</td>{cells}</tr>")
+        total = "".join(f"<td class='num'><strong>{int(resp[w].sum())}</strong></td>" for w in waves)
+        rows.append(f"<tr class='total'><td colspan='2'><strong>{_e(_t(lang, 'I alt', 'Total'))}</strong></td>{total}</tr>")
+        out = [f"<h3>{_e(_t(lang, 'Bilag 2. Datakvalitet', 'Appendix 2. Data quality'))}</h3>",
+               f"<p>{_e(_t(lang, 'Besvarelser pr. forvaltning og år:', 'Responses per department and year:'))}</p>",
+               f"<table class='respondents'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>"
+               f"<th>{_e(_t(lang, 'Forvaltning', 'Department'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"]
+
+        dk = self.scores.dont_know
+        dk = dk[dk["wave"] == self.wave]
+        names, short = self._value_names(), self._short_names()
+        values = self.codebook.value_ids
+        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
+        rows = []
+        for dept, g in dk.groupby("department", sort=False):
+            g = g.set_index("value")
+            cells = []
+            for v in values:
+                r = g.loc[v]
+                if r["suppressed"]:
+                    cells.append(f"<td class='num hidden'>{_e(self._hidden_text())}</td>")
+                else:
+                    flag = " flag" if r["flagged"] else ""
+                    cells.append(f"<td class='num{flag}'>{format_share(r['dont_know_share'], lang)}</td>")
+            rows.append(f"<tr><td>{_e(dept)}</td>{''.join(cells)}</tr>")
+        flagged = dk[dk["flagged"] == True]  # noqa: E712 - NaN-safe boolean column
+        flag_text = _t(
+            lang,
+            f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {self.wave}. Over 30 % er markeret med fed: "
+            "her ved mange ikke, hvordan forvaltningen arbejder, og det er i sig selv et tegn på lav modenhed.",
+            f"Share of 'don't know' among the answers given per department and value in {self.wave}. Above 30 % "
+            "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.")
+        out.append(f"<p>{_e(flag_text)}</p>")
+        out.append(f"<table class='dontknow'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
+                   f"<tbody>{''.join(rows)}</tbody></table>")
+        if not flagged.empty:
+            items = [f"{d} ({names[v].lower() if lang == 'da' else names[v]})" for d, v in zip(flagged["department"], flagged["value"])]
+            out.append("<p>" + _e(_t(lang, f"Over 30 % »Ved ikke«: {join_names(items, lang)}.",
+                                     f"Above 30 % don't know: {join_names(items, lang)}.")) + "</p>")
+        warnings = self.survey.quality.warnings
+        if warnings:
+            out.append(f"<p>{_e(_t(lang, 'Bemærkninger fra indlæsningen:', 'Notes from loading:'))}</p><ul class='warnings'>"
+                       + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul>")
+        else:
+            out.append(f"<p>{_e(_t(lang, 'Indlæsningen gav ingen bemærkninger.', 'Loading gave no warnings.'))}</p>")
+        return "\n".join(out)
+
+    def _score_tables(self) -> str:
+        lang, short = self.lang, self._short_names()
+        cells = self._cells()
+        values = self.codebook.value_ids
+        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
+        rows = []
+        for dept, g in cells.groupby("department", sort=False):
+            g = g.set_index("value")
+            tds = []
+            for v in values:
+                r = g.loc[v]
+                if r["suppressed"]:
+                    tds.append(f"<td class='num hidden'>{_e(self._hidden_text())}</td>")
+                else:
+                    mark = "?" if r["level_uncertain"] else ""
+                    tds.append(f"<td class='num'><strong>{self._num(r['score'], 2)}</strong><br>{_e(self._level(r['level']))}{mark}<br>"
+                               f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>")
+            rows.append(f"<tr><td>{_e(dept)}</td>{''.join(tds)}</tr>")
+        muni_rows = []
+        for wave in self.scores.waves:
+            m = self._municipality(wave).set_index("value")
+            tds = "".join(
+                f"<td class='num'><strong>{self._num(m.loc[v, 'score'], 2)}</strong><br><span class='ci'>"
+                f"{format_interval(m.loc[v, 'ci_low'], m.loc[v, 'ci_high'], lang, 2)}<br>{int(m.loc[v, 'n_departments'])} "
+                f"{_e(_t(lang, 'forv.', 'dept.'))}</span></td>" for v in values)
+            muni_rows.append(f"<tr><td>{wave}</td>{tds}</tr>")
+        legend = _t(lang, "Score (1-5), niveau, 95 %-interval og antal svarende (n). »?« betyder, at intervallet krydser en "
+                          "niveaugrænse, så niveauet er usikkert.",
+                    "Score (1-5), level, 95 % interval and number of respondents (n). '?' means the interval crosses a "
+                    "level boundary, so the level is uncertain.")
+        return "\n".join([
+            f"<h3>{_e(_t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
+            f"<p>{_e(_t(lang, f'Modenhed pr. forvaltning og værdi i {self.wave}.', f'Maturity per department and value in {self.wave}.'))} {_e(legend)}</p>",
+            f"<table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+            f"<p>{_e(_t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
+            f"<table class='scores keep'><thead><tr><th>{_e(_t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
+        ])
+
+    def write_tables(self, output_dir: str | Path) -> list[Path]:
+        """Write the score tables (CSV) into ``output_dir/tables``; nothing when it is empty.
+
+        Besides the scores, ``change_by_department_value.csv`` holds the change from the previous
+        wave and from the first wave to this one.
+        """
+        from .tables import write_tables
+
+        if not str(output_dir):
+            return []
+        return write_tables(self.scores, Path(output_dir) / "tables", changes=self.all_changes())
+
+    def all_changes(self) -> pd.DataFrame | None:
+        """Return the changes to this wave from the previous and from the first wave, if any."""
+        first = min(self.scores.waves)
+        starts = sorted({w for w in (self.previous_wave, first) if w is not None and w < self.wave})
+        if not starts:
+            return None
+        return pd.concat([score_changes(self.scores, w, self.wave) for w in starts], ignore_index=True)
+
+
+_MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+              "november", "december"]
+
+
+def default_title(wave: int, lang: str = "da") -> str:
+    """Return the briefing's default title for ``wave``."""
+    return _t(lang, f"Modenhed i indkøbet {wave}: opfølgning på indkøbspolitikken",
+              f"Procurement maturity {wave}: follow-up on the procurement policy")
+
+
+def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | None = None,
+                     min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
+                     resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
+                     codebook: Codebook | None = None, departments: Departments | None = None) -> Briefing:
+    """Load, check and score the survey and return the :class:`Briefing` to show.
+
+    Parameters
+    ----------
+    responses
+        Response files; empty or None means the bundled synthetic sample.
+    wave
+        The survey year the briefing is about; None means the latest wave in the data.
+    min_n, seed, resamples
+        Disclosure threshold and bootstrap settings (method.md).
+    lang
+        "da" (default) or "en".
+    title
+        The briefing's title; empty means :func:`default_title`.
+    """
+    check_lang(lang)
+    paths = [responses] if isinstance(responses, (str, Path)) else list(responses or [])
+    files = [str(p) for p in paths] if paths else [str(p) for p in config.sample_files()]
+    sample = {p.resolve() for p in config.sample_files()}
+    is_sample = bool(files) and all(Path(f).resolve() in sample for f in files)
+    codebook = codebook or load_codebook()
+    departments = departments or load_departments()
+    survey = load_responses(files, codebook, departments)
+    scores = score_survey(survey.responses, codebook, departments, min_n=min_n, seed=seed, resamples=resamples)
+    waves = scores.waves
+    if wave is None:
+        wave = max(waves)
+    elif int(wave) not in waves:
+        raise ParameterError(f"wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}.")
+    return Briefing(survey=survey, scores=scores, codebook=codebook, departments=departments, wave=int(wave),
+                    lang=lang, title=title or default_title(int(wave), lang), is_sample=is_sample,
+                    response_files=files)

@@ -1,0 +1,814 @@
+"""Charts of the briefing, each returned with an alt text that states its key numbers.
+
+Every chart is a :class:`matplotlib.figure.Figure` made directly (not through pyplot), drawn
+with the Agg renderer and the one style in ``analysis/briefing.mplstyle``, applied through a
+style context only while the chart is built and saved. Nothing is registered with pyplot, so a
+notebook's figure state and settings stay untouched and no chart is displayed twice.
+
+Disclosure control (method.md): a suppressed department x value cell never shows a number, not
+even through its position: suppressed departments are drawn as hatched "Skjult (n < 5)" cells
+or rows after the published ones, never sorted among them.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import multiprocessing
+import os
+import sys
+import textwrap
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matplotlib
+import matplotlib.style
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from PIL import Image
+
+from . import config
+from .codebook import Codebook, Departments
+from .exceptions import ParameterError
+from .formatting import check_lang, format_number
+from .scoring import Scores
+
+__all__ = [
+    "Chart",
+    "plot_value_maturity",
+    "plot_department_heatmap",
+    "plot_innovation_by_department",
+    "plot_change",
+    "figure_html",
+]
+
+# Okabe-Ito colours (the style's cycle), named for what they mean here.
+_BLUE = "#0072B2"
+_VERMILLION = "#D55E00"
+_GREY = "#8c8c8c"
+_DARK = "#262626"
+_BAND_SHADE = "#efefef"
+_SUPPRESSED_FILL = "#e4e4e4"
+_SUPPRESSED_HATCH = "#a6a6a6"
+_CMAP = "cividis"
+
+_WIDTH = 6.3  # inches: 16 cm, the text width of the A4 page
+_WRAP = 22  # characters per line for value names
+
+_WORDS = {
+    "da": {
+        "hidden": "Skjult",
+        "hidden_lc": "skjult",
+        "score_axis": "Modenhedsscore (1–5)",
+        "municipality": "Kommunen",
+        "depts_short": "forv.",
+        "uncertain": "? = intervallet krydser\nen niveaugrænse",
+        "hidden_legend": "Skjult: færre end {n} svar",
+        "figure": "Figur",
+        "interval": "95 %-interval",
+    },
+    "en": {
+        "hidden": "Hidden",
+        "hidden_lc": "hidden",
+        "score_axis": "Maturity score (1–5)",
+        "municipality": "Municipality",
+        "depts_short": "depts",
+        "uncertain": "? = the interval crosses\na level boundary",
+        "hidden_legend": "Hidden: fewer than {n} responses",
+        "figure": "Figure",
+        "interval": "95% interval",
+    },
+}
+
+
+@dataclass
+class Chart:
+    """A chart ready for the briefing: the figure and a text alternative.
+
+    Attributes
+    ----------
+    figure
+        The matplotlib figure (not registered with pyplot).
+    alt
+        One or two sentences saying what the chart shows, with its key numbers, for the
+        ``alt`` attribute of the image and for readers who cannot see it.
+    """
+
+    figure: Figure | None
+    alt: str
+    #: The rendered PNG, once made (by :func:`render_charts` or :func:`figure_html`).
+    png: bytes | None = None
+
+    def to_png(self) -> bytes:
+        """Return the chart as PNG bytes, rendering it once."""
+        if self.png is None:
+            self.png = _png_bytes(self.figure)
+        return self.png
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Show the chart with its alt text when a notebook cell ends with a Chart."""
+        return {"image/png": base64.b64encode(self.to_png()).decode("ascii")}, {"image/png": {"alt": self.alt}}
+
+
+def render_charts(builders: list[Callable[[], Chart]]) -> list[Chart]:
+    """Build and render several charts, half of them in a second process where possible.
+
+    Drawing and PNG encoding are CPU-bound and take most of a briefing's own time; on a machine
+    with more than one core, a forked child process renders every other chart meanwhile. The
+    builders are inherited by the child (fork), never pickled; only the finished PNG bytes and
+    alt texts come back. Where fork is not available, or the child fails for any reason, the
+    charts are simply rendered here.
+
+    Returns
+    -------
+    list of Chart
+        In the order of ``builders``, each with :attr:`Chart.png` set.
+    """
+    def own(build: Callable[[], Chart]) -> Chart:
+        chart = build()
+        chart.to_png()
+        return chart
+
+    if len(builders) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [own(b) for b in builders]
+    ctx = multiprocessing.get_context("fork")
+    theirs_at = list(range(1, len(builders), 2))
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_render_in_child, args=([builders[k] for k in theirs_at], send), daemon=True)
+    child.start()
+    send.close()
+    results: dict[int, Chart] = {k: own(builders[k]) for k in range(0, len(builders), 2)}
+    try:
+        theirs = receive.recv()
+    except (EOFError, OSError):
+        theirs = None
+    child.join()
+    receive.close()
+    for pos, k in enumerate(theirs_at):
+        if theirs is not None and theirs[pos] is not None:
+            png, alt = theirs[pos]
+            results[k] = Chart(figure=None, alt=alt, png=png)
+        else:
+            results[k] = own(builders[k])  # the child failed: render it here instead
+    return [results[k] for k in range(len(builders))]
+
+
+def _render_in_child(builders: list[Callable[[], Chart]], send) -> None:
+    """Render charts in the forked child and send back (png, alt) pairs, None for a failure."""
+    # The child must not write to the parent's streams: in a Jupyter kernel they are sockets
+    # owned by the parent's threads, which do not exist in the child.
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until the child exits
+    sys.stdout = sys.stderr = devnull
+    warnings.simplefilter("ignore")
+    out = []
+    for build in builders:
+        try:
+            chart = build()
+            out.append((chart.to_png(), chart.alt))
+        except Exception:  # noqa: BLE001 - the parent renders this one itself
+            out.append(None)
+    send.send(out)
+    send.close()
+
+
+# ------------------------------------------------------------------------------------------
+# helpers
+
+
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS[check_lang(lang)]
+
+
+def _num(x: float, lang: str, decimals: int = 1) -> str:
+    return format_number(x, lang, decimals)
+
+
+def _signed(x: float, lang: str) -> str:
+    """Return a change with its sign: ``+0,3``, ``−0,2`` (a true minus), ``0,0``."""
+    text = _num(abs(x), lang)
+    if text == _num(0.0, lang):
+        return text
+    return ("+" if x > 0 else "\u2212") + text
+
+
+def _wrap(text: str, width: int = _WRAP) -> str:
+    # Danish compounds can be longer than the width; they stay whole rather than being cut.
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=True))
+
+
+def _new_figure(height: float) -> Figure:
+    """Return a figure 16 cm wide, not registered with pyplot, drawn by Agg."""
+    fig = Figure(figsize=(_WIDTH, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _check_wave(scores: Scores, wave: int) -> int:
+    waves = scores.waves
+    if int(wave) not in waves:
+        raise ParameterError(
+            f"wave {wave!r} is not in the scores; the scored waves are {', '.join(map(str, waves))}. "
+            "Pick one of those, or add that wave's responses to the data."
+        )
+    return int(wave)
+
+
+def _value_rows(scores: Scores, codebook: Codebook, wave: int) -> pd.DataFrame:
+    """Return the municipality's scores of ``wave``, one row per value, in policy order."""
+    rows = scores.value[scores.value["wave"] == wave].set_index("value")
+    return rows.reindex(codebook.value_ids)
+
+
+def _level_text(codebook: Codebook, level, uncertain: bool, lang: str) -> str:
+    if pd.isna(level):
+        return ""
+    return codebook.level_name(int(level), lang) + ("?" if uncertain else "")
+
+
+def _level_axis(ax, codebook: Codebook, lang: str, limits: tuple[float, float] = (0.5, 5.5)) -> None:
+    """Draw the score axis with shaded bands for the levels and the level names on top.
+
+    ``limits`` lie on band edges (k - 0.5); the default is the whole scale with ticks 1-5, a
+    narrower range (for small changes) gets ticks every half point.
+    """
+    lo, hi = limits
+    for level in range(1, 6):
+        if not lo < level < hi:
+            continue
+        if level % 2 == 1:
+            ax.axvspan(level - 0.5, level + 0.5, color=_BAND_SHADE, zorder=0, linewidth=0)
+        ax.text(level, 1.02, _wrap(codebook.level_name(level, lang), 15), transform=ax.get_xaxis_transform(),
+                ha="center", va="baseline", fontsize=8, color="#595959", linespacing=1.0)
+    ax.set_xlim(lo, hi)
+    if (lo, hi) == (0.5, 5.5):
+        ax.set_xticks(range(1, 6), [_num(k, lang, 0) for k in range(1, 6)])
+    else:
+        ticks = np.arange(lo, hi + 0.01, 0.5)
+        ax.set_xticks(ticks, [_num(t, lang, 1) for t in ticks])
+    ax.set_xlabel(_words(lang)["score_axis"])
+    ax.grid(axis="y", visible=False)
+    ax.spines["left"].set_visible(False)
+
+
+def _zoom_limits(values) -> tuple[float, float]:
+    """Return the narrowest band-aligned range (k - 0.5 to m + 0.5) holding ``values``."""
+    finite = [v for v in values if pd.notna(v)]
+    if not finite:
+        return 0.5, 5.5
+    # 0.05 keeps a value off the very edge of the plot.
+    lo = max(0.5, float(np.floor(min(finite) - 0.55)) + 0.5)
+    hi = min(5.5, float(np.ceil(max(finite) + 0.55)) - 0.5)
+    if hi - lo < 2:  # at least two whole levels, so the bands give a sense of scale
+        hi = min(5.5, lo + 2)
+        lo = max(0.5, hi - 2)
+    return lo, hi
+
+
+def _label_interval(ax, low: float, high: float, y: float, text: str, **kwargs) -> None:
+    """Write ``text`` just right of an interval, or just left of it near the scale's top end."""
+    if high > 4.6:
+        ax.text(low - 0.07, y, text, ha="right", va="center", **kwargs)
+    else:
+        ax.text(high + 0.07, y, text, ha="left", va="center", **kwargs)
+
+
+def _text_colour(rgba) -> str:
+    """Return black or white, whichever contrasts more with ``rgba`` (WCAG luminance)."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(rgba)]
+    lum = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return "white" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.05) else "black"
+
+
+def _department_label(departments: Departments, code: str, lang: str) -> str:
+    try:
+        return departments[code].name(lang)
+    except KeyError:
+        return code
+
+
+def _department_order(scores: Scores, departments: Departments, wave: int) -> list[str]:
+    """Return the department list's codes, then any other department found in the scores."""
+    seen = scores.department_value.loc[scores.department_value["wave"] == wave, "department"]
+    extra = [d for d in dict.fromkeys(seen) if d not in departments.codes]
+    return list(departments.codes) + sorted(extra)
+
+
+def _department_cells(scores: Scores, departments: Departments, wave: int, value: str) -> pd.DataFrame:
+    """Return one row per department for ``value``; a department without answers is suppressed."""
+    dv = scores.department_value
+    cells = dv[(dv["wave"] == wave) & (dv["value"] == value)].set_index("department")
+    cells = cells.reindex(_department_order(scores, departments, wave))
+    cells["n"] = cells["n"].fillna(0).astype(int)
+    cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
+    cells["level_uncertain"] = cells["level_uncertain"].astype("boolean").fillna(False).astype(bool)
+    # Belt and braces: a suppressed cell carries no number into a chart, whatever the input.
+    cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan
+    return cells
+
+
+def _hidden_text(scores: Scores, lang: str, *, lower: bool = False) -> str:
+    w = _words(lang)
+    return f"{w['hidden_lc'] if lower else w['hidden']} (n < {scores.min_n})"
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    word = " og " if lang == "da" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+@functools.cache
+def _style_dpi() -> float:
+    """Return the style's output resolution (dots per inch)."""
+    return float(matplotlib.rc_params_from_file(config.STYLE_PATH, use_default_template=False)["savefig.dpi"])
+
+
+def _png_bytes(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    with matplotlib.style.context(config.STYLE_PATH):
+        # The style sets dpi and bbox "tight"; constrained layout has already placed everything
+        # inside the figure, so the tight box only trims the white margin.
+        fig.savefig(buf, format="png", metadata={"Software": None})
+    # Agg writes RGBA; the charts are opaque, and an image without an alpha channel is embedded
+    # in the PDF about a third faster (no soft mask to build).
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------
+# charts
+
+
+def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
+                        highlight: str | None = "innovation") -> Chart:
+    """Plot the municipality's maturity on each policy value, with 95 % intervals and level bands.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    codebook
+        The questionnaire whose values are plotted, in policy order from the top.
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    highlight
+        The value drawn in a contrasting colour (the least mature value in the documents);
+        ``None`` for none.
+
+    Returns
+    -------
+    Chart
+        Dots with interval bars on the 1-5 scale, the score printed at each dot, the number of
+        departments and respondents behind each value in the labels.
+    """
+    w = _words(lang)
+    wave = _check_wave(scores, wave)
+    rows = _value_rows(scores, codebook, wave)
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(3.6)
+        ax = fig.add_subplot()
+        _level_axis(ax, codebook, lang)
+        labels = []
+        for pos, (vid, row) in enumerate(rows.iterrows()):
+            name = codebook.value_name(vid, lang)
+            n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
+            n_resp = 0 if pd.isna(row["n_respondents"]) else int(row["n_respondents"])
+            labels.append(f"{_wrap(name)}\n{_num(n_dep, lang, 0)} {w['depts_short']}, n = {_num(n_resp, lang, 0)}")
+            colour = _VERMILLION if vid == highlight else _BLUE
+            if pd.isna(row["score"]):
+                ax.text(3, pos, _hidden_text(scores, lang), ha="center", va="center", color=_GREY, fontsize=8.5)
+                continue
+            ax.errorbar(row["score"], pos, xerr=[[row["score"] - row["ci_low"]], [row["ci_high"] - row["score"]]],
+                        fmt="o", color=colour, ecolor=colour, elinewidth=1.6, capsize=3, markersize=7, zorder=3)
+            _label_interval(ax, row["ci_low"], row["ci_high"], pos, _num(row["score"], lang), fontsize=9,
+                            fontweight="bold", color=colour, zorder=4)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_ylim(len(labels) - 0.5, -0.6)
+        for tick, vid in zip(ax.get_yticklabels(), rows.index):
+            if vid == highlight:
+                tick.set_color(_VERMILLION)
+                tick.set_fontweight("bold")
+
+    return Chart(fig, _alt_value_maturity(scores, codebook, rows, wave, lang))
+
+
+def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, wave: int, lang: str) -> str:
+    shown = rows[rows["score"].notna()]
+    if lang == "da":
+        text = (f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, "
+                f"med 95 %-intervaller.")
+    else:
+        text = (f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
+                f"1–5 scale, with 95% intervals.")
+    if not shown.empty:
+        low, high = shown["score"].idxmin(), shown["score"].idxmax()
+
+        def say(vid):
+            r = shown.loc[vid]
+            return (f"{codebook.value_name(vid, lang)} {_num(r['score'], lang)} "
+                    f"({_level_text(codebook, r['level'], bool(r['level_uncertain']), lang)})")
+
+        text += (f" Lavest: {say(low)}. Højest: {say(high)}." if lang == "da"
+                 else f" Lowest: {say(low)}. Highest: {say(high)}.")
+    hidden = scores.suppressed_departments(wave)
+    if hidden:
+        text += (f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {_join(hidden, lang)}."
+                 if lang == "da" else
+                 f" Average of the departments shown; hidden (n < {scores.min_n}): {_join(hidden, lang)}.")
+    return text
+
+
+def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
+                            lang: str = "da") -> Chart:
+    """Plot maturity per department and value as a colour grid with level, score and n in each cell.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    codebook
+        The questionnaire (columns, in policy order).
+    departments
+        The department list (rows, in list order, shown by code).
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    Chart
+        Cells coloured on the colour-blind-safe ``cividis`` map fixed to 1-5. Suppressed cells
+        are light grey, hatched and read "Skjult (n < 5)", with no number. A level whose interval
+        crosses a level boundary ends in "?", which the legend explains.
+    """
+    w = _words(lang)
+    wave = _check_wave(scores, wave)
+    value_ids = codebook.value_ids
+    codes = _department_order(scores, departments, wave)
+    grid = {vid: _department_cells(scores, departments, wave, vid) for vid in value_ids}
+    matrix = np.array([[grid[vid].loc[code, "score"] for vid in value_ids] for code in codes], dtype=float)
+    cmap = matplotlib.colormaps[_CMAP]
+    norm = Normalize(vmin=1, vmax=5)
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(0.44 * len(codes) + 1.75)
+        gs = fig.add_gridspec(2, 2, height_ratios=[len(codes), 0.45], width_ratios=[1.6, 1])
+        ax = fig.add_subplot(gs[0, :])
+        cax = fig.add_subplot(gs[1, 0])
+        lax = fig.add_subplot(gs[1, 1])
+
+        ax.set_axisbelow(False)  # the white cell borders go over the hatched cells too
+        image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto",
+                          interpolation="nearest")
+        for r, code in enumerate(codes):
+            for c, vid in enumerate(value_ids):
+                cell = grid[vid].loc[code]
+                if cell["suppressed"] or pd.isna(cell["score"]):
+                    ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=_SUPPRESSED_FILL,
+                                           edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
+                    ax.text(c, r, _hidden_text(scores, lang).replace(" (", "\n("), ha="center", va="center",
+                            fontsize=7.5, color=_DARK, linespacing=1.1, zorder=3,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+                    continue
+                level = _level_text(codebook, cell["level"], bool(cell["level_uncertain"]), lang)
+                ax.text(c, r, f"{level}\n{_num(cell['score'], lang)}  (n = {_num(cell['n'], lang, 0)})",
+                        ha="center", va="center", fontsize=7.5, linespacing=1.25, zorder=3,
+                        color=_text_colour(cmap(norm(cell["score"]))))
+        # White lines between the cells.
+        ax.set_xticks(np.arange(len(value_ids) + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(len(codes) + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=2.5, axis="both")
+        ax.grid(which="major", visible=False)
+        ax.tick_params(which="both", length=0)
+        ax.set_xticks(range(len(value_ids)), [_wrap(codebook.value_name(v, lang), 14) for v in value_ids],
+                      fontsize=8)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(codes)), codes, fontsize=9)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+
+        bar = fig.colorbar(image, cax=cax, orientation="horizontal", ticks=range(1, 6))
+        bar.set_ticklabels([f"{_num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)],
+                           fontsize=7.5)
+        bar.outline.set_visible(False)
+        cax.tick_params(length=0)
+        lax.axis("off")
+        handles = [
+            Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
+                  label=w["hidden_legend"].format(n=scores.min_n)),
+            Line2D([], [], linestyle="none", marker="$?$", markersize=8, color=_DARK,
+                   label=w["uncertain"].removeprefix("? = ")),
+        ]
+        lax.legend(handles=handles, loc="center left", frameon=False, fontsize=7.5, handlelength=1.6,
+                   borderaxespad=0)
+
+    return Chart(fig, _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang))
+
+
+def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
+    cells = pd.concat([g.assign(value=vid) for vid, g in grid.items()]).rename_axis("department").reset_index()
+    shown = cells[cells["score"].notna()]
+    if lang == "da":
+        text = f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5)."
+    else:
+        text = f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5)."
+    if not shown.empty:
+        def say(k):
+            r = shown.loc[k]
+            return (f"{_department_label(departments, r['department'], lang)} ({r['department']}), "
+                    f"{codebook.value_name(r['value'], lang)} {_num(r['score'], lang)}")
+
+        low, high = shown["score"].idxmin(), shown["score"].idxmax()
+        text += (f" Lavest: {say(low)}. Højest: {say(high)}." if lang == "da"
+                 else f" Lowest: {say(low)}. Highest: {say(high)}.")
+    hidden = cells[cells["score"].isna()]
+    if not hidden.empty:
+        parts = []
+        for code in codes:
+            vids = hidden.loc[hidden["department"] == code, "value"].tolist()
+            if not vids:
+                continue
+            if len(vids) == len(grid):
+                parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
+            else:
+                parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in vids)})")
+        text += (f" Skjult, færre end {scores.min_n} svar: {_join(parts, lang)}." if lang == "da"
+                 else f" Hidden, fewer than {scores.min_n} responses: {_join(parts, lang)}.")
+    return text
+
+
+def plot_innovation_by_department(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
+                                  lang: str = "da", value: str = "innovation") -> Chart:
+    """Plot one value's maturity per department, sorted by score, against the municipality's.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    codebook
+        The questionnaire.
+    departments
+        The department list (names and codes in the labels).
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    value
+        The value's id; *Partnerskaber og innovation* by default.
+
+    Returns
+    -------
+    Chart
+        Dots with 95 % intervals on the level bands, highest first, the municipality score as a
+        dashed line. Suppressed departments come last, in list order, as hatched rows reading
+        "skjult (n < 5)" with no dot, so their place reveals nothing about their score.
+    """
+    w = _words(lang)
+    wave = _check_wave(scores, wave)
+    if value not in codebook.value_ids:
+        raise ParameterError(f"value {value!r} is not in the codebook; the values are {', '.join(codebook.value_ids)}.")
+    cells = _department_cells(scores, departments, wave, value)
+    shown = cells[cells["score"].notna()].sort_values("score", ascending=False, kind="stable")
+    hidden = cells[cells["score"].isna()]  # list order, never by score
+    order = list(shown.index) + list(hidden.index)
+    muni = _value_rows(scores, codebook, wave).loc[value]
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(0.42 * len(order) + 1.3)
+        ax = fig.add_subplot()
+        _level_axis(ax, codebook, lang)
+        labels = []
+        for pos, code in enumerate(order):
+            cell = cells.loc[code]
+            labels.append(f"{_wrap(_department_label(departments, code, lang), 28)} ({code})")
+            if code in shown.index:
+                error = [[cell["score"] - cell["ci_low"]], [cell["ci_high"] - cell["score"]]]
+                ax.errorbar(cell["score"], pos, xerr=error, fmt="o", color=_BLUE, ecolor=_BLUE, elinewidth=1.6, capsize=3,
+                            markersize=6.5, zorder=3)
+                _label_interval(ax, cell["ci_low"], cell["ci_high"], pos,
+                                f"{_num(cell['score'], lang)}  (n = {_num(cell['n'], lang, 0)})",
+                                fontsize=8.5, color=_BLUE, zorder=4,
+                                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0,
+                                      "alpha": 0.75})
+            else:
+                ax.add_patch(Rectangle((0.5, pos - 0.38), 5, 0.76, facecolor=_SUPPRESSED_FILL,
+                                       edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
+                ax.text(3, pos, _hidden_text(scores, lang, lower=True), ha="center", va="center", fontsize=8.5,
+                        color=_DARK, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.25", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+        if pd.notna(muni["score"]):
+            ax.axvline(muni["score"], color=_DARK, linestyle=(0, (4, 2)), linewidth=1.1, zorder=2)
+            right = muni["score"] < 4.2  # near the top end the label goes left of the line
+            ax.text(muni["score"] + (0.05 if right else -0.05), -0.75,
+                    f"{w['municipality']} {_num(muni['score'], lang)}", ha="left" if right else "right",
+                    va="center", fontsize=8.5, color=_DARK,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.8})
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_ylim(len(labels) - 0.5, -1.1)
+
+    return Chart(fig, _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang))
+
+
+def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang) -> str:
+    name = codebook.value_name(value, lang)
+    if lang == "da":
+        text = f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først."
+    else:
+        text = f"Maturity on {name} in each department in {wave} with 95% intervals, highest first."
+
+    def say(code):
+        r = shown.loc[code]
+        level = _level_text(codebook, r["level"], bool(r["level_uncertain"]), lang)
+        return f"{_department_label(departments, code, lang)} ({code}) {_num(r['score'], lang)} ({level})"
+
+    if not shown.empty:
+        text += (f" Højest: {say(shown.index[0])}. Lavest: {say(shown.index[-1])}." if lang == "da"
+                 else f" Highest: {say(shown.index[0])}. Lowest: {say(shown.index[-1])}.")
+    if pd.notna(muni["score"]):
+        text += (f" Kommunen samlet: {_num(muni['score'], lang)}." if lang == "da"
+                 else f" Municipality: {_num(muni['score'], lang)}.")
+    if not hidden.empty:
+        text += (f" Skjult, færre end {scores.min_n} svar: {_join(list(hidden.index), lang)}." if lang == "da"
+                 else f" Hidden, fewer than {scores.min_n} responses: {_join(list(hidden.index), lang)}.")
+    return text
+
+
+def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: int, lang: str = "da", *,
+                highlight: str | None = "innovation") -> Chart:
+    """Plot the municipality's maturity per value in two waves, an arrow from the older to the newer.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    codebook
+        The questionnaire (values in policy order from the top).
+    wave, previous_wave
+        The newer and the older survey year.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    highlight
+        The value whose label is emphasised, as in :func:`plot_value_maturity`.
+
+    Returns
+    -------
+    Chart
+        Two dots per value joined by an arrow, each with its 95 % interval drawn thinly, the two
+        scores written at the right, and a legend naming the two years. The chart shows the
+        change; whether it is a clear change is the text's job (method.md: interval of the
+        difference).
+    """
+    w = _words(lang)
+    wave, previous_wave = _check_wave(scores, wave), _check_wave(scores, previous_wave)
+    if previous_wave == wave:
+        raise ParameterError(f"previous_wave must differ from wave, both are {wave}.")
+    now, before = _value_rows(scores, codebook, wave), _value_rows(scores, codebook, previous_wave)
+    old_colour, new_colour = "#7f7f7f", _BLUE
+    offset = 0.15
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(3.8)
+        ax = fig.add_subplot()
+        # Changes between waves are tenths of a point: the axis shows only the levels the
+        # values and their intervals reach, so an arrow is long enough to see.
+        _level_axis(ax, codebook, lang, _zoom_limits([*now["ci_low"], *now["ci_high"], *before["ci_low"],
+                                                      *before["ci_high"]]))
+        labels = []
+        for pos, vid in enumerate(codebook.value_ids):
+            labels.append(_wrap(codebook.value_name(vid, lang)))
+            a, b = before.loc[vid], now.loc[vid]
+            for row, y, colour, face in ((a, pos - offset, old_colour, "white"),
+                                         (b, pos + offset, new_colour, new_colour)):
+                if pd.isna(row["score"]):
+                    continue
+                ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=0.9, alpha=0.8, zorder=2,
+                        solid_capstyle="butt")
+                ax.plot([row["ci_low"]] * 2, [y - 0.06, y + 0.06], color=colour, linewidth=0.9, alpha=0.8, zorder=2)
+                ax.plot([row["ci_high"]] * 2, [y - 0.06, y + 0.06], color=colour, linewidth=0.9, alpha=0.8, zorder=2)
+                ax.plot(row["score"], pos, "o", markersize=7, markerfacecolor=face, markeredgecolor=colour,
+                        markeredgewidth=1.5, zorder=4)
+            if pd.notna(a["score"]) and pd.notna(b["score"]):
+                if abs(b["score"] - a["score"]) >= 0.08:
+                    ax.annotate("", xy=(b["score"], pos), xytext=(a["score"], pos), zorder=3,
+                                arrowprops={"arrowstyle": "-|>,head_length=0.5,head_width=0.25", "color": _DARK,
+                                            "linewidth": 1.2, "shrinkA": 4.5, "shrinkB": 4.5})
+            ax.text(1.02, pos, f"{_num(a['score'], lang)} → {_num(b['score'], lang)}",
+                    transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8.5, color=_DARK)
+        ax.text(1.02, -0.75, f"{previous_wave} → {wave}", transform=ax.get_yaxis_transform(), ha="left",
+                va="center", fontsize=8, color="#595959")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_ylim(len(labels) - 0.5, -1.0)
+        for tick, vid in zip(ax.get_yticklabels(), codebook.value_ids):
+            if vid == highlight:
+                tick.set_color(_VERMILLION)
+                tick.set_fontweight("bold")
+        handles = [
+            Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor="white",
+                   markeredgecolor=old_colour, markeredgewidth=1.5, label=str(previous_wave)),
+            Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor=new_colour,
+                   markeredgecolor=new_colour, markeredgewidth=1.5, label=str(wave)),
+            Line2D([], [], color=_GREY, linewidth=0.9, label=w["interval"]),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+
+    return Chart(fig, _alt_change(codebook, before, now, wave, previous_wave, lang))
+
+
+def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
+    both = pd.DataFrame({"old": before["score"], "new": now["score"]}).dropna()
+    if lang == "da":
+        text = (f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
+                f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.")
+    else:
+        text = (f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
+                f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.")
+    if both.empty:
+        return text
+    diff = both["new"] - both["old"]
+    up, down = diff.idxmax(), diff.idxmin()
+
+    def move(vid):
+        r = both.loc[vid]
+        return (f"{codebook.value_name(vid, lang)} {_num(r['old'], lang)} → {_num(r['new'], lang)} "
+                f"({_signed(r['new'] - r['old'], lang)})")
+
+    low, high = both["new"].idxmin(), both["new"].idxmax()
+
+    def at(vid):
+        return f"{codebook.value_name(vid, lang)} {_num(both.loc[vid, 'new'], lang)}"
+
+    if lang == "da":
+        text += f" Lavest i {wave}: {at(low)}; højest: {at(high)}."
+        if diff[up] > 0:
+            text += f" Største stigning: {move(up)}."
+        if diff[down] < 0:
+            text += f" Største fald: {move(down)}."
+    else:
+        text += f" Lowest in {wave}: {at(low)}; highest: {at(high)}."
+        if diff[up] > 0:
+            text += f" Largest rise: {move(up)}."
+        if diff[down] < 0:
+            text += f" Largest fall: {move(down)}."
+    return text
+
+
+# ------------------------------------------------------------------------------------------
+# HTML
+
+
+def figure_html(chart: Chart, *, number: int, caption: str, lang: str = "da") -> str:
+    """Render a chart as an HTML ``<figure>`` with the PNG inlined, its alt text and a numbered caption.
+
+    The PNG is made at the style's resolution (150 dpi). The image is given its physical width
+    (at most the text width: the page CSS caps it with ``max-width: 100%``), so text prints at
+    the style's point sizes. The figure's artists are cleared afterwards to free memory; the
+    figure was never registered with pyplot, so nothing stays open there.
+
+    Parameters
+    ----------
+    chart
+        A chart from one of the ``plot_*`` functions.
+    number
+        The figure number in the briefing.
+    caption
+        The caption text (plain text; it is HTML-escaped).
+    lang
+        ``"da"`` ("Figur 3.") or ``"en"`` ("Figure 3.").
+
+    Returns
+    -------
+    str
+        ``<figure class="chart"><img src="data:image/png;base64,..." alt="..." ...>
+        <figcaption><span class="fig-no">Figur 3.</span> caption</figcaption></figure>``
+    """
+    w = _words(lang)
+    if chart.png is None and not chart.figure.axes:
+        raise ParameterError("this chart has already been rendered (its figure was cleared); make it again.")
+    png = chart.to_png()
+    dpi = _style_dpi()
+    if chart.figure is not None:
+        chart.figure.clear()
+    width_px, height_px = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    width_cm = width_px / dpi * 2.54
+    encoded = base64.b64encode(png).decode("ascii")
+    alt = html.escape(chart.alt, quote=True)
+    return (
+        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" alt="{alt}" '
+        f'width="{width_px}" height="{height_px}" style="width:{width_cm:.2f}cm;max-width:100%;height:auto">'
+        f'<figcaption><span class="fig-no">{w["figure"]} {int(number)}.</span> {html.escape(caption)}'
+        f"</figcaption></figure>"
+    )

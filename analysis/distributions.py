@@ -1,0 +1,207 @@
+"""Answer distributions per value: how the answers spread over the five levels.
+
+The distribution of a value pools the answers to all its items (reverse-worded items turned
+``6 - x`` first, as everywhere else), for the municipality (department ``ALL``) and for each
+department. Level shares are shares of the valid answers (1-5); the shares of *Ved ikke* and
+*Ikke relevant* are shares of all non-blank answers, because they are not levels.
+
+Disclosure control (method.md) is stricter here than for scores: a department's full
+distribution is shown only when ``n(d,V) >= 2 * min_n``, and the municipality pools only
+departments whose answers cannot be recovered by subtraction (see :func:`answer_distribution`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .codebook import Codebook, Departments, load_codebook
+from .exceptions import ParameterError
+
+__all__ = ["MUNICIPALITY", "answer_distribution"]
+
+#: The department code of the municipality rows, as in the other tables.
+MUNICIPALITY = "ALL"
+
+LEVELS = (1, 2, 3, 4, 5)
+SHARE_COLUMNS = [f"share_{lv}" for lv in LEVELS] + ["share_dont_know", "share_not_applicable"]
+
+
+def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Return the departments and the respondents x items answer codes (0 = blank) of a wave.
+
+    A respondent is a (department, respondent_id) pair, as in :mod:`analysis.scoring`, so the
+    same id in two departments counts as two people. Columns follow ``codebook.item_ids``.
+
+    Raises
+    ------
+    ParameterError
+        When the wave has no responses or the responses name items the codebook lacks.
+    """
+    waves = responses["wave"].astype("int64")
+    rows = responses[waves.to_numpy() == int(wave)]
+    if rows.empty:
+        found = sorted(set(waves.tolist()))
+        raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. "
+                             "Pick one of those waves.")
+    items = pd.Categorical(rows["item"], categories=codebook.item_ids)
+    if (items.codes < 0).any():
+        unknown = sorted(set(rows["item"][items.codes < 0]))[:5]
+        raise ParameterError(f"responses name items the codebook does not have: {unknown}. "
+                             "Load the responses with the same codebook.")
+    keys = pd.MultiIndex.from_arrays([rows["department"].to_numpy(), rows["respondent_id"].to_numpy()])
+    resp_codes, respondents = pd.factorize(keys)
+    matrix = np.zeros((len(respondents), len(codebook.item_ids)), dtype=np.int8)
+    matrix[resp_codes, items.codes] = rows["answer"].astype("Int8").fillna(0).to_numpy(dtype=np.int8)
+    departments = np.asarray(respondents.get_level_values(0), dtype=object)
+    return departments, matrix
+
+
+def _turned(matrix: np.ndarray, codebook: Codebook) -> np.ndarray:
+    """Return the answer codes with reverse items' levels turned ``6 - x`` (other codes kept)."""
+    _, _, reverse = codebook.structure()
+    level = (matrix >= 1) & (matrix <= 5)
+    return np.where(level & reverse[None, :], 6 - matrix, matrix).astype(np.int8)
+
+
+def _counts(codes: np.ndarray, dont_know: int, not_applicable: int) -> dict[str, int]:
+    """Count the answers of one group on one value's items (respondents x items codes)."""
+    answered = codes != 0
+    valid_rows = ((codes >= 1) & (codes <= 5)).any(axis=1)
+    out = {
+        "n": int(answered.any(axis=1).sum()),
+        "n_valid": int(valid_rows.sum()),
+        "answers": int(answered.sum()),
+        "dont_know": int((codes == dont_know).sum()),
+        "not_applicable": int((codes == not_applicable).sum()),
+    }
+    for lv in LEVELS:
+        out[f"level_{lv}"] = int((codes == lv).sum())
+    return out
+
+
+def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {key: a[key] + b[key] for key in a}
+
+
+def _row(wave: int, department: str, value: str, counts: dict[str, int], shown: bool,
+         pooled: int | None) -> dict:
+    """Turn counts into one table row, blanking every share (and the answer count) when hidden."""
+    valid = sum(counts[f"level_{lv}"] for lv in LEVELS)
+    answers = counts["answers"]
+    row = {"wave": wave, "department": department, "value": value, "n": counts["n"],
+           "n_valid": counts["n_valid"], "answers": answers if shown else pd.NA}
+    for lv in LEVELS:
+        row[f"share_{lv}"] = counts[f"level_{lv}"] / valid if shown and valid else np.nan
+    row["share_dont_know"] = counts["dont_know"] / answers if shown and answers else np.nan
+    row["share_not_applicable"] = counts["not_applicable"] / answers if shown and answers else np.nan
+    row["shown"] = shown
+    row["departments"] = pooled
+    return row
+
+
+def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = None, *, wave: int,
+                        min_n: int = config.DEFAULT_MIN_N, by_department: bool = True,
+                        departments: Departments | None = None) -> pd.DataFrame:
+    """Tabulate how each value's answers spread over the levels, for the municipality and departments.
+
+    Parameters
+    ----------
+    responses
+        The long frame of :func:`analysis.loading.load_responses`.
+    codebook
+        The questionnaire; the bundled one by default.
+    wave
+        The survey wave to tabulate.
+    min_n
+        Minimum group size of method.md. A department's distribution is shown only when
+        ``n_valid >= 2 * min_n``.
+    by_department
+        Also return one row per department and value (otherwise only the municipality rows).
+    departments
+        Only used to order the department rows; without it they follow the code order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per department (``ALL`` first) and value, columns ``wave, department, value,
+        n, n_valid, answers, share_1 .. share_5, share_dont_know, share_not_applicable, shown,
+        departments``:
+
+        - ``n``: respondents with at least one non-blank answer on the value's items;
+        - ``n_valid``: respondents with at least one valid (1-5) answer, method.md's ``n(d,V)``,
+          which the disclosure rules use;
+        - ``answers``: non-blank answers on the value's items (blank when not shown);
+        - ``share_1`` .. ``share_5``: shares of the valid answers at each level, reverse items
+          turned first; they sum to 1;
+        - ``share_dont_know``, ``share_not_applicable``: shares of all non-blank answers;
+        - ``shown``: False when the row is withheld; then every share is NaN;
+        - ``departments``: for the ``ALL`` rows, how many departments were pooled (empty for
+          department rows).
+
+    Notes
+    -----
+    *Secondary disclosure.* A municipality distribution over every respondent would give a
+    hidden department's distribution away by subtraction whenever it is the only department
+    hidden (shares times ``answers`` are counts). The municipality therefore pools:
+
+    1. only departments with ``n_valid >= min_n`` for that value, the departments whose scores
+       are published (so the smallest departments never enter, as in the municipality score);
+    2. of those, the ones that are not shown (``min_n <= n_valid < 2 * min_n``) only when
+       together they have at least ``2 * min_n`` respondents; otherwise they are left out too.
+
+    What the municipality row adds beyond the shown departments is thus always a group of at
+    least ``2 * min_n`` respondents, the same threshold a department's own distribution must
+    meet. The ``ALL`` row itself is shown when its pooled ``n_valid >= 2 * min_n``.
+
+    Examples
+    --------
+    >>> from analysis import config, load_responses
+    >>> table = answer_distribution(load_responses(config.sample_files()).responses, wave=2025)
+    >>> row = table[table["department"] == "ALL"].iloc[0]
+    >>> bool(row["shown"]), round(float(row[[f"share_{lv}" for lv in range(1, 6)]].sum()), 9)
+    (True, 1.0)
+    """
+    codebook = codebook or load_codebook()
+    if int(min_n) < 1:
+        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
+    min_n, wave = int(min_n), int(wave)
+    depts, matrix = _respondent_matrix(responses, codebook, wave)
+    codes = _turned(matrix, codebook)
+    item_values = np.array([it.value for it in codebook.items], dtype=object)
+
+    present = sorted(set(depts))
+    if departments is not None:
+        order = {code: k for k, code in enumerate(departments.codes)}
+        present.sort(key=lambda code: (order.get(code, len(order)), code))
+
+    municipal_rows, department_rows = [], []
+    for vid in codebook.value_ids:
+        cols = item_values == vid
+        per_dept = {d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable)
+                    for d in present}
+        published = [d for d in present if per_dept[d]["n_valid"] >= min_n]
+        shown = [d for d in published if per_dept[d]["n_valid"] >= 2 * min_n]
+        hidden = [d for d in published if d not in shown]
+        # Hidden-but-published departments enter the pool only when, taken together, they are
+        # as large as a group whose distribution may be shown; else subtraction exposes them.
+        if sum(per_dept[d]["n_valid"] for d in hidden) < 2 * min_n:
+            hidden = []
+        pool = [d for d in present if d in shown or d in hidden]
+        total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
+        for d in pool:
+            total = _add(total, per_dept[d])
+        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, total["n_valid"] >= 2 * min_n, len(pool)))
+        for d in present:
+            department_rows.append(_row(wave, d, vid, per_dept[d], per_dept[d]["n_valid"] >= 2 * min_n, None))
+
+    rows = municipal_rows
+    if by_department:
+        rank = {d: k for k, d in enumerate(present)}
+        rows += sorted(department_rows, key=lambda r: rank[r["department"]])  # stable: codebook order within
+    table = pd.DataFrame(rows)
+    table["answers"] = table["answers"].astype("Int64")
+    table["departments"] = table["departments"].astype("Int64")
+    return table

@@ -1,0 +1,205 @@
+"""Weighting sensitivity of the municipality score: does the headline depend on equal weights?
+
+method.md: the municipality value score ``S(V)`` is the mean over the published departments,
+each weighing the same; "a respondent-weighted or headcount-weighted variant is shown as a
+sensitivity check, never as the headline". This module computes the three schemes side by side,
+with stratified-bootstrap intervals, and says whether the order of the values survives them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Departments
+from .exceptions import ParameterError
+from .scoring import Scores, _nanmean_rows, _percentiles
+
+__all__ = ["SCHEMES", "ranking_holds", "ranking_summary", "score_sensitivity"]
+
+#: The weighting schemes, headline first.
+SCHEMES = ("equal", "respondents", "headcount")
+
+
+def _staff(departments: Departments, code: str) -> float | None:
+    """Return a department's procurement-staff estimate, or None when it is missing or unusable."""
+    try:
+        staff = departments[code].procurement_staff
+    except KeyError:
+        return None
+    if staff is None or not np.isfinite(staff) or staff <= 0:
+        return None
+    return float(staff)
+
+
+def _weighted_replicates(reps: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Combine departments' replicates (resamples x departments) with fixed weights.
+
+    A department whose resample has no valid answer (NaN) drops out of that resample and the
+    others' weights are renormalised, as the unweighted mean skips it.
+    """
+    present = ~np.isnan(reps)
+    w = np.broadcast_to(weights, reps.shape)
+    total = np.where(present, reps * w, 0.0).sum(axis=1)
+    weight = np.where(present, w, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
+
+
+def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) -> pd.DataFrame:
+    """Score every value of a wave under the equal, respondent and headcount weighting schemes.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    departments
+        The department list; its ``procurement_staff`` estimates are the headcount weights.
+    wave
+        The survey wave.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value and scheme: ``wave, value, scheme, score, ci_low, ci_high, rank``.
+
+        - ``equal``: the headline, the plain mean over the published departments; identical
+          to ``scores.value``.
+        - ``respondents``: weighted by each published department's ``n(d,V)``.
+        - ``headcount``: weighted by ``procurement_staff``; left out (no rows) when any
+          department published for any value of the wave has no positive estimate.
+
+        Intervals are percentile intervals of the stratified bootstrap: resample ``b`` of the
+        municipality combines resample ``b`` of each published department with the scheme's
+        (fixed) weights. ``rank`` is 1 for the highest score within the scheme (ties share
+        the better rank; missing when the score is).
+
+    Notes
+    -----
+    Only published departments enter, in every scheme, so no scheme can reveal a suppressed
+    department by comparison with another.
+    """
+    if int(wave) not in scores.waves:
+        raise ParameterError(f"wave {wave} was not scored; the scores have waves {scores.waves}.")
+    wave = int(wave)
+    dv = scores.department_value
+    cells = dv[dv["wave"] == wave]
+    # Replicate columns follow the codebook's value order, which the cell table keeps.
+    value_ids = list(dict.fromkeys(dv["value"]))
+    published_all = cells[~cells["suppressed"] & cells["score"].notna()]
+
+    schemes = ["equal", "respondents"]
+    staff = {code: _staff(departments, code) for code in published_all["department"].unique()}
+    if all(s is not None for s in staff.values()):
+        schemes.append("headcount")
+
+    rows = []
+    for scheme in schemes:
+        for k, vid in enumerate(value_ids):
+            pub = published_all[published_all["value"] == vid]
+            if pub.empty:
+                rows.append({"wave": wave, "value": vid, "scheme": scheme,
+                             "score": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+                continue
+            reps = np.column_stack([scores.replicates[(wave, d)][:, k] for d in pub["department"]])
+            if scheme == "equal":
+                # The same operations as scoring._municipality, so the headline matches exactly.
+                score = float(pub["score"].mean())
+                combined = _nanmean_rows(reps)
+            else:
+                if scheme == "respondents":
+                    weights = pub["n"].to_numpy(dtype=float)
+                else:
+                    weights = np.array([staff[d] for d in pub["department"]], dtype=float)
+                score = float(np.average(pub["score"].to_numpy(dtype=float), weights=weights))
+                combined = _weighted_replicates(reps, weights)
+            low, high = _percentiles(combined[:, None], scores.confidence)
+            rows.append({"wave": wave, "value": vid, "scheme": scheme, "score": score,
+                         "ci_low": float(low[0]), "ci_high": float(high[0])})
+
+    table = pd.DataFrame(rows, columns=["wave", "value", "scheme", "score", "ci_low", "ci_high"])
+    table["rank"] = (table.groupby("scheme", sort=False)["score"]
+                     .rank(method="min", ascending=False).astype("Int64"))
+    return table
+
+
+def _rank_matrix(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ranks as values x schemes (codebook order, headline scheme first)."""
+    ranks = table.pivot(index="value", columns="scheme", values="rank")
+    values = list(dict.fromkeys(table["value"]))
+    schemes = list(dict.fromkeys(table["scheme"]))
+    return ranks.reindex(index=values, columns=schemes)
+
+
+def ranking_holds(table: pd.DataFrame) -> bool:
+    """Tell whether the order of the values is the same under every weighting scheme.
+
+    Parameters
+    ----------
+    table
+        The result of :func:`score_sensitivity` (one or several waves).
+
+    Returns
+    -------
+    bool
+        True when, in every wave, each value has the same rank in every scheme. Values
+        without a score (no published department) are ignored; a table with a single scheme
+        trivially holds.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": 2025, "value": ["a", "b", "a", "b"],
+    ...                   "scheme": ["equal", "equal", "respondents", "respondents"],
+    ...                   "rank": [1, 2, 2, 1]})
+    >>> ranking_holds(t)
+    False
+    """
+    for _, part in table.groupby("wave", sort=True):
+        ranks = _rank_matrix(part).dropna(how="all")
+        if (ranks.nunique(axis=1, dropna=False) > 1).any():
+            return False
+    return True
+
+
+def ranking_summary(table: pd.DataFrame) -> dict:
+    """Summarise which values change rank between the weighting schemes of one wave.
+
+    Parameters
+    ----------
+    table
+        The result of :func:`score_sensitivity` for a single wave.
+
+    Returns
+    -------
+    dict
+        ``holds`` (as :func:`ranking_holds`), ``schemes`` (in table order), ``changed`` (the
+        values whose rank differs between schemes, codebook order) and ``ranks`` (value ->
+        scheme -> rank, every value; None where a value has no score).
+
+    Raises
+    ------
+    ParameterError
+        When the table holds more than one wave.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": 2025, "value": ["a", "b", "a", "b"],
+    ...                   "scheme": ["equal", "equal", "respondents", "respondents"],
+    ...                   "rank": [1, 2, 2, 1]})
+    >>> ranking_summary(t)["changed"]
+    ['a', 'b']
+    """
+    waves = sorted(set(table["wave"]))
+    if len(waves) > 1:
+        raise ParameterError(f"ranking_summary takes one wave; the table has {waves}. "
+                             "Filter it first, e.g. table[table['wave'] == 2025].")
+    ranks = _rank_matrix(table)
+    scored = ranks.dropna(how="all")
+    changed = [v for v in scored.index if scored.loc[v].nunique(dropna=False) > 1]
+    return {
+        "holds": not changed,
+        "schemes": list(ranks.columns),
+        "changed": changed,
+        "ranks": {v: {s: (None if pd.isna(r) else int(r)) for s, r in ranks.loc[v].items()}
+                  for v in ranks.index},
+    }

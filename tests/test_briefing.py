@@ -1,0 +1,138 @@
+"""The real committee briefing, rendered from the bundled sample through ``briefing render``.
+
+Rendering runs a kernel and WeasyPrint (a few seconds), so each language is rendered once per
+module and the tests read the files.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analysis import cli, config, prepare_briefing
+from analysis.exceptions import ParameterError
+
+URL_IN_ATTR = re.compile(r"""(?:src|href)\s*=\s*["']?\s*https?://""", re.I)
+URL_IN_CSS = re.compile(r"""(?:@import|url\()\s*["']?\s*https?://""", re.I)
+
+
+@pytest.fixture(scope="module")
+def rendered_da(tmp_path_factory):
+    out = tmp_path_factory.mktemp("da") / "2025"
+    code = cli.main(["render", "--out", str(out), "--min-n", "5", "--seed", "2025"])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def html_da(rendered_da) -> str:
+    return (rendered_da / "briefing.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf_text_da(rendered_da) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(rendered_da / "briefing.pdf").pages)
+
+
+def test_render_writes_every_output(rendered_da):
+    for name in ("briefing.html", "briefing.pdf", "briefing.ipynb"):
+        assert (rendered_da / name).stat().st_size > 1000
+    tables = {p.name for p in (rendered_da / "tables").glob("*.csv")}
+    assert {"maturity_by_department_value.csv", "maturity_by_value.csv", "change_by_department_value.csv"} <= tables
+    executed = nbformat.read(rendered_da / "briefing.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "min_n = 5" in injected[0].source
+
+
+def test_pdf_has_the_sections_and_danish_letters(pdf_text_da):
+    for word in ("Resumé", "Sagsfremstilling", "Økonomi", "Videre proces", "Bilag", "Økonomiudvalget",
+                 "Børne- og Ungdomsforvaltningen", "påbegyndt", "Førende"):
+        assert word in pdf_text_da, word
+    assert re.search(r"side \d+ af \d+", pdf_text_da)
+
+
+def test_html_loads_nothing_from_the_network(html_da):
+    assert not URL_IN_ATTR.search(html_da)
+    assert not URL_IN_CSS.search(html_da)
+    assert "<script" not in html_da.lower()
+    assert "<link" not in html_da.lower()
+
+
+def test_every_image_is_embedded_and_has_alt_text(html_da):
+    images = re.findall(r"<img\b[^>]*>", html_da)
+    assert len(images) >= 4
+    for tag in images:
+        assert 'src="data:image/png;base64,' in tag
+        alt = re.search(r'alt="([^"]*)"', tag)
+        assert alt and alt.group(1).strip(), tag[:80]
+
+
+def test_html_shows_no_code(html_da):
+    assert "prepare_briefing" not in html_da
+    assert "In [" not in html_da
+    assert "synthetic" in html_da.lower() or "syntetiske" in html_da.lower()
+
+
+def test_resume_numbers_match_the_tables(rendered_da, html_da):
+    # The least mature value and its score in the Resumé come from the same scores as the CSV.
+    value = pd.read_csv(rendered_da / "tables" / "maturity_by_value.csv")
+    latest = value[value["wave"] == 2025].set_index("value")
+    lowest = latest["score"].idxmin()
+    assert lowest == "innovation"
+    score_da = f"{latest.loc[lowest, 'score']:.1f}".replace(".", ",")
+    resume = html_da.split("Resumé", 1)[1].split("Sagsfremstilling", 1)[0]
+    assert "Partnerskaber og innovation" in resume and score_da in resume
+
+
+def test_hidden_departments_are_named_not_scored(rendered_da, html_da):
+    dv = pd.read_csv(rendered_da / "tables" / "maturity_by_department_value.csv")
+    hidden = dv[(dv["wave"] == 2025) & dv["suppressed"]]
+    assert not hidden.empty
+    # The briefing says which departments are left out, and marks them in the tables.
+    for dept in hidden["department"].unique():
+        assert dept in html_da
+    assert "skjult (n &lt; 5)" in html_da
+
+
+def test_english_briefing(tmp_path):
+    out = tmp_path / "en"
+    assert cli.main(["render", "--out", str(out), "--lang", "en", "--formats", "html"]) == 0
+    html = (out / "briefing.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html
+    for word in ("Summary", "Next steps", "Appendices", "Partnerships and innovation"):
+        assert word in html
+    assert not (out / "briefing.pdf").exists()
+
+
+def test_bad_data_is_refused_before_the_kernel_starts(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent_id,department,wave,org_data_1\nR1,XYZ,2025,3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["render", "-r", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2:department" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unknown_wave_is_a_parameter_error(tmp_path):
+    with pytest.raises(ParameterError, match="2019"):
+        prepare_briefing(wave=2019)
+    assert cli.main(["render", "--wave", "2019", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_resume_has_three_to_five_sentences():
+    for lang in ("da", "en"):
+        sentences = prepare_briefing(lang=lang, resamples=200).resume_sentences()
+        assert 3 <= len(sentences) <= 5
+        assert all(s.endswith(".") for s in sentences)
+
+
+def test_single_wave_briefing_has_no_change_section(tmp_path):
+    b = prepare_briefing(config.sample_files()[-1:], resamples=200)
+    assert b.previous_wave is None
+    assert b.all_changes() is None
+    assert "Udvikling siden" not in b.case()

@@ -1,0 +1,353 @@
+"""Tests of analysis.render: notebook -> executed notebook, HTML and PDF, all-or-nothing.
+
+The fixture notebooks live in tests/fixtures/ (committed without outputs):
+
+- ``ok.ipynb``: a title, an analyst's note (markdown), a ``parameters`` cell (lang, title, rows),
+  a cell that prints to stdout and stderr and draws a tiny matplotlib PNG, then HTML outputs
+  (a "Resumé" with æ ø å, a long table, a figure with alt text, two IPython ``Image`` outputs,
+  one without alt), a second note, and long text ending in a last-expression HTML output.
+- ``fails.ipynb``: its third cell raises ``ValueError("bevidst fejl")``.
+- ``floor.ipynb``: only imports pandas and matplotlib (the benchmark's floor).
+
+Rendering ok.ipynb runs a kernel (about 1.5 s), so it is done once per module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from analysis import render
+from analysis.exceptions import ParameterError, RenderError
+from analysis.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OK = FIXTURES / "ok.ipynb"
+FAILS = FIXTURES / "fails.ipynb"
+FLOOR = FIXTURES / "floor.ipynb"
+TITLE = "Prøvebriefing for Økonomiudvalget"
+ROWS = 45  # long enough for the table to run onto page 2
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Render ok.ipynb once (HTML and PDF) and return the RenderResult."""
+    out = tmp_path_factory.mktemp("render") / "briefing-out"
+    return render_notebook(OK, out, {"rows": ROWS}, title=TITLE, progress=False)
+
+
+@pytest.fixture(scope="module")
+def html(rendered) -> str:
+    return rendered.paths["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(rendered) -> list[str]:
+    return [page.extract_text() for page in PdfReader(rendered.paths["pdf"]).pages]
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under ``folder``, plus folder names."""
+    digest = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        digest[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<dir>"
+    return digest
+
+
+# --- a successful render -----------------------------------------------------------------
+
+
+def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
+    assert set(rendered.paths) == {"ipynb", "html", "pdf"}
+    assert rendered.paths["html"].name == "briefing.html"
+    for path in rendered.paths.values():
+        assert path.parent == rendered.out_dir
+        assert path.stat().st_size > 1000, path
+    assert rendered.paths["pdf"].read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in rendered.out_dir.iterdir()) == [
+        "briefing.html", "briefing.ipynb", "briefing.pdf"]
+    assert set(rendered.timings) == {"execute", "html", "pdf", "total"}
+    assert all(t >= 0 for t in rendered.timings.values())
+    assert rendered.timings["total"] >= rendered.timings["execute"] + rendered.timings["pdf"]
+
+
+def test_render_leaves_no_temporary_folders(rendered):
+    siblings = sorted(p.name for p in rendered.out_dir.parent.iterdir())
+    assert siblings == [rendered.out_dir.name]
+
+
+def test_executed_notebook_has_the_injected_parameters_cell(rendered):
+    nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assert f"rows = {ROWS}" in injected[0].source
+    # papermill puts it right after the notebook's own parameters cell
+    index = nb.cells.index(injected[0])
+    assert "parameters" in nb.cells[index - 1].metadata.get("tags", [])
+
+
+def test_pdf_text_has_the_summary_heading_and_danish_letters(pdf_pages):
+    text = "\n".join(pdf_pages)
+    assert "Resumé" in text
+    assert "Blåbær, æbler og rødgrød: æ ø å Æ Ø Å." in text
+    assert "Økonomiforvaltningens spørgeskemaundersøgelse" in text  # the last expression's output
+
+
+def test_pdf_has_page_numbers_and_a_running_title_from_page_two(pdf_pages):
+    n = len(pdf_pages)
+    assert n >= 2
+    for number, text in enumerate(pdf_pages, start=1):
+        assert f"side {number} af {n}" in text
+    assert TITLE in pdf_pages[1]  # running header
+    assert pdf_pages[0].count(TITLE) == 1  # the H1 only: no running header on page 1
+
+
+def test_pdf_is_a4_with_title_and_author_metadata(rendered):
+    reader = PdfReader(rendered.paths["pdf"])
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    assert reader.metadata.title == TITLE
+    assert reader.metadata.author == DEFAULT_AUTHOR
+
+
+def test_html_is_a_danish_html5_page_with_inline_css(html):
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert '<html lang="da">' in html
+    assert re.search(r'<meta charset="utf-8"\s*/?>', html)
+    assert f"<title>{TITLE}</title>" in html
+    assert re.search(rf'<meta (?=[^>]*name="author")(?=[^>]*content="{DEFAULT_AUTHOR}")', html)
+    assert re.search(r"<style[^>]*>[^<]*@page", html)
+    assert '"side " counter(page) " af " counter(pages)' in html
+    assert "<link" not in html  # no external stylesheet
+
+
+def test_html_loads_nothing_from_the_network(html):
+    remote = re.compile(
+        r"""(?:\b(?:src|href)\s*=\s*["']?\s*|@import\s*(?:url\(\s*)?["']?\s*|\burl\(\s*["']?\s*)"""
+        r"""(?:https?:)?//""",
+        re.IGNORECASE)
+    assert remote.findall(html) == []
+    assert "<script" not in html.lower()
+    assert "require.js" not in html and "mathjax" not in html.lower()
+
+
+def test_html_has_no_code_prompts_notes_or_streams(html):
+    for absent in [
+        "In [", "Out[", "jp-InputPrompt", "input_prompt", "highlight",
+        "hemmelig_kildekode_markoer", "display(HTML", "import matplotlib",  # code
+        "Analytikernote", "husk at tjekke tallene", "# Prøvebriefing",  # markdown notes
+        "stdout-markør", "stderr-markør",  # stream outputs
+        "IPython.core.display.Image",  # a text/plain repr
+    ]:
+        assert absent not in html, absent
+
+
+def test_every_image_is_embedded_with_alt_text(html):
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len(images) == 3
+    for img in images:
+        assert re.search(r'\bsrc="data:image/png;base64,[A-Za-z0-9+/=]+"', img), img[:80]
+        alt = re.search(r'\balt="([^"]*)"', img)
+        assert alt and alt.group(1).strip(), img[:80]
+    alts = [re.search(r'\balt="([^"]*)"', img).group(1) for img in images]
+    assert alts == ["Søjlediagram: modenhed for blå, grøn og rød værdi",
+                    "Samme figur vist som billede", "Figur"]
+
+
+# --- refusing bad input before anything runs --------------------------------------------
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if papermill is asked to execute anything."""
+    import papermill
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("papermill.execute_notebook was called")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+
+
+def test_unknown_parameter_is_refused_before_the_kernel_starts(tmp_path, no_kernel):
+    with pytest.raises(ParameterError) as info:
+        render_notebook(OK, tmp_path / "out", {"rows": 3, "colour": "blå", "titel": "x"}, title="T")
+    message = str(info.value)
+    assert "'colour'" in message and "'titel'" in message
+    assert "did you mean 'title'?" in message
+    for accepted in ("lang", "title", "rows"):
+        assert accepted in message.split("accepts:")[1]
+    assert "'rows'" not in message.split("accepts:")[0]
+    assert list(tmp_path.iterdir()) == []  # nothing written, nothing executed
+
+
+def test_parameters_are_read_from_annotated_assignments(tmp_path, no_kernel):
+    v4 = nbformat.v4
+    params = v4.new_code_cell(
+        'wave: int | None = None  # survey year; None = the latest\n'
+        "title: str = ''  # the briefing's title; empty = \"Modenhed i indkøbet <wave>\"\n"
+        'responses: list = []  # survey exports\n'
+        'a, b = 1, 2\n')
+    params.metadata["tags"] = ["parameters"]
+    nb_path = tmp_path / "annotated.ipynb"
+    nbformat.write(v4.new_notebook(cells=[params]), nb_path)
+    with pytest.raises(ParameterError) as info:
+        render_notebook(nb_path, tmp_path / "out", {"wave": 2024, "title": "T", "responses": [],
+                                                   "b": 3, "bogus": 1}, title="T")
+    message = str(info.value)
+    assert message.startswith("Unknown parameter for annotated.ipynb: 'bogus'.")
+    assert "wave (int | None, default None)" in message
+    assert "title (str, default '')" in message
+    assert "a (default 1)" in message and "b (default 2)" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.ipynb"]
+
+
+def test_unknown_format_is_refused(tmp_path, no_kernel):
+    with pytest.raises(ParameterError, match=r"'docx'.*html, pdf"):
+        render_notebook(OK, tmp_path / "out", {}, formats=("html", "docx"), title="T")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unsupported_language_is_refused(tmp_path, no_kernel):
+    with pytest.raises(ParameterError, match="lang must be one of da, en; got 'de'"):
+        render_notebook(OK, tmp_path / "out", {"lang": "de"}, title="T")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_is_not_render_output_is_not_replaced(tmp_path, no_kernel):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ParameterError, match="not empty"):
+        render_notebook(OK, out, {}, title="T")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_missing_notebook_is_refused(tmp_path, no_kernel):
+    with pytest.raises(ParameterError, match="Notebook not found"):
+        render_notebook(tmp_path / "nope.ipynb", tmp_path / "out", {}, title="T")
+
+
+# --- a failing render --------------------------------------------------------------------
+
+
+def test_failing_render_leaves_the_previous_output_byte_for_byte(rendered, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(rendered.out_dir, out)
+    before = _tree_digest(out)
+
+    with pytest.raises(RenderError) as info:
+        render_notebook(FAILS, out, {"lang": "da"}, title="Fejl", progress=False)
+
+    message = str(info.value)
+    assert "Cell 3 of fails.ipynb (counting all cells from 1)" in message
+    assert "ValueError: bevidst fejl" in message
+    assert 'raise ValueError("bevidst fejl")' in message
+    failed = tmp_path / "out.failed.ipynb"
+    assert str(failed) in message
+    assert f"{out} was left unchanged" in message
+    assert _tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "out.failed.ipynb"]  # no temp folders
+
+    kept = nbformat.read(failed, as_version=4)
+    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "bevidst fejl")]
+
+    # The next successful render replaces the output and removes the stale diagnosis.
+    result = render_notebook(FLOOR, out, {}, formats=(), title="Tom", progress=False)
+    assert set(result.paths) == {"ipynb"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in out.iterdir()) == ["briefing.ipynb"]
+
+
+# --- export_html and html_to_pdf on their own (no kernel) -------------------------------
+
+
+def _hand_made_notebook():
+    """Return an 'executed' notebook with every kind of cell and output the exporter meets."""
+    v4 = nbformat.v4
+    code = v4.new_code_cell("secret_source_line = 1", execution_count=1, outputs=[
+        v4.new_output("stream", name="stdout", text="printed to stdout\n"),
+        v4.new_output("display_data", data={
+            "text/html": '<h2>Summary</h2><p>Text</p>'
+                         '<script src="https://cdn.example.org/x.js"></script>'
+                         '<script>alert("x")</script>'
+                         '<link rel="stylesheet" href="https://cdn.example.org/x.css">'
+                         '<iframe src="https://example.org/embed"></iframe>',
+            "text/plain": "<IPython.core.display.HTML object>"}),
+        v4.new_output("display_data", data={"text/plain": "only a repr"}),
+        v4.new_output("display_data", data={
+            "application/javascript": "console.log('x')", "text/plain": "js"}),
+        v4.new_output("execute_result", execution_count=1, data={
+            "text/markdown": "**Bold** markdown output", "text/plain": "md"}),
+    ])
+    error = v4.new_code_cell("1/0", execution_count=2, outputs=[
+        v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                      traceback=["Traceback line"])])
+    return v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Title\n\nA note for the analyst."), code, error,
+        v4.new_raw_cell("raw cell text")])
+
+
+def test_export_html_keeps_only_rich_outputs_and_drops_scripts():
+    html = export_html(_hand_made_notebook(), lang="en", title="A & B <test>",
+                       metadata={"description": "Test page", "keywords": "a, b"})
+    assert '<html lang="en">' in html
+    assert "<title>A &amp; B &lt;test&gt;</title>" in html
+    assert re.search(r'<meta (?=[^>]*name="description")(?=[^>]*content="Test page")', html)
+    assert "<h2>Summary</h2>" in html
+    assert "<strong>Bold</strong> markdown output" in html
+    assert '"page " counter(page) " of " counter(pages)' in html
+    for absent in ["<script", "cdn.example.org", "alert(", "printed to stdout", "only a repr",
+                   "console.log", "ZeroDivisionError", "Traceback", "secret_source_line",
+                   "A note for the analyst", "raw cell text"]:
+        assert absent not in html, absent
+
+
+def test_a_title_block_from_the_notebook_is_not_repeated():
+    v4 = nbformat.v4
+    header = ('<header class="doc-header"><p class="org">Københavns Kommune</p>'
+              '<h1 class="doctitle">Notesbogens titel</h1></header>')
+    nb = v4.new_notebook(cells=[v4.new_code_cell("x", outputs=[
+        v4.new_output("display_data", data={"text/html": header})])])
+    html = export_html(nb, lang="da", title="Sidens titel")
+    assert len(re.findall(r"<h1\b", html)) == 1
+    assert "Notesbogens titel</h1>" in html
+    assert "<title>Sidens titel</title>" in html
+    # without such an output, the page supplies the title block itself
+    plain = export_html(v4.new_notebook(), lang="da", title="Sidens titel")
+    assert re.findall(r"<h1[^>]*>([^<]*)</h1>", plain) == ["Sidens titel"]
+
+
+def test_html_to_pdf_fetches_nothing_remote(tmp_path):
+    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Remote</title>'
+            '<style>@page { size: A4 } body { background: url(https://example.org/bg.png) }</style>'
+            '</head><body><p>Hello</p><img src="https://example.org/x.png" alt="remote image">'
+            '<img src="file:///etc/hostname" alt="local file"></body></html>')
+    path = html_to_pdf(page, tmp_path / "x.pdf")
+    reader = PdfReader(path)
+    assert "Hello" in reader.pages[0].extract_text()
+    assert reader.metadata.title == "Remote"
+    # Neither image was fetched: the PDF holds no image XObject.
+    resources = reader.pages[0].get("/Resources") or {}
+    xobjects = resources.get("/XObject") or {}
+    assert not [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+
+
+def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
+    nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
+    html = export_html(nb, lang="en", title="Sample briefing", metadata=None)
+    pages = [p.extract_text() for p in PdfReader(html_to_pdf(html, tmp_path / "en.pdf")).pages]
+    assert "page 1 of" in pages[0] and "page 2 of" in pages[1]
+    assert "Sample briefing" in pages[1]
+
+
+def test_exporter_is_built_once():
+    assert render._exporter() is render._exporter()

@@ -1,0 +1,153 @@
+"""Weighting sensitivity against weighted means worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.codebook import load_departments
+from analysis.exceptions import ParameterError
+from analysis.scoring import score_survey
+from analysis.sensitivity import ranking_holds, ranking_summary, score_sensitivity
+
+# Conftest codebook: climate = food_1 + food_2 (reverse), social = wages_1. Everyone here
+# answers food_1 and wages_1 and leaves food_2 blank, so a department's score is the plain
+# mean of its answers.
+#   P, n = 6:  food_1 2,2,3,3,4,4 -> climate 3.0;   wages_1 1,1,2,2,3,3 -> social 2.0
+#   Q, n = 10: food_1 4 x5, 5 x5  -> climate 4.5;   wages_1 3 x5, 4 x5  -> social 3.5
+#   R, n = 2 (< min_n 5): suppressed, extreme answers that would move any average.
+ANSWERS = {
+    "P": [(2, 1), (2, 1), (3, 2), (3, 2), (4, 3), (4, 3)],
+    "Q": [(4, 3)] * 5 + [(5, 4)] * 5,
+    "R": [(1, 5), (1, 5)],
+}
+
+DEPARTMENTS_YAML = """\
+departments:
+  - {code: P, name_da: "P", name_en: "P", procurement_staff: 30}
+  - {code: Q, name_da: "Q", name_en: "Q", procurement_staff: 10}
+  - {code: R, name_da: "R", name_en: "R"}
+"""
+
+
+def long_frame(answers: dict, wave: int = 2025) -> pd.DataFrame:
+    rows = []
+    for dept, people in answers.items():
+        for r, (food, wages) in enumerate(people):
+            for item, answer in (("food_1", food), ("food_2", None), ("wages_1", wages)):
+                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
+                             "item": item, "answer": answer})
+    frame = pd.DataFrame(rows)
+    frame["answer"] = frame["answer"].astype("Int8")
+    return frame
+
+
+@pytest.fixture()
+def departments(tmp_path):
+    path = tmp_path / "departments.yaml"
+    path.write_text(DEPARTMENTS_YAML, encoding="utf-8")
+    return load_departments(path)
+
+
+@pytest.fixture()
+def scores(tiny_codebook, departments):
+    return score_survey(long_frame(ANSWERS), tiny_codebook, departments, min_n=5, seed=7, resamples=1000)
+
+
+@pytest.fixture()
+def table(scores, departments):
+    return score_sensitivity(scores, departments, wave=2025)
+
+
+def pick(table, scheme, value):
+    hit = table[(table["scheme"] == scheme) & (table["value"] == value)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_equal_weights_are_the_headline_exactly(scores, table):
+    equal = table[table["scheme"] == "equal"].set_index("value")
+    headline = scores.value[scores.value["wave"] == 2025].set_index("value")
+    for column in ("score", "ci_low", "ci_high"):
+        assert equal[column].tolist() == headline.loc[equal.index, column].tolist()
+    assert equal.loc["climate", "score"] == pytest.approx((3.0 + 4.5) / 2)
+
+
+def test_respondent_weights_worked_by_hand(table):
+    # climate: (6 * 3.0 + 10 * 4.5) / 16 = 63/16; social: (6 * 2.0 + 10 * 3.5) / 16 = 47/16.
+    assert pick(table, "respondents", "climate")["score"] == pytest.approx(63 / 16)
+    assert pick(table, "respondents", "social")["score"] == pytest.approx(47 / 16)
+
+
+def test_headcount_weights_worked_by_hand(table):
+    # Staff P 30, Q 10 (R is suppressed, so its missing estimate does not matter).
+    # climate: (30 * 3.0 + 10 * 4.5) / 40 = 135/40; social: (30 * 2.0 + 10 * 3.5) / 40 = 95/40.
+    assert pick(table, "headcount", "climate")["score"] == pytest.approx(135 / 40)
+    assert pick(table, "headcount", "social")["score"] == pytest.approx(95 / 40)
+
+
+def test_weighted_interval_combines_replicates_resample_by_resample(scores, table):
+    # Recompute the stratified bootstrap independently: weight each department's replicates.
+    k = 0  # climate is the first value of the codebook
+    p, q = scores.replicates[(2025, "P")][:, k], scores.replicates[(2025, "Q")][:, k]
+    expected = np.percentile((6 * p + 10 * q) / 16, [2.5, 97.5])
+    row = pick(table, "respondents", "climate")
+    assert [row["ci_low"], row["ci_high"]] == pytest.approx(expected)
+
+
+def test_intervals_contain_the_score_and_ranks_run_from_the_top(table):
+    assert (table["ci_low"] <= table["score"]).all() and (table["score"] <= table["ci_high"]).all()
+    assert set(table["scheme"]) == {"equal", "respondents", "headcount"}
+    for _, part in table.groupby("scheme"):
+        best = part.loc[part["score"].idxmax()]
+        assert best["value"] == "climate" and best["rank"] == 1
+    assert ranking_holds(table)
+
+
+def test_headcount_is_skipped_when_a_published_department_lacks_it(tiny_codebook, tmp_path):
+    path = tmp_path / "departments.yaml"
+    path.write_text(DEPARTMENTS_YAML.replace(", procurement_staff: 10", ""), encoding="utf-8")
+    departments = load_departments(path)
+    scores = score_survey(long_frame(ANSWERS), tiny_codebook, departments, min_n=5, seed=7, resamples=200)
+    table = score_sensitivity(scores, departments, wave=2025)
+    assert set(table["scheme"]) == {"equal", "respondents"}
+    assert len(table) == 4
+
+
+def test_unknown_wave_is_refused(scores, departments):
+    with pytest.raises(ParameterError, match="2025"):
+        score_sensitivity(scores, departments, wave=2019)
+
+
+def constructed(ranks: dict[str, list[int]]) -> pd.DataFrame:
+    """Build a sensitivity-like table from scheme -> ranks of values a, b, c."""
+    rows = []
+    for scheme, scheme_ranks in ranks.items():
+        for value, rank in zip("abc", scheme_ranks):
+            rows.append({"wave": 2025, "value": value, "scheme": scheme, "score": 4.0 - rank,
+                         "ci_low": np.nan, "ci_high": np.nan, "rank": rank})
+    return pd.DataFrame(rows)
+
+
+def test_ranking_holds_on_constructed_tables():
+    same = constructed({"equal": [1, 2, 3], "respondents": [1, 2, 3], "headcount": [1, 2, 3]})
+    assert ranking_holds(same)
+    assert ranking_summary(same) == {
+        "holds": True, "schemes": ["equal", "respondents", "headcount"], "changed": [],
+        "ranks": {v: {"equal": r, "respondents": r, "headcount": r} for v, r in zip("abc", [1, 2, 3])},
+    }
+    swapped = constructed({"equal": [1, 2, 3], "respondents": [1, 2, 3], "headcount": [1, 3, 2]})
+    assert not ranking_holds(swapped)
+    summary = ranking_summary(swapped)
+    assert summary["holds"] is False and summary["changed"] == ["b", "c"]
+    assert summary["ranks"]["c"] == {"equal": 3, "respondents": 3, "headcount": 2}
+    assert ranking_holds(constructed({"equal": [2, 1, 3]}))  # one scheme holds trivially
+
+
+def test_ranking_summary_takes_one_wave():
+    two_waves = pd.concat([constructed({"equal": [1, 2, 3]}),
+                           constructed({"equal": [1, 2, 3]}).assign(wave=2024)])
+    assert ranking_holds(two_waves)
+    with pytest.raises(ParameterError):
+        ranking_summary(two_waves)
