@@ -1,7 +1,12 @@
-"""The score tables analysts build on: a stable contract of columns (UTF-8 CSV, ``.`` decimals)."""
+"""The score tables analysts build on: a stable contract of columns (UTF-8 CSV, ``.`` decimals).
+
+Every text cell is passed through :func:`neutralise_text` before it is written, so that a
+spreadsheet opening the file never runs a cell as a formula (CSV or formula injection).
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +24,40 @@ RESPONDENT_COLUMNS = ["wave", "department", "respondents"]
 CHANGE_COLUMNS = ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high", "verdict"]
 
 _DECIMALS = 4
+
+#: A text starting with one of these (after any leading whitespace) is read as a formula by
+#: Excel, LibreOffice Calc and Google Sheets (OWASP "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@")
+#: Control characters that spreadsheets also treat as the start of a formula (OWASP: tab and
+#: carriage return; OWASP ASVS 1.2.10 adds the null character; a line feed is covered too).
+_CONTROL_STARTS = ("\t", "\r", "\n", "\0")
+
+
+def neutralise_text(value):
+    r"""Return ``value`` made safe to open in a spreadsheet: formula-like text gets a leading ``'``.
+
+    A text is formula-like when it starts with ``=``, ``+``, ``-`` or ``@`` (also after leading
+    whitespace, and in their full-width forms such as ``＝``), or with a tab, carriage return,
+    line feed or null character. Such text is prefixed with a single quote, as OWASP recommends
+    against CSV injection, so a spreadsheet keeps it as text. Anything that is not text (numbers,
+    booleans, missing values) and all other text is returned unchanged, so ``-0.12`` stays a
+    number. Applying the function twice changes nothing more.
+
+    Examples
+    --------
+    >>> [neutralise_text(x) for x in ["=SUM(A1)", "+1", "-2", "@x", "\t=1", "  =1", "ØKF", ""]]
+    ["'=SUM(A1)", "'+1", "'-2", "'@x", "'\t=1", "'  =1", 'ØKF', '']
+    >>> neutralise_text(-0.12), neutralise_text(neutralise_text("=1"))
+    (-0.12, "'=1")
+    """
+    if not isinstance(value, str) or value == "":
+        return value
+    if value.startswith(_CONTROL_STARTS):
+        return "'" + value
+    first = value.lstrip()[:1]
+    if first and unicodedata.normalize("NFKC", first)[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def table_department_value(scores: Scores) -> pd.DataFrame:
@@ -68,7 +107,8 @@ def write_tables(scores: Scores, folder: str | Path, *, changes: pd.DataFrame | 
     """Write every table as UTF-8 CSV into ``folder`` and return the paths.
 
     ``changes`` (from :func:`analysis.scoring.score_changes`) adds
-    ``change_by_department_value.csv``.
+    ``change_by_department_value.csv``. Text cells that a spreadsheet would run as a formula
+    are written with a leading ``'`` (see :func:`neutralise_text`); numbers are untouched.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,9 +118,19 @@ def write_tables(scores: Scores, folder: str | Path, *, changes: pd.DataFrame | 
     written = []
     for name, frame in frames.items():
         path = folder / name
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        _neutralised(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     return written
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with :func:`neutralise_text` applied to every text column."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+            out[column] = series.map(neutralise_text, na_action="ignore")
+    return out
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:

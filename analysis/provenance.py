@@ -1,0 +1,609 @@
+"""Record where a briefing came from, and tell when rendering it again would change nothing.
+
+A render's output folder gets a ``manifest.json``: the tool's version and git commit, the
+notebook, the parameters, the SHA-256 of every input file (responses, codebook, department
+list, templates), the library versions, the times, and the SHA-256 of every file written.
+
+Its ``cache_key`` is a SHA-256 over exactly what decides the output: the notebook, the
+parameters, the input files, the codebook and department list, the package version and any
+``extra_files`` (case texts, template, CSS, the package's own code). Times, the git commit and
+library versions are recorded but left out of the key: a commit that touches none of those
+files renders the same briefing, so it should not force a new render.
+
+:func:`is_up_to_date` compares a new manifest with the one in an output folder and checks that
+the recorded outputs are still there, unchanged; :func:`manifest_meta` gives the ``<meta>``
+tags for the HTML head and the PDF metadata, and :func:`provenance_rows` the rows of the
+briefing appendix's provenance table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+import yaml
+
+from . import config
+from .exceptions import ParameterError
+
+__all__ = [
+    "LIBRARIES",
+    "MANIFEST_NAME",
+    "SCHEMA",
+    "build_manifest",
+    "default_extra_files",
+    "is_up_to_date",
+    "manifest_meta",
+    "provenance_rows",
+    "read_manifest",
+    "record_outputs",
+    "sha256_file",
+    "write_manifest",
+]
+
+#: File name of the manifest in an output folder.
+MANIFEST_NAME = "manifest.json"
+#: Version of the manifest's layout; part of the cache key, so a new layout never hits old output.
+SCHEMA = 1
+#: Distribution name of the tool (as in pyproject.toml).
+TOOL_NAME = "kk-procurement-briefing"
+#: Libraries whose versions are recorded (distribution names for importlib.metadata).
+LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasyprint", "openpyxl",
+             "babel", "scipy")
+#: Parameters left out of the cache key: render sets ``output_dir`` to a new temporary folder on
+#: every run, so keeping it in would make every render a cache miss.
+VOLATILE_PARAMETERS = frozenset({"output_dir"})
+#: Parameters shown elsewhere in the provenance table (``Inddata``) or set by render itself.
+_ROWS_SKIP_PARAMETERS = frozenset({"responses", "output_dir"})
+
+_CHUNK = 1 << 20
+_SHORT = 12  # hex digits of a hash shown to people, like a short git commit
+_GIT_TIMEOUT = 10  # seconds; a hung git (network file system, lock) must not stop a render
+
+_AUTHOR = "Københavns Kommune, Økonomiforvaltningen"
+_KEYWORDS = {
+    "da": "indkøb, modenhed, indkøbspolitik, Økonomiudvalget, innovation, partnerskaber",
+    "en": "procurement, maturity, procurement policy, Finance Committee, innovation, partnerships",
+}
+_LABELS = {
+    "da": {"codebook": "Kodebog", "version": "Programversion", "git": "Git-commit",
+           "inputs": "Inddata", "parameters": "Parametre", "libraries": "Biblioteker", "run": "Kørt"},
+    "en": {"codebook": "Codebook", "version": "Program version", "git": "Git commit",
+           "inputs": "Input data", "parameters": "Parameters", "libraries": "Libraries", "run": "Run"},
+}
+_WORDS = {
+    "da": {"latest": "seneste runde", "none": "ingen", "not_git": "ikke kørt fra et git-repository",
+           "dirty": "med ikke-committede ændringer", "unknown": "ukendt", "time": "dansk tid"},
+    "en": {"latest": "latest wave", "none": "none", "not_git": "not run from a git repository",
+           "dirty": "with uncommitted changes", "unknown": "unknown", "time": "Copenhagen time"},
+}
+
+
+# --- hashing -----------------------------------------------------------------------------
+
+
+def sha256_file(path: str | Path) -> str:
+    """Return the SHA-256 of a file's bytes as 64 hex digits, reading it in chunks.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    str
+        The hex digest.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "abc.txt")
+    ...     _ = path.write_bytes(b"abc")
+    ...     sha256_file(path)
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def default_extra_files() -> list[Path]:
+    """Return the project files besides notebook and data that decide a briefing's content.
+
+    These are the case texts (``data/cases.yaml``), the page template and CSS, the chart
+    style and the package's own modules. The package version alone would miss a change to
+    ``scoring.py`` made without a version bump, and then the cache would serve stale figures.
+
+    Returns
+    -------
+    list of Path
+        Existing files, sorted by path.
+    """
+    candidates = [config.DATA_DIR / "cases.yaml", config.STYLE_PATH]
+    candidates += config.TEMPLATES_DIR.rglob("*")
+    candidates += config.PACKAGE_DIR.glob("*.py")
+    return sorted({p for p in candidates if p.is_file() and "__pycache__" not in p.parts})
+
+
+# --- the manifest ------------------------------------------------------------------------
+
+
+def build_manifest(
+    *,
+    notebook: str | Path,
+    parameters: Mapping[str, Any],
+    inputs: Sequence[str | Path],
+    codebook_path: str | Path = config.CODEBOOK_PATH,
+    departments_path: str | Path = config.DEPARTMENTS_PATH,
+    extra_files: Iterable[str | Path] = (),
+    render_options: Mapping[str, Any] | None = None,
+    started: dt.datetime,
+    finished: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Build the provenance manifest of one render, with the cache key of its output.
+
+    Parameters
+    ----------
+    notebook : str or Path
+        The notebook that is executed.
+    parameters : mapping
+        The notebook parameters as the user gave them (Paths become strings). ``output_dir``
+        is recorded but left out of the cache key (:data:`VOLATILE_PARAMETERS`).
+    inputs : sequence of str or Path
+        The survey response files, in the order they are read.
+    codebook_path, departments_path : str or Path
+        The codebook and the department list.
+    extra_files : iterable of str or Path
+        Further files that decide the output, e.g. :func:`default_extra_files`. Their order
+        does not matter.
+    render_options : mapping, optional
+        Render settings that are not notebook parameters but change what is written, e.g.
+        ``{"formats": ["html", "pdf"], "out_name": "briefing"}``; part of the cache key.
+    started : datetime
+        When the render started; a naive datetime is taken as local time.
+    finished : datetime, optional
+        When it finished, if known (see :func:`record_outputs`).
+
+    Returns
+    -------
+    dict
+        The manifest (JSON-safe): ``schema``, ``tool``, ``notebook``, ``parameters``,
+        ``inputs``, ``codebook``, ``departments``, ``extra_files``, ``render_options``,
+        ``libraries``, ``started``, ``finished`` and ``cache_key``.
+
+    Raises
+    ------
+    ParameterError
+        A file is missing or unreadable, or a parameter cannot be written as JSON.
+    """
+    safe_parameters = _json_safe(dict(parameters), "parameters")
+    safe_options = _json_safe(dict(render_options or {}), "render_options")
+    notebook_entry = _file_entry(notebook, "notebook")
+    input_entries = [_file_entry(p, "survey response file") for p in inputs]
+    codebook_entry = _file_entry(codebook_path, "codebook")
+    codebook_entry["version"] = _codebook_version(Path(codebook_path))
+    departments_entry = _file_entry(departments_path, "department list")
+    extra_entries = sorted((_file_entry(p, "file") for p in extra_files), key=lambda e: e["path"])
+    commit, dirty = _git_state(config.PROJECT_DIR)
+    version = _package_version()
+
+    manifest: dict[str, Any] = {
+        "schema": SCHEMA,
+        "tool": {"name": TOOL_NAME, "version": version, "git_commit": commit, "git_dirty": dirty},
+        "notebook": {"path": notebook_entry["path"], "sha256": notebook_entry["sha256"]},
+        "parameters": safe_parameters,
+        "inputs": input_entries,
+        "codebook": {k: codebook_entry[k] for k in ("path", "sha256", "version")},
+        "departments": {k: departments_entry[k] for k in ("path", "sha256")},
+        "extra_files": extra_entries,
+        "render_options": safe_options,
+        "libraries": _library_versions(),
+        "started": _iso_utc(started),
+        "finished": _iso_utc(finished) if finished is not None else None,
+    }
+    manifest["cache_key"] = _cache_key(manifest)
+    return manifest
+
+
+def _cache_key(manifest: Mapping[str, Any]) -> str:
+    """Return the SHA-256 over what decides the output (not times, git or library versions)."""
+    parameters = {k: v for k, v in manifest["parameters"].items() if k not in VOLATILE_PARAMETERS}
+    decisive = {
+        "schema": manifest["schema"],
+        "tool_version": manifest["tool"]["version"],
+        "notebook": manifest["notebook"]["sha256"],
+        "parameters": parameters,
+        # File names count (the data log names the files); folders do not, the bytes do.
+        "inputs": [[PurePath(e["path"]).name, e["sha256"]] for e in manifest["inputs"]],
+        "codebook": manifest["codebook"]["sha256"],
+        "departments": manifest["departments"]["sha256"],
+        "extra_files": [[e["path"], e["sha256"]] for e in manifest["extra_files"]],
+        "render_options": manifest["render_options"],
+    }
+    return hashlib.sha256(_canonical_json(decisive).encode("utf-8")).hexdigest()
+
+
+def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
+    """Write ``manifest.json`` into a folder (UTF-8, sorted keys, indented) and return its path.
+
+    The file is written beside its final name and then renamed, so a reader never sees half
+    a manifest.
+
+    Parameters
+    ----------
+    folder : str or Path
+        An existing folder, usually the (temporary) output folder.
+    manifest : mapping
+        From :func:`build_manifest` or :func:`record_outputs`.
+
+    Returns
+    -------
+    Path
+        ``folder / "manifest.json"``.
+    """
+    path = Path(folder) / MANIFEST_NAME
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    tmp = path.with_name(f".{MANIFEST_NAME}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any] | None:
+    """Read a folder's ``manifest.json``, or return None when it is missing or unreadable.
+
+    A corrupt or truncated file (bad JSON, bad UTF-8, not a JSON object) also gives None, so
+    a damaged manifest only means "render again", never a crash.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder.
+
+    Returns
+    -------
+    dict or None
+        The manifest.
+    """
+    try:
+        data = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def record_outputs(
+    folder: str | Path, manifest: Mapping[str, Any], *, finished: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Return the manifest with ``outputs``: the SHA-256 of every file in the folder.
+
+    Call it after the render has written everything, and before the folder is swapped into
+    place. ``manifest.json`` itself is left out (it cannot hold its own hash).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder.
+    manifest : mapping
+        From :func:`build_manifest`; not changed.
+    finished : datetime, optional
+        When the render finished; sets ``finished`` (a naive datetime is local time).
+
+    Returns
+    -------
+    dict
+        A copy of the manifest with ``outputs`` = {relative POSIX path: sha256}, sorted.
+    """
+    folder = Path(folder)
+    outputs = {
+        path.relative_to(folder).as_posix(): sha256_file(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).as_posix()
+        not in (MANIFEST_NAME, f".{MANIFEST_NAME}.tmp")
+    }
+    updated = {**manifest, "outputs": outputs}
+    if finished is not None:
+        updated["finished"] = _iso_utc(finished)
+    return updated
+
+
+def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any]) -> bool:
+    """Return whether a folder already holds the output a new manifest describes, unchanged.
+
+    True only when the folder's ``manifest.json`` has the same ``cache_key`` and lists its
+    outputs, and every listed file still exists with the recorded SHA-256: a deleted or edited
+    PDF means render again. A missing or corrupt manifest gives False.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder of an earlier render.
+    manifest : mapping
+        The manifest of the render about to run (:func:`build_manifest`).
+
+    Returns
+    -------
+    bool
+        Whether the render can be skipped.
+    """
+    folder = Path(folder)
+    old = read_manifest(folder)
+    if old is None or old.get("cache_key") != manifest.get("cache_key"):
+        return False
+    outputs = old.get("outputs")
+    # A manifest without outputs was never completed, so it vouches for nothing.
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    for rel, digest in outputs.items():
+        path = folder / rel
+        try:
+            if not path.is_file() or sha256_file(path) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+# --- for people: meta tags and the appendix table ---------------------------------------
+
+
+def manifest_meta(manifest: Mapping[str, Any], *, lang: str = "da") -> dict[str, str]:
+    """Return the ``<meta>`` tags of a briefing: PDF metadata and the provenance in the head.
+
+    WeasyPrint copies ``author``, ``description``, ``keywords``, ``generator`` and
+    ``dcterms.created`` into the PDF; the ``briefing.*`` tags stay in the HTML head.
+
+    Parameters
+    ----------
+    manifest : mapping
+        From :func:`build_manifest`.
+    lang : {"da", "en"}
+        Language of the description and keywords.
+
+    Returns
+    -------
+    dict of str to str
+        ``{name: content}``, for ``render_notebook(..., metadata=...)``.
+    """
+    lang = _check_lang(lang)
+    words = _WORDS[lang]
+    parameters = manifest.get("parameters", {})
+    wave = parameters.get("wave")
+    min_n = parameters.get("min_n", config.DEFAULT_MIN_N)
+    seed = parameters.get("seed", config.DEFAULT_SEED)
+    codebook_version = manifest["codebook"].get("version") or words["unknown"]
+    wave_text = str(wave) if wave is not None else words["latest"]
+    if lang == "da":
+        description = (f"Briefing til Økonomiudvalget om modenhed i indkøb, spørgeskemaundersøgelsen "
+                       f"{wave_text}: mindste gruppestørrelse {min_n}, bootstrap-seed {seed}, "
+                       f"kodebog {codebook_version}.")
+    else:
+        description = (f"Briefing for the Finance Committee on procurement maturity, survey wave "
+                       f"{wave_text}: minimum group size {min_n}, bootstrap seed {seed}, "
+                       f"codebook {codebook_version}.")
+    tool = manifest["tool"]
+    commit = tool.get("git_commit")
+    git = "unknown" if commit is None else commit + ("-dirty" if tool.get("git_dirty") else "")
+    return {
+        "author": _AUTHOR,
+        "description": description,
+        "keywords": _KEYWORDS[lang],
+        "generator": f"{tool.get('name', TOOL_NAME)} {tool['version']}",
+        "dcterms.created": manifest["started"],
+        "briefing.cache-key": manifest["cache_key"],
+        "briefing.codebook-version": str(manifest["codebook"].get("version") or ""),
+        "briefing.git-commit": git,
+        "briefing.inputs": "; ".join(_short_inputs(manifest, sep=":")),
+    }
+
+
+def provenance_rows(manifest: Mapping[str, Any], *, lang: str = "da") -> list[tuple[str, str]]:
+    """Return label/value pairs for the provenance table in the briefing's appendix.
+
+    Parameters
+    ----------
+    manifest : mapping
+        From :func:`build_manifest` (e.g. read in the notebook with :func:`read_manifest`).
+    lang : {"da", "en"}
+        Language of labels and words.
+
+    Returns
+    -------
+    list of (str, str)
+        Rows in order: codebook, program version, git commit, input data, parameters,
+        libraries, run time.
+    """
+    lang = _check_lang(lang)
+    labels, words = _LABELS[lang], _WORDS[lang]
+    codebook = manifest["codebook"]
+    tool = manifest["tool"]
+    commit = tool.get("git_commit")
+    if commit is None:
+        git = words["not_git"]
+    else:
+        git = commit[:_SHORT] + (f" ({words['dirty']})" if tool.get("git_dirty") else "")
+    parameters = ", ".join(
+        f"{name} = {_short_value(value)}"
+        for name, value in sorted(manifest.get("parameters", {}).items())
+        if name not in _ROWS_SKIP_PARAMETERS)
+    libraries = manifest.get("libraries", {})
+    library_text = ", ".join(
+        f"{'Python' if name == 'python' else name} {version}"
+        for name, version in libraries.items() if version is not None)
+    return [
+        (labels["codebook"], f"{codebook.get('version') or words['unknown']} "
+                             f"(sha256 {codebook['sha256'][:_SHORT]})"),
+        (labels["version"], f"{tool.get('name', TOOL_NAME)} {tool['version']}"),
+        (labels["git"], git),
+        (labels["inputs"], ", ".join(_short_inputs(manifest, sep=": ")) or words["none"]),
+        (labels["parameters"], parameters or words["none"]),
+        (labels["libraries"], library_text or words["unknown"]),
+        (labels["run"], _local_time(manifest.get("started"), words)),
+    ]
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LABELS:
+        raise ParameterError(f"lang must be one of {', '.join(_LABELS)}; got {lang!r}.")
+    return lang
+
+
+def _display_path(path: Path) -> str:
+    """Return a path relative to the project when inside it (portable), else absolute."""
+    path = path.resolve()
+    try:
+        return path.relative_to(config.PROJECT_DIR).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _file_entry(path: str | Path, what: str) -> dict[str, Any]:
+    """Return {path, sha256, bytes} of a file, or raise ParameterError saying which is missing."""
+    path = Path(path)
+    try:
+        return {"path": _display_path(path), "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ParameterError(
+            f"Cannot read the {what} {path} for the provenance manifest ({reason}). "
+            "Check that the file exists and is readable.") from exc
+
+
+def _codebook_version(path: Path) -> str | None:
+    """Return the codebook's ``version`` as text, or None when it has none or cannot be parsed.
+
+    A malformed codebook is reported by ``load_codebook`` with a clear message; the manifest
+    only records what it can.
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or data.get("version") is None:
+        return None
+    # YAML reads an unquoted 2025.1 as a float; the version is a label, so keep it as text.
+    return str(data["version"])
+
+
+def _git_state(folder: Path) -> tuple[str | None, bool | None]:
+    """Return (HEAD commit, has uncommitted changes) of the repository rooted at ``folder``.
+
+    (None, None) when ``folder`` is not the top of a git work tree (e.g. the package installed
+    into a virtual environment that happens to sit inside some repository), when git is not
+    installed, or when it fails.
+    """
+    # GIT_OPTIONAL_LOCKS=0: `git status` must not write the index while other processes work.
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True,
+                                  text=True, timeout=_GIT_TIMEOUT, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    top = git("rev-parse", "--show-toplevel")
+    if top is None or not top.strip():
+        return None, None
+    try:
+        if Path(top.strip()).resolve() != Path(folder).resolve():
+            return None, None
+    except OSError:
+        return None, None
+    head = git("rev-parse", "--verify", "HEAD")
+    if head is None:  # a repository without commits
+        return None, None
+    status = git("status", "--porcelain")
+    return head.strip(), (bool(status.strip()) if status is not None else None)
+
+
+def _package_version() -> str:
+    # Read at call time: analysis/__init__.py defines __version__ after importing its modules.
+    return str(importlib.import_module(__package__).__version__)
+
+
+def _library_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _iso_utc(moment: dt.datetime) -> str:
+    """Return a time as ISO 8601 in UTC, to the second (naive times are local time)."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _json_safe(value: Any, where: str) -> Any:
+    """Return ``value`` with Paths as strings, tuples as lists and numpy scalars as numbers."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(f"{where} holds {value!r}, which JSON cannot represent; "
+                                 "give a finite number or None.")
+        return value
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_json_safe(v, where) for v in value), key=_canonical_json)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars, without importing numpy
+        return _json_safe(value.item(), where)
+    raise ParameterError(f"{where} holds a {type(value).__name__} ({value!r}), which cannot be "
+                         "recorded as JSON; give a string, number, bool, None, list or dict.")
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _short_inputs(manifest: Mapping[str, Any], *, sep: str) -> list[str]:
+    return [f"{PurePath(e['path']).name}{sep}{e['sha256'][:_SHORT]}" for e in manifest.get("inputs", [])]
+
+
+def _short_value(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _local_time(iso: str | None, words: Mapping[str, str]) -> str:
+    """Return an ISO time as Copenhagen time, e.g. ``2025-11-28 10:46 (dansk tid)``."""
+    if not iso:
+        return words["unknown"]
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    try:
+        from zoneinfo import ZoneInfo
+
+        return f"{moment.astimezone(ZoneInfo('Europe/Copenhagen')):%Y-%m-%d %H:%M} ({words['time']})"
+    except Exception:  # noqa: BLE001 - no time zone database: UTC is still correct
+        return f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"

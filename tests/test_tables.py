@@ -1,0 +1,143 @@
+"""The CSV tables: the column contract and formula neutralisation (OWASP CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from analysis.scoring import score_changes, score_survey
+from analysis.tables import (
+    CHANGE_COLUMNS,
+    DEPARTMENT_VALUE_COLUMNS,
+    DONT_KNOW_COLUMNS,
+    FOCUS_AREA_COLUMNS,
+    RESPONDENT_COLUMNS,
+    VALUE_COLUMNS,
+    neutralise_text,
+    write_tables,
+)
+
+#: A department code that Excel would run as a formula if it were written as it is.
+FORMULA_DEPT = '=HYPERLINK("x")'
+
+
+def long_frame(groups) -> pd.DataFrame:
+    """Return a tidy long frame from ``(wave, department, respondents, {item: answer})`` groups."""
+    rows = []
+    for wave, dept, count, answers in groups:
+        for r in range(count):
+            for item, answer in answers.items():
+                rows.append({"wave": wave, "respondent_id": f"{wave}-{dept}-{r}", "department": dept,
+                             "item": item, "answer": answer})
+    frame = pd.DataFrame(rows)
+    frame["answer"] = frame["answer"].astype("Int8")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def formula_scores(tiny_codebook):
+    """Score five respondents of FORMULA_DEPT and two of SUF (suppressed) in 2024 and 2025.
+
+    Worked by hand (food_2 is reverse-scored 6 - x): FORMULA_DEPT scores climate 2.0 and social
+    4.0 in 2024, climate 4.0 and social 3.0 in 2025; everyone answers alike, so every interval
+    is a single point, and the change is +2.0 (improvement) and -1.0 (decline).
+    """
+    responses = long_frame([
+        (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
+        (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
+        (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
+        (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
+    ])
+    # departments=None: the bundled list, which does not know FORMULA_DEPT; it is kept as is.
+    return score_survey(responses, tiny_codebook, None, resamples=100, seed=1)
+
+
+# -- neutralise_text ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-2", "@x", "\t=1", "  =1", "\r=1", "\n=1", " \t@x",
+                                  "\u00a0=1", "＝SUM(A1)", '=HYPERLINK("x")'])
+def test_formula_like_text_gets_a_leading_quote(text):
+    assert neutralise_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["ØKF", "climate", "no clear change", "", "a=b", "1-2", "'=already", "ALL",
+                                  "Ved ikke", "x@y.dk"])
+def test_ordinary_text_is_untouched(text):
+    assert neutralise_text(text) == text
+
+
+@pytest.mark.parametrize("value", [-0.12, -2, 0, 3.5, True, None])
+def test_non_text_is_returned_as_it_is(value):
+    out = neutralise_text(value)
+    assert out is value or out == value
+    assert type(out) is type(value)
+
+
+def test_neutralising_twice_adds_one_quote_only():
+    assert neutralise_text(neutralise_text("=1")) == "'=1"
+
+
+# -- write_tables -------------------------------------------------------------------------------
+def read_cells(path) -> list[dict[str, str]]:
+    """Return the CSV's rows as text, exactly as a spreadsheet would receive them."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_formula_department_is_written_with_a_quote(formula_scores, tmp_path):
+    changes = score_changes(formula_scores, 2024, 2025)
+    paths = write_tables(formula_scores, tmp_path, changes=changes)
+    with_departments = [p for p in paths if p.name != "maturity_by_value.csv"]
+    assert len(with_departments) == 5
+    for path in with_departments:
+        departments = {row["department"] for row in read_cells(path)}
+        assert "'" + FORMULA_DEPT in departments, path.name
+        assert FORMULA_DEPT not in departments, path.name
+        # No cell of any table starts like a formula.
+        for row in read_cells(path):
+            for value in row.values():
+                assert not value.lstrip().startswith(("=", "+", "@")), (path.name, value)
+
+
+def test_numbers_stay_numbers_and_text_is_untouched(formula_scores, tmp_path):
+    changes = score_changes(formula_scores, 2024, 2025)
+    write_tables(formula_scores, tmp_path, changes=changes)
+    change = pd.read_csv(tmp_path / "change_by_department_value.csv")
+    assert pd.api.types.is_float_dtype(change["diff"])
+    social = change[(change["department"] == "'" + FORMULA_DEPT) & (change["value"] == "social")].iloc[0]
+    assert social["diff"] == pytest.approx(-1.0)  # a decline: negative, and still a number
+    assert social["verdict"] == "decline"
+    raw = (tmp_path / "change_by_department_value.csv").read_text(encoding="utf-8")
+    assert ",-1.0," in raw and "'-1" not in raw
+    dv = pd.read_csv(tmp_path / "maturity_by_department_value.csv")
+    assert set(dv["value"]) == {"climate", "social"}
+    assert "SUF" in set(dv["department"])
+    published = dv[(dv["department"] == "'" + FORMULA_DEPT) & (dv["wave"] == 2025)].set_index("value")
+    assert published.loc["climate", "score"] == pytest.approx(4.0)
+    assert published.loc["social", "score"] == pytest.approx(3.0)
+
+
+def test_suppressed_cells_stay_blank_in_the_csv(formula_scores, tmp_path):
+    write_tables(formula_scores, tmp_path)
+    rows = [r for r in read_cells(tmp_path / "maturity_by_department_value.csv") if r["department"] == "SUF"]
+    assert rows and all(r["suppressed"] == "True" for r in rows)
+    assert all(r[c] == "" for r in rows for c in ("score", "ci_low", "ci_high", "level"))
+
+
+def test_column_contract_is_unchanged(formula_scores, tmp_path):
+    changes = score_changes(formula_scores, 2024, 2025)
+    write_tables(formula_scores, tmp_path, changes=changes)
+    expected = {
+        "maturity_by_department_value.csv": DEPARTMENT_VALUE_COLUMNS,
+        "maturity_by_value.csv": VALUE_COLUMNS,
+        "maturity_by_department_focus_area.csv": FOCUS_AREA_COLUMNS,
+        "dont_know_by_department_value.csv": DONT_KNOW_COLUMNS,
+        "respondents_by_department.csv": RESPONDENT_COLUMNS,
+        "change_by_department_value.csv": CHANGE_COLUMNS,
+    }
+    for name, columns in expected.items():
+        with open(tmp_path / name, encoding="utf-8", newline="") as fh:
+            assert next(csv.reader(fh)) == columns, name
+    assert DEPARTMENT_VALUE_COLUMNS == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level",
+                                        "suppressed"]
