@@ -30,7 +30,7 @@ from .narrative import (
     sentence_extreme,
     sentence_leaders,
 )
-from .scoring import ALL, Scores, score_changes, score_survey
+from .scoring import ALL, Scores, score_changes, score_changes_to, score_survey
 
 INNOVATION = "innovation"
 
@@ -64,6 +64,8 @@ class Briefing:
     is_sample: bool
     response_files: list[str]
     _figure_no: int = field(default=0, repr=False)
+    _charts: dict | None = field(default=None, repr=False)
+    _distribution: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -89,6 +91,51 @@ class Briefing:
 
         self._figure_no += 1
         return figure_html(chart, number=self._figure_no, caption=caption, lang=self.lang)
+
+    def _chart(self, name: str):
+        """Return the named chart, rendering every chart of the briefing on first use.
+
+        All charts are rendered in one batch so that :func:`analysis.charts.render_charts` can
+        share them between two processes.
+        """
+        if self._charts is None:
+            from . import charts
+
+            lang, prev = self.lang, self.previous_wave
+            builders = {
+                "values": lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
+                "heatmap": lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments,
+                                                                  self.wave, lang),
+                "innovation": lambda: charts.plot_innovation_by_department(self.scores, self.codebook,
+                                                                           self.departments, self.wave, lang),
+                "dont_know": lambda: charts.plot_dont_know(self.scores, self.codebook, self.departments, self.wave,
+                                                           lang),
+                "distribution": lambda: charts.plot_distribution(self.distribution(), self.codebook, lang,
+                                                                 department=ALL),
+            }
+            if len(self.scores.waves) > 1:
+                builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
+            for dept in self._distribution_departments():
+                builders[f"distribution:{dept}"] = (
+                    lambda dept=dept: charts.plot_distribution(self.distribution(), self.codebook, lang,
+                                                               department=dept))
+            self._charts = dict(zip(builders, charts.render_charts(list(builders.values()))))
+        return self._charts[name]
+
+    def distribution(self) -> pd.DataFrame:
+        """Return the answer distributions of this wave (municipality and departments)."""
+        if self._distribution is None:
+            from .distributions import answer_distribution
+
+            self._distribution = answer_distribution(self.survey.responses, self.codebook, wave=self.wave,
+                                                     min_n=self.scores.min_n, departments=self.departments)
+        return self._distribution
+
+    def _distribution_departments(self) -> list[str]:
+        """Return the departments whose full answer distribution may be shown (n >= 2 min_n)."""
+        dist = self.distribution()
+        shown = dist[(dist["department"] != ALL) & dist["shown"]]
+        return list(dict.fromkeys(shown["department"]))
 
     def _cells(self, wave: int | None = None) -> pd.DataFrame:
         dv = self.scores.department_value
@@ -170,20 +217,9 @@ class Briefing:
 
     def case(self) -> Html:
         """Return the Sagsfremstilling: findings with figures, then examples of innovation work."""
-        from . import charts
-
         lang, names = self.lang, self._value_names()
         cells, muni = self._cells(), self._municipality()
         prev = self.previous_wave
-        builders = [
-            lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
-            lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments, self.wave, lang),
-            lambda: charts.plot_innovation_by_department(self.scores, self.codebook, self.departments, self.wave,
-                                                         lang),
-        ]
-        if prev is not None:
-            builders.append(lambda: charts.plot_change(self.scores, self.codebook, self.wave, prev, lang))
-        figures = iter(charts.render_charts(builders))
         out = [f"<h2>{_e(_t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
                "<p>" + _e(_t(
                    lang,
@@ -191,12 +227,15 @@ class Briefing:
                    "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
                    "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
                    "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
-                   "Ikke påbegyndt (1) til Førende (5).",
+                   "Ikke påbegyndt (1) til Førende (5). Alle tal vises med et 95 %-interval, og teksten kalder "
+                   "kun én værdi eller forvaltning højere end en anden, når intervallerne ikke overlapper.",
                    "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
                    "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
                    "of the departments how far their department has come on each of the policy's five equal "
                    "values, with a focus on partnerships and innovation. Each question is answered on five "
-                   "levels from Not started (1) to Leading (5).")) + "</p>"]
+                   "levels from Not started (1) to Leading (5). Every number comes with a 95 % interval, and the "
+                   "text calls one value or department higher than another only when their intervals do not "
+                   "overlap.")) + "</p>"]
 
         out.append(f"<h3>{_e(_t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h3>")
         level_by_name = {names[r.value]: self._level(r.level) for r in muni.itertuples()}
@@ -207,19 +246,21 @@ class Briefing:
             out.append("<p>" + _e(" ".join([
                 sentence_extreme(muni_est, "lowest", level_by_name[low.name], lang),
                 sentence_extreme(muni_est, "highest", level_by_name[high.name], lang)])) + "</p>")
-        out.append(self._figure(
-            next(figures),
-            _t(lang, f"Kommunens modenhed pr. værdi i {self.wave}: gennemsnit af de viste forvaltninger med 95 %-interval.",
-               f"The municipality's maturity per value in {self.wave}: mean of the departments shown, with 95 % interval.")))
+        out.append(self._figure(self._chart("values"), _t(
+            lang, f"Kommunens modenhed pr. værdi i {self.wave}: gennemsnit af de viste forvaltninger med 95 %-interval "
+                  "og antal forvaltninger og svarende (n).",
+            f"The municipality's maturity per value in {self.wave}: mean of the departments shown, with 95 % "
+            "interval and the number of departments and respondents (n).")))
 
         out.append(f"<h3>{_e(_t(lang, 'Forvaltningerne', 'The departments'))}</h3>")
         out.append("<p>" + _e(self._suppression_sentence()) + "</p>")
-        out.append(self._figure(
-            next(figures),
-            _t(lang, f"Modenhed pr. forvaltning og værdi i {self.wave}. Grå, skraverede felter er skjult af hensyn "
-                     f"til anonymiteten (færre end {self.scores.min_n} svar).",
-               f"Maturity per department and value in {self.wave}. Grey hatched cells are hidden to protect "
-               f"anonymity (fewer than {self.scores.min_n} answers).")))
+        out.append(self._figure(self._chart("heatmap"), _t(
+            lang, f"Modenhed pr. forvaltning og værdi i {self.wave} med niveau, score og antal svarende (n). Grå, "
+                  f"skraverede felter er skjult af hensyn til anonymiteten (færre end {self.scores.min_n} svar). "
+                  "»?« betyder, at intervallet krydser en niveaugrænse, så niveauet er usikkert.",
+            f"Maturity per department and value in {self.wave} with level, score and respondents (n). Grey hatched "
+            f"cells are hidden to protect anonymity (fewer than {self.scores.min_n} answers). '?' means the "
+            "interval crosses a level boundary, so the level is uncertain.")))
 
         out.append(f"<h3>{_e(names[INNOVATION])}</h3>")
         inno = muni[muni["value"] == INNOVATION]
@@ -229,22 +270,101 @@ class Briefing:
                 estimates(cells[cells["value"] == INNOVATION], "department"),
                 Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"]),
                 names[INNOVATION], lang)) + "</p>")
-        out.append(self._figure(
-            next(figures),
-            _t(lang, f"{names[INNOVATION]} pr. forvaltning i {self.wave} med 95 %-interval; den lodrette linje er kommunens gennemsnit.",
-               f"{names[INNOVATION]} per department in {self.wave} with 95 % interval; the vertical line is the municipal mean.")))
+        out.append(self._figure(self._chart("innovation"), _t(
+            lang, f"{names[INNOVATION]} pr. forvaltning i {self.wave} med 95 %-interval; den lodrette linje er "
+                  "kommunens gennemsnit.",
+            f"{names[INNOVATION]} per department in {self.wave} with 95 % interval; the vertical line is the "
+            "municipal mean.")))
         out.append(self._cases())
 
         if prev is not None:
             out.append(f"<h3>{_e(_t(lang, f'Udvikling siden {prev}', f'Change since {prev}'))}</h3>")
             changes = self.changes()
-            out.append("<p>" + _e(sentence_changes(changes[changes["department"] == ALL], names, prev, lang)) + "</p>")
-            out.append(self._figure(
-                next(figures),
-                _t(lang, f"Kommunens modenhed pr. værdi i {prev} og {self.wave} med 95 %-intervaller.",
-                   f"The municipality's maturity per value in {prev} and {self.wave} with 95 % intervals.")))
+            out.append("<p>" + _e(" ".join(filter(None, [
+                sentence_changes(changes[changes["department"] == ALL], names, prev, lang),
+                self._department_change_sentence(changes)]))) + "</p>")
+            out.append(self._figure(self._chart("trend"), _t(
+                lang, "Kommunens modenhed pr. værdi og år med 95 %-interval. Tallet under hvert punkt er antallet "
+                      "af viste forvaltninger, som kan skifte fra år til år.",
+                "The municipality's maturity per value and year with 95 % interval. The number under each point "
+                "is the number of departments shown, which can change from year to year.")))
             out.append(self._change_table(changes))
+
+        out.append(f"<h3>{_e(_t(lang, 'Kendskab: svaret »Ved ikke«', 'Awareness: the answer “don’t know”'))}</h3>")
+        out.append("<p>" + _e(self._dont_know_sentence()) + "</p>")
+        out.append(self._figure(self._chart("dont_know"), _t(
+            lang, f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {self.wave}. Over 30 % er markeret.",
+            f"Share of 'don't know' among the answers given per department and value in {self.wave}. Above 30 % "
+            "is marked.")))
+
+        out.append(f"<h3>{_e(_t(lang, 'Svarfordelinger', 'Answer distributions'))}</h3>")
+        out.append("<p>" + _e(_t(
+            lang, "Fordelingen af svarene på de fem niveauer viser, om en middelscore dækker over enighed eller "
+                  "spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 deles af "
+                  "midterlinjen. Fordelinger pr. forvaltning står i bilag 5 for forvaltninger med mindst "
+                  f"{2 * self.scores.min_n} svarende.",
+            "The distribution of the answers over the five levels shows whether a mean hides agreement or "
+            "spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and level 3 is split by the "
+            f"centre line. Distributions per department are in appendix 5 for departments with at least "
+            f"{2 * self.scores.min_n} respondents.")) + "</p>")
+        out.append(self._figure(self._chart("distribution"), _t(
+            lang, f"Svarfordeling pr. værdi i {self.wave} for de viste forvaltninger under ét; »Ved ikke« og »Ikke "
+                  "relevant« til højre som andel af alle svar.",
+            f"Answer distribution per value in {self.wave} for the departments shown, together; 'don't know' and "
+            "'not applicable' on the right as shares of all answers.")))
         return Html("\n".join(out))
+
+    def _department_change_sentence(self, changes: pd.DataFrame) -> str:
+        """Name the departments with a clear change, each with the values it changed on."""
+        lang, names = self.lang, self._value_names()
+        depts = changes[(changes["department"] != ALL) & ~changes["suppressed"]]
+        n_values = len(self.codebook.values)
+        parts = []
+        for verdict in ("improvement", "decline"):
+            rows = depts[depts["verdict"] == verdict]
+            if rows.empty:
+                continue
+            items = []
+            for dept, g in rows.groupby("department", sort=False):
+                if len(g) == n_values:
+                    values = _t(lang, "alle værdier", "every value")
+                else:
+                    values = join_names([names[v].lower() if lang == "da" else names[v] for v in g["value"]], lang)
+                items.append(f"{dept} {_t(lang, 'på', 'on')} {values}")
+            parts.append(_t(lang, f"en klar {change_word(verdict, lang)} for {join_names(items, lang)}",
+                            f"a clear {change_word(verdict, lang)} for {join_names(items, lang)}"))
+        if not parts:
+            return _t(lang, "Ingen enkelt forvaltning har en klar ændring på nogen værdi.",
+                      "No single department shows a clear change on any value.")
+        return _t(lang, f"Blandt forvaltningerne er der {'; og '.join(parts)} (bilag 3).",
+                  f"Among the departments there is {'; and '.join(parts)} (appendix 3).")
+
+    def _dont_know_sentence(self) -> str:
+        lang, names = self.lang, self._value_names()
+        dk = self.scores.dont_know
+        dk = dk[(dk["wave"] == self.wave) & ~dk["suppressed"]]
+        pooled = dk.groupby("value", sort=False)[["dont_know", "answers"]].sum()
+        share = (pooled["dont_know"] / pooled["answers"]).reindex(self.codebook.value_ids)
+        top = share.idxmax()
+        flagged = dk[dk["flagged"] == True]  # noqa: E712 - the column can hold NaN
+        value_name = names[top].lower() if lang == "da" else names[top]
+        first = _t(lang,
+                   f"Andelen »Ved ikke« er størst på {value_name}: {format_share(share[top], lang)} af svarene i de "
+                   f"viste forvaltninger.",
+                   f"The share of 'don't know' is largest on {value_name}: {format_share(share[top], lang)} of the "
+                   "answers in the departments shown.")
+        if flagged.empty:
+            second = _t(lang, "Ingen forvaltning har over 30 % »Ved ikke« på en værdi.",
+                        "No department has more than 30 % 'don't know' on a value.")
+        else:
+            items = [f"{r.department} ({(names[r.value].lower() if lang == 'da' else names[r.value])}, "
+                     f"{format_share(r.dont_know_share, lang)})" for r in flagged.itertuples()]
+            second = _t(lang,
+                        f"Over 30 % svarer »Ved ikke« i {join_names(items, lang)}. Når mange ikke ved, hvordan "
+                        "forvaltningen arbejder, er det i sig selv et tegn på lav modenhed.",
+                        f"More than 30 % answer 'don't know' in {join_names(items, lang)}. When many do not know "
+                        "how their department works, that is itself a sign of low maturity.")
+        return f"{first} {second}"
 
     def _suppression_sentence(self) -> str:
         lang, names = self.lang, self._value_names()
@@ -328,8 +448,146 @@ class Briefing:
         """Return the Bilag: method, data quality and the score tables."""
         lang = self.lang
         out = [f"<h2 class='appendix'>{_e(_t(lang, 'Bilag', 'Appendices'))}</h2>",
-               self._method(), self._data_quality(), self._score_tables()]
+               self._method(), self._data_quality(), self._score_tables(), self._robustness(),
+               self._department_distributions()]
         return Html("\n".join(out))
+
+    def reliability(self) -> pd.DataFrame:
+        """Return Cronbach's alpha per value for this wave (Feldt interval)."""
+        from .reliability import score_reliability
+
+        return score_reliability(self.survey.responses, self.codebook, wave=self.wave,
+                                 confidence=self.scores.confidence)
+
+    def sensitivity(self) -> pd.DataFrame:
+        """Return the municipality's value scores under equal, respondent and headcount weights."""
+        from .sensitivity import score_sensitivity
+
+        return score_sensitivity(self.scores, self.departments, wave=self.wave)
+
+    def _robustness(self) -> str:
+        """Return appendix 4: internal consistency (alpha) and the weighting sensitivity panel."""
+        from .reliability import LOW_ALPHA
+        from .sensitivity import ranking_summary
+
+        lang, names, short = self.lang, self._value_names(), self._short_names()
+        out = [f"<h3>{_e(_t(lang, 'Bilag 4. Pålidelighed og følsomhed', 'Appendix 4. Reliability and sensitivity'))}</h3>"]
+        alpha = self.reliability()
+        out.append("<p>" + _e(_t(
+            lang, "Intern konsistens: Cronbachs alfa måler, om spørgsmålene under en værdi måler det samme. Alfa "
+                  "beregnes på de svarende, der har givet et gyldigt svar på alle værdiens spørgsmål, med "
+                  f"95 %-interval (Feldt). Under {self._num(LOW_ALPHA)} er værdiens score et mindre sikkert samlet mål, "
+                  "og indsatsområderne vises da hver for sig.",
+            "Internal consistency: Cronbach's alpha measures whether the questions under a value measure the same "
+            "thing. Alpha uses the respondents who gave a valid answer to all of the value's questions, with a "
+            f"95 % interval (Feldt). Below {self._num(LOW_ALPHA)} the value's score is a less reliable summary, and "
+            "its focus areas are then shown one by one.")) + "</p>")
+        head = _t(lang, "<th>Værdi</th><th class='num'>Alfa</th><th class='num'>95 %-interval</th>"
+                        "<th class='num'>Svarende</th><th class='num'>Spørgsmål</th>",
+                  "<th>Value</th><th class='num'>Alpha</th><th class='num'>95 % interval</th>"
+                  "<th class='num'>Respondents</th><th class='num'>Questions</th>")
+        rows = "".join(
+            f"<tr><td>{_e(names[r.value])}</td><td class='num'>{self._num(r.alpha, 2)}</td>"
+            f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td><td class='num'>{int(r.n)}</td>"
+            f"<td class='num'>{int(r.k)}</td></tr>" for r in alpha.itertuples())
+        out.append(f"<table class='keep'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        low = alpha[alpha["low"] == True]  # noqa: E712 - the column can hold NA
+        if low.empty:
+            out.append("<p>" + _e(_t(lang, f"Alle fem værdier har en alfa på mindst {self._num(LOW_ALPHA)}.",
+                                     f"All five values have an alpha of at least {self._num(LOW_ALPHA)}.")) + "</p>")
+        for r in low.itertuples():
+            out.append("<p>" + _e(_t(
+                lang, f"{names[r.value]} har en alfa under {self._num(LOW_ALPHA)} ({self._num(r.alpha, 2)}); "
+                      "indsatsområderne vises derfor hver for sig:",
+                f"{names[r.value]} has an alpha below {self._num(LOW_ALPHA)} ({self._num(r.alpha, 2)}); its focus "
+                "areas are therefore shown one by one:")) + "</p>")
+            out.append(self._focus_area_table(r.value))
+
+        table = self.sensitivity()
+        summary = ranking_summary(table)
+        scheme_names = {"equal": _t(lang, "Lige vægt (hovedtal)", "Equal weights (headline)"),
+                        "respondents": _t(lang, "Vægtet med svarende", "Weighted by respondents"),
+                        "headcount": _t(lang, "Vægtet med indkøbsmedarbejdere", "Weighted by procurement staff")}
+        schemes = summary["schemes"]
+        head = "".join(f"<th class='num'>{_e(scheme_names[sc])}</th>" for sc in schemes)
+        rows = []
+        for vid in self.codebook.value_ids:
+            tds = []
+            for sc in schemes:
+                r = table[(table["value"] == vid) & (table["scheme"] == sc)].iloc[0]
+                tds.append(f"<td class='num'><strong>{self._num(r['score'], 2)}</strong> ({int(r['rank'])}.)<br>"
+                           f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}</span></td>")
+            rows.append(f"<tr><td>{_e(short[vid])}</td>{''.join(tds)}</tr>")
+        out.append("<p>" + _e(_t(
+            lang, "Følsomhed: kommunens score er gennemsnittet af de viste forvaltninger med lige vægt. Tabellen viser "
+                  "også scoren, når forvaltningerne vægtes med antal svarende og med det skønnede antal "
+                  "indkøbsmedarbejdere (data/departments.yaml), med placering i parentes.",
+            "Sensitivity: the municipal score is the mean of the departments shown with equal weights. The table "
+            "also shows the score when departments are weighted by respondents and by the estimated number of "
+            "procurement staff (data/departments.yaml), with the rank in brackets.")) + "</p>")
+        out.append(f"<table class='scores wide-first keep'><thead><tr><th>{_e(_t(lang, 'Værdi', 'Value'))}</th>{head}"
+                   f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        out.append("<p>" + _e(self._sensitivity_sentence(summary)) + "</p>")
+        return "\n".join(out)
+
+    def _sensitivity_sentence(self, summary: dict) -> str:
+        lang, names = self.lang, self._value_names()
+        if summary["holds"]:
+            return _t(lang, "Rækkefølgen af værdierne er den samme med alle vægtninger.",
+                      "The order of the values is the same under every weighting.")
+        kept = [v for v in self.codebook.value_ids if v not in summary["changed"]]
+        fixed = [f"{names[v]} ({summary['ranks'][v]['equal']}.)" for v in kept]
+        moved = [names[v].lower() if lang == "da" else names[v] for v in summary["changed"]]
+        first = _t(lang, f"Rækkefølgen skifter mellem vægtningerne for {join_names(moved, lang)}.",
+                   f"The order changes between weightings for {join_names(moved, lang)}.")
+        second = (_t(lang, f"{join_names(fixed, lang)} har samme placering med alle vægtninger.",
+                     f"{join_names(fixed, lang)} keeps its place under every weighting.") if fixed else "")
+        third = _t(lang, "Hovedtallet bruger lige vægt, fordi hver forvaltning er en selvstændig enhed i politikken.",
+                   "The headline uses equal weights because each department is an accountable unit under the policy.")
+        return " ".join(filter(None, [first, second, third]))
+
+    def _focus_area_table(self, value_id: str) -> str:
+        lang = self.lang
+        fa = self.scores.department_focus_area
+        fa = fa[(fa["wave"] == self.wave) & (fa["value"] == value_id)]
+        areas = [f for f in self.codebook.value(value_id).focus_areas]
+        head = "".join(f"<th class='num'>{_e(f.name_en if lang == 'en' else f.name_da)}</th>" for f in areas)
+        rows = []
+        for dept, g in fa.groupby("department", sort=False):
+            g = g.set_index("focus_area")
+            tds = "".join(
+                f"<td class='num hidden'>{_e(self._hidden_text())}</td>" if g.loc[f.id, "suppressed"] else
+                f"<td class='num'>{self._num(g.loc[f.id, 'score'], 2)}<br><span class='ci'>"
+                f"{format_interval(g.loc[f.id, 'ci_low'], g.loc[f.id, 'ci_high'], lang, 2)}</span></td>"
+                for f in areas)
+            rows.append(f"<tr><td>{_e(dept)}</td>{tds}</tr>")
+        return (f"<table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    def _department_distributions(self) -> str:
+        lang = self.lang
+        out = [f"<h3>{_e(_t(lang, 'Bilag 5. Svarfordelinger pr. forvaltning', 'Appendix 5. Answer distributions per department'))}</h3>"]
+        depts = self._distribution_departments()
+        limit = 2 * self.scores.min_n
+        if not depts:
+            out.append("<p>" + _e(_t(lang, f"Ingen forvaltning har mindst {limit} svarende, så ingen fordeling vises.",
+                                     f"No department has at least {limit} respondents, so no distribution is shown."))
+                       + "</p>")
+            return "\n".join(out)
+        others = [c for c in self.scores.respondents.loc[self.scores.respondents["wave"] == self.wave, "department"]
+                  if c not in depts]
+        out.append("<p>" + _e(_t(
+            lang, f"Fordelinger vises kun for forvaltninger med mindst {limit} svarende ({join_names(depts, lang)})"
+                  + (f"; {join_names(others, lang)} vises ikke." if others else "."),
+            f"Distributions are shown only for departments with at least {limit} respondents "
+            f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} are not shown." if others else ".")))
+            + "</p>")
+        for dept in depts:
+            name = self.departments[dept].name(lang) if dept in self.departments.codes else dept
+            out.append(self._figure(self._chart(f"distribution:{dept}"), _t(
+                lang, f"Svarfordeling pr. værdi i {self.wave}: {name}.",
+                f"Answer distribution per value in {self.wave}: {name}.")))
+        return "\n".join(out)
 
     def _method(self) -> str:
         lang, s, cb = self.lang, self.scores, self.codebook
@@ -360,9 +618,16 @@ class Briefing:
                 f"for forskellen ikke indeholder 0.",
                 f"Anonymitet: En forvaltning vises ikke på en værdi, når færre end {s.min_n} har givet et gyldigt svar "
                 f"på værdiens spørgsmål. Score, interval og niveau er da skjult overalt: i tabeller, figurer, tekst og "
-                f"eksport. Svarfordelinger vises kun for grupper med mindst {2 * s.min_n} svar. Kommunens tal er "
-                f"gennemsnittet af de viste forvaltninger, så en skjult forvaltning ikke kan regnes baglæns. "
-                f"Skjult i {self.wave}: {hidden_text}.",
+                f"eksport. Svarfordelinger vises kun for forvaltninger med mindst {2 * s.min_n} svarende; kommunens samlede "
+                f"fordeling bygger på de viste forvaltninger og kun på skjulte forvaltninger, når de tilsammen har mindst "
+                f"{2 * s.min_n} svarende. Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult "
+                f"forvaltning ikke kan regnes baglæns. Skjult i {self.wave}: {hidden_text}.",
+                "Pålidelighed og følsomhed (bilag 4): Cronbachs alfa pr. værdi med Feldts 95 %-interval viser, om "
+                "spørgsmålene under en værdi hænger sammen; under 0,7 vises værdiens indsatsområder hver for sig. "
+                "Kommunens scorer beregnes også med forvaltningerne vægtet efter antal svarende og efter det skønnede "
+                "antal indkøbsmedarbejdere, for at vise om rækkefølgen af værdierne afhænger af vægtningen. "
+                "Ændringer mellem år beregnes over de forvaltninger, der kan vises i begge år, og intervallet for "
+                "forskellen bygger på bootstrap i hvert år for sig.",
                 f"Data: {data} ({files}).",
             ]
         else:
@@ -383,9 +648,16 @@ class Briefing:
                 f"difference excludes 0.",
                 f"Anonymity: a department is not shown on a value when fewer than {s.min_n} gave a valid answer to "
                 f"the value's questions. Its score, interval and level are then hidden everywhere: tables, charts, "
-                f"text and exports. Answer distributions are shown only for groups of at least {2 * s.min_n}. The "
-                f"municipal figures average the departments shown, so a hidden department cannot be worked out "
-                f"backwards. Hidden in {self.wave}: {hidden_text}.",
+                f"text and exports. Answer distributions are shown only for departments of at least {2 * s.min_n} "
+                f"respondents; the municipal distribution pools the departments shown, and hidden departments only "
+                f"when together they have at least {2 * s.min_n}. The municipal figures average the departments "
+                f"shown, so a hidden department cannot be worked out backwards. Hidden in {self.wave}: {hidden_text}.",
+                "Reliability and sensitivity (appendix 4): Cronbach's alpha per value with Feldt's 95 % interval "
+                "shows whether the questions under a value hang together; below 0.7 the value's focus areas are "
+                "shown one by one. The municipal scores are also computed with departments weighted by respondents "
+                "and by the estimated procurement staff, to show whether the order of the values depends on the "
+                "weighting. Changes between years are computed over the departments shown in both years, with the "
+                "interval of the difference from a bootstrap within each year.",
                 f"Data: {data} ({files}).",
             ]
         title = _t(lang, "Bilag 1. Metode", "Appendix 1. Method")
@@ -485,27 +757,64 @@ class Briefing:
             f"<table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
             f"<p>{_e(_t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
             f"<table class='scores keep'><thead><tr><th>{_e(_t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
+            self._department_change_table(),
         ])
 
+    def _department_change_table(self) -> str:
+        if self.previous_wave is None:
+            return ""
+        lang, short = self.lang, self._short_names()
+        changes = self.changes()
+        values = self.codebook.value_ids
+        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
+        rows = []
+        for dept, g in changes.groupby("department", sort=False):
+            g = g.set_index("value")
+            tds = []
+            for v in values:
+                if v not in g.index or g.loc[v, "suppressed"]:
+                    tds.append(f"<td class='num hidden'>{_e(_t(lang, 'skjult', 'hidden'))}</td>")
+                    continue
+                r = g.loc[v]
+                sign = "+" if r["diff"] > 0 else ""
+                verdict = r["verdict"]
+                cls = " flag" if verdict in ("improvement", "decline") else ""
+                tds.append(f"<td class='num{cls}'>{sign}{self._num(r['diff'], 2)}<br><span class='ci'>"
+                           f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{_e(change_word(verdict, lang))}"
+                           "</span></td>")
+            label = _t(lang, "Kommunen", "Municipality") if dept == ALL else dept
+            rows.append(f"<tr><td>{_e(label)}</td>{''.join(tds)}</tr>")
+        intro = _t(lang, f"Ændring fra {self.previous_wave} til {self.wave} pr. forvaltning og værdi med 95 %-interval for "
+                         "forskellen. Fed: en klar forbedring eller tilbagegang (intervallet indeholder ikke 0). En "
+                         "forvaltning, der er skjult i et af årene, er skjult her.",
+                   f"Change from {self.previous_wave} to {self.wave} per department and value with the 95 % interval of "
+                   "the difference. Bold: a clear improvement or decline (the interval excludes 0). A department "
+                   "hidden in either year is hidden here.")
+        return (f"<p>{_e(intro)}</p><table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}"
+                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
     def write_tables(self, output_dir: str | Path) -> list[Path]:
-        """Write the score tables (CSV) into ``output_dir/tables``; nothing when it is empty.
+        """Write the score tables (CSV and one Excel workbook) into ``output_dir/tables``.
+
+        Nothing is written when ``output_dir`` is empty (an interactive run).
 
         Besides the scores, ``change_by_department_value.csv`` holds the change from the previous
         wave and from the first wave to this one.
         """
+        from .excel import write_excel
         from .tables import write_tables
 
         if not str(output_dir):
             return []
-        return write_tables(self.scores, Path(output_dir) / "tables", changes=self.all_changes())
+        folder, changes = Path(output_dir) / "tables", self.all_changes()
+        written = write_tables(self.scores, folder, changes=changes)
+        written.append(write_excel(self.scores, folder, changes=changes, lang=self.lang, codebook=self.codebook,
+                                   departments=self.departments))
+        return written
 
     def all_changes(self) -> pd.DataFrame | None:
         """Return the changes to this wave from the previous and from the first wave, if any."""
-        first = min(self.scores.waves)
-        starts = sorted({w for w in (self.previous_wave, first) if w is not None and w < self.wave})
-        if not starts:
-            return None
-        return pd.concat([score_changes(self.scores, w, self.wave) for w in starts], ignore_index=True)
+        return score_changes_to(self.scores, self.wave)
 
 
 _MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",

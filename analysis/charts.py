@@ -33,12 +33,14 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import offset_copy
 from PIL import Image
 
 from . import config
 from .codebook import Codebook, Departments
 from .exceptions import ParameterError
-from .formatting import check_lang, format_number
+from .formatting import check_lang, format_number, format_share
 from .scoring import Scores
 
 __all__ = [
@@ -47,6 +49,9 @@ __all__ = [
     "plot_department_heatmap",
     "plot_innovation_by_department",
     "plot_change",
+    "plot_trend",
+    "plot_dont_know",
+    "plot_distribution",
     "figure_html",
 ]
 
@@ -74,6 +79,17 @@ _WORDS = {
         "hidden_legend": "Skjult: færre end {n} svar",
         "figure": "Figur",
         "interval": "95 %-interval",
+        "trend_point": "Kommunens score",
+        "trend_depts": "forv. = antal forvaltninger\nbag punktet",
+        "dont_know_axis": "Andel »Ved ikke« af alle svar",
+        "flag_legend": "over {share}: markeret",
+        "dist_axis": "Andel af svarene på niveau 1–5",
+        "dist_lower": "← lavere modenhed",
+        "dist_higher": "højere modenhed →",
+        "dont_know": "Ved ikke",
+        "not_applicable": "Ikke relevant",
+        "dist_all_answers": "Andel af alle svar",
+        "common_note": "forv. vist\ni begge år",
     },
     "en": {
         "hidden": "Hidden",
@@ -85,6 +101,17 @@ _WORDS = {
         "hidden_legend": "Hidden: fewer than {n} responses",
         "figure": "Figure",
         "interval": "95% interval",
+        "trend_point": "Municipality score",
+        "trend_depts": "depts = departments\nbehind the point",
+        "dont_know_axis": "Share of \"Don't know\" among all answers",
+        "flag_legend": "over {share}: marked",
+        "dist_axis": "Share of the answers at levels 1–5",
+        "dist_lower": "← lower maturity",
+        "dist_higher": "higher maturity →",
+        "dont_know": "Don't know",
+        "not_applicable": "Not applicable",
+        "dist_all_answers": "Share of all answers",
+        "common_note": "depts shown\nin both years",
     },
 }
 
@@ -648,7 +675,7 @@ def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, w
 
 
 def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: int, lang: str = "da", *,
-                highlight: str | None = "innovation") -> Chart:
+                highlight: str | None = "innovation", changes: pd.DataFrame | None = None) -> Chart:
     """Plot the municipality's maturity per value in two waves, an arrow from the older to the newer.
 
     Parameters
@@ -663,6 +690,12 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
         ``"da"`` (default) or ``"en"``.
     highlight
         The value whose label is emphasised, as in :func:`plot_value_maturity`.
+    changes
+        Optional: the frame of :func:`analysis.scoring.score_changes` for ``previous_wave`` to
+        ``wave``. When given, both years' dots (and their intervals) are the means over the
+        departments published in *both* waves, the set the change table compares (its ``ALL``
+        rows' ``n_departments``), so the chart agrees with that table; the number of departments
+        is written beside each pair of scores. By default each year shows its published score.
 
     Returns
     -------
@@ -677,6 +710,9 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
     if previous_wave == wave:
         raise ParameterError(f"previous_wave must differ from wave, both are {wave}.")
     now, before = _value_rows(scores, codebook, wave), _value_rows(scores, codebook, previous_wave)
+    common = None
+    if changes is not None:
+        before, now, common = _common_rows(scores, codebook, changes, wave, previous_wave)
     old_colour, new_colour = "#7f7f7f", _BLUE
     offset = 0.15
 
@@ -706,10 +742,18 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
                     ax.annotate("", xy=(b["score"], pos), xytext=(a["score"], pos), zorder=3,
                                 arrowprops={"arrowstyle": "-|>,head_length=0.5,head_width=0.25", "color": _DARK,
                                             "linewidth": 1.2, "shrinkA": 4.5, "shrinkB": 4.5})
-            ax.text(1.02, pos, f"{_num(a['score'], lang)} → {_num(b['score'], lang)}",
-                    transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=8.5, color=_DARK)
-        ax.text(1.02, -0.75, f"{previous_wave} → {wave}", transform=ax.get_yaxis_transform(), ha="left",
-                va="center", fontsize=8, color="#595959")
+            pair = f"{_num(a['score'], lang)} → {_num(b['score'], lang)}"
+            if common is not None:
+                pair += f"\n{_num(common[vid], lang, 0)} {w['depts_short']}"
+            ax.text(1.02, pos, pair, transform=ax.get_yaxis_transform(), ha="left", va="center",
+                    fontsize=8.5, color=_DARK, **({} if common is None else {"linespacing": 1.1}))
+        header = f"{previous_wave} → {wave}"
+        if common is None:
+            ax.text(1.02, -0.75, header, transform=ax.get_yaxis_transform(), ha="left",
+                    va="center", fontsize=8, color="#595959")
+        else:
+            ax.text(1.02, -0.75, f"{header}\n{w['common_note']}", transform=ax.get_yaxis_transform(), ha="left",
+                    va="bottom", fontsize=8, color="#595959", linespacing=1.1)
         ax.set_yticks(range(len(labels)), labels)
         ax.set_ylim(len(labels) - 0.5, -1.0)
         for tick, vid in zip(ax.get_yticklabels(), codebook.value_ids):
@@ -725,7 +769,86 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
         ]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
 
-    return Chart(fig, _alt_change(codebook, before, now, wave, previous_wave, lang))
+    alt = _alt_change(codebook, before, now, wave, previous_wave, lang)
+    if common is not None:
+        alt += _alt_common(codebook, common, lang)
+    return Chart(fig, alt)
+
+
+def _common_rows(scores: Scores, codebook: Codebook, changes: pd.DataFrame, wave: int, previous_wave: int
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Return both waves' means over the departments published in both, as :func:`score_changes` compares.
+
+    Returns the earlier and the later wave's rows (score, ci_low, ci_high per value, the interval
+    from the same stratified bootstrap replicates as the published scores) and the number of
+    departments per value.
+
+    Raises
+    ------
+    ParameterError
+        When ``changes`` compares other waves or was computed from other scores.
+    """
+    muni = changes[changes["department"] == "ALL"] if "department" in changes.columns else changes.iloc[0:0]
+    muni = muni[(muni["wave_from"] == previous_wave) & (muni["wave_to"] == wave)] if not muni.empty else muni
+    if muni.empty:
+        found = (sorted({f"{a} → {b}" for a, b in zip(changes["wave_from"], changes["wave_to"])})
+                 if {"wave_from", "wave_to"} <= set(changes.columns) else [])
+        raise ParameterError(
+            f"changes has no municipality (department 'ALL') rows from {previous_wave} to {wave}"
+            + (f" (it compares {', '.join(found)})" if found else "")
+            + f"; pass score_changes(scores, {previous_wave}, {wave}) for this chart.")
+    muni = muni.drop_duplicates("value").set_index("value")
+    dv = scores.department_value
+    published = dv[~dv["suppressed"].astype(bool) & dv["score"].notna()]
+    by_wave = {wv: published[published["wave"] == wv].set_index(["value", "department"])["score"]
+               for wv in (previous_wave, wave)}
+    order = list(dict.fromkeys(dv["value"]))  # the replicates' columns (as in score_changes)
+    rows = {previous_wave: [], wave: []}
+    counts = {}
+    for vid in codebook.value_ids:
+        depts = sorted(set(by_wave[previous_wave].get(vid, pd.Series(dtype=float)).index)
+                       & set(by_wave[wave].get(vid, pd.Series(dtype=float)).index))
+        expected = int(muni.loc[vid, "n_departments"]) if vid in muni.index else len(depts)
+        if len(depts) != expected:
+            raise ParameterError(
+                f"changes counts {expected} departments published in both {previous_wave} and {wave} for {vid!r}, "
+                f"but these scores have {len(depts)}; make both from the same score_survey result.")
+        counts[vid] = len(depts)
+        for wv in (previous_wave, wave):
+            score, low, high = np.nan, np.nan, np.nan
+            if depts:
+                score = float(by_wave[wv].loc[vid].loc[depts].mean())
+                k = order.index(vid) if vid in order else None
+                reps = [scores.replicates.get((wv, d)) for d in depts]
+                if k is not None and all(r is not None for r in reps):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN resample stays NaN
+                        means = np.nanmean(np.column_stack([r[:, k] for r in reps]), axis=1)
+                    means = means[~np.isnan(means)]
+                    if means.size:
+                        alpha = 100 * (1 - scores.confidence) / 2
+                        low, high = np.percentile(means, [alpha, 100 - alpha])
+            rows[wv].append({"value": vid, "score": score, "ci_low": float(low), "ci_high": float(high)})
+    frames = [pd.DataFrame(rows[wv]).set_index("value") for wv in (previous_wave, wave)]
+    return frames[0], frames[1], pd.Series(counts)
+
+
+def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
+    groups: dict[int, list[str]] = {}
+    for vid, n in common.items():
+        groups.setdefault(int(n), []).append(codebook.value_name(vid, lang))
+    if len(groups) == 1:
+        n = next(iter(groups))
+        counted = (f"{_num(n, lang, 0)} forvaltninger" if lang == "da" else f"{_num(n, lang, 0)} departments")
+    else:
+        parts = [f"{_num(n, lang, 0)} {'for' if lang == 'da' else 'for'} {_join(names, lang)}"
+                 for n, names in groups.items()]
+        counted = "; ".join(parts)
+    if lang == "da":
+        return (" Begge års tal er gennemsnit over de forvaltninger, der kan vises i begge år, som i "
+                f"ændringstabellen ({counted}).")
+    return (" Both years' figures are means over the departments that can be shown in both years, as in the "
+            f"change table ({counted}).")
 
 
 def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
@@ -763,6 +886,554 @@ def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
             text += f" Largest rise: {move(up)}."
         if diff[down] < 0:
             text += f" Largest fall: {move(down)}."
+    return text
+
+
+# ------------------------------------------------------------------------------------------
+# trend, don't know, answer distributions
+
+
+def _share(x: float, lang: str, threshold: float | None = None) -> str:
+    """Return a share as ``31 %`` (``31%`` in English); one decimal where 0 would blur a threshold.
+
+    A share just under the threshold (29.8 %) would print as "30 %" beside cells marked "over
+    30 %"; such a share keeps one decimal so that the number and the marking agree.
+    """
+    if threshold is not None and pd.notna(x) and round(100 * float(x)) == round(100 * threshold):
+        return format_share(x, lang, 1)
+    return format_share(x, lang)
+
+
+def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
+               highlight: str | None = "innovation") -> Chart:
+    """Plot the municipality's maturity on each value across the survey waves, one small panel per value.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey` (all its waves are shown).
+    codebook
+        The questionnaire (panels in policy order, left to right, top to bottom).
+    lang
+        ``"da"`` (default) or ``"en"``.
+    highlight
+        The value whose panel is drawn in the contrasting colour, as in
+        :func:`plot_value_maturity`; ``None`` for none.
+
+    Returns
+    -------
+    Chart
+        Five panels (three above, two below, the legend in the sixth place) sharing one score
+        axis zoomed to whole level bands: per wave the municipality score with its 95 %
+        interval, joined by a line, the score written at each point and, under each year, the
+        number of published departments behind it (it can change between waves, which moves
+        the average too).
+    """
+    w = _words(lang)
+    waves = scores.waves
+    table = scores.value.set_index(["value", "wave"])
+    rows = {vid: table.reindex([(vid, wv) for wv in waves]).droplevel(0) if vid in table.index.get_level_values(0)
+            else pd.DataFrame(index=waves, columns=table.columns, dtype=float) for vid in codebook.value_ids}
+    lo, hi = _zoom_limits([x for r in rows.values() for x in [*r["ci_low"], *r["ci_high"]]])
+    n_panels = len(rows)
+    n_cols = 3 if n_panels > 2 else max(n_panels, 1)
+    n_grid = max(1, -(-n_panels // n_cols))  # rows of panels; the legend takes a free place, or goes below
+    label_room = 0.1 * (hi - lo)  # room a score label needs above an interval, in score units
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(2.15 * n_grid + 0.2)
+        gs = fig.add_gridspec(n_grid, n_cols)
+        for k, (vid, r) in enumerate(rows.items()):
+            ax = fig.add_subplot(gs[k // n_cols, k % n_cols])
+            colour = _VERMILLION if vid == highlight else _BLUE
+            for level in range(1, 6):
+                if level % 2 == 1 and lo < level < hi:
+                    ax.axhspan(level - 0.5, level + 0.5, color=_BAND_SHADE, zorder=0, linewidth=0)
+            ax.set_ylim(lo, hi)
+            centres = [lv for lv in range(1, 6) if lo < lv < hi]
+            ax.set_yticks(centres, [f"{codebook.level_name(lv, lang)} {_num(lv, lang, 0)}" for lv in centres]
+                          if k % n_cols == 0 else [])
+            ax.tick_params(axis="y", length=0, labelsize=7.5)
+            ax.grid(axis="x", visible=False)
+            ax.spines["left"].set_visible(False)
+            ax.set_xlim(waves[0] - 0.5, waves[-1] + 0.5)
+            ax.set_xticks(waves, [str(wv) for wv in waves], fontsize=7.5)
+            ax.set_title(_wrap(codebook.value_name(vid, lang), 24), fontsize=8.5, color=colour if vid == highlight
+                         else _DARK, loc="left", linespacing=1.05)
+            # Texts placed a few points off their data position (cheaper to lay out than annotations).
+            below = offset_copy(ax.get_xaxis_transform(), fig=fig, y=-15, units="points")
+            up = offset_copy(ax.transData, fig=fig, y=2, units="points")
+            down = offset_copy(ax.transData, fig=fig, y=-2, units="points")
+            have = r["score"].notna()
+            x, points = np.array(waves)[have.to_numpy()], r["score"][have].astype(float)
+            if have.any():
+                # The line breaks at a wave without a score rather than bridging it.
+                ax.plot(waves, r["score"].astype(float).to_numpy(), color=colour, linewidth=1.3, zorder=3)
+                error = [points - r["ci_low"][have].astype(float), r["ci_high"][have].astype(float) - points]
+                ax.errorbar(x, points, yerr=error, fmt="o", color=colour, ecolor=colour, elinewidth=1.2, capsize=2.5,
+                            markersize=5, zorder=3)
+            for wv in waves:
+                row = r.loc[wv]
+                n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
+                ax.text(wv, 0, f"{_num(n_dep, lang, 0)} {w['depts_short']}", transform=below, ha="center",
+                        va="top", fontsize=6.5, color="#595959")
+                if pd.isna(row["score"]):
+                    ax.text(wv, (lo + hi) / 2, w["hidden_lc"], ha="center", va="center", fontsize=7, color=_GREY,
+                            rotation=90)
+                    continue
+                above = row["ci_high"] + label_room < hi
+                ax.text(wv, row["ci_high"] if above else row["ci_low"], _num(row["score"], lang),
+                        transform=up if above else down, ha="center", va="bottom" if above else "top",
+                        fontsize=7.5, fontweight="bold", color=colour, zorder=4)
+        free = gs[n_panels // n_cols, n_panels % n_cols] if n_panels % n_cols else None
+        handles = [
+            Line2D([], [], color=_BLUE, marker="o", markersize=5, linewidth=1.3, label=w["trend_point"]),
+            Line2D([], [], color=_BLUE, marker="|", markersize=9, linestyle="none", markeredgewidth=1.2,
+                   label=w["interval"]),
+            Line2D([], [], linestyle="none", marker="None", label=w["trend_depts"]),
+        ]
+        if free is not None:
+            # In the free place of the grid (a figure legend there costs no layout, unlike an axes).
+            box = free.get_position(fig)
+            legend = fig.legend(handles=handles, loc="center left",
+                                bbox_to_anchor=(box.x0 + 0.02, box.y0 + box.height / 2), frameon=False,
+                                fontsize=7.5, handlelength=1.6, borderaxespad=0)
+        else:
+            legend = fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=7.5)
+        legend.get_texts()[-1].set_color("#595959")
+
+    return Chart(fig, _alt_trend(codebook, rows, waves, lang))
+
+
+def _alt_trend(codebook, rows, waves, lang) -> str:
+    span = f"{waves[0]}–{waves[-1]}" if len(waves) > 1 else str(waves[0])
+    if lang == "da":
+        text = (f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
+                f"med 95 %-intervaller.")
+    else:
+        text = (f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
+                f"per value with 95% intervals.")
+    series = []
+    for vid, r in rows.items():
+        points = [f"{_num(r.loc[wv, 'score'], lang)} ({wv})" for wv in waves if pd.notna(r.loc[wv, "score"])]
+        if points:
+            series.append(f"{codebook.value_name(vid, lang)}: {', '.join(points)}")
+    if series:
+        text += " " + "; ".join(series) + "."
+    patterns: dict[tuple[int, ...], list[str]] = {}
+    for vid, r in rows.items():
+        counts = tuple(0 if pd.isna(n) else int(n) for n in r["n_departments"])
+        patterns.setdefault(counts, []).append(codebook.value_name(vid, lang))
+    parts = []
+    for counts, names in patterns.items():
+        numbers = _join([_num(c, lang, 0) for c in counts], lang)
+        parts.append(numbers + (f" ({_join(names, lang)})" if len(patterns) > 1 else ""))
+    if lang == "da":
+        text += (f" Antal forvaltninger bag punkterne i {_join([str(wv) for wv in waves], lang)}: "
+                 f"{'; '.join(parts)}.")
+    else:
+        text += (f" Number of departments behind the points in {_join([str(wv) for wv in waves], lang)}: "
+                 f"{'; '.join(parts)}.")
+    return text
+
+
+def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
+                   lang: str = "da") -> Chart:
+    """Plot the share of "Ved ikke" answers per department and value as a grid, marking those over 30 %.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey` (its ``dont_know`` table).
+    codebook
+        The questionnaire (columns in policy order, headed by the values' short names).
+    departments
+        The department list (rows, in list order, shown by code, as in the maturity heatmap).
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    Chart
+        Cells shaded by the share of don't-know among all answers (light to dark purple) with
+        the share and n written in them; a share over 30 % (method.md's flag) is outlined and
+        bold. A cell is hidden, hatched and read "Skjult (n < 5)" with no number, when either
+        its don't-know count or its score is suppressed, exactly as in
+        :func:`plot_department_heatmap`.
+    """
+    w = _words(lang)
+    wave = _check_wave(scores, wave)
+    value_ids = codebook.value_ids
+    codes = _department_order(scores, departments, wave)
+    dk = scores.dont_know[scores.dont_know["wave"] == wave].set_index(["department", "value"])
+    published = {(r.department, r.value) for r in
+                 scores.department_value[scores.department_value["wave"] == wave].itertuples()
+                 if not r.suppressed and pd.notna(r.score)}
+    cells = {}
+    for code in codes:
+        for vid in value_ids:
+            row = dk.loc[(code, vid)] if (code, vid) in dk.index else None
+            hidden = (row is None or bool(row["suppressed"]) or pd.isna(row["dont_know_share"])
+                      or (code, vid) not in published)
+            cells[(code, vid)] = None if hidden else (float(row["dont_know_share"]), int(row["n"]),
+                                                      bool(row["dont_know_share"] > config.DONT_KNOW_FLAG))
+    shares = [c[0] for c in cells.values() if c is not None]
+    top = max(0.5, float(np.ceil(max(shares, default=0) * 10) / 10))
+    cmap = matplotlib.colormaps["Purples"]
+    norm = Normalize(vmin=0, vmax=top)
+    threshold = config.DONT_KNOW_FLAG
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(0.40 * len(codes) + 1.75)
+        gs = fig.add_gridspec(2, 2, height_ratios=[len(codes), 0.45], width_ratios=[1.6, 1])
+        ax = fig.add_subplot(gs[0, :])
+        cax = fig.add_subplot(gs[1, 0])
+        lax = fig.add_subplot(gs[1, 1])
+        matrix = np.array([[np.nan if cells[(c, v)] is None else cells[(c, v)][0] for v in value_ids] for c in codes])
+        ax.set_axisbelow(False)
+        image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+        for r, code in enumerate(codes):
+            for c, vid in enumerate(value_ids):
+                cell = cells[(code, vid)]
+                if cell is None:
+                    ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=_SUPPRESSED_FILL,
+                                           edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
+                    ax.text(c, r, _hidden_text(scores, lang).replace(" (", "\n("), ha="center", va="center",
+                            fontsize=7.5, color=_DARK, linespacing=1.1, zorder=3,
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+                    continue
+                share, n, flagged = cell
+                if flagged:
+                    ax.add_patch(Rectangle((c - 0.44, r - 0.40), 0.88, 0.80, facecolor="none", edgecolor=_DARK,
+                                           linewidth=2.2, zorder=4))
+                ax.text(c, r, f"{_share(share, lang, threshold)}\n(n = {_num(n, lang, 0)})", ha="center",
+                        va="center", fontsize=8 if flagged else 7.5, linespacing=1.2, zorder=3,
+                        fontweight="bold" if flagged else "normal", color=_text_colour(cmap(norm(share))))
+        ax.set_xticks(np.arange(len(value_ids) + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(len(codes) + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=2.5, axis="both")
+        ax.grid(which="major", visible=False)
+        ax.tick_params(which="both", length=0)
+        ax.set_xticks(range(len(value_ids)), [_wrap(codebook.value(v).short(lang), 14) for v in value_ids],
+                      fontsize=8)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(codes)), codes, fontsize=9)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+
+        ticks = np.round(np.arange(0, top + 0.001, 0.1), 2)
+        bar = fig.colorbar(image, cax=cax, orientation="horizontal", ticks=ticks)
+        bar.set_ticklabels([format_share(t, lang) for t in ticks], fontsize=7.5)
+        bar.outline.set_visible(False)
+        cax.axvline(threshold, color=_DARK, linewidth=1.6)
+        cax.set_xlabel(w["dont_know_axis"], fontsize=7.5, labelpad=2)
+        cax.tick_params(length=0)
+        lax.axis("off")
+        handles = [
+            Patch(facecolor="white", edgecolor=_DARK, linewidth=2.0,
+                  label=w["flag_legend"].format(share=format_share(threshold, lang))),
+            Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
+                  label=w["hidden_legend"].format(n=scores.min_n)),
+        ]
+        lax.legend(handles=handles, loc="center left", frameon=False, fontsize=7.5, handlelength=1.6,
+                   borderaxespad=0)
+
+    return Chart(fig, _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang))
+
+
+def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> str:
+    threshold = config.DONT_KNOW_FLAG
+    limit = format_share(threshold, lang)
+    if lang == "da":
+        text = f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi i {wave}."
+    else:
+        text = (f"Colour grid of the share of \"Don't know\" answers in each department on each procurement "
+                f"value in {wave}.")
+
+    def say(key):
+        code, vid = key
+        return (f"{_department_label(departments, code, lang)} ({code}), {codebook.value_name(vid, lang)} "
+                f"{_share(cells[key][0], lang, threshold)}")
+
+    shown = {key: cell for key, cell in cells.items() if cell is not None}
+    flagged = [key for key, cell in shown.items() if cell[2]]
+    if flagged:
+        listed = _join([say(key) for key in flagged], lang)
+        text += (f" Over {limit} (markeret): {listed}." if lang == "da" else f" Over {limit} (marked): {listed}.")
+    elif shown:
+        text += f" Ingen celler over {limit}." if lang == "da" else f" No cell is over {limit}."
+    if shown:
+        high = max(shown, key=lambda key: shown[key][0])
+        low = min(shown, key=lambda key: shown[key][0])
+        text += (f" Højest: {say(high)}. Lavest: {say(low)}." if lang == "da"
+                 else f" Highest: {say(high)}. Lowest: {say(low)}.")
+    parts = []
+    for code in codes:
+        hidden = [vid for (c, vid), cell in cells.items() if c == code and cell is None]
+        if not hidden:
+            continue
+        if len(hidden) == len(codebook.value_ids):
+            parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
+        else:
+            parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in hidden)})")
+    if parts:
+        text += (f" Skjult, færre end {scores.min_n} svar: {_join(parts, lang)}." if lang == "da"
+                 else f" Hidden, fewer than {scores.min_n} responses: {_join(parts, lang)}.")
+    return text
+
+
+# Brown-teal diverging colours (ColorBrewer BrBG, 5 classes; colour-blind safe), level 3 grey.
+_LEVEL_COLOURS = {1: "#8c510a", 2: "#d8b365", 3: "#c8c8c8", 4: "#5ab4ac", 5: "#01665e"}
+_DIST_COLUMNS = ("wave", "department", "value", "n_valid", "shown", *(f"share_{lv}" for lv in range(1, 6)),
+                 "share_dont_know", "share_not_applicable")
+_SEGMENT_LABEL_MIN = 0.08  # shares below this get no number inside their segment
+
+
+class _SegmentLabel(Text):
+    """A number inside a bar segment, drawn smaller when it is tight and not at all when it does not fit.
+
+    Whether it fits is known only at draw time, once the layout has fixed the axes' width.
+    """
+
+    def __init__(self, segment: Rectangle, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._segment = segment
+        self._size = self.get_fontsize()
+
+    def draw(self, renderer) -> None:
+        room = self._segment.get_window_extent(renderer).width - renderer.points_to_pixels(1)
+        text = self.get_text()
+        # Tighter: a point smaller, then a thin space before the percent sign (still the Danish
+        # spacing, typographically), then smaller again.
+        narrow = text.replace(" ", "\u2009")
+        for size, candidate in ((self._size, text), (self._size - 1, text), (self._size - 1, narrow),
+                                (self._size - 1.5, narrow)):
+            self.set_fontsize(size)
+            self.set_text(candidate)
+            if self.get_window_extent(renderer).width <= room:
+                super().draw(renderer)
+                break
+        # Put back the full text (too narrow even then: the legend and alt text carry the share).
+        self.set_fontsize(self._size)
+        self.set_text(text)
+
+
+def _distribution_min_n(rows: pd.DataFrame, min_n: int | None) -> int:
+    """Return min_n for the "n < 2 min_n" text, checked against (or inferred from) the frame.
+
+    A row is shown exactly when ``n_valid >= 2 * min_n`` (:func:`answer_distribution`).
+    """
+    known = rows[rows["n_valid"].notna()]
+    n_valid = known["n_valid"].astype(int)
+    shown = known["shown"].astype(bool)
+
+    def fits(m: int) -> bool:
+        return bool(((n_valid >= 2 * m) == shown).all())
+
+    if min_n is not None:
+        if int(min_n) < 1 or not fits(int(min_n)):
+            raise ParameterError(
+                f"min_n={min_n!r} does not fit the distribution frame: a row is shown exactly when n_valid >= "
+                f"2 * min_n. Pass the min_n the frame was made with (answer_distribution(..., min_n=...)).")
+        return int(min_n)
+    if fits(config.DEFAULT_MIN_N):
+        return config.DEFAULT_MIN_N
+    # Otherwise the smallest min_n that explains which rows are hidden.
+    smallest = int(n_valid[~shown].max()) // 2 + 1 if (~shown).any() else 1
+    return smallest if fits(smallest) else config.DEFAULT_MIN_N
+
+
+def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *, department: str = "ALL",
+                      title: str | None = None, min_n: int | None = None,
+                      departments: Departments | None = None) -> Chart:
+    """Plot how the answers to each value spread over the five levels, as diverging stacked bars.
+
+    Parameters
+    ----------
+    dist
+        The frame of :func:`analysis.distributions.answer_distribution` (one wave).
+    codebook
+        The questionnaire (rows in policy order, the level names in the legend).
+    lang
+        ``"da"`` (default) or ``"en"``.
+    department
+        The department code to show, or ``"ALL"`` (default) for the municipality.
+    title
+        A title drawn above the chart; ``None`` (default) for none (the caption names the group).
+    min_n
+        The minimum group size the frame was made with; by default inferred from the frame
+        (``shown`` is ``n_valid >= 2 * min_n``). It only sets the "Skjult (n < 10)" text.
+    departments
+        The department list, used only to name the department in the alt text.
+
+    Returns
+    -------
+    Chart
+        One bar per value centred on the middle level: levels 1-2 (brown) left of the centre
+        line, level 3 (grey) split half left and half right across it, levels 4-5 (teal) right,
+        as shares of the valid answers (together 100 %), with the share printed in segments of
+        at least 8 %. Two narrow panels to the right show the shares of "Ved ikke" and "Ikke
+        relevant" among all answers. A row whose ``shown`` is False is hatched and reads
+        "Skjult (n < 10)", with no bar and no number.
+    """
+    w = _words(lang)
+    missing = [c for c in _DIST_COLUMNS if c not in dist.columns]
+    if missing:
+        raise ParameterError(f"the distribution frame lacks the columns {', '.join(missing)}; make it with "
+                             "analysis.distributions.answer_distribution(...).")
+    waves = sorted(set(dist["wave"].astype(int)))
+    if len(waves) != 1:
+        raise ParameterError(f"the distribution frame holds waves {waves}; plot one wave at a time "
+                             "(filter it, e.g. dist[dist['wave'] == 2025]).")
+    if department not in set(dist["department"]):
+        raise ParameterError(f"department {department!r} is not in the distribution frame; it has "
+                             f"{', '.join(dict.fromkeys(dist['department']))}.")
+    wave = waves[0]
+    min_n = _distribution_min_n(dist, min_n)
+    rows = dist[dist["department"] == department].drop_duplicates("value").set_index("value")
+    rows = rows.reindex([v for v in codebook.value_ids if v in rows.index])
+    levels = [f"share_{lv}" for lv in range(1, 6)]
+    # Never draw a withheld row, whatever numbers it might carry.
+    visible = rows["shown"].fillna(False).astype(bool) & rows[levels].notna().all(axis=1)
+    shares = rows[levels].astype(float).where(visible, np.nan)
+    hidden_text = f"{w['hidden']} (n < {2 * min_n})"
+    municipal = department == "ALL"
+
+    half3 = shares["share_3"] / 2
+    edges = {1: -(half3 + shares["share_2"] + shares["share_1"]), 2: -(half3 + shares["share_2"]), 3: -half3,
+             4: half3, 5: half3 + shares["share_4"]}
+    # Each side reaches as far as its longest bar needs (rounded up to 5 %, at least 30 %):
+    # symmetric limits would waste on the short side the width the segments' numbers need.
+    left_reach = max([0.0, *(-edges[1][visible])])
+    right_reach = max([0.0, *(edges[5][visible] + shares["share_5"][visible])])
+    left, right = (min(1.0, max(0.3, float(np.ceil((r + 0.015) * 20) / 20))) if visible.any() else 0.5
+                   for r in (left_reach, right_reach))
+    side = rows[["share_dont_know", "share_not_applicable"]].astype(float).where(visible, np.nan)
+    side_top = max(0.1, float(np.ceil(np.nanmax(side.to_numpy(), initial=0) * 10) / 10))
+    ys = np.arange(len(rows))
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(0.5 * len(rows) + (1.55 if title else 1.3))
+        gs = fig.add_gridspec(1, 3, width_ratios=[5, 0.9, 0.9])
+        ax = fig.add_subplot(gs[0, 0])
+        side_axes = [fig.add_subplot(gs[0, 1], sharey=ax), fig.add_subplot(gs[0, 2], sharey=ax)]
+        y_shown = ys[visible.to_numpy()]
+        for lv in range(1, 6):
+            width = shares[f"share_{lv}"][visible].to_numpy()
+            bars = ax.barh(y_shown, width, left=edges[lv][visible].to_numpy(), height=0.62,
+                           color=_LEVEL_COLOURS[lv], edgecolor="white", linewidth=0.6, zorder=2,
+                           label=codebook.level_name(lv, lang))
+            for bar, y, start, share in zip(bars.patches, y_shown, edges[lv][visible], width):
+                if share >= _SEGMENT_LABEL_MIN:
+                    # The middle level's number sits on the centre line, on a patch of its own colour.
+                    box = ({"boxstyle": "square,pad=0.12", "facecolor": _LEVEL_COLOURS[lv], "linewidth": 0}
+                           if lv == 3 else None)
+                    ax.add_artist(_SegmentLabel(bar, start + share / 2, y, format_share(share, lang), ha="center",
+                                                va="center", fontsize=7.5, color=_text_colour(_LEVEL_COLOURS[lv]),
+                                                zorder=4, bbox=box))
+        ax.axvline(0, color=_DARK, linewidth=1.0, zorder=3)
+        for y in ys[~visible.to_numpy()]:
+            # zorder above the centre line: a withheld row is one plain hatched band.
+            for a, (x0, x1) in ((ax, (-left, right)), *((s, (0, side_top * 1.7)) for s in side_axes)):
+                a.add_patch(Rectangle((x0, y - 0.31), x1 - x0, 0.62, facecolor=_SUPPRESSED_FILL,
+                                      edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=3.5))
+            ax.text((right - left) / 2, y, hidden_text, ha="center", va="center", fontsize=8.5, color=_DARK,
+                    zorder=4, bbox={"boxstyle": "round,pad=0.25", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+        ax.set_xlim(-left, right)
+        step = next(st for st in (0.1, 0.2, 0.25, 0.5) if (left + right) / st <= 7.01)
+        ticks = np.round(np.arange(-np.floor(left / step + 1e-9) * step, right + 1e-9, step), 2)
+        ax.set_xticks(ticks, [format_share(abs(t), lang) for t in ticks], fontsize=8)
+        ax.set_xlabel(w["dist_axis"], fontsize=8)
+        for text, ha, dx in ((w["dist_lower"], "right", -1), (w["dist_higher"], "left", 1)):
+            ax.text(dx * 0.015 * (left + right), 1.01, text, transform=ax.get_xaxis_transform(), ha=ha,
+                    va="bottom", fontsize=7.5, color="#595959")
+        ax.spines["left"].set_visible(False)
+        labels = []
+        for vid, row in rows.iterrows():
+            name = _wrap(codebook.value_name(vid, lang), 22)
+            if not visible[vid]:
+                count = f"n < {_num(2 * min_n, lang, 0)}"
+            elif municipal and pd.notna(row.get("departments")):
+                count = (f"{_num(row['departments'], lang, 0)} {w['depts_short']}, "
+                         f"n = {_num(row['n_valid'], lang, 0)}")
+            else:
+                count = f"n = {_num(row['n_valid'], lang, 0)}"
+            labels.append(f"{name}\n{count}")
+        ax.set_yticks(ys, labels)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+
+        for s, column, head in zip(side_axes, ("share_dont_know", "share_not_applicable"),
+                                   (w["dont_know"], w["not_applicable"])):
+            values = side[column][visible].to_numpy()
+            s.barh(y_shown, values, height=0.45, color="#7a7a7a", zorder=2)
+            for y, share in zip(y_shown, values):
+                s.text(share + side_top * 0.05, y, format_share(share, lang), ha="left", va="center", fontsize=7.5,
+                       color=_DARK)
+            s.set_xlim(0, side_top * 1.7)
+            s.set_xticks([])
+            s.tick_params(axis="y", labelleft=False, length=0)
+            s.spines["left"].set_visible(True)
+            s.spines["bottom"].set_visible(False)
+            s.grid(False)
+            s.set_title(_wrap(head, 8), fontsize=7.5, fontweight="bold", loc="left", pad=4, linespacing=1.05)
+        side_axes[0].set_xlabel(w["dist_all_answers"], fontsize=7.5, loc="left")
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+
+        handles = [Patch(facecolor=_LEVEL_COLOURS[lv], label=f"{_num(lv, lang, 0)} {codebook.level_name(lv, lang)}")
+                   for lv in range(1, 6)]
+        fig.legend(handles=handles, loc="outside lower center", ncol=5, frameon=False, fontsize=8, handlelength=1.2,
+                   columnspacing=1.2)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
+
+    return Chart(fig, _alt_distribution(codebook, rows, shares, side, visible, department, departments, wave,
+                                        hidden_text, lang))
+
+
+def _alt_distribution(codebook, rows, shares, side, visible, department, departments, wave, hidden_text,
+                      lang) -> str:
+    if department == "ALL":
+        who = "kommunen" if lang == "da" else "the municipality"
+    else:
+        who = (f"{_department_label(departments, department, lang)} ({department})" if departments is not None
+               else department)
+    if lang == "da":
+        text = (f"Svarfordelingen på hver indkøbsværdi for {who} i {wave}: andele af svarene på niveau 1–5, "
+                f"lave niveauer til venstre og høje til højre for midten.")
+    else:
+        text = (f"How the answers on each procurement value spread over the levels for {who} in {wave}: shares of "
+                f"the answers at levels 1–5, low levels left and high levels right of the centre.")
+    if visible.any():
+        high = (shares["share_4"] + shares["share_5"])[visible]
+        low = (shares["share_1"] + shares["share_2"])[visible]
+        dk = side["share_dont_know"][visible]
+
+        def at(series, vid):
+            return f"{codebook.value_name(vid, lang)} {format_share(series[vid], lang)}"
+
+        top_names = f"{codebook.level_name(4, lang)} {'eller' if lang == 'da' else 'or'} {codebook.level_name(5, lang)}"
+        low_names = f"{codebook.level_name(1, lang)} {'eller' if lang == 'da' else 'or'} {codebook.level_name(2, lang)}"
+        if len(high) == 1:  # one value shown: its numbers, no ranking
+            vid = high.index[0]
+            if lang == "da":
+                text += (f" Andel på {top_names}: {at(high, vid)}. Andel på {low_names}: {at(low, vid)}."
+                         f" »Ved ikke« (af alle svar): {at(dk, vid)}.")
+            else:
+                text += (f" Share at {top_names}: {at(high, vid)}. Share at {low_names}: {at(low, vid)}."
+                         f" \"Don't know\" (of all answers): {at(dk, vid)}.")
+        elif lang == "da":
+            text += (f" Andel på {top_names}: højest {at(high, high.idxmax())}, lavest {at(high, high.idxmin())}."
+                     f" Andel på {low_names}: højest {at(low, low.idxmax())}."
+                     f" »Ved ikke« (af alle svar): højest {at(dk, dk.idxmax())}.")
+        else:
+            text += (f" Share at {top_names}: highest {at(high, high.idxmax())}, lowest {at(high, high.idxmin())}."
+                     f" Share at {low_names}: highest {at(low, low.idxmax())}."
+                     f" \"Don't know\" (of all answers): highest {at(dk, dk.idxmax())}.")
+    hidden = [codebook.value_name(vid, lang) for vid in rows.index if not visible[vid]]
+    if hidden:
+        text += f" {hidden_text}: {_join(hidden, lang)}."
     return text
 
 

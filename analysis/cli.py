@@ -62,10 +62,11 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
 @wave_option
 @sheet_option
 def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
-    """Score the survey and write the tables (CSV) to OUT/tables/."""
+    """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
     from .loading import load_responses
     from .output import atomic_directory
-    from .scoring import score_survey
+    from .excel import write_excel
+    from .scoring import score_changes_to, score_survey
     from .tables import write_tables
 
     started = time.perf_counter()
@@ -76,8 +77,10 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    changes = score_changes_to(scores, max(scores.waves))
     with atomic_directory(out / "tables") as tmp:
-        written = write_tables(scores, tmp)
+        written = write_tables(scores, tmp, changes=changes)
+        written.append(write_excel(scores, tmp, changes=changes))
     for name in sorted(p.name for p in written):
         click.echo(f"wrote {out / 'tables' / name}")
     click.echo(f"scored {survey.responses['respondent_id'].nunique()} respondents in "

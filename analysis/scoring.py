@@ -463,3 +463,16 @@ def score_changes(scores: Scores, wave_from: int, wave_to: int) -> pd.DataFrame:
 
 #: The department code used for municipality rows in change tables.
 ALL = "ALL"
+
+
+def score_changes_to(scores: Scores, wave: int) -> pd.DataFrame | None:
+    """Return the changes to ``wave`` from the wave before it and from the first wave.
+
+    These are the two comparisons the briefing and the change table show; None when ``wave`` is
+    the first wave in the data.
+    """
+    earlier = [w for w in scores.waves if w < wave]
+    if not earlier:
+        return None
+    starts = sorted({min(earlier), max(earlier)})
+    return pd.concat([score_changes(scores, w, wave) for w in starts], ignore_index=True)

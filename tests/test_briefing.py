@@ -136,3 +136,23 @@ def test_single_wave_briefing_has_no_change_section(tmp_path):
     assert b.previous_wave is None
     assert b.all_changes() is None
     assert "Udvikling siden" not in b.case()
+
+
+def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da, pdf_text_da):
+    for text in ("Udvikling siden 2024", "Kendskab", "Svarfordelinger", "Bilag 4. Pålidelighed og følsomhed",
+                 "Cronbachs alfa", "Vægtet med svarende", "Bilag 5. Svarfordelinger pr. forvaltning",
+                 "krydser en niveaugrænse"):
+        assert text in html_da, text
+    assert len(re.findall(r"<img\b", html_da)) >= 8
+    # The method appendix is generated from the parameters actually used.
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html_da))
+    assert "trækkes 2.000 gange" in text and "startværdi 2025" in text and "version 2025.1" in text
+
+
+def test_change_table_and_excel_are_written(rendered_da):
+    changes = pd.read_csv(rendered_da / "tables" / "change_by_department_value.csv", keep_default_na=False)
+    assert list(changes.columns) == ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high",
+                                     "verdict"]
+    assert set(changes["wave_from"]) == {2023, 2024} and set(changes["wave_to"]) == {2025}
+    assert set(changes["verdict"]) <= {"improvement", "decline", "no clear change", ""}
+    assert (rendered_da / "tables" / "briefing_tables.xlsx").stat().st_size > 5000

@@ -229,3 +229,265 @@ def test_every_chart_renders_without_pyplot(scores, codebook, departments):
         assert chart.alt
         assert "data:image/png;base64," in charts.figure_html(chart, number=number, caption="x")
     assert plt.get_fignums() == []
+
+
+# ------------------------------------------------------------------------------------------
+# trend, don't know, answer distributions, change over the departments published in both waves
+#
+# Variants of the fixture above, each changing a few answers so that the expected numbers
+# still follow by hand:
+# - DONT_KNOW: in both waves every BUF respondent answers "Ved ikke" (code 8) on the first 4 of
+#   the 12 innovation items (24 of 72 answers = 33 %, over the 30 % flag), every SUF respondent on
+#   the first 3 of the 10 labour items (18 of 60 = exactly 30 %, which is not "over 30 %").
+# - TMF_OUT_2024: in 2024 only 3 of TMF's 6 respondents answer innovation, so TMF x innovation
+#   is suppressed in 2024 and published in 2025. Innovation in 2024 = mean(ØKF 1.5, BUF 3, SUF 4,
+#   SOF 1) = 9.5 / 4 = 2.375 (4 departments); in 2025 = 2.9 (5 departments, TMF's 5 included).
+#   Over the departments published in both years (ØKF, BUF, SUF, SOF) it is 2.375 both years.
+
+
+def _with_dont_know(codebook) -> pd.DataFrame:
+    frame = _responses()
+    innovation = [it.id for it in codebook.items if it.value == "innovation"][:4]
+    labour = [it.id for it in codebook.items if it.value == "labour"][:3]
+    frame.loc[(frame["department"] == "BUF") & frame["item"].isin(innovation), "answer"] = 8
+    frame.loc[(frame["department"] == "SUF") & frame["item"].isin(labour), "answer"] = 8
+    return frame
+
+
+def _with_tmf_out_2024(codebook) -> pd.DataFrame:
+    frame = _responses()
+    innovation = {it.id for it in codebook.items if it.value == "innovation"}
+    respondent = frame["respondent_id"].str.rsplit("-", n=1).str[-1].astype(int)
+    drop = ((frame["wave"] == 2024) & (frame["department"] == "TMF") & frame["item"].isin(innovation)
+            & (respondent >= 3))
+    return frame[~drop].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def dk_scores(codebook):
+    return score_survey(_with_dont_know(codebook), codebook, min_n=5, seed=1, resamples=200)
+
+
+@pytest.fixture(scope="module")
+def tmf_scores(codebook):
+    return score_survey(_with_tmf_out_2024(codebook), codebook, min_n=5, seed=1, resamples=200)
+
+
+def _cell_texts(ax) -> dict[tuple[int, int], str]:
+    """Return the texts of a grid chart by (row, column)."""
+    out = {}
+    for t in ax.texts:
+        x, y = t.get_position()
+        out[(round(y), round(x))] = t.get_text()
+    return out
+
+
+def test_fixture_variants_are_as_designed(dk_scores, tmf_scores):
+    dk = dk_scores.dont_know[dk_scores.dont_know["wave"] == 2025].set_index(["department", "value"])
+    assert dk.loc[("BUF", "innovation"), "dont_know_share"] == pytest.approx(1 / 3)
+    assert dk.loc[("SUF", "labour"), "dont_know_share"] == pytest.approx(0.3)
+    assert not dk.loc[("SUF", "labour"), "flagged"]
+    dv = tmf_scores.department_value.set_index(["wave", "department", "value"])
+    assert dv.loc[(2024, "TMF", "innovation"), "suppressed"] and not dv.loc[(2025, "TMF", "innovation"), "suppressed"]
+
+
+def test_trend_alt_panels_and_department_counts(tmf_scores, codebook):
+    chart = charts.plot_trend(tmf_scores, codebook)
+    assert isinstance(chart, charts.Chart)
+    assert "2024–2025" in chart.alt
+    assert "Reduceret klimaaftryk: 3,0 (2024), 4,0 (2025)" in chart.alt
+    assert "Partnerskaber og innovation: 2,4 (2024), 2,9 (2025)" in chart.alt
+    # Organisation, climate, labour and environment: 6 departments both years (KFF is too small);
+    # innovation: 4 in 2024 (TMF and BIF hidden), 5 in 2025 (BIF hidden).
+    assert "6 og 6 (Effektiv indkøbsorganisation" in chart.alt
+    assert "4 og 5 (Partnerskaber og innovation)" in chart.alt
+    panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
+    assert len(panels) == len(codebook.value_ids)
+    innovation = next(ax for ax in panels if ax.get_title(loc="left").startswith("Partnerskaber"))
+    texts = [t.get_text() for t in innovation.texts]
+    assert texts.count("4 forv.") == 1 and texts.count("5 forv.") == 1
+    assert "2,4" in texts and "2,9" in texts
+    assert [t.get_text() for t in innovation.get_xticklabels()] == ["2024", "2025"]
+    # The highlighted value's panel title is drawn in the contrast colour.
+    assert innovation._left_title.get_color() == charts._VERMILLION
+    everything = _texts(chart)
+    assert not any(re.search(r"\d\.\d", t) for t in everything)
+
+
+def test_trend_english(tmf_scores, codebook):
+    chart = charts.plot_trend(tmf_scores, codebook, lang="en")
+    assert "Reduced climate footprint: 3.0 (2024), 4.0 (2025)" in chart.alt
+    texts = _texts(chart)
+    assert "4.0" in texts and "4,0" not in texts
+    assert "5 depts" in texts
+
+
+def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, departments):
+    chart = charts.plot_dont_know(dk_scores, codebook, departments, 2025)
+    ax = chart.figure.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    cols = codebook.value_ids
+    cells = _cell_texts(ax)
+    buf_innovation = (rows.index("BUF"), cols.index("innovation"))
+    suf_labour = (rows.index("SUF"), cols.index("labour"))
+    assert cells[buf_innovation] == "33 %\n(n = 6)"
+    # Exactly 30 % is not "over 30 %": one decimal keeps it apart from the marked cells.
+    assert cells[suf_labour] == "30,0 %\n(n = 6)"
+    assert cells[(rows.index("TMF"), cols.index("climate"))] == "0 %\n(n = 6)"
+    hidden = {(rows.index("KFF"), c) for c in range(len(cols))} | {(rows.index("BIF"), cols.index("innovation"))}
+    for cell in hidden:
+        assert cells[cell] == "Skjult\n(n < 5)"
+    assert not any(re.search(r"\d", cells[cell].replace("(n < 5)", "")) for cell in hidden)
+    # The only cell over 30 % is outlined (a thick unfilled rectangle) and bold.
+    outlines = [p for p in ax.patches if p.get_linewidth() >= 2 and p.get_facecolor()[3] == 0]
+    assert len(outlines) == 1
+    x, y = outlines[0].get_xy()
+    assert (round(y + 0.4), round(x + 0.44)) == buf_innovation
+    bold = [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"]
+    assert bold == ["33 %\n(n = 6)"]
+    # Short names head the columns; the legend explains the marking and the hatching.
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["Organisation", "Klima", "Arbejdsvilkår"]
+    texts = _texts(chart)
+    assert "over 30 %: markeret" in texts and "Skjult: færre end 5 svar" in texts
+    assert "Over 30 % (markeret): Børne- og Ungdomsforvaltningen (BUF), Partnerskaber og innovation 33 %" in chart.alt
+    assert "KFF (alle værdier)" in chart.alt and "BIF (Partnerskaber og innovation)" in chart.alt
+
+
+def test_dont_know_english(dk_scores, codebook, departments):
+    chart = charts.plot_dont_know(dk_scores, codebook, departments, 2025, lang="en")
+    texts = [t.get_text() for t in chart.figure.axes[0].texts]
+    assert "33%\n(n = 6)" in texts and "30.0%\n(n = 6)" in texts and "Hidden\n(n < 5)" in texts
+    assert "over 30%: marked" in _texts(chart)
+    assert "Over 30% (marked): Children and Youth Administration (BUF), Partnerships and innovation 33%" in chart.alt
+
+
+def _distribution_frame() -> pd.DataFrame:
+    """Return a hand-made answer_distribution frame: one shown and one withheld municipality row."""
+    base = {"wave": 2025, "department": "ALL", "n": 40, "answers": 400, "departments": 5}
+    shown = {**base, "value": "organisation", "n_valid": 40, "share_1": 0.10, "share_2": 0.20, "share_3": 0.30,
+             "share_4": 0.25, "share_5": 0.15, "share_dont_know": 0.05, "share_not_applicable": 0.02,
+             "shown": True}
+    hidden = {**base, "value": "innovation", "n": 8, "n_valid": 8, "answers": pd.NA, "shown": False,
+              **{f"share_{lv}": np.nan for lv in range(1, 6)}, "share_dont_know": np.nan,
+              "share_not_applicable": np.nan}
+    return pd.DataFrame([shown, hidden])
+
+
+def _segments(ax) -> list[tuple[float, float, float]]:
+    """Return (y, left, width) of every bar segment of a diverging chart, by BarContainer."""
+    return [(round(p.get_y() + p.get_height() / 2, 6), p.get_x(), p.get_width())
+            for container in ax.containers for p in container.patches]
+
+
+def test_distribution_diverging_segments(codebook):
+    chart = charts.plot_distribution(_distribution_frame(), codebook)
+    ax = chart.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Effektiv\nindkøbsorganisation\n5 forv., n = 40"
+    segments = _segments(ax)
+    assert len(segments) == 5 and {y for y, _, _ in segments} == {0}
+    left, width = [s[1] for s in segments], [s[2] for s in segments]
+    # Levels 1-2 left of the centre, level 3 half on each side, levels 4-5 right.
+    assert left == pytest.approx([-0.45, -0.35, -0.15, 0.15, 0.40])
+    assert width == pytest.approx([0.10, 0.20, 0.30, 0.25, 0.15])
+    assert left[0] < 0 and left[1] < 0 and left[0] + width[0] == pytest.approx(left[1])
+    assert sum(width) == pytest.approx(1.0)
+    assert left[2] + width[2] / 2 == pytest.approx(0.0)
+    numbers = [t.get_text() for t in ax.texts if "%" in t.get_text() and "Skjult" not in t.get_text()]
+    assert numbers == ["10 %", "20 %", "30 %", "25 %", "15 %"]
+    side = chart.figure.axes[1:3]
+    assert [t.get_text() for t in side[0].texts] == ["5 %"] and [t.get_text() for t in side[1].texts] == ["2 %"]
+
+
+def test_distribution_hidden_row_has_no_bar_and_no_number(codebook):
+    chart = charts.plot_distribution(_distribution_frame(), codebook)
+    ax = chart.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    row = labels.index("Partnerskaber og\ninnovation\nn < 10")
+    hidden = [t for t in ax.texts if t.get_transform() == ax.transData and round(t.get_position()[1]) == row]
+    assert [t.get_text() for t in hidden] == ["Skjult (n < 10)"]
+    assert all(y != row for y, _, _ in _segments(ax))
+    for side in chart.figure.axes[1:3]:
+        assert not [t for t in side.texts if round(t.get_position()[1]) == row]
+    assert "Skjult (n < 10): Partnerskaber og innovation." in chart.alt
+
+
+def test_distribution_min_n_is_checked_against_the_frame(codebook):
+    # n_valid 8 is hidden, which fits min_n 5 (8 < 10) but not min_n 3 (8 >= 6).
+    assert "Skjult (n < 10)" in _texts(charts.plot_distribution(_distribution_frame(), codebook, min_n=5))
+    with pytest.raises(ParameterError, match="min_n"):
+        charts.plot_distribution(_distribution_frame(), codebook, min_n=3)
+    with pytest.raises(ParameterError, match="XYZ"):
+        charts.plot_distribution(_distribution_frame(), codebook, department="XYZ")
+
+
+def test_distribution_from_answer_distribution(codebook):
+    from analysis.distributions import answer_distribution
+
+    dist = answer_distribution(_responses(), codebook, wave=2025, min_n=5)
+    chart = charts.plot_distribution(dist, codebook)
+    ax = chart.figure.axes[0]
+    # Innovation pools ØKF (36 answers at 1, 36 at 2), BUF (72 at 3), SUF (72 at 4), SOF (72 at 1)
+    # and TMF (72 at 5): 360 answers, 30 % at 1, 10 % at 2 and 20 % at each of 3, 4 and 5.
+    row = codebook.value_ids.index("innovation")
+    segments = [(x, w) for y, x, w in _segments(ax) if y == row]
+    assert [w for _, w in segments] == pytest.approx([0.3, 0.1, 0.2, 0.2, 0.2])
+    assert segments[0][0] == pytest.approx(-0.5)
+    assert "Partnerskaber og\ninnovation\n5 forv., n = 30" in [t.get_text() for t in ax.get_yticklabels()]
+    assert "Andel på Systematisk eller Førende: højest Reduceret klimaaftryk 100 %" in chart.alt
+    # Every department has 6 or fewer respondents: a department's chart shows no bar at all.
+    buf = charts.plot_distribution(dist, codebook, department="BUF", lang="en")
+    assert _segments(buf.figure.axes[0]) == []
+    assert [t.get_text() for t in buf.figure.axes[0].texts].count("Hidden (n < 10)") == len(codebook.value_ids)
+    assert not any("%" in t.get_text() for ax in buf.figure.axes[1:3] for t in ax.texts)
+
+
+def test_distribution_english_and_title(codebook):
+    chart = charts.plot_distribution(_distribution_frame(), codebook, lang="en", title="All departments")
+    texts = _texts(chart)
+    assert "30%" in texts and "Hidden (n < 10)" in texts and "All departments" in texts
+    assert "1 Not started" in texts and "5 Leading" in texts
+    assert "Share at Systematic or Leading: Efficient procurement organisation 40%" in chart.alt
+
+
+def test_change_over_departments_in_both_waves(tmf_scores, codebook):
+    from analysis.scoring import score_changes
+
+    changes = score_changes(tmf_scores, 2024, 2025)
+    plain = charts.plot_change(tmf_scores, codebook, 2025, 2024)
+    common = charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes)
+
+    def pair(chart):
+        return next(t.get_text() for t in chart.figure.axes[0].texts
+                    if "→" in t.get_text() and round(t.get_position()[1]) == codebook.value_ids.index("innovation"))
+
+    # Published scores: 2.375 (4 departments) -> 2.9 (5); over the 4 shown in both: 2.375 -> 2.375.
+    assert pair(plain) == "2,4 → 2,9"
+    assert pair(common) == "2,4 → 2,4\n4 forv."
+    muni = changes[(changes["department"] == "ALL") & (changes["value"] == "innovation")].iloc[0]
+    assert muni["n_departments"] == 4 and muni["diff"] == pytest.approx(0.0)
+    assert "kan vises i begge år" in common.alt and "4 for Partnerskaber og innovation" in common.alt
+    assert "kan vises i begge år" not in plain.alt
+    with pytest.raises(ParameterError, match="2023"):
+        charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes.assign(wave_from=2023))
+    english = charts.plot_change(tmf_scores, codebook, 2025, 2024, lang="en", changes=changes)
+    assert "shown in both years" in english.alt
+
+
+def test_change_rejects_changes_from_other_scores(scores, tmf_scores, codebook):
+    from analysis.scoring import score_changes
+
+    with pytest.raises(ParameterError, match="same score_survey"):
+        charts.plot_change(scores, codebook, 2025, 2024, changes=score_changes(tmf_scores, 2024, 2025))
+
+
+def test_new_charts_render_without_pyplot(dk_scores, codebook, departments):
+    made = [
+        charts.plot_trend(dk_scores, codebook),
+        charts.plot_dont_know(dk_scores, codebook, departments, 2025, lang="en"),
+        charts.plot_distribution(_distribution_frame(), codebook),
+    ]
+    for number, chart in enumerate(made, start=1):
+        out = charts.figure_html(chart, number=number, caption="x")
+        assert "data:image/png;base64," in out and html.escape(chart.alt, quote=True)[:40] in out
+    assert plt.get_fignums() == []

@@ -227,3 +227,50 @@ def test_scores_stay_on_the_scale_and_inside_their_intervals(tmp_path_factory, p
         assert shown["ci_low"].between(1, 5).all() and shown["ci_high"].between(1, 5).all()
         assert (shown["ci_low"] <= shown["score"] + 1e-9).all()
         assert (shown["score"] <= shown["ci_high"] + 1e-9).all()
+
+
+# -- changes between waves -------------------------------------------------------------------
+def _waves(before: dict, after: dict) -> pd.DataFrame:
+    return pd.concat([long_frame(before, 2024), long_frame(after, 2025)], ignore_index=True)
+
+
+def test_a_large_change_is_an_improvement(tiny_codebook):
+    from analysis.scoring import score_changes
+
+    # Every answer moves from 2 to 4 (i2 is reversed: raw 4 -> 2), a change of +2 on value A.
+    low = {"D": [[2, 4, 2, 2]] * 4 + [[3, 3, 2, 2]] * 4}
+    high = {"D": [[4, 2, 4, 4]] * 4 + [[5, 1, 4, 4]] * 4}
+    changes = score_changes(score_survey(_waves(low, high), tiny_codebook, seed=1, resamples=500), 2024, 2025)
+    row = changes[(changes["department"] == "D") & (changes["value"] == "va")].iloc[0]
+    # Value A before: a1 = (2.5 + 2.5) / 2 = 2.5, a2 = 2 -> 2.25; after: a1 = 4.5, a2 = 4 -> 4.25.
+    assert row["diff"] == pytest.approx(2.0)
+    assert row["ci_low"] > 0 and row["verdict"] == "improvement"
+    muni = changes[(changes["department"] == "ALL") & (changes["value"] == "va")].iloc[0]
+    assert muni["diff"] == pytest.approx(2.0) and muni["verdict"] == "improvement"
+
+
+def test_the_same_answers_give_no_clear_change(tiny_codebook):
+    from analysis.scoring import score_changes
+
+    same = {"D": ANSWERS["Z"] + ANSWERS["X"]}
+    changes = score_changes(score_survey(_waves(same, same), tiny_codebook, seed=2, resamples=500), 2024, 2025)
+    for row in changes.itertuples():
+        assert row.diff == pytest.approx(0.0)
+        assert row.ci_low < 0 < row.ci_high
+        assert row.verdict == "no clear change"
+
+
+def test_a_decline_and_suppression_across_waves(tiny_codebook):
+    from analysis.scoring import score_changes
+
+    high = {"D": [[5, 1, 5, 5]] * 6, "S": [[3, 3, 3, 3]] * 6}
+    low = {"D": [[1, 5, 1, 1]] * 3 + [[2, 4, 2, 2]] * 3, "S": [[3, 3, 3, 3]] * 3}
+    changes = score_changes(score_survey(_waves(high, low), tiny_codebook, seed=3, resamples=500), 2024, 2025)
+    d = changes[(changes["department"] == "D") & (changes["value"] == "va")].iloc[0]
+    assert d["diff"] == pytest.approx(1.5 - 5.0) and d["verdict"] == "decline"
+    # S has 3 respondents in 2025: suppressed there, so its change is suppressed too, and the
+    # municipality compares D alone in both waves.
+    s = changes[(changes["department"] == "S") & (changes["value"] == "va")].iloc[0]
+    assert s["suppressed"] and pd.isna(s["diff"]) and s["verdict"] == ""
+    muni = changes[(changes["department"] == "ALL") & (changes["value"] == "va")].iloc[0]
+    assert muni["n_departments"] == 1 and muni["diff"] == pytest.approx(-3.5)
