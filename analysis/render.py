@@ -22,11 +22,13 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from jinja2 import pass_context
 from . import config
 from .exceptions import BriefingError, ParameterError, RenderError
 from .output import atomic_directory
+from .provenance import record_outputs, write_manifest
 
 __all__ = ["FORMATS", "RenderResult", "export_html", "html_to_pdf", "render_notebook"]
 
@@ -103,6 +106,9 @@ def render_notebook(
     progress: bool | None = None,
     metadata: Mapping[str, str] | None = None,
     out_name: str = "briefing",
+    manifest: Mapping[str, Any] | None = None,
+    keep: Iterable[str] = (),
+    quiet: bool = False,
 ) -> RenderResult:
     """Execute a notebook with parameters and write the briefing into ``out_dir``, all-or-nothing.
 
@@ -136,6 +142,15 @@ def render_notebook(
         ``dcterms.modified`` into the PDF. ``author`` defaults to :data:`DEFAULT_AUTHOR`.
     out_name : str
         Base name of the files written.
+    manifest : mapping, optional
+        Provenance (:func:`analysis.provenance.build_manifest`): written as ``manifest.json``
+        into the output before the notebook runs (so the notebook can show it), and again with
+        the finished time and the hashes of every output at the end.
+    keep : iterable of str
+        Entries of an existing ``out_dir`` carried over into the new one (e.g. ``departments``,
+        the profiles rendered into the briefing's folder).
+    quiet : bool
+        Print no step lines (batch rendering shows one overall progress bar instead).
 
     Returns
     -------
@@ -161,7 +176,7 @@ def render_notebook(
         raise ParameterError(f"{OUTPUT_DIR_PARAMETER!r} is set by render itself (the output folder); leave it out.")
     _check_parameters(notebook, parameters, accepted)
     lang = _page_language(parameters, accepted)
-    _check_out_dir(out_dir, notebook, out_name)
+    _check_out_dir(out_dir, notebook, out_name, tuple(keep))
     failed_path = out_dir.with_name(f"{out_dir.name}.failed.ipynb")
     show_progress = sys.stderr.isatty() if progress is None else bool(progress)
     names = {"ipynb": f"{out_name}.ipynb", **{fmt: f"{out_name}.{fmt}" for fmt in formats}}
@@ -172,32 +187,36 @@ def render_notebook(
     if formats:
         warm_up.start()
     try:
+        _QUIET.on = quiet
         timings = _render_into(out_dir, notebook, parameters, formats, names, failed_path,
-                               show_progress, warm_up, lang=lang, title=title, metadata=metadata,
-                               wants_output_dir=OUTPUT_DIR_PARAMETER in accepted)
+                               show_progress, warm_up, tuple(keep), manifest, lang=lang, title=title,
+                               metadata=metadata, wants_output_dir=OUTPUT_DIR_PARAMETER in accepted)
+        failed_path.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
+        timings["total"] = time.perf_counter() - started
+        result = RenderResult(out_dir, {k: out_dir / v for k, v in names.items()}, timings)
+        _say(result.summary())
+        return result
     finally:
+        _QUIET.on = False
         if warm_up.is_alive():
             warm_up.join()  # never leave it running into interpreter shutdown
-
-    failed_path.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
-    timings["total"] = time.perf_counter() - started
-    result = RenderResult(out_dir, {k: out_dir / v for k, v in names.items()}, timings)
-    _say(result.summary())
-    return result
 
 
 def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple[str, ...],
                  names: dict[str, str], failed_path: Path, progress: bool,
-                 warm_up: threading.Thread, **page: Any) -> dict[str, float]:
+                 warm_up: threading.Thread, keep: tuple[str, ...], manifest: Mapping[str, Any] | None,
+                 **page: Any) -> dict[str, float]:
     """Execute and export into a temporary folder that replaces ``out_dir`` on success.
 
     Returns the seconds per step. On failure, keeps the executed notebook at ``failed_path`` and
     raises RenderError; ``out_dir`` is left untouched (atomic_directory).
     """
     timings: dict[str, float] = {}
-    with atomic_directory(out_dir) as work:
+    with atomic_directory(out_dir, keep=keep) as work:
         _share_like_umask(work)
         nb_path = work / names["ipynb"]
+        if manifest is not None:
+            write_manifest(work, manifest)  # the notebook shows it in its appendix
         if page.pop("wants_output_dir"):
             # The notebook writes its own extra outputs (e.g. the CSV tables) into the same
             # temporary folder, so they too appear only when everything succeeded.
@@ -213,6 +232,7 @@ def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple
             raise RenderError(_execution_failure(exc, notebook, out_dir, kept)) from exc
         timings["execute"] = time.perf_counter() - t0
         if not formats:
+            _finish_manifest(work, manifest)
             return timings
 
         try:
@@ -233,7 +253,14 @@ def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple
             reason = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
             raise RenderError(f"Exporting the briefing failed ({reason}).\n"
                               f"{_where_kept(kept, out_dir)}") from exc
+        _finish_manifest(work, manifest)
     return timings
+
+
+def _finish_manifest(work: Path, manifest: Mapping[str, Any] | None) -> None:
+    """Rewrite the manifest with the finished time and the hash of every output."""
+    if manifest is not None:
+        write_manifest(work, record_outputs(work, dict(manifest), finished=datetime.now(timezone.utc)))
 
 
 def export_html(
@@ -494,7 +521,7 @@ def _page_language(parameters: Mapping[str, Any], accepted: Mapping[str, dict]) 
     return lang
 
 
-def _check_out_dir(out_dir: Path, notebook: Path, out_name: str) -> None:
+def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[str] = ()) -> None:
     """Refuse an output folder whose replacement would destroy something that is not output."""
     if not out_name or Path(out_name).name != out_name or out_name.startswith("."):
         raise ParameterError(f"out_name must be a plain file name without folders; got {out_name!r}.")
@@ -504,7 +531,8 @@ def _check_out_dir(out_dir: Path, notebook: Path, out_name: str) -> None:
         raise ParameterError(
             f"Output folder {out_dir} contains the notebook {notebook.name}; the output folder is "
             "replaced as a whole, so choose a folder of its own (e.g. reports/<name>).")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / f"{out_name}.ipynb").exists():
+    own = [p for p in out_dir.iterdir() if p.name not in keep] if out_dir.is_dir() else []
+    if own and not (out_dir / f"{out_name}.ipynb").exists():
         raise ParameterError(
             f"Output folder {out_dir} is not empty and holds no {out_name}.ipynb from an earlier "
             "render; it would be replaced as a whole. Choose a new or empty folder.")
@@ -518,12 +546,27 @@ def _execute(notebook: Path, nb_path: Path, parameters: dict, progress: bool):
     import papermill
 
     engine_options: dict[str, Any] = {}
+    ipc_dir = None
     if os.name == "posix":
         # Local sockets instead of TCP on localhost: nobody else on the machine can listen in,
         # and ipykernel does not warn about unencrypted TCP on every run. (No IPC on Windows.)
         from traitlets.config import Config
 
-        engine_options["config"] = Config({"KernelManager": {"transport": "ipc"}})
+        # Each render gets its own short socket folder: kernels started at the same time by
+        # parallel renders can never pick the same socket (the IPC analogue of a port race), and
+        # the path stays below the 107-byte limit of a Unix socket.
+        ipc_dir = tempfile.mkdtemp(prefix="kb-")
+        engine_options["config"] = Config({"KernelManager": {"transport": "ipc", "ip": f"{ipc_dir}/kernel"}})
+    try:
+        return _run_papermill(notebook, nb_path, parameters, progress, engine_options)
+    finally:
+        if ipc_dir is not None:
+            shutil.rmtree(ipc_dir, ignore_errors=True)
+
+
+def _run_papermill(notebook: Path, nb_path: Path, parameters: dict, progress: bool, engine_options: dict):
+    import papermill
+
     with _quiet_papermill():
         return papermill.execute_notebook(
             str(notebook),
@@ -703,5 +746,9 @@ def _warm_up() -> None:
         pass
 
 
+_QUIET = threading.local()
+
+
 def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    if not getattr(_QUIET, "on", False):
+        print(message, file=sys.stderr, flush=True)

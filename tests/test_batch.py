@@ -1,0 +1,97 @@
+"""Provenance, caching and batch rendering of the briefing and the department profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import batch, cli, config
+from analysis.batch import FAILED, RENDERED, UP_TO_DATE, Job, run_jobs
+from analysis.exceptions import RenderError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cache") / "2025"
+    assert cli.main(["render", "--out", str(out), "--formats", "html"]) == 0
+    return out
+
+
+def test_manifest_records_inputs_parameters_and_outputs(rendered_once):
+    manifest = json.loads((rendered_once / "manifest.json").read_text(encoding="utf-8"))
+    by_name = {Path(i["path"]).name: i["sha256"] for i in manifest["inputs"]}
+    for path in config.sample_files():
+        assert by_name[path.name] == sha256(path)
+    assert manifest["codebook"]["sha256"] == sha256(config.CODEBOOK_PATH)
+    assert manifest["codebook"]["version"] == "2025.1"
+    assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
+    assert manifest["outputs"]["briefing.html"] == sha256(rendered_once / "briefing.html")
+    assert "tables/maturity_by_value.csv" in manifest["outputs"]
+    html = (rendered_once / "briefing.html").read_text(encoding="utf-8")
+    assert manifest["cache_key"] in html and "Bilag 6. Sporbarhed" in html
+
+
+def test_identical_second_run_is_skipped_and_force_renders(rendered_once, capsys):
+    before = {p.name: p.stat().st_mtime_ns for p in rendered_once.iterdir()}
+    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in rendered_once.iterdir()} == before
+    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html", "--force"]) == 0
+    assert (rendered_once / "briefing.html").stat().st_mtime_ns != before["briefing.html"]
+
+
+def test_changed_parameters_or_edited_output_render_again(rendered_once, capsys):
+    capsys.readouterr()
+    (rendered_once / "briefing.html").write_text("edited by hand", encoding="utf-8")
+    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html"]) == 0
+    assert "up to date" not in capsys.readouterr().out
+    assert "edited by hand" not in (rendered_once / "briefing.html").read_text(encoding="utf-8")
+    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html", "--seed", "7"]) == 0
+    manifest = json.loads((rendered_once / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["seed"] == 7
+
+
+def _fixture_job(tmp_path: Path, name: str, notebook: str, out: Path | None = None) -> Job:
+    return Job(name=name, notebook=FIXTURES / notebook, out_dir=out or tmp_path / name,
+               parameters={}, title=f"Prøve {name}", inputs=tuple(config.sample_files()), formats=("html",))
+
+
+def test_a_failing_job_does_not_stop_the_others(tmp_path):
+    jobs = [_fixture_job(tmp_path, "a", "ok.ipynb"), _fixture_job(tmp_path, "bad", "fails.ipynb"),
+            _fixture_job(tmp_path, "b", "ok.ipynb")]
+    results = run_jobs(jobs, workers=2, progress=False)
+    status = {r.job.name: r.status for r in results}
+    assert status == {"a": RENDERED, "bad": FAILED, "b": RENDERED}
+    assert (tmp_path / "a" / "briefing.html").exists() and (tmp_path / "b" / "briefing.html").exists()
+    assert not (tmp_path / "bad").exists()
+    with pytest.raises(RenderError, match="1 of 3 renders failed") as err:
+        batch.raise_for_failures(results)
+    assert "bevidst fejl" in str(err.value)
+    again = run_jobs(jobs[:1] + jobs[2:], workers=2, progress=False)
+    assert {r.status for r in again} == {UP_TO_DATE}
+
+
+def test_nested_jobs_are_staged_and_kept_by_the_outer_render(tmp_path):
+    outer = tmp_path / "2025"
+    inner = outer / "departments" / "X"
+    jobs = [_fixture_job(tmp_path, "outer", "ok.ipynb", outer), _fixture_job(tmp_path, "X", "ok.ipynb", inner)]
+    jobs[0] = Job(**{**jobs[0].__dict__, "keep": ("departments",)})
+    results = run_jobs(jobs, workers=2, progress=False)
+    assert [r.status for r in results] == [RENDERED, RENDERED]
+    assert (outer / "briefing.html").exists() and (inner / "briefing.html").exists()
+    assert results[1].paths["html"] == inner / "briefing.html"
+    # Rendering the outer folder again keeps the profiles inside it.
+    assert run_jobs(jobs[:1] * 1, force=True)[0].status == RENDERED
+    assert (inner / "briefing.html").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
