@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/briefing render
+	$(BIN)/briefing render --department all
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

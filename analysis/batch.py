@@ -98,16 +98,16 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
         codes = [code]
     profiles = [Job(name=code, notebook=PROFILE_NOTEBOOK, out_dir=out / DEPARTMENTS_FOLDER / code,
                     title=_profile_title(code, wave, lang, departments),
-                    parameters={**common, "department": code}, inputs=inputs, formats=formats,
-                    out_name="profile", lang=lang)
+                    parameters={**common, "department": code, "title": _profile_title(code, wave, lang, departments)},
+                    inputs=inputs, formats=formats, out_name="profile", lang=lang)
                 for code in codes]
     return [briefing, *profiles] if department.lower() == "all" else profiles
 
 
 def _profile_title(code: str, wave: int, lang: str, departments) -> str:
-    name = departments[code].name(lang)
-    return (f"Department profile {wave}: {name} ({code})" if lang == "en"
-            else f"Forvaltningsprofil {wave}: {name} ({code})")
+    from .profile import default_profile_title
+
+    return default_profile_title(departments[code].name(lang), code, wave, lang)
 
 
 def manifest_for(job: Job, started: datetime | None = None) -> dict:

@@ -458,7 +458,7 @@ class Briefing:
                self._department_distributions()]
         return Html("\n".join(out))
 
-    def provenance(self, output_dir: str | Path = "") -> Html:
+    def provenance(self, output_dir: str | Path = "", title: str = "") -> Html:
         """Return the provenance appendix: which data, code and settings produced this briefing.
 
         Reads the ``manifest.json`` that ``briefing render`` writes into the output folder before
@@ -467,7 +467,7 @@ class Briefing:
         from .provenance import provenance_rows, read_manifest
 
         lang = self.lang
-        title = _t(lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
+        title = title or _t(lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
         manifest = read_manifest(output_dir) if str(output_dir) else None
         if manifest is None:
             note = _t(lang, "Kørt interaktivt: ingen manifest (briefing render skriver et).",
@@ -475,9 +475,9 @@ class Briefing:
             return Html(f"<h3>{_e(title)}</h3><p class='note'>{_e(note)}</p>")
         rows = "".join(f"<tr><th scope='row'>{_e(label)}</th><td>{_e(value)}</td></tr>"
                        for label, value in provenance_rows(manifest, lang=lang))
-        intro = _t(lang, "Briefingen er lavet af disse data, denne kode og disse indstillinger; det samme står i "
+        intro = _t(lang, "Dokumentet er lavet af disse data, denne kode og disse indstillinger; det samme står i "
                          "manifest.json ved siden af og i PDF-filens metadata.",
-                   "The briefing was made from these data, this code and these settings; the same facts are in "
+                   "The document was made from these data, this code and these settings; the same facts are in "
                    "manifest.json beside it and in the PDF's metadata.")
         return Html(f"<h3>{_e(title)}</h3><p>{_e(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>")
 

@@ -16,12 +16,8 @@ import base64
 import functools
 import html
 import io
-import multiprocessing
-import os
-import sys
 import textwrap
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
@@ -52,6 +48,7 @@ __all__ = [
     "plot_trend",
     "plot_dont_know",
     "plot_distribution",
+    "plot_department_values",
     "figure_html",
 ]
 
@@ -74,6 +71,7 @@ _WORDS = {
         "hidden_lc": "skjult",
         "score_axis": "Modenhedsscore (1–5)",
         "municipality": "Kommunen",
+        "municipality_mean": "Kommunen (gennemsnit af de viste forvaltninger)",
         "depts_short": "forv.",
         "uncertain": "? = intervallet krydser\nen niveaugrænse",
         "hidden_legend": "Skjult: færre end {n} svar",
@@ -81,6 +79,8 @@ _WORDS = {
         "interval": "95 %-interval",
         "trend_point": "Kommunens score",
         "trend_depts": "forv. = antal forvaltninger\nbag punktet",
+        "trend_department_point": "Forvaltningens score",
+        "trend_respondents": "n = antal svarende;\nskjult: færre end {n} svar",
         "dont_know_axis": "Andel »Ved ikke« af alle svar",
         "flag_legend": "over {share}: markeret",
         "dist_axis": "Andel af svarene på niveau 1–5",
@@ -96,6 +96,7 @@ _WORDS = {
         "hidden_lc": "hidden",
         "score_axis": "Maturity score (1–5)",
         "municipality": "Municipality",
+        "municipality_mean": "Municipality (mean of the departments shown)",
         "depts_short": "depts",
         "uncertain": "? = the interval crosses\na level boundary",
         "hidden_legend": "Hidden: fewer than {n} responses",
@@ -103,6 +104,8 @@ _WORDS = {
         "interval": "95% interval",
         "trend_point": "Municipality score",
         "trend_depts": "depts = departments\nbehind the point",
+        "trend_department_point": "The department's score",
+        "trend_respondents": "n = respondents;\nhidden: fewer than {n}",
         "dont_know_axis": "Share of \"Don't know\" among all answers",
         "flag_legend": "over {share}: marked",
         "dist_axis": "Share of the answers at levels 1–5",
@@ -131,7 +134,7 @@ class Chart:
 
     figure: Figure | None
     alt: str
-    #: The rendered PNG, once made (by :func:`render_charts` or :func:`figure_html`).
+    #: The rendered PNG, once made (by :class:`analysis.chartpool.ChartBatch` or :func:`figure_html`).
     png: bytes | None = None
 
     def to_png(self) -> bytes:
@@ -143,67 +146,6 @@ class Chart:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Show the chart with its alt text when a notebook cell ends with a Chart."""
         return {"image/png": base64.b64encode(self.to_png()).decode("ascii")}, {"image/png": {"alt": self.alt}}
-
-
-def render_charts(builders: list[Callable[[], Chart]]) -> list[Chart]:
-    """Build and render several charts, half of them in a second process where possible.
-
-    Drawing and PNG encoding are CPU-bound and take most of a briefing's own time; on a machine
-    with more than one core, a forked child process renders every other chart meanwhile. The
-    builders are inherited by the child (fork), never pickled; only the finished PNG bytes and
-    alt texts come back. Where fork is not available, or the child fails for any reason, the
-    charts are simply rendered here.
-
-    Returns
-    -------
-    list of Chart
-        In the order of ``builders``, each with :attr:`Chart.png` set.
-    """
-    def own(build: Callable[[], Chart]) -> Chart:
-        chart = build()
-        chart.to_png()
-        return chart
-
-    if len(builders) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [own(b) for b in builders]
-    ctx = multiprocessing.get_context("fork")
-    theirs_at = list(range(1, len(builders), 2))
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_render_in_child, args=([builders[k] for k in theirs_at], send), daemon=True)
-    child.start()
-    send.close()
-    results: dict[int, Chart] = {k: own(builders[k]) for k in range(0, len(builders), 2)}
-    try:
-        theirs = receive.recv()
-    except (EOFError, OSError):
-        theirs = None
-    child.join()
-    receive.close()
-    for pos, k in enumerate(theirs_at):
-        if theirs is not None and theirs[pos] is not None:
-            png, alt = theirs[pos]
-            results[k] = Chart(figure=None, alt=alt, png=png)
-        else:
-            results[k] = own(builders[k])  # the child failed: render it here instead
-    return [results[k] for k in range(len(builders))]
-
-
-def _render_in_child(builders: list[Callable[[], Chart]], send) -> None:
-    """Render charts in the forked child and send back (png, alt) pairs, None for a failure."""
-    # The child must not write to the parent's streams: in a Jupyter kernel they are sockets
-    # owned by the parent's threads, which do not exist in the child.
-    devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until the child exits
-    sys.stdout = sys.stderr = devnull
-    warnings.simplefilter("ignore")
-    out = []
-    for build in builders:
-        try:
-            chart = build()
-            out.append((chart.to_png(), chart.alt))
-        except Exception:  # noqa: BLE001 - the parent renders this one itself
-            out.append(None)
-    send.send(out)
-    send.close()
 
 
 # ------------------------------------------------------------------------------------------
@@ -905,7 +847,8 @@ def _share(x: float, lang: str, threshold: float | None = None) -> str:
 
 
 def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
-               highlight: str | None = "innovation") -> Chart:
+               highlight: str | None = "innovation", department: str | None = None,
+               departments: Departments | None = None) -> Chart:
     """Plot the municipality's maturity on each value across the survey waves, one small panel per value.
 
     Parameters
@@ -919,6 +862,11 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
     highlight
         The value whose panel is drawn in the contrasting colour, as in
         :func:`plot_value_maturity`; ``None`` for none.
+    department
+        A department code: plot that department's own scores instead of the municipality's
+        (the department profile). ``None`` (default) plots the municipality.
+    departments
+        The department list, used only to name the department in the alt text.
 
     Returns
     -------
@@ -927,11 +875,17 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
         axis zoomed to whole level bands: per wave the municipality score with its 95 %
         interval, joined by a line, the score written at each point and, under each year, the
         number of published departments behind it (it can change between waves, which moves
-        the average too).
+        the average too). With ``department``, the points are the department's scores and the
+        number under each year is its respondents (``n``); a wave where the department is
+        suppressed on a value (or has no answers) is a gap reading "skjult", with "n < 5" under
+        the year, so neither a point nor the axis range gives its score away.
     """
     w = _words(lang)
     waves = scores.waves
-    table = scores.value.set_index(["value", "wave"])
+    if department is None:
+        table = scores.value.set_index(["value", "wave"])
+    else:
+        table = _department_trend_table(scores, department)
     rows = {vid: table.reindex([(vid, wv) for wv in waves]).droplevel(0) if vid in table.index.get_level_values(0)
             else pd.DataFrame(index=waves, columns=table.columns, dtype=float) for vid in codebook.value_ids}
     lo, hi = _zoom_limits([x for r in rows.values() for x in [*r["ci_low"], *r["ci_high"]]])
@@ -974,9 +928,14 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                             markersize=5, zorder=3)
             for wv in waves:
                 row = r.loc[wv]
-                n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
-                ax.text(wv, 0, f"{_num(n_dep, lang, 0)} {w['depts_short']}", transform=below, ha="center",
-                        va="top", fontsize=6.5, color="#595959")
+                if department is None:
+                    n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
+                    under = f"{_num(n_dep, lang, 0)} {w['depts_short']}"
+                elif pd.isna(row["score"]):
+                    under = f"n < {_num(scores.min_n, lang, 0)}"  # never the count of a hidden cell
+                else:
+                    under = f"n = {_num(row['n'], lang, 0)}"
+                ax.text(wv, 0, under, transform=below, ha="center", va="top", fontsize=6.5, color="#595959")
                 if pd.isna(row["score"]):
                     ax.text(wv, (lo + hi) / 2, w["hidden_lc"], ha="center", va="center", fontsize=7, color=_GREY,
                             rotation=90)
@@ -987,10 +946,13 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                         fontsize=7.5, fontweight="bold", color=colour, zorder=4)
         free = gs[n_panels // n_cols, n_panels % n_cols] if n_panels % n_cols else None
         handles = [
-            Line2D([], [], color=_BLUE, marker="o", markersize=5, linewidth=1.3, label=w["trend_point"]),
+            Line2D([], [], color=_BLUE, marker="o", markersize=5, linewidth=1.3,
+                   label=w["trend_point"] if department is None else w["trend_department_point"]),
             Line2D([], [], color=_BLUE, marker="|", markersize=9, linestyle="none", markeredgewidth=1.2,
                    label=w["interval"]),
-            Line2D([], [], linestyle="none", marker="None", label=w["trend_depts"]),
+            Line2D([], [], linestyle="none", marker="None",
+                   label=w["trend_depts"] if department is None
+                   else w["trend_respondents"].format(n=_num(scores.min_n, lang, 0))),
         ]
         if free is not None:
             # In the free place of the grid (a figure legend there costs no layout, unlike an axes).
@@ -1002,7 +964,47 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
             legend = fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=7.5)
         legend.get_texts()[-1].set_color("#595959")
 
+    if department is not None:
+        return Chart(fig, _alt_department_trend(scores, codebook, rows, waves, department, departments, lang))
     return Chart(fig, _alt_trend(codebook, rows, waves, lang))
+
+
+def _department_trend_table(scores: Scores, department: str) -> pd.DataFrame:
+    """Return one department's scores by (value, wave), every number of a suppressed cell blank."""
+    dv = scores.department_value
+    cells = dv[dv["department"] == department].copy()
+    if cells.empty:
+        raise ParameterError(f"department {department!r} has no scores; the scored departments are "
+                             f"{', '.join(dict.fromkeys(dv['department']))}.")
+    hidden = cells["suppressed"].astype(bool) | cells["score"].isna()
+    cells.loc[hidden, ["score", "ci_low", "ci_high"]] = np.nan
+    return cells.set_index(["value", "wave"])[["score", "ci_low", "ci_high", "n"]]
+
+
+def _alt_department_trend(scores, codebook, rows, waves, department, departments, lang) -> str:
+    span = f"{waves[0]}–{waves[-1]}" if len(waves) > 1 else str(waves[0])
+    who = (f"{_department_label(departments, department, lang)} ({department})" if departments is not None
+           else department)
+    if lang == "da":
+        text = (f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
+                f"med 95 %-intervaller.")
+    else:
+        text = (f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
+                f"with 95% intervals.")
+    series, hidden = [], []
+    for vid, r in rows.items():
+        points = [f"{_num(r.loc[wv, 'score'], lang)} ({wv})" for wv in waves if pd.notna(r.loc[wv, "score"])]
+        if points:
+            series.append(f"{codebook.value_name(vid, lang)}: {', '.join(points)}")
+        gaps = [str(wv) for wv in waves if pd.isna(r.loc[wv, "score"])]
+        if gaps:
+            hidden.append(f"{codebook.value_name(vid, lang)} ({_join(gaps, lang)})")
+    if series:
+        text += " " + "; ".join(series) + "."
+    if hidden:
+        text += (f" Skjult, færre end {scores.min_n} svar: {'; '.join(hidden)}." if lang == "da"
+                 else f" Hidden, fewer than {scores.min_n} responses: {'; '.join(hidden)}.")
+    return text
 
 
 def _alt_trend(codebook, rows, waves, lang) -> str:
@@ -1434,6 +1436,127 @@ def _alt_distribution(codebook, rows, shares, side, visible, department, departm
     hidden = [codebook.value_name(vid, lang) for vid in rows.index if not visible[vid]]
     if hidden:
         text += f" {hidden_text}: {_join(hidden, lang)}."
+    return text
+
+
+# ------------------------------------------------------------------------------------------
+# department profile
+
+
+def plot_department_values(scores: Scores, codebook: Codebook, department: str, wave: int, lang: str = "da", *,
+                           departments: Departments | None = None) -> Chart:
+    """Plot one department's maturity on each value beside the municipality's, with 95 % intervals.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.scoring.score_survey`.
+    codebook
+        The questionnaire (values in policy order from the top).
+    department
+        The department's code.
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    departments
+        The department list, used only to name the department in the legend and the alt text.
+
+    Returns
+    -------
+    Chart
+        Two markers per value on the level bands: the department's score (filled, blue, with its
+        interval and the score written beside it) and, just below it, the municipality's (open,
+        grey, the mean of the departments shown). A value on which the department is suppressed
+        gets a hatched band reading "skjult (n < 5)" in the department's place and no department
+        marker; the municipality's marker stays, since it does not include the department. The
+        labels give the department's respondents per value (``n < 5`` when hidden).
+    """
+    w = _words(lang)
+    wave = _check_wave(scores, wave)
+    dv = scores.department_value
+    cells = dv[(dv["wave"] == wave) & (dv["department"] == department)].set_index("value")
+    if cells.empty:
+        raise ParameterError(f"department {department!r} has no answers in {wave}; the departments with answers "
+                             f"are {', '.join(dict.fromkeys(dv.loc[dv['wave'] == wave, 'department']))}.")
+    cells = cells.reindex(codebook.value_ids)
+    cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
+    cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
+    muni = _value_rows(scores, codebook, wave)
+    who = _department_label(departments, department, lang) if departments is not None else department
+    dept_colour, muni_colour = _BLUE, "#595959"
+    offset = 0.17
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig = _new_figure(0.56 * len(cells) + 1.15)
+        ax = fig.add_subplot()
+        _level_axis(ax, codebook, lang)
+        labels = []
+        for pos, (vid, cell) in enumerate(cells.iterrows()):
+            hidden = bool(cell["suppressed"]) or pd.isna(cell["score"])
+            count = f"n < {_num(scores.min_n, lang, 0)}" if hidden else f"n = {_num(cell['n'], lang, 0)}"
+            labels.append(f"{_wrap(codebook.value_name(vid, lang))}\n{count}")
+            y_dept, y_muni = pos - offset, pos + offset
+            m = muni.loc[vid]
+            if hidden:
+                ax.add_patch(Rectangle((0.5, y_dept - 0.15), 5, 0.30, facecolor=_SUPPRESSED_FILL,
+                                       edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
+                # Away from the municipality's marker, so the two never overlap.
+                x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
+                ax.text(x_text, y_dept, _hidden_text(scores, lang, lower=True), ha="center", va="center",
+                        fontsize=8, color=_DARK, zorder=4,
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+            else:
+                ax.errorbar(cell["score"], y_dept, xerr=[[cell["score"] - cell["ci_low"]],
+                                                         [cell["ci_high"] - cell["score"]]],
+                            fmt="o", color=dept_colour, ecolor=dept_colour, elinewidth=1.6, capsize=3,
+                            markersize=7, zorder=3)
+                _label_interval(ax, cell["ci_low"], cell["ci_high"], y_dept, _num(cell["score"], lang),
+                                fontsize=9, fontweight="bold", color=dept_colour, zorder=4)
+            if pd.notna(m["score"]):
+                ax.errorbar(m["score"], y_muni, xerr=[[m["score"] - m["ci_low"]], [m["ci_high"] - m["score"]]],
+                            fmt="D", color=muni_colour, ecolor=muni_colour, elinewidth=1.1, capsize=2.5,
+                            markersize=5, markerfacecolor="white", markeredgewidth=1.2, zorder=3)
+                _label_interval(ax, m["ci_low"], m["ci_high"], y_muni, _num(m["score"], lang), fontsize=8,
+                                color=muni_colour, zorder=4)
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_ylim(len(labels) - 0.5, -0.55)
+        handles = [
+            Line2D([], [], color=dept_colour, marker="o", markersize=7, linewidth=1.6, label=f"{who}"),
+            Line2D([], [], color=muni_colour, marker="D", markersize=5, markerfacecolor="white",
+                   markeredgewidth=1.2, linewidth=1.1, label=w["municipality_mean"]),
+        ]
+        if cells["suppressed"].any():
+            handles.append(Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
+                                 label=w["hidden_legend"].format(n=scores.min_n)))
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8,
+                   handlelength=1.8, columnspacing=1.4)
+
+    return Chart(fig, _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang))
+
+
+def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
+    who = (f"{_department_label(departments, department, lang)} ({department})" if departments is not None
+           else department)
+    if lang == "da":
+        text = (f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
+                f"gennemsnit ved siden af og 95 %-intervaller.")
+    else:
+        text = (f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
+                f"municipal average beside it and 95% intervals.")
+    parts, hidden = [], []
+    for vid, cell in cells.iterrows():
+        name = codebook.value_name(vid, lang)
+        m = muni.loc[vid, "score"]
+        if cell["suppressed"] or pd.isna(cell["score"]):
+            hidden.append(name)
+            continue
+        word = "kommunen" if lang == "da" else "municipality"
+        parts.append(f"{name} {_num(cell['score'], lang)} ({word} {_num(m, lang)})")
+    if parts:
+        text += " " + "; ".join(parts) + "."
+    if hidden:
+        text += f" {_hidden_text(scores, lang)}: {_join(hidden, lang)}."
     return text
 
 

@@ -314,8 +314,8 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
             })
 
     dv = _finish_cells(pd.DataFrame(dv_rows))
-    fa = _finish_cells(pd.DataFrame(fa_rows))
-    items = pd.DataFrame(item_rows)
+    fa = _finish_cells(_suppress_siblings(pd.DataFrame(fa_rows), "value"))
+    items = _suppress_siblings(pd.DataFrame(item_rows), "focus_area")
     items.loc[items["suppressed"], "mean"] = np.nan
     dkt = pd.DataFrame(dk_rows)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -332,6 +332,18 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         respondents=_in_order(pd.DataFrame(resp_rows), order), min_n=min_n, seed=seed, resamples=resamples,
         confidence=confidence, codebook_version=codebook.version, replicates=replicates,
     )
+
+
+def _suppress_siblings(parts: pd.DataFrame, whole: str) -> pd.DataFrame:
+    """Suppress every part of a whole when one part is suppressed (secondary suppression).
+
+    A value's score is the mean of its focus areas, and a focus area's the mean of its items;
+    with the whole published, one hidden part could be worked out from the others. So when any
+    focus area of a department's value (or item of a focus area) is hidden, all are.
+    """
+    keys = ["wave", "department", whole]
+    parts["suppressed"] = parts.groupby(keys, sort=False)["suppressed"].transform("any").astype(bool)
+    return parts
 
 
 def _department_order(departments: Departments, present: pd.Series) -> dict[str, int]:

@@ -95,3 +95,34 @@ def test_nested_jobs_are_staged_and_kept_by_the_outer_render(tmp_path):
     assert run_jobs(jobs[:1] * 1, force=True)[0].status == RENDERED
     assert (inner / "briefing.html").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_path, monkeypatch, capsys):
+    """One profile fails on purpose (an extra cell raises); the others and the briefing are written."""
+    broken = nbformat.read(batch.PROFILE_NOTEBOOK, as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("bevidst fejl i profilen")'))
+    broken_path = tmp_path / "department_broken.ipynb"
+    nbformat.write(broken, broken_path)
+    plan = batch.plan_jobs
+
+    def plan_with_a_broken_profile(*args, **kwargs):
+        jobs = plan(*args, **kwargs)
+        return [Job(**{**job.__dict__, "notebook": broken_path}) if job.name == "BUF" else job for job in jobs]
+
+    monkeypatch.setattr(batch, "plan_jobs", plan_with_a_broken_profile)
+    out = tmp_path / "2025"
+    code = cli.main(["render", "--department", "all", "--out", str(out), "--formats", "html", "--workers", "2"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "1 of 8 renders failed" in captured.err and "BUF" in captured.err
+    assert "bevidst fejl i profilen" in captured.err
+    assert (out / "briefing.html").exists() and (out / "manifest.json").exists()
+    written = sorted(p.name for p in (out / "departments").iterdir())
+    assert written == sorted(["ØKF", "SUF", "SOF", "TMF", "KFF", "BIF"])
+    for code_ in written:
+        assert (out / "departments" / code_ / "profile.html").exists()
+        assert (out / "departments" / code_ / "tables" / f"profile_{code_}.csv").exists()
+    # The summary table lists every output with its status and time.
+    assert "failed" in captured.out and captured.out.count("rendered") == 7
+    # Nothing is left behind in the staging area.
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

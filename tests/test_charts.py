@@ -491,3 +491,83 @@ def test_new_charts_render_without_pyplot(dk_scores, codebook, departments):
         out = charts.figure_html(chart, number=number, caption="x")
         assert "data:image/png;base64," in out and html.escape(chart.alt, quote=True)[:40] in out
     assert plt.get_fignums() == []
+
+
+# ------------------------------------------------------------------------------------------
+# department profile: one department beside the municipality, and its own trend
+
+
+def test_department_values_hide_a_suppressed_value(scores, codebook, departments):
+    # BIF: innovation suppressed (3 of 6 answered), the other values 3.0 / 4.0 by design.
+    chart = charts.plot_department_values(scores, codebook, "BIF", 2025, departments=departments)
+    ax = chart.figure.axes[0]
+    row = codebook.value_ids.index("innovation")
+    dept_points = [y for line in ax.lines if line.get_marker() == "o" for y in np.atleast_1d(line.get_ydata())]
+    muni_points = [y for line in ax.lines if line.get_marker() == "D" for y in np.atleast_1d(line.get_ydata())]
+    # A department dot on every row but innovation's; the municipality's diamond on all five.
+    assert sorted(round(y + 0.17) for y in dept_points) == [k for k in range(5) if k != row]
+    assert sorted(round(y - 0.17) for y in muni_points) == list(range(5))
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("skjult (n < 5)") == 1
+    hatched = [p for p in ax.patches if p.get_hatch() == "///"]
+    assert len(hatched) == 1 and round(hatched[0].get_y() + hatched[0].get_height() / 2 + 0.17) == row
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[row].endswith("n < 5") and labels[0].endswith("n = 6")
+    assert "Ansvarlige arbejdsvilkår 3,0 (kommunen 3,0)" in chart.alt
+    assert "Partnerskaber og innovation 2,9" not in chart.alt.split("Skjult")[0]
+    assert "Skjult (n < 5): Partnerskaber og innovation." in chart.alt
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert legend[0] == "Beskæftigelses- og Integrationsforvaltningen" and "Skjult: færre end 5 svar" in legend
+
+
+def test_department_values_all_shown_and_english(scores, codebook, departments):
+    chart = charts.plot_department_values(scores, codebook, "TMF", 2025, lang="en", departments=departments)
+    ax = chart.figure.axes[0]
+    assert len([line for line in ax.lines if line.get_marker() == "o"]) == 5
+    assert not [p for p in ax.patches if p.get_hatch() == "///"]
+    assert "Partnerships and innovation 5.0 (municipality 2.9)" in chart.alt
+    texts = _texts(chart)
+    assert "5.0" in texts and "5,0" not in texts
+    assert not any("Hidden" in t for t in texts)
+    with pytest.raises(ParameterError, match="XYZ"):
+        charts.plot_department_values(scores, codebook, "XYZ", 2025)
+
+
+def test_department_trend_leaves_hidden_waves_as_gaps(tmf_scores, codebook, departments):
+    # TMF x innovation: suppressed in 2024 (3 of 6 answered), 5.0 in 2025.
+    chart = charts.plot_trend(tmf_scores, codebook, department="TMF", departments=departments)
+    panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
+    innovation = next(ax for ax in panels if ax.get_title(loc="left").startswith("Partnerskaber"))
+    texts = [t.get_text() for t in innovation.texts]
+    assert texts.count("skjult") == 1 and "n < 5" in texts and "n = 6" in texts
+    assert "5,0" in texts and not any("forv." in t for t in texts)
+    # Only the 2025 point is drawn; the 2024 score is NaN, so the line does not bridge it.
+    ys = [y for line in innovation.lines for y in np.atleast_1d(line.get_ydata()) if not np.isnan(y)]
+    assert ys and set(np.round(ys, 6)) == {5.0}
+    assert "Partnerskaber og innovation: 5,0 (2025)." in chart.alt
+    assert "Skjult, færre end 5 svar: Partnerskaber og innovation (2024)." in chart.alt
+    assert "Teknik- og Miljøforvaltningen (TMF)" in chart.alt
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert legend[0] == "Forvaltningens score"
+    # The municipality's chart is unchanged by the new keyword.
+    municipal = charts.plot_trend(tmf_scores, codebook)
+    assert "Partnerskaber og innovation: 2,4 (2024), 2,9 (2025)" in municipal.alt
+
+
+def test_department_trend_fully_hidden_department(scores, codebook):
+    # KFF (3 respondents) is suppressed everywhere: no point, no number, only "skjult".
+    chart = charts.plot_trend(scores, codebook, department="KFF", lang="en")
+    for ax in chart.figure.axes:
+        numbers = [t.get_text() for t in ax.texts if re.search(r"\d\.\d", t.get_text())]
+        assert numbers == []
+    assert "Hidden, fewer than 5 responses" in chart.alt
+    with pytest.raises(ParameterError, match="XYZ"):
+        charts.plot_trend(scores, codebook, department="XYZ")
+
+
+def test_profile_charts_render_without_pyplot(scores, codebook, departments):
+    made = [charts.plot_department_values(scores, codebook, "ØKF", 2025),
+            charts.plot_trend(scores, codebook, department="BIF")]
+    for number, chart in enumerate(made, start=1):
+        assert "data:image/png;base64," in charts.figure_html(chart, number=number, caption="x")
+    assert plt.get_fignums() == []

@@ -274,3 +274,19 @@ def test_a_decline_and_suppression_across_waves(tiny_codebook):
     assert s["suppressed"] and pd.isna(s["diff"]) and s["verdict"] == ""
     muni = changes[(changes["department"] == "ALL") & (changes["value"] == "va")].iloc[0]
     assert muni["n_departments"] == 1 and muni["diff"] == pytest.approx(-3.5)
+
+
+def test_one_hidden_focus_area_hides_its_siblings(tiny_codebook):
+    # X answers a2's only item (i3) 3 times validly: a2 is hidden at min_n=5 while value A (n=5)
+    # is shown. Value A = mean(a1, a2), so a1 published beside A would give a2 away: hide a1 too.
+    scores = score_survey(long_frame(ANSWERS), tiny_codebook, min_n=5, seed=1, resamples=200)
+    fa = scores.department_focus_area
+    assert not cell(scores.department_value, department="X", value="va")["suppressed"]
+    for area in ("a1", "a2"):
+        row = cell(fa, department="X", focus_area=area)
+        assert row["suppressed"] and pd.isna(row["score"])
+    # Z answered everything: its focus areas stay shown.
+    assert not cell(fa, department="Z", focus_area="a1")["suppressed"]
+    # Items follow the same rule within a focus area: X's i2 (4 valid) hides i1 (4 valid) anyway,
+    # and Z's items are all shown.
+    assert not cell(scores.item, department="Z", item="i1")["suppressed"]
