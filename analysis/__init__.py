@@ -10,19 +10,44 @@ The public API, by verb family:
 - ``render_notebook`` / ``write_excel`` / ``build_manifest``: output, with provenance.
 """
 
-from .briefing import Briefing, prepare_briefing
-from .codebook import Codebook, Departments, load_codebook, load_departments
-from .distributions import answer_distribution
-from .excel import write_excel
-from .exceptions import BriefingError, CodebookError, ParameterError, RenderError, SurveyDataError
-from .loading import DataQuality, Survey, load_responses
-from .profile import DepartmentProfile, prepare_profile
-from .provenance import build_manifest, is_up_to_date, read_manifest
-from .reliability import score_reliability
-from .render import render_notebook
-from .scoring import Scores, level_of, score_changes, score_survey
-from .sensitivity import score_sensitivity
-from .tables import neutralise_text, table_department_value, table_value, write_tables
+import importlib
+
+# The public API is imported on first use (PEP 562), so that a notebook cell importing
+# prepare_briefing does not also load the Excel, rendering and provenance machinery.
+_EXPORTS = {
+    "Briefing": "briefing",
+    "BriefingError": "exceptions",
+    "Codebook": "codebook",
+    "CodebookError": "exceptions",
+    "DataQuality": "loading",
+    "DepartmentProfile": "profile",
+    "Departments": "codebook",
+    "ParameterError": "exceptions",
+    "RenderError": "exceptions",
+    "Scores": "scoring",
+    "Survey": "loading",
+    "SurveyDataError": "exceptions",
+    "answer_distribution": "distributions",
+    "build_manifest": "provenance",
+    "is_up_to_date": "provenance",
+    "level_of": "scoring",
+    "load_codebook": "codebook",
+    "load_departments": "codebook",
+    "load_responses": "loading",
+    "neutralise_text": "tables",
+    "prepare_briefing": "briefing",
+    "prepare_profile": "profile",
+    "read_manifest": "provenance",
+    "render_notebook": "render",
+    "score_changes": "scoring",
+    "score_reliability": "reliability",
+    "score_sensitivity": "sensitivity",
+    "score_survey": "scoring",
+    "table_department_value": "tables",
+    "table_value": "tables",
+    "write_excel": "excel",
+    "write_tables": "tables",
+}
 
 __all__ = [
     "Briefing",
@@ -60,3 +85,15 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
