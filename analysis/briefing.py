@@ -151,6 +151,24 @@ class Briefing:
         v = self.scores.value
         return v[v["wave"] == (wave or self.wave)]
 
+    def _department_value_table(self, frame: pd.DataFrame, cell, css: str, *, hidden: str = "",
+                                label=None) -> str:
+        """Return an HTML table with a row per department and a column per value.
+
+        ``cell(row)`` makes the ``<td>`` of a shown cell; a suppressed (or missing) cell says
+        ``hidden`` (default: "skjult (n < min_n)") and nothing else.
+        """
+        lang, short, values = self.lang, self._short_names(), self.codebook.value_ids
+        hidden_td = f"<td class='num hidden'>{_e(hidden or self._hidden_text())}</td>"
+        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
+        rows = []
+        for dept, g in frame.groupby("department", sort=False):
+            g = g.set_index("value")
+            tds = "".join(cell(g.loc[v]) if v in g.index and not g.loc[v, "suppressed"] else hidden_td for v in values)
+            rows.append(f"<tr><td>{_e(label(dept) if label else dept)}</td>{tds}</tr>")
+        return (f"<table class='{css}'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
     def _hidden_text(self) -> str:
         return _t(self.lang, f"skjult (n < {self.scores.min_n})", f"hidden (n < {self.scores.min_n})")
 
@@ -713,21 +731,7 @@ class Briefing:
 
         dk = self.scores.dont_know
         dk = dk[dk["wave"] == self.wave]
-        names, short = self._value_names(), self._short_names()
-        values = self.codebook.value_ids
-        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
-        rows = []
-        for dept, g in dk.groupby("department", sort=False):
-            g = g.set_index("value")
-            cells = []
-            for v in values:
-                r = g.loc[v]
-                if r["suppressed"]:
-                    cells.append(f"<td class='num hidden'>{_e(self._hidden_text())}</td>")
-                else:
-                    flag = " flag" if r["flagged"] else ""
-                    cells.append(f"<td class='num{flag}'>{format_share(r['dont_know_share'], lang)}</td>")
-            rows.append(f"<tr><td>{_e(dept)}</td>{''.join(cells)}</tr>")
+        names = self._value_names()
         flagged = dk[dk["flagged"] == True]  # noqa: E712 - NaN-safe boolean column
         flag_text = _t(
             lang,
@@ -736,8 +740,9 @@ class Briefing:
             f"Share of 'don't know' among the answers given per department and value in {self.wave}. Above 30 % "
             "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.")
         out.append(f"<p>{_e(flag_text)}</p>")
-        out.append(f"<table class='dontknow'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
-                   f"<tbody>{''.join(rows)}</tbody></table>")
+        out.append(self._department_value_table(
+            dk, lambda r: (f"<td class='num{' flag' if r['flagged'] else ''}'>"
+                           f"{format_share(r['dont_know_share'], lang)}</td>"), "dontknow"))
         if not flagged.empty:
             items = [f"{d} ({names[v].lower() if lang == 'da' else names[v]})" for d, v in zip(flagged["department"], flagged["value"])]
             out.append("<p>" + _e(_t(lang, f"Over 30 % »Ved ikke«: {join_names(items, lang)}.",
@@ -752,22 +757,14 @@ class Briefing:
 
     def _score_tables(self) -> str:
         lang, short = self.lang, self._short_names()
-        cells = self._cells()
         values = self.codebook.value_ids
         head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
-        rows = []
-        for dept, g in cells.groupby("department", sort=False):
-            g = g.set_index("value")
-            tds = []
-            for v in values:
-                r = g.loc[v]
-                if r["suppressed"]:
-                    tds.append(f"<td class='num hidden'>{_e(self._hidden_text())}</td>")
-                else:
-                    mark = "?" if r["level_uncertain"] else ""
-                    tds.append(f"<td class='num'><strong>{self._num(r['score'], 2)}</strong><br>{_e(self._level(r['level']))}{mark}<br>"
-                               f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>")
-            rows.append(f"<tr><td>{_e(dept)}</td>{''.join(tds)}</tr>")
+        scores_table = self._department_value_table(
+            self._cells(),
+            lambda r: (f"<td class='num'><strong>{self._num(r['score'], 2)}</strong><br>{_e(self._level(r['level']))}"
+                       f"{'?' if r['level_uncertain'] else ''}<br><span class='ci'>"
+                       f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>"),
+            "scores")
         muni_rows = []
         for wave in self.scores.waves:
             m = self._municipality(wave).set_index("value")
@@ -783,7 +780,7 @@ class Briefing:
         return "\n".join([
             f"<h3>{_e(_t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
             f"<p>{_e(_t(lang, f'Modenhed pr. forvaltning og værdi i {self.wave}.', f'Maturity per department and value in {self.wave}.'))} {_e(legend)}</p>",
-            f"<table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+            scores_table,
             f"<p>{_e(_t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
             f"<table class='scores keep'><thead><tr><th>{_e(_t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
             self._department_change_table(),
@@ -792,35 +789,25 @@ class Briefing:
     def _department_change_table(self) -> str:
         if self.previous_wave is None:
             return ""
-        lang, short = self.lang, self._short_names()
-        changes = self.changes()
-        values = self.codebook.value_ids
-        head = "".join(f"<th class='num'>{_e(short[v])}</th>" for v in values)
-        rows = []
-        for dept, g in changes.groupby("department", sort=False):
-            g = g.set_index("value")
-            tds = []
-            for v in values:
-                if v not in g.index or g.loc[v, "suppressed"]:
-                    tds.append(f"<td class='num hidden'>{_e(_t(lang, 'skjult', 'hidden'))}</td>")
-                    continue
-                r = g.loc[v]
-                sign = "+" if r["diff"] > 0 else ""
-                verdict = r["verdict"]
-                cls = " flag" if verdict in ("improvement", "decline") else ""
-                tds.append(f"<td class='num{cls}'>{sign}{self._num(r['diff'], 2)}<br><span class='ci'>"
-                           f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{_e(change_word(verdict, lang))}"
-                           "</span></td>")
-            label = _t(lang, "Kommunen", "Municipality") if dept == ALL else dept
-            rows.append(f"<tr><td>{_e(label)}</td>{''.join(tds)}</tr>")
+        lang = self.lang
+
+        def cell(r) -> str:
+            sign = "+" if r["diff"] > 0 else ""
+            cls = " flag" if r["verdict"] in ("improvement", "decline") else ""
+            return (f"<td class='num{cls}'>{sign}{self._num(r['diff'], 2)}<br><span class='ci'>"
+                    f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{_e(change_word(r['verdict'], lang))}"
+                    "</span></td>")
+
         intro = _t(lang, f"Ændring fra {self.previous_wave} til {self.wave} pr. forvaltning og værdi med 95 %-interval for "
                          "forskellen. Fed: en klar forbedring eller tilbagegang (intervallet indeholder ikke 0). En "
                          "forvaltning, der er skjult i et af årene, er skjult her.",
                    f"Change from {self.previous_wave} to {self.wave} per department and value with the 95 % interval of "
                    "the difference. Bold: a clear improvement or decline (the interval excludes 0). A department "
                    "hidden in either year is hidden here.")
-        return (f"<p>{_e(intro)}</p><table class='scores'><thead><tr><th>{_e(_t(lang, 'Kode', 'Code'))}</th>{head}"
-                f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        table = self._department_value_table(
+            self.changes(), cell, "scores", hidden=_t(lang, "skjult", "hidden"),
+            label=lambda d: _t(lang, "Kommunen", "Municipality") if d == ALL else d)
+        return f"<p>{_e(intro)}</p>{table}"
 
     def write_tables(self, output_dir: str | Path) -> list[Path]:
         """Write the score tables (CSV and one Excel workbook) into ``output_dir/tables``.

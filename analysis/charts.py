@@ -24,6 +24,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
@@ -295,6 +296,76 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
+def _suppressed_patch(xy: tuple[float, float], width: float, height: float, *, zorder: float = 1) -> Rectangle:
+    """Return the light-grey hatched rectangle that stands in for a suppressed cell, row or band."""
+    return Rectangle(xy, width, height, facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///",
+                     linewidth=0, zorder=zorder)
+
+
+def _suppressed_handle(min_n: int, lang: str) -> Patch:
+    """Return the legend entry for :func:`_suppressed_patch`: "Skjult: færre end 5 svar"."""
+    return Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
+                 label=_words(lang)["hidden_legend"].format(n=min_n))
+
+
+def _suppressed_label(ax: Axes, x: float, y: float, text: str, *, pad: float = 0.25, fontsize: float = 8.5,
+                      zorder: float = 4, **kwargs) -> Text:
+    """Write ``text`` centred at (x, y) on a patch of the suppressed fill, so the hatching stays off it."""
+    return ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=_DARK, zorder=zorder,
+                   bbox={"boxstyle": f"round,pad={pad}", "facecolor": _SUPPRESSED_FILL, "linewidth": 0}, **kwargs)
+
+
+def _grid_figure(n_rows: int, row_height: float) -> tuple[Figure, Axes, Axes, Axes]:
+    """Return a department x value grid's figure with its axes: the grid, the colour bar and the legend."""
+    fig = _new_figure(row_height * n_rows + 1.75)
+    gs = fig.add_gridspec(2, 2, height_ratios=[n_rows, 0.45], width_ratios=[1.6, 1])
+    return fig, fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[1, 1])
+
+
+def _grid(ax: Axes, matrix: np.ndarray, row_labels: list[str], column_labels: list[str], cell_text, *, cmap, norm,
+          hidden_text: str):
+    """Draw a department x value grid on ``ax`` and return its image, for the colour bar.
+
+    ``matrix`` (rows x columns) colours the cells. ``cell_text(r, c)`` returns None for a suppressed
+    cell, drawn hatched reading ``hidden_text`` with no number, or the cell's text and its extra text
+    properties; the text is black or white, whichever contrasts more with the cell's colour.
+    """
+    ax.set_axisbelow(False)  # the white cell borders go over the hatched cells too
+    image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+    for r in range(len(row_labels)):
+        for c in range(len(column_labels)):
+            shown = cell_text(r, c)
+            if shown is None:
+                ax.add_patch(_suppressed_patch((c - 0.5, r - 0.5), 1, 1))
+                _suppressed_label(ax, c, r, hidden_text, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
+                continue
+            text, style = shown
+            ax.text(c, r, text, ha="center", va="center", zorder=3, color=_text_colour(cmap(norm(matrix[r, c]))),
+                    **style)
+    # White lines between the cells.
+    ax.set_xticks(np.arange(len(column_labels) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(row_labels) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=2.5, axis="both")
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="both", length=0)
+    ax.set_xticks(range(len(column_labels)), column_labels, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=9)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return image
+
+
+def _grid_key(fig: Figure, image, cax: Axes, lax: Axes, ticks, tick_labels: list[str], handles: list) -> None:
+    """Draw a grid's horizontal colour bar in ``cax`` and its legend in ``lax``."""
+    bar = fig.colorbar(image, cax=cax, orientation="horizontal", ticks=ticks)
+    bar.set_ticklabels(tick_labels, fontsize=7.5)
+    bar.outline.set_visible(False)
+    cax.tick_params(length=0)
+    lax.axis("off")
+    lax.legend(handles=handles, loc="center left", frameon=False, fontsize=7.5, handlelength=1.6, borderaxespad=0)
+
+
 @functools.cache
 def _style_dpi() -> float:
     """Return the style's output resolution (dots per inch)."""
@@ -433,59 +504,43 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
     cmap = matplotlib.colormaps[_CMAP]
     norm = Normalize(vmin=1, vmax=5)
 
+    def cell_text(r, c):
+        cell = grid[value_ids[c]].loc[codes[r]]
+        if cell["suppressed"] or pd.isna(cell["score"]):
+            return None
+        level = _level_text(codebook, cell["level"], bool(cell["level_uncertain"]), lang)
+        return (f"{level}\n{_num(cell['score'], lang)}  (n = {_num(cell['n'], lang, 0)})",
+                {"fontsize": 7.5, "linespacing": 1.25})
+
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = _new_figure(0.44 * len(codes) + 1.75)
-        gs = fig.add_gridspec(2, 2, height_ratios=[len(codes), 0.45], width_ratios=[1.6, 1])
-        ax = fig.add_subplot(gs[0, :])
-        cax = fig.add_subplot(gs[1, 0])
-        lax = fig.add_subplot(gs[1, 1])
-
-        ax.set_axisbelow(False)  # the white cell borders go over the hatched cells too
-        image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto",
-                          interpolation="nearest")
-        for r, code in enumerate(codes):
-            for c, vid in enumerate(value_ids):
-                cell = grid[vid].loc[code]
-                if cell["suppressed"] or pd.isna(cell["score"]):
-                    ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=_SUPPRESSED_FILL,
-                                           edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
-                    ax.text(c, r, _hidden_text(scores, lang).replace(" (", "\n("), ha="center", va="center",
-                            fontsize=7.5, color=_DARK, linespacing=1.1, zorder=3,
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
-                    continue
-                level = _level_text(codebook, cell["level"], bool(cell["level_uncertain"]), lang)
-                ax.text(c, r, f"{level}\n{_num(cell['score'], lang)}  (n = {_num(cell['n'], lang, 0)})",
-                        ha="center", va="center", fontsize=7.5, linespacing=1.25, zorder=3,
-                        color=_text_colour(cmap(norm(cell["score"]))))
-        # White lines between the cells.
-        ax.set_xticks(np.arange(len(value_ids) + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(len(codes) + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="white", linewidth=2.5, axis="both")
-        ax.grid(which="major", visible=False)
-        ax.tick_params(which="both", length=0)
-        ax.set_xticks(range(len(value_ids)), [_wrap(codebook.value_name(v, lang), 14) for v in value_ids],
-                      fontsize=8)
-        ax.xaxis.tick_top()
-        ax.set_yticks(range(len(codes)), codes, fontsize=9)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-
-        bar = fig.colorbar(image, cax=cax, orientation="horizontal", ticks=range(1, 6))
-        bar.set_ticklabels([f"{_num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)],
-                           fontsize=7.5)
-        bar.outline.set_visible(False)
-        cax.tick_params(length=0)
-        lax.axis("off")
+        fig, ax, cax, lax = _grid_figure(len(codes), 0.44)
+        image = _grid(ax, matrix, codes, [_wrap(codebook.value_name(v, lang), 14) for v in value_ids], cell_text,
+                      cmap=cmap, norm=norm, hidden_text=_hidden_text(scores, lang).replace(" (", "\n("))
         handles = [
-            Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
-                  label=w["hidden_legend"].format(n=scores.min_n)),
+            _suppressed_handle(scores.min_n, lang),
             Line2D([], [], linestyle="none", marker="$?$", markersize=8, color=_DARK,
                    label=w["uncertain"].removeprefix("? = ")),
         ]
-        lax.legend(handles=handles, loc="center left", frameon=False, fontsize=7.5, handlelength=1.6,
-                   borderaxespad=0)
+        _grid_key(fig, image, cax, lax, range(1, 6),
+                  [f"{_num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)], handles)
 
     return Chart(fig, _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang))
+
+
+def _alt_hidden_cells(scores: Scores, codebook: Codebook, hidden: dict[str, list[str]], lang: str) -> str:
+    """Return the alt text's sentence naming a grid's suppressed cells (``hidden``: values by department)."""
+    parts = []
+    for code, vids in hidden.items():
+        if not vids:
+            continue
+        if len(vids) == len(codebook.value_ids):
+            parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
+        else:
+            parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in vids)})")
+    if not parts:
+        return ""
+    return (f" Skjult, færre end {scores.min_n} svar: {_join(parts, lang)}." if lang == "da"
+            else f" Hidden, fewer than {scores.min_n} responses: {_join(parts, lang)}.")
 
 
 def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
@@ -505,19 +560,8 @@ def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
         text += (f" Lavest: {say(low)}. Højest: {say(high)}." if lang == "da"
                  else f" Lowest: {say(low)}. Highest: {say(high)}.")
     hidden = cells[cells["score"].isna()]
-    if not hidden.empty:
-        parts = []
-        for code in codes:
-            vids = hidden.loc[hidden["department"] == code, "value"].tolist()
-            if not vids:
-                continue
-            if len(vids) == len(grid):
-                parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
-            else:
-                parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in vids)})")
-        text += (f" Skjult, færre end {scores.min_n} svar: {_join(parts, lang)}." if lang == "da"
-                 else f" Hidden, fewer than {scores.min_n} responses: {_join(parts, lang)}.")
-    return text
+    return text + _alt_hidden_cells(scores, codebook, {code: hidden.loc[hidden["department"] == code, "value"].tolist()
+                                                       for code in codes}, lang)
 
 
 def plot_innovation_by_department(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
@@ -574,11 +618,8 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
                                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0,
                                       "alpha": 0.75})
             else:
-                ax.add_patch(Rectangle((0.5, pos - 0.38), 5, 0.76, facecolor=_SUPPRESSED_FILL,
-                                       edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
-                ax.text(3, pos, _hidden_text(scores, lang, lower=True), ha="center", va="center", fontsize=8.5,
-                        color=_DARK, zorder=4,
-                        bbox={"boxstyle": "round,pad=0.25", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+                ax.add_patch(_suppressed_patch((0.5, pos - 0.38), 5, 0.76))
+                _suppressed_label(ax, 3, pos, _hidden_text(scores, lang, lower=True))
         if pd.notna(muni["score"]):
             ax.axvline(muni["score"], color=_DARK, linestyle=(0, (4, 2)), linewidth=1.1, zorder=2)
             right = muni["score"] < 4.2  # near the top end the label goes left of the line
@@ -1086,61 +1127,35 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
     cmap = matplotlib.colormaps["Purples"]
     norm = Normalize(vmin=0, vmax=top)
     threshold = config.DONT_KNOW_FLAG
+    matrix = np.array([[np.nan if cells[(c, v)] is None else cells[(c, v)][0] for v in value_ids] for c in codes])
+
+    def cell_text(r, c):
+        cell = cells[(codes[r], value_ids[c])]
+        if cell is None:
+            return None
+        share, n, flagged = cell
+        return (f"{_share(share, lang, threshold)}\n(n = {_num(n, lang, 0)})",
+                {"fontsize": 8 if flagged else 7.5, "linespacing": 1.2, "fontweight": "bold" if flagged else "normal"})
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = _new_figure(0.40 * len(codes) + 1.75)
-        gs = fig.add_gridspec(2, 2, height_ratios=[len(codes), 0.45], width_ratios=[1.6, 1])
-        ax = fig.add_subplot(gs[0, :])
-        cax = fig.add_subplot(gs[1, 0])
-        lax = fig.add_subplot(gs[1, 1])
-        matrix = np.array([[np.nan if cells[(c, v)] is None else cells[(c, v)][0] for v in value_ids] for c in codes])
-        ax.set_axisbelow(False)
-        image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
+        fig, ax, cax, lax = _grid_figure(len(codes), 0.40)
+        image = _grid(ax, matrix, codes, [_wrap(codebook.value(v).short(lang), 14) for v in value_ids], cell_text,
+                      cmap=cmap, norm=norm, hidden_text=_hidden_text(scores, lang).replace(" (", "\n("))
         for r, code in enumerate(codes):
             for c, vid in enumerate(value_ids):
                 cell = cells[(code, vid)]
-                if cell is None:
-                    ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=_SUPPRESSED_FILL,
-                                           edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
-                    ax.text(c, r, _hidden_text(scores, lang).replace(" (", "\n("), ha="center", va="center",
-                            fontsize=7.5, color=_DARK, linespacing=1.1, zorder=3,
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
-                    continue
-                share, n, flagged = cell
-                if flagged:
+                if cell is not None and cell[2]:  # over the flag: outlined
                     ax.add_patch(Rectangle((c - 0.44, r - 0.40), 0.88, 0.80, facecolor="none", edgecolor=_DARK,
                                            linewidth=2.2, zorder=4))
-                ax.text(c, r, f"{_share(share, lang, threshold)}\n(n = {_num(n, lang, 0)})", ha="center",
-                        va="center", fontsize=8 if flagged else 7.5, linespacing=1.2, zorder=3,
-                        fontweight="bold" if flagged else "normal", color=_text_colour(cmap(norm(share))))
-        ax.set_xticks(np.arange(len(value_ids) + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(len(codes) + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="white", linewidth=2.5, axis="both")
-        ax.grid(which="major", visible=False)
-        ax.tick_params(which="both", length=0)
-        ax.set_xticks(range(len(value_ids)), [_wrap(codebook.value(v).short(lang), 14) for v in value_ids],
-                      fontsize=8)
-        ax.xaxis.tick_top()
-        ax.set_yticks(range(len(codes)), codes, fontsize=9)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-
         ticks = np.round(np.arange(0, top + 0.001, 0.1), 2)
-        bar = fig.colorbar(image, cax=cax, orientation="horizontal", ticks=ticks)
-        bar.set_ticklabels([format_share(t, lang) for t in ticks], fontsize=7.5)
-        bar.outline.set_visible(False)
-        cax.axvline(threshold, color=_DARK, linewidth=1.6)
-        cax.set_xlabel(w["dont_know_axis"], fontsize=7.5, labelpad=2)
-        cax.tick_params(length=0)
-        lax.axis("off")
         handles = [
             Patch(facecolor="white", edgecolor=_DARK, linewidth=2.0,
                   label=w["flag_legend"].format(share=format_share(threshold, lang))),
-            Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
-                  label=w["hidden_legend"].format(n=scores.min_n)),
+            _suppressed_handle(scores.min_n, lang),
         ]
-        lax.legend(handles=handles, loc="center left", frameon=False, fontsize=7.5, handlelength=1.6,
-                   borderaxespad=0)
+        _grid_key(fig, image, cax, lax, ticks, [format_share(t, lang) for t in ticks], handles)
+        cax.axvline(threshold, color=_DARK, linewidth=1.6)
+        cax.set_xlabel(w["dont_know_axis"], fontsize=7.5, labelpad=2)
 
     return Chart(fig, _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang))
 
@@ -1171,19 +1186,8 @@ def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> s
         low = min(shown, key=lambda key: shown[key][0])
         text += (f" Højest: {say(high)}. Lavest: {say(low)}." if lang == "da"
                  else f" Highest: {say(high)}. Lowest: {say(low)}.")
-    parts = []
-    for code in codes:
-        hidden = [vid for (c, vid), cell in cells.items() if c == code and cell is None]
-        if not hidden:
-            continue
-        if len(hidden) == len(codebook.value_ids):
-            parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
-        else:
-            parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in hidden)})")
-    if parts:
-        text += (f" Skjult, færre end {scores.min_n} svar: {_join(parts, lang)}." if lang == "da"
-                 else f" Hidden, fewer than {scores.min_n} responses: {_join(parts, lang)}.")
-    return text
+    hidden = {code: [vid for (c, vid), cell in cells.items() if c == code and cell is None] for code in codes}
+    return text + _alt_hidden_cells(scores, codebook, hidden, lang)
 
 
 # Brown-teal diverging colours (ColorBrewer BrBG, 5 classes; colour-blind safe), level 3 grey.
@@ -1339,10 +1343,8 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
         for y in ys[~visible.to_numpy()]:
             # zorder above the centre line: a withheld row is one plain hatched band.
             for a, (x0, x1) in ((ax, (-left, right)), *((s, (0, side_top * 1.7)) for s in side_axes)):
-                a.add_patch(Rectangle((x0, y - 0.31), x1 - x0, 0.62, facecolor=_SUPPRESSED_FILL,
-                                      edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=3.5))
-            ax.text((right - left) / 2, y, hidden_text, ha="center", va="center", fontsize=8.5, color=_DARK,
-                    zorder=4, bbox={"boxstyle": "round,pad=0.25", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+                a.add_patch(_suppressed_patch((x0, y - 0.31), x1 - x0, 0.62, zorder=3.5))
+            _suppressed_label(ax, (right - left) / 2, y, hidden_text)
         ax.set_xlim(-left, right)
         step = next(st for st in (0.1, 0.2, 0.25, 0.5) if (left + right) / st <= 7.01)
         ticks = np.round(np.arange(-np.floor(left / step + 1e-9) * step, right + 1e-9, step), 2)
@@ -1499,13 +1501,10 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
             y_dept, y_muni = pos - offset, pos + offset
             m = muni.loc[vid]
             if hidden:
-                ax.add_patch(Rectangle((0.5, y_dept - 0.15), 5, 0.30, facecolor=_SUPPRESSED_FILL,
-                                       edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0, zorder=1))
+                ax.add_patch(_suppressed_patch((0.5, y_dept - 0.15), 5, 0.30))
                 # Away from the municipality's marker, so the two never overlap.
                 x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
-                ax.text(x_text, y_dept, _hidden_text(scores, lang, lower=True), ha="center", va="center",
-                        fontsize=8, color=_DARK, zorder=4,
-                        bbox={"boxstyle": "round,pad=0.2", "facecolor": _SUPPRESSED_FILL, "linewidth": 0})
+                _suppressed_label(ax, x_text, y_dept, _hidden_text(scores, lang, lower=True), pad=0.2, fontsize=8)
             else:
                 ax.errorbar(cell["score"], y_dept, xerr=[[cell["score"] - cell["ci_low"]],
                                                          [cell["ci_high"] - cell["score"]]],
@@ -1527,8 +1526,7 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
                    markeredgewidth=1.2, linewidth=1.1, label=w["municipality_mean"]),
         ]
         if cells["suppressed"].any():
-            handles.append(Patch(facecolor=_SUPPRESSED_FILL, edgecolor=_SUPPRESSED_HATCH, hatch="///", linewidth=0,
-                                 label=w["hidden_legend"].format(n=scores.min_n)))
+            handles.append(_suppressed_handle(scores.min_n, lang))
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8,
                    handlelength=1.8, columnspacing=1.4)
 
