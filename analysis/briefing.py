@@ -668,7 +668,8 @@ class Briefing:
                 f"eksport. Svarfordelinger vises kun for forvaltninger med mindst {2 * s.min_n} svarende; kommunens samlede "
                 f"fordeling bygger på de viste forvaltninger og kun på skjulte forvaltninger, når de tilsammen har mindst "
                 f"{2 * s.min_n} svarende. Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult "
-                f"forvaltning ikke kan regnes baglæns. Skjult i {self.wave}: {hidden_text}.",
+                f"forvaltning ikke kan regnes baglæns. Andelen »Ved ikke« vises, når mindst {s.min_n} har svaret på "
+                f"værdiens spørgsmål, også hvis færre har valgt et niveau. Skjult i {self.wave}: {hidden_text}.",
                 "Pålidelighed og følsomhed (bilag 4): Cronbachs alfa pr. værdi med Feldts 95 %-interval viser, om "
                 "spørgsmålene under en værdi hænger sammen; under 0,7 vises værdiens indsatsområder hver for sig. "
                 "Kommunens scorer beregnes også med forvaltningerne vægtet efter antal svarende og efter det skønnede "
@@ -698,7 +699,9 @@ class Briefing:
                 f"text and exports. Answer distributions are shown only for departments of at least {2 * s.min_n} "
                 f"respondents; the municipal distribution pools the departments shown, and hidden departments only "
                 f"when together they have at least {2 * s.min_n}. The municipal figures average the departments "
-                f"shown, so a hidden department cannot be worked out backwards. Hidden in {self.wave}: {hidden_text}.",
+                f"shown, so a hidden department cannot be worked out backwards. The don't-know share is shown when at "
+                f"least {s.min_n} answered the value's questions, even if fewer chose a level. Hidden in {self.wave}: "
+                f"{hidden_text}.",
                 "Reliability and sensitivity (appendix 4): Cronbach's alpha per value with Feldt's 95 % interval "
                 "shows whether the questions under a value hang together; below 0.7 the value's focus areas are "
                 "shown one by one. The municipal scores are also computed with departments weighted by respondents "

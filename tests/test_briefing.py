@@ -156,3 +156,17 @@ def test_change_table_and_excel_are_written(rendered_da):
     assert set(changes["wave_from"]) == {2023, 2024} and set(changes["wave_to"]) == {2025}
     assert set(changes["verdict"]) <= {"improvement", "decline", "no clear change", ""}
     assert (rendered_da / "tables" / "briefing_tables.xlsx").stat().st_size > 5000
+
+
+def test_low_alpha_is_said_and_its_focus_areas_are_shown(monkeypatch):
+    b = prepare_briefing(resamples=200, charts=False)
+    real = b.reliability()
+    low = real.assign(alpha=real["alpha"].where(real["value"] != "climate", 0.55))
+    low["low"] = low["alpha"] < 0.7
+    monkeypatch.setattr(type(b), "reliability", lambda self: low)
+    text = re.sub(r"<[^>]+>", " ", b._robustness())
+    assert "Reduceret klimaaftryk har en alfa under 0,7 (0,55)" in text
+    # The focus areas of the climate value appear as their own columns, hidden ones marked.
+    for area in b.codebook.value("climate").focus_areas:
+        assert area.name_da in text
+    assert "Alle fem værdier har en alfa" not in text
