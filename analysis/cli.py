@@ -138,6 +138,10 @@ def render(responses, out, wave, department, min_n, seed, lang, formats, title, 
             click.echo(f"wrote {path}")
     else:
         click.echo(summary_table(results))
+        skipped = sum(r.status == "up to date" for r in results)
+        if skipped:
+            click.echo(f"{skipped} up to date (same notebook, data, codebook, parameters and code); "
+                       "use --force to render again.")
     raise_for_failures(results)
 
 
