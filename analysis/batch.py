@@ -159,7 +159,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
     show = sys.stderr.isatty() if progress is None else progress
     results: dict[str, JobResult] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_serial_charts) as pool:
             futures = {pool.submit(run_job, job, force): job for job in staged}
             bar = _progress_bar(len(staged), show)
             for future in as_completed(futures):
@@ -175,6 +175,16 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return finals
+
+
+def _serial_charts() -> None:
+    """Keep each render's charts in its own kernel: the pool's workers already use every core.
+
+    The kernel inherits the worker's environment, and :mod:`analysis.chartpool` reads it.
+    """
+    from .chartpool import SERIAL_ENV
+
+    os.environ[SERIAL_ENV] = "1"
 
 
 def _context():

@@ -38,7 +38,7 @@ class ChartBatch:
         self._child = self._receive = None
         self._theirs: list[str] = []
         names = list(self._builders)
-        if len(names) >= 2 and (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        if len(names) >= 2 and _may_fork():
             k = max(1, min(len(names) - 1, round(len(names) * CHILD_SHARE)))
             # Every other chart first, so both processes get a mix of heavy and light ones.
             order = names[1::2] + names[0::2]
@@ -88,6 +88,16 @@ class ChartBatch:
     def close(self) -> None:
         """Wait for the child, if it still runs (e.g. when a document shows no charts)."""
         self._collect()
+
+
+#: Set (to any value) by batch rendering, whose worker processes already keep every core busy.
+SERIAL_ENV = "BRIEFING_SERIAL_CHARTS"
+
+
+def _may_fork() -> bool:
+    """Return whether a second process would help: more than one core, fork, not in a batch."""
+    return ((os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+            and not os.environ.get(SERIAL_ENV))
 
 
 def _render_in_child(builders: list[Callable[[], Chart]], send) -> None:
