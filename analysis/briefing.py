@@ -209,11 +209,11 @@ class Briefing:
         sentences = [_t(
             lang,
             f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
-            f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; "
-            f"{len(published_all)} forvaltninger kan vises på alle værdier af hensyn til anonymiteten.",
+            f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; af hensyn til "
+            f"anonymiteten kan {len(published_all)} af forvaltningerne vises på alle værdier.",
             f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
-            f"departments how mature procurement is on the five values of the procurement policy; "
-            f"{len(published_all)} departments can be shown on every value without risking anonymity.")]
+            f"departments how mature procurement is on the five values of the procurement policy; to protect "
+            f"anonymity, {len(published_all)} of the departments can be shown on every value.")]
         muni_est = estimates(muni, "value", names)
         level_by_name = {names[r.value]: self._level(r.level) for r in muni.itertuples()}
         for which in ("lowest", "highest"):

@@ -119,13 +119,17 @@ def sentence_changes(changes: pd.DataFrame, names: dict[str, str], wave_from: in
     """
     by = {v: [names[r.value] for r in changes.itertuples() if r.verdict == v]
           for v in ("improvement", "decline", "no clear change")}
+    for verdict in ("improvement", "decline"):
+        if len(by[verdict]) == len(changes) > 1:
+            by[verdict] = ["alle værdier" if lang == "da" else "every value"]
     lower = (lambda xs: [x.lower() for x in xs]) if lang == "da" else (lambda xs: xs)
     parts = []
     if lang == "da":
         if by["improvement"]:
             parts.append(f"er modenheden steget på {join_names(lower(by['improvement']), lang)}")
         if by["decline"]:
-            parts.append(f"er den faldet på {join_names(lower(by['decline']), lang)}")
+            subject = "den" if parts else "modenheden"
+            parts.append(f"er {subject} faldet på {join_names(lower(by['decline']), lang)}")
         if not parts:
             return f"Siden {wave_from} er der ingen klar ændring på nogen af værdierne."
         rest = " For de øvrige værdier er der ingen klar ændring." if by["no clear change"] else ""
@@ -133,7 +137,8 @@ def sentence_changes(changes: pd.DataFrame, names: dict[str, str], wave_from: in
     if by["improvement"]:
         parts.append(f"maturity has risen on {join_names(by['improvement'], lang)}")
     if by["decline"]:
-        parts.append(f"it has fallen on {join_names(by['decline'], lang)}")
+        subject = "it" if parts else "maturity"
+        parts.append(f"{subject} has fallen on {join_names(by['decline'], lang)}")
     if not parts:
         return f"Since {wave_from} there is no clear change on any value."
     rest = " The other values show no clear change." if by["no clear change"] else ""

@@ -87,3 +87,12 @@ def test_change_words_and_lists():
     assert change_word("decline") == "tilbagegang" and change_word("improvement", "en") == "improvement"
     assert join_names(["ØKF", "BUF", "SUF"]) == "ØKF, BUF og SUF"
     assert join_names([]) == ""
+
+
+def test_a_change_on_every_value_is_said_once():
+    text = sentence_changes(_changes({"a": "improvement", "b": "improvement", "c": "improvement"}), NAMES, 2024)
+    assert text == "Siden 2024 er modenheden steget på alle værdier."
+    assert sentence_changes(_changes({"a": "decline", "b": "decline"}), NAMES, 2024, "en") == \
+        "Since 2024, maturity has fallen on every value."
+    assert sentence_changes(_changes({"a": "decline", "b": "no clear change"}), NAMES, 2024) == \
+        "Siden 2024 er modenheden faldet på klima. For de øvrige værdier er der ingen klar ændring."
