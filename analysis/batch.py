@@ -70,7 +70,7 @@ class JobResult:
 
 def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str | None, departments,
               min_n: int, seed: int, lang: str, formats: tuple[str, ...], title: str = "",
-              economy_text: str = "", next_steps_text: str = "") -> list[Job]:
+              economy_text: str = "", next_steps_text: str = "", sheet: str | None = None) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
     ``department`` is None (the briefing), ``"all"`` (the briefing and the seven profiles) or a
@@ -79,7 +79,8 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
     from .briefing import default_title
 
     inputs = tuple(Path(p).resolve() for p in inputs)
-    common = {"responses": [str(p) for p in inputs], "wave": wave, "min_n": min_n, "seed": seed, "lang": lang}
+    common = {"responses": [str(p) for p in inputs], "wave": wave, "min_n": min_n, "seed": seed, "lang": lang,
+              "sheet": sheet or ""}
     out = Path(out).resolve()
     briefing = Job(
         name="briefing", notebook=BRIEFING_NOTEBOOK, out_dir=out, title=title or default_title(wave, lang),

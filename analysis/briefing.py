@@ -850,7 +850,7 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
                      min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                      resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
                      codebook: Codebook | None = None, departments: Departments | None = None,
-                     charts: bool = True) -> Briefing:
+                     charts: bool = True, sheet: str | None = None) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
     Parameters
@@ -868,6 +868,8 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
     charts
         Start rendering the charts in the background at once (the notebook shows them later);
         False for uses that need only the numbers.
+    sheet
+        The sheet to read in ``.xlsx`` files; empty or None means the first.
     """
     check_lang(lang)
     paths = [responses] if isinstance(responses, (str, Path)) else list(responses or [])
@@ -876,7 +878,7 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
     is_sample = bool(files) and all(Path(f).resolve() in sample for f in files)
     codebook = codebook or load_codebook()
     departments = departments or load_departments()
-    survey = load_responses(files, codebook, departments)
+    survey = load_responses(files, codebook, departments, sheet=sheet or None)
     scores = score_survey(survey.responses, codebook, departments, min_n=min_n, seed=seed, resamples=resamples)
     waves = scores.waves
     if wave is None:

@@ -128,7 +128,7 @@ def render(responses, out, wave, department, min_n, seed, lang, formats, title, 
     out = Path(out) if out is not None else config.REPORTS_DIR / str(wave)
     jobs = plan_jobs(paths, wave=wave, out=out, department=department, departments=load_departments(),
                      min_n=min_n, seed=seed, lang=lang, formats=wanted, title=title, economy_text=economy_text,
-                     next_steps_text=next_steps_text)
+                     next_steps_text=next_steps_text, sheet=sheet)
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:
         result = results[0]

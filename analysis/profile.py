@@ -908,7 +908,8 @@ def default_profile_title(department_name: str, code: str, wave: int, lang: str 
 
 def prepare_profile(department: str, responses: list[str] | str | None = None, *, wave: int | None = None,
                     min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
-                    resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "") -> DepartmentProfile:
+                    resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
+                    sheet: str | None = None) -> DepartmentProfile:
     """Load, check and score the survey and return one department's :class:`DepartmentProfile`.
 
     Parameters
@@ -925,6 +926,8 @@ def prepare_profile(department: str, responses: list[str] | str | None = None, *
         "da" (default) or "en".
     title
         The profile's title; empty means :func:`default_profile_title`.
+    sheet
+        The sheet to read in ``.xlsx`` files; empty or None means the first.
 
     Raises
     ------
@@ -945,7 +948,7 @@ def prepare_profile(department: str, responses: list[str] | str | None = None, *
                              f"{', '.join(departments.codes)} (or a department's name).")
     # The committee briefing's own charts are not needed here: only its numbers.
     briefing = prepare_briefing(responses, wave=wave, min_n=min_n, seed=seed, resamples=resamples, lang=lang,
-                                title=title, departments=departments, charts=False)
+                                title=title, departments=departments, charts=False, sheet=sheet)
     briefing.title = title or default_profile_title(departments[code].name(lang), code, briefing.wave, lang)
     profile = DepartmentProfile(briefing=briefing, department=code)
     profile._chart_start()

@@ -170,3 +170,24 @@ def test_low_alpha_is_said_and_its_focus_areas_are_shown(monkeypatch):
     for area in b.codebook.value("climate").focus_areas:
         assert area.name_da in text
     assert "Alle fem værdier har en alfa" not in text
+
+
+def test_render_reads_the_named_sheet_of_an_xlsx_export(tmp_path):
+    """--sheet reaches the notebook too, not only the check before the kernel starts."""
+    import openpyxl
+
+    frame = pd.read_csv(config.sample_files()[-1], dtype=str, keep_default_na=False)
+    book = openpyxl.Workbook()
+    book.active.title = "Forside"
+    book.active["A1"] = "Eksport fra spørgeskemaværktøjet"
+    sheet = book.create_sheet("Svar")
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([int(x) if x.isdigit() else x for x in row])
+    path = tmp_path / "eksport.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    assert cli.main(["render", "-r", str(path), "--sheet", "Svar", "--formats", "html", "--out", str(out)]) == 0
+    value = pd.read_csv(out / "tables" / "maturity_by_value.csv")
+    assert set(value["wave"]) == {2025}
+    assert "Syntetiske data" not in (out / "briefing.html").read_text(encoding="utf-8")
