@@ -18,6 +18,7 @@ import pandas as pd
 from . import config
 from .codebook import Codebook, Departments, load_codebook
 from .exceptions import ParameterError
+from .scoring import answer_matrix
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
 
@@ -32,8 +33,8 @@ def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Return the departments and the respondents x items answer codes (0 = blank) of a wave.
 
-    A respondent is a (department, respondent_id) pair, as in :mod:`analysis.scoring`, so the
-    same id in two departments counts as two people. Columns follow ``codebook.item_ids``.
+    The matrix is :func:`analysis.scoring.answer_matrix` of the wave's rows, so respondents are
+    counted exactly as the scores count them. Columns follow ``codebook.item_ids``.
 
     Raises
     ------
@@ -46,16 +47,8 @@ def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
         found = sorted(set(waves.tolist()))
         raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. "
                              "Pick one of those waves.")
-    items = pd.Categorical(rows["item"], categories=codebook.item_ids)
-    if (items.codes < 0).any():
-        unknown = sorted(set(rows["item"][items.codes < 0]))[:5]
-        raise ParameterError(f"responses name items the codebook does not have: {unknown}. "
-                             "Load the responses with the same codebook.")
-    keys = pd.MultiIndex.from_arrays([rows["department"].to_numpy(), rows["respondent_id"].to_numpy()])
-    resp_codes, respondents = pd.factorize(keys)
-    matrix = np.zeros((len(respondents), len(codebook.item_ids)), dtype=np.int8)
-    matrix[resp_codes, items.codes] = rows["answer"].astype("Int8").fillna(0).to_numpy(dtype=np.int8)
-    departments = np.asarray(respondents.get_level_values(0), dtype=object)
+    meta, matrix = answer_matrix(rows, codebook)
+    departments = meta["department"].to_numpy(dtype=object)
     return departments, matrix
 
 

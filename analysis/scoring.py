@@ -174,7 +174,7 @@ def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.nd
     return bounds[0], bounds[1]
 
 
-def _answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
+def answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
     """Turn the long responses into one respondents x items matrix of answer codes (0 = blank).
 
     Returns the respondents (``wave``, ``department``, ``respondent_id``, in that sort order)
@@ -243,7 +243,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
     min_n, seed, resamples = int(min_n), int(seed), int(resamples)
 
-    meta, matrix = _answer_matrix(responses, codebook)
+    meta, matrix = answer_matrix(responses, codebook)
     item_fa, fa_value, reverse = codebook.structure()
     n_items, n_fa, n_val = len(item_fa), len(fa_value), len(codebook.values)
     item_fa_ind = _indicator(item_fa, n_fa)
