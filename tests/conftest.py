@@ -6,14 +6,13 @@ codebook changes.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.codebook import load_codebook, load_departments
 
-TINY_CODEBOOK_YAML = """\
-version: "test"
-title_da: "Test"
-title_en: "Test"
+#: The scale of method.md, for the tests' own small codebooks.
+SCALE_YAML = """\
 scale:
   levels:
     - {code: 1, name_da: "Ikke påbegyndt", name_en: "Not started"}
@@ -23,6 +22,13 @@ scale:
     - {code: 5, name_da: "Førende", name_en: "Leading"}
   dont_know: {code: 8, name_da: "Ved ikke", name_en: "Don't know"}
   not_applicable: {code: 9, name_da: "Ikke relevant", name_en: "Not applicable"}
+"""
+
+TINY_CODEBOOK_YAML = """\
+version: "test"
+title_da: "Test"
+title_en: "Test"
+""" + SCALE_YAML + """\
 values:
   - id: climate
     name_da: "Klima"
@@ -61,6 +67,32 @@ departments:
     name_en: "Finance Administration"
     aliases: ["OKF"]
 """
+
+
+def people_frame(answers: dict, items: list[str], wave: int = 2025) -> pd.DataFrame:
+    """Return a tidy long frame from ``{department: [answers per respondent, in item order]}``."""
+    rows = []
+    for dept, people in answers.items():
+        for r, person in enumerate(people):
+            for item, answer in zip(items, person):
+                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
+                             "item": item, "answer": answer})
+    frame = pd.DataFrame(rows)
+    frame["answer"] = frame["answer"].astype("Int8")
+    return frame
+
+
+def groups_frame(groups) -> pd.DataFrame:
+    """Return a tidy long frame from ``(wave, department, respondents, {item: answer})`` groups."""
+    rows = []
+    for wave, dept, count, answers in groups:
+        for r in range(count):
+            for item, answer in answers.items():
+                rows.append({"wave": wave, "respondent_id": f"{wave}-{dept}-{r}", "department": dept,
+                             "item": item, "answer": answer})
+    frame = pd.DataFrame(rows)
+    frame["answer"] = frame["answer"].astype("Int8")
+    return frame
 
 
 @pytest.fixture(scope="session")

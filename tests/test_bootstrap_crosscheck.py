@@ -14,23 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import SCALE_YAML
+
 from analysis.codebook import load_codebook
 from analysis.scoring import score_survey
 
-SCALE = textwrap.dedent(
-    """
-    version: "crosscheck"
-    scale:
-      levels:
-        - {code: 1, name_da: "Ikke påbegyndt", name_en: "Not started"}
-        - {code: 2, name_da: "Begyndende", name_en: "Developing"}
-        - {code: 3, name_da: "Etableret", name_en: "Established"}
-        - {code: 4, name_da: "Systematisk", name_en: "Systematic"}
-        - {code: 5, name_da: "Førende", name_en: "Leading"}
-      dont_know: {code: 8, name_da: "Ved ikke", name_en: "Don't know"}
-      not_applicable: {code: 9, name_da: "Ikke relevant", name_en: "Not applicable"}
-    """
-)
+SCALE = 'version: "crosscheck"\n' + SCALE_YAML
 
 ONE_ITEM = SCALE + textwrap.dedent(
     """

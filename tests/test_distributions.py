@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import people_frame
+
 from analysis.distributions import SHARE_COLUMNS, answer_distribution
 from analysis.exceptions import ParameterError
 
@@ -33,15 +35,7 @@ BASE = {
 
 
 def long_frame(answers: dict, wave: int = 2025) -> pd.DataFrame:
-    rows = []
-    for dept, people in answers.items():
-        for r, person in enumerate(people):
-            for item, answer in zip(["food_1", "food_2", "wages_1"], person):
-                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
-                             "item": item, "answer": answer})
-    frame = pd.DataFrame(rows)
-    frame["answer"] = frame["answer"].astype("Int8")
-    return frame
+    return people_frame(answers, ["food_1", "food_2", "wages_1"], wave)
 
 
 def row(table: pd.DataFrame, department: str, value: str) -> pd.Series:

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from conftest import groups_frame
+
 from analysis import excel
 from analysis.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
 from analysis.scoring import score_changes, score_survey
@@ -19,17 +21,6 @@ DATA_SHEETS_DA = ["Forvaltning x værdi", "Kommunen", "Indsatsområder", "Ved ik
 HIDDEN_COLUMNS_DA = ["Score (1-5)", "Nedre grænse (95 %)", "Øvre grænse (95 %)", "Niveau (1-5)", "Niveau"]
 
 
-def long_frame(groups) -> pd.DataFrame:
-    """Return a tidy long frame from ``(wave, department, respondents, {item: answer})`` groups."""
-    rows = []
-    for wave, dept, count, answers in groups:
-        for r in range(count):
-            for item, answer in answers.items():
-                rows.append({"wave": wave, "respondent_id": f"{wave}-{dept}-{r}", "department": dept,
-                             "item": item, "answer": answer})
-    frame = pd.DataFrame(rows)
-    frame["answer"] = frame["answer"].astype("Int8")
-    return frame
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,7 @@ def responses():
     4.0 in 2024, climate 4.0 and social 3.0 in 2025, every interval a single point (everyone
     answers alike); the changes are +2.0 (improvement) and -1.0 (decline).
     """
-    return long_frame([
+    return groups_frame([
         (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
         (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
         (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),

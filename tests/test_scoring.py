@@ -10,6 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SCALE_YAML, people_frame
+
 from analysis.codebook import load_codebook
 from analysis.exceptions import ParameterError
 from analysis.scoring import level_of, score_survey
@@ -84,15 +86,7 @@ def tiny_codebook(tmp_path):
 
 
 def long_frame(answers: dict, wave: int = 2025) -> pd.DataFrame:
-    rows = []
-    for dept, people in answers.items():
-        for r, person in enumerate(people):
-            for item, answer in zip(["i1", "i2", "i3", "i4"], person):
-                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
-                             "item": item, "answer": answer})
-    frame = pd.DataFrame(rows)
-    frame["answer"] = frame["answer"].astype("Int8")
-    return frame
+    return people_frame(answers, ["i1", "i2", "i3", "i4"], wave)
 
 
 @pytest.fixture()

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import people_frame
+
 from analysis.codebook import load_departments
 from analysis.exceptions import ParameterError
 from analysis.scoring import score_survey
@@ -32,15 +34,9 @@ departments:
 
 
 def long_frame(answers: dict, wave: int = 2025) -> pd.DataFrame:
-    rows = []
-    for dept, people in answers.items():
-        for r, (food, wages) in enumerate(people):
-            for item, answer in (("food_1", food), ("food_2", None), ("wages_1", wages)):
-                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
-                             "item": item, "answer": answer})
-    frame = pd.DataFrame(rows)
-    frame["answer"] = frame["answer"].astype("Int8")
-    return frame
+    # food_2 is left blank by everyone, so a department's score is the plain mean of its answers.
+    people = {dept: [(food, None, wages) for food, wages in rows] for dept, rows in answers.items()}
+    return people_frame(people, ["food_1", "food_2", "wages_1"], wave)
 
 
 @pytest.fixture()

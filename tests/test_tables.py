@@ -7,6 +7,8 @@ import csv
 import pandas as pd
 import pytest
 
+from conftest import groups_frame
+
 from analysis.scoring import score_changes, score_survey
 from analysis.tables import (
     CHANGE_COLUMNS,
@@ -23,17 +25,6 @@ from analysis.tables import (
 FORMULA_DEPT = '=HYPERLINK("x")'
 
 
-def long_frame(groups) -> pd.DataFrame:
-    """Return a tidy long frame from ``(wave, department, respondents, {item: answer})`` groups."""
-    rows = []
-    for wave, dept, count, answers in groups:
-        for r in range(count):
-            for item, answer in answers.items():
-                rows.append({"wave": wave, "respondent_id": f"{wave}-{dept}-{r}", "department": dept,
-                             "item": item, "answer": answer})
-    frame = pd.DataFrame(rows)
-    frame["answer"] = frame["answer"].astype("Int8")
-    return frame
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +35,7 @@ def formula_scores(tiny_codebook):
     4.0 in 2024, climate 4.0 and social 3.0 in 2025; everyone answers alike, so every interval
     is a single point, and the change is +2.0 (improvement) and -1.0 (decline).
     """
-    responses = long_frame([
+    responses = groups_frame([
         (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
         (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
         (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
