@@ -67,6 +67,7 @@ class Briefing:
     _figure_no: int = field(default=0, repr=False)
     _charts: Any = field(default=None, repr=False)
     _distribution: pd.DataFrame | None = field(default=None, repr=False)
+    _changes: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -234,10 +235,11 @@ class Briefing:
         return sentences
 
     def changes(self) -> pd.DataFrame:
-        """Return the changes since the previous wave (empty when there is none)."""
-        if self.previous_wave is None:
-            return pd.DataFrame()
-        return score_changes(self.scores, self.previous_wave, self.wave)
+        """Return the changes since the previous wave (empty when there is none), computed once."""
+        if self._changes is None:
+            self._changes = (pd.DataFrame() if self.previous_wave is None
+                             else score_changes(self.scores, self.previous_wave, self.wave))
+        return self._changes
 
     def case(self) -> Html:
         """Return the Sagsfremstilling: findings with figures, then examples of innovation work."""
