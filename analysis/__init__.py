@@ -11,42 +11,43 @@ The public API, by verb family:
 """
 
 import importlib
+import importlib.metadata
 
 # The public API is imported on first use (PEP 562), so that a notebook cell importing
 # prepare_briefing does not also load the Excel, rendering and provenance machinery.
 _EXPORTS = {
-    "Briefing": "briefing",
+    "Briefing": "report.briefing",
     "BriefingError": "exceptions",
-    "Codebook": "codebook",
+    "Codebook": "survey.codebook",
     "CodebookError": "exceptions",
-    "DataQuality": "loading",
-    "DepartmentProfile": "profile",
-    "Departments": "codebook",
+    "DataQuality": "survey.loading",
+    "DepartmentProfile": "report.profile",
+    "Departments": "survey.codebook",
     "ParameterError": "exceptions",
     "RenderError": "exceptions",
-    "Scores": "scoring",
-    "Survey": "loading",
+    "Scores": "stats.scoring",
+    "Survey": "survey.loading",
     "SurveyDataError": "exceptions",
-    "answer_distribution": "distributions",
-    "build_manifest": "provenance",
-    "is_up_to_date": "provenance",
-    "level_of": "scoring",
-    "load_codebook": "codebook",
-    "load_departments": "codebook",
-    "load_responses": "loading",
-    "neutralise_text": "tables",
-    "prepare_briefing": "briefing",
-    "prepare_profile": "profile",
-    "read_manifest": "provenance",
-    "render_notebook": "render",
-    "score_changes": "scoring",
-    "score_reliability": "reliability",
-    "score_sensitivity": "sensitivity",
-    "score_survey": "scoring",
-    "table_department_value": "tables",
-    "table_value": "tables",
-    "write_excel": "excel",
-    "write_tables": "tables",
+    "answer_distribution": "stats.distributions",
+    "build_manifest": "pipeline.provenance",
+    "is_up_to_date": "pipeline.provenance",
+    "level_of": "stats.scoring",
+    "load_codebook": "survey.codebook",
+    "load_departments": "survey.codebook",
+    "load_responses": "survey.loading",
+    "neutralise_text": "tables.contract",
+    "prepare_briefing": "report.briefing",
+    "prepare_profile": "report.profile",
+    "read_manifest": "pipeline.provenance",
+    "render_notebook": "pipeline.render",
+    "score_changes": "stats.scoring",
+    "score_reliability": "stats.reliability",
+    "score_sensitivity": "stats.sensitivity",
+    "score_survey": "stats.scoring",
+    "table_department_value": "tables.contract",
+    "table_value": "tables.contract",
+    "write_excel": "tables.excel",
+    "write_tables": "tables.contract",
 }
 
 __all__ = [
@@ -84,7 +85,10 @@ __all__ = [
     "write_tables",
 ]
 
-__version__ = "0.1.0"
+try:
+    __version__ = importlib.metadata.version("kk-procurement-briefing")
+except importlib.metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name: str):

@@ -43,7 +43,7 @@ def cli() -> None:
 @sheet_option
 def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> None:
     """Check survey files and print a data-quality report (exit 2 when a file has problems)."""
-    from .loading import load_responses
+    from .survey.loading import load_responses
 
     survey = load_responses(list(files), wave=wave, sheet=sheet)
     click.echo(survey.quality.summary())
@@ -63,11 +63,11 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
 @sheet_option
 def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
-    from .loading import load_responses
-    from .output import atomic_directory
-    from .excel import write_excel
-    from .scoring import score_changes_to, score_survey
-    from .tables import write_tables
+    from .survey.loading import load_responses
+    from .pipeline.output import atomic_directory
+    from .tables.excel import write_excel
+    from .stats.scoring import score_changes_to, score_survey
+    from .tables.contract import write_tables
 
     started = time.perf_counter()
     paths = _response_paths(responses)
@@ -110,9 +110,9 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
 def render(responses, out, wave, department, min_n, seed, lang, formats, title, economy_text, next_steps_text,
            force, workers, sheet) -> None:
     """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
-    from .batch import plan_jobs, raise_for_failures, run_jobs, summary_table
-    from .codebook import load_departments
-    from .loading import load_responses
+    from .pipeline.batch import plan_jobs, raise_for_failures, run_jobs, summary_table
+    from .survey.codebook import load_departments
+    from .survey.loading import load_responses
 
     paths = _response_paths(responses)
     # Check the data here, before a kernel starts: bad input gets the same clear message and
@@ -151,7 +151,7 @@ def render(responses, out, wave, department, min_n, seed, lang, formats, title, 
 @click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True)
 def sample(out: Path, seed: int) -> None:
     """Write the synthetic sample survey (waves 2023-2025), reproducible from the seed."""
-    from .sample import write_sample
+    from .survey.sample import write_sample
 
     for path in write_sample(out, seed=seed):
         click.echo(f"wrote {path}")

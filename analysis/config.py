@@ -17,8 +17,8 @@ SAMPLE_DIR = DATA_DIR / "sample"
 RAW_DIR = DATA_DIR / "raw"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 REPORTS_DIR = PROJECT_DIR / "reports"
-STYLE_PATH = PACKAGE_DIR / "briefing.mplstyle"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STYLE_PATH = PACKAGE_DIR / "report" / "briefing.mplstyle"
+TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
 #: Minimum group size for disclosure control (method.md).
 DEFAULT_MIN_N = 5

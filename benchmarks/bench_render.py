@@ -25,7 +25,7 @@ TARGET_BATCH_RATIO = 3.0
 
 FLOOR = (
     "import sys\n"
-    "from analysis.render import render_notebook\n"
+    "from analysis.pipeline.render import render_notebook\n"
     "render_notebook(sys.argv[1], sys.argv[2], {}, title='Floor', progress=False)\n"
 )
 

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import long_responses, median_seconds, wide_codebook  # noqa: E402
 
-from analysis.scoring import score_survey  # noqa: E402
+from analysis.stats.scoring import score_survey  # noqa: E402
 
 TARGET_SECONDS = 5.0
 

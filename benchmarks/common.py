@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.codebook import Codebook, load_codebook
+from analysis.survey.codebook import Codebook, load_codebook
 
 
 def median_seconds(run: Callable[[], object], repeats: int = 5) -> tuple[float, list[float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.codebook import load_codebook, load_departments
+from analysis.survey.codebook import load_codebook, load_departments
 
 #: The scale of method.md, for the tests' own small codebooks.
 SCALE_YAML = """\

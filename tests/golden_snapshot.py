@@ -73,7 +73,7 @@ def _tables(write, stem: str) -> dict[str, str]:
 def snapshot() -> dict[str, str]:
     """Return every golden text, keyed by its file name under ``tests/golden/``."""
     from analysis import prepare_briefing
-    from analysis.profile import prepare_profile
+    from analysis.report.profile import prepare_profile
 
     out: dict[str, str] = {}
     for lang in ("da", "en"):

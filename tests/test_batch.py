@@ -10,8 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import batch, cli, config
-from analysis.batch import FAILED, RENDERED, UP_TO_DATE, Job, run_jobs
+from analysis import cli, config
+
+from analysis.pipeline import batch
+from analysis.pipeline.batch import FAILED, RENDERED, UP_TO_DATE, Job, run_jobs
 from analysis.exceptions import RenderError
 
 FIXTURES = Path(__file__).parent / "fixtures"

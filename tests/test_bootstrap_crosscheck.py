@@ -16,8 +16,8 @@ import pytest
 
 from conftest import SCALE_YAML
 
-from analysis.codebook import load_codebook
-from analysis.scoring import score_survey
+from analysis.survey.codebook import load_codebook
+from analysis.stats.scoring import score_survey
 
 SCALE = 'version: "crosscheck"\n' + SCALE_YAML
 

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis.codebook import load_codebook, load_departments
+from analysis.report import charts
+from analysis.survey.codebook import load_codebook, load_departments
 from analysis.exceptions import ParameterError
-from analysis.scoring import score_survey
+from analysis.stats.scoring import score_survey
 
 # Level every respondent gives (after reverse scoring) per value, the same in all departments,
 # except for innovation, which differs per department (INNOVATION below).
@@ -422,7 +422,7 @@ def test_distribution_min_n_is_checked_against_the_frame(codebook):
 
 
 def test_distribution_from_answer_distribution(codebook):
-    from analysis.distributions import answer_distribution
+    from analysis.stats.distributions import answer_distribution
 
     dist = answer_distribution(_responses(), codebook, wave=2025, min_n=5)
     chart = charts.plot_distribution(dist, codebook)
@@ -451,7 +451,7 @@ def test_distribution_english_and_title(codebook):
 
 
 def test_change_over_departments_in_both_waves(tmf_scores, codebook):
-    from analysis.scoring import score_changes
+    from analysis.stats.scoring import score_changes
 
     changes = score_changes(tmf_scores, 2024, 2025)
     plain = charts.plot_change(tmf_scores, codebook, 2025, 2024)
@@ -475,7 +475,7 @@ def test_change_over_departments_in_both_waves(tmf_scores, codebook):
 
 
 def test_change_rejects_changes_from_other_scores(scores, tmf_scores, codebook):
-    from analysis.scoring import score_changes
+    from analysis.stats.scoring import score_changes
 
     with pytest.raises(ParameterError, match="same score_survey"):
         charts.plot_change(scores, codebook, 2025, 2024, changes=score_changes(tmf_scores, 2024, 2025))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import cli, config
-from analysis.codebook import load_codebook
+from analysis.survey.codebook import load_codebook
 
 
 def run(argv, capsys):
@@ -83,12 +83,12 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_unexpected_errors_exit_1_without_traceback(monkeypatch, tmp_path, capsys):
-    import analysis.scoring
+    import analysis.stats.scoring
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(analysis.scoring, "score_survey", boom)
+    monkeypatch.setattr(analysis.stats.scoring, "score_survey", boom)
     code, out, err = run(["score", "--out", str(tmp_path)], capsys)
     assert code == 1
     assert "simulated bug" in err and "Traceback" not in err

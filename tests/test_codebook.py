@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.codebook import load_codebook, load_departments, normalise_label
+from analysis.survey.codebook import load_codebook, load_departments, normalise_label
 from analysis.exceptions import CodebookError
 
 

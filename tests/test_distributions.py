@@ -13,7 +13,7 @@ import pytest
 
 from conftest import people_frame
 
-from analysis.distributions import SHARE_COLUMNS, answer_distribution
+from analysis.stats.distributions import SHARE_COLUMNS, answer_distribution
 from analysis.exceptions import ParameterError
 
 # department -> answers (food_1, food_2, wages_1) per respondent

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from conftest import groups_frame
 
-from analysis import excel
-from analysis.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
-from analysis.scoring import score_changes, score_survey
+from analysis.tables import excel
+from analysis.tables.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
+from analysis.stats.scoring import score_changes, score_survey
 
 #: A department code that Excel would run as a formula if it were written as it is.
 FORMULA_DEPT = '=HYPERLINK("x")'

@@ -15,9 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.codebook import load_codebook, load_departments
+from analysis.survey.codebook import load_codebook, load_departments
 from analysis.exceptions import ParameterError, SurveyDataError
-from analysis.loading import MAX_PROBLEMS_PER_FILE, DataQuality, Survey, load_responses
+from analysis.survey.loading import MAX_PROBLEMS_PER_FILE, DataQuality, Survey, load_responses
 
 # Two respondents x three items; columns deliberately not in codebook order and rows not in
 # department order, so sorting is exercised.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.narrative import (
+from analysis.report.narrative import (
     HIGHER,
     LEVEL,
     LOWER,

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 import analysis
-from analysis import config, provenance
+from analysis import config
+from analysis.pipeline import provenance
 from analysis.exceptions import ParameterError
-from analysis.provenance import (
+from analysis.pipeline.provenance import (
     build_manifest,
     default_extra_files,
     is_up_to_date,
@@ -397,6 +398,6 @@ def test_provenance_rows_outside_git_and_in_english(files, monkeypatch):
 
 def test_default_extra_files_cover_template_cases_and_code():
     names = {p.relative_to(config.PROJECT_DIR).as_posix() for p in default_extra_files()}
-    assert {"data/cases.yaml", "analysis/templates/briefing/briefing.css",
-            "analysis/templates/briefing/index.html.j2", "analysis/scoring.py"} <= names
+    assert {"data/cases.yaml", "analysis/report/templates/briefing/briefing.css",
+            "analysis/report/templates/briefing/index.html.j2", "analysis/stats/scoring.py"} <= names
     assert not any("__pycache__" in n for n in names)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.exceptions import ParameterError
-from analysis.reliability import cronbach_alpha, feldt_interval, score_reliability
+from analysis.stats.reliability import cronbach_alpha, feldt_interval, score_reliability
 
 # Ten respondents x four 1-5 Likert items (X1-X4), published with alpha = 0.674 in
 # "Survey reliability", thinkdeeply.cc/posts/survey-reliability (CC BY 4.0). The post works

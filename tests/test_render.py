@@ -23,9 +23,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis import render
+from analysis.pipeline import render
 from analysis.exceptions import ParameterError, RenderError
-from analysis.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
+from analysis.pipeline.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OK = FIXTURES / "ok.ipynb"

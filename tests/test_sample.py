@@ -11,9 +11,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.codebook import load_codebook, load_departments
+from analysis.survey.codebook import load_codebook, load_departments
 from analysis.config import SAMPLE_DIR
-from analysis.sample import make_sample, write_sample
+from analysis.survey.sample import make_sample, write_sample
 
 WAVES = (2023, 2024, 2025)
 ALLOWED = {"1", "2", "3", "4", "5", "Ved ikke", "Ikke relevant", ""}

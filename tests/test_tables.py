@@ -9,8 +9,8 @@ import pytest
 
 from conftest import groups_frame
 
-from analysis.scoring import score_changes, score_survey
-from analysis.tables import (
+from analysis.stats.scoring import score_changes, score_survey
+from analysis.tables.contract import (
     CHANGE_COLUMNS,
     DEPARTMENT_VALUE_COLUMNS,
     DONT_KNOW_COLUMNS,

@@ -128,10 +128,10 @@ def make_sample(
     Parameters
     ----------
     codebook : Codebook, optional
-        The questionnaire; :func:`~analysis.codebook.load_codebook` by default. Its values must
+        The questionnaire; :func:`~analysis.survey.codebook.load_codebook` by default. Its values must
         be those of :data:`MODEL_VALUES`.
     departments : Departments, optional
-        The department list; :func:`~analysis.codebook.load_departments` by default. Every code
+        The department list; :func:`~analysis.survey.codebook.load_departments` by default. Every code
         must appear in :data:`LATENT`.
     seed : int, default 2025
         Seed of :func:`numpy.random.default_rng`. The item offsets come from ``(seed, 0)`` and
@@ -262,7 +262,7 @@ def _check_model(codebook: Codebook, departments: Departments) -> None:
     unknown_deps = [d for d in departments.codes if d not in LATENT]
     if unknown_values or unknown_deps:
         raise ValueError(
-            "The sample generator's model (analysis/sample.py: LATENT) has no entry for "
+            "The sample generator's model (analysis/survey/sample.py: LATENT) has no entry for "
             f"values {unknown_values} / departments {unknown_deps}. Expected values "
             f"{list(MODEL_VALUES)} and departments {list(LATENT)}; add rows or columns to "
             "LATENT, DEPARTMENT_GAIN and VALUE_GAIN."
@@ -414,7 +414,7 @@ def _readme_text(frames: dict[int, pd.DataFrame], codebook: Codebook, department
     return f"""# Synthetic sample: NOT real survey answers
 
 **The files in this folder are SYNTHETIC.** No person answered them. They were drawn at random
-from a simple model written into `analysis/sample.py`. They must never be quoted as the maturity
+from a simple model written into `analysis/survey/sample.py`. They must never be quoted as the maturity
 of any Copenhagen department, nor used for a decision.
 
 ## What they are for
@@ -440,7 +440,7 @@ as the respondent would answer them (the analysis scores them 6 - x).
 
 ## How they were generated
 Command: `{SAMPLE_COMMAND}` (the same as
-`write_sample(SAMPLE_DIR, seed={seed})` in `analysis.sample`). Seed: **{seed}**. The same seed and
+`write_sample(SAMPLE_DIR, seed={seed})` in `analysis.survey.sample`). Seed: **{seed}**. The same seed and
 the same codebook give byte-identical files; a test checks that these files equal a fresh run.
 
 The model, in plain words:

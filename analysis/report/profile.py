@@ -3,7 +3,7 @@
 The notebook ``notebooks/department.ipynb`` makes one :class:`DepartmentProfile` with
 :func:`prepare_profile` and shows its sections: header, summary, values, focus areas, answer
 distributions and don't know, change over time, appendix. The profile is built on the committee
-briefing (:func:`analysis.briefing.prepare_briefing`), so it uses exactly the same scores,
+briefing (:func:`analysis.report.briefing.prepare_briefing`), so it uses exactly the same scores,
 intervals, seed and suppression as the briefing the committee sees.
 
 Disclosure control (method.md) is applied to the department's own numbers in every section:
@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from .. import config
 from .briefing import Briefing, Html, _e, _t, prepare_briefing
 from .chartpool import ChartBatch
-from .codebook import load_departments
-from .exceptions import ParameterError
+from ..survey.codebook import load_departments
+from ..exceptions import ParameterError
 from .formatting import check_lang, format_interval, format_number, format_share
 from .narrative import HIGHER, LEVEL, LOWER, Estimate, change_word, compare, join_names, sentence_changes
 
@@ -66,7 +66,7 @@ class DepartmentProfile:
     # -- settings, shared with the briefing ---------------------------------------------------
     @property
     def scores(self):
-        """Return the briefing's :class:`analysis.scoring.Scores`."""
+        """Return the briefing's :class:`analysis.stats.scoring.Scores`."""
         return self.briefing.scores
 
     @property
@@ -265,7 +265,7 @@ class DepartmentProfile:
 
     def _chart(self, name: str | None):
         """Return the named chart; every chart of the profile is rendered in one batch, partly in a
-        background process (:class:`analysis.chartpool.ChartBatch`), started by :func:`prepare_profile`."""
+        background process (:class:`analysis.report.chartpool.ChartBatch`), started by :func:`prepare_profile`."""
         if self._charts is None:
             from . import charts
 
@@ -870,7 +870,7 @@ class DepartmentProfile:
         on top: a focus area withheld because another focus area of its value is hidden is
         blank and marked ``suppressed`` too.
         """
-        from .tables import neutralise_text, table_department_value, table_focus_area
+        from ..tables.contract import neutralise_text, table_department_value, table_focus_area
 
         if not str(output_dir):
             return []

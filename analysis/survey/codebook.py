@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import config
-from .exceptions import CodebookError
+from .. import config
+from ..exceptions import CodebookError
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _LEVEL_CODES = (1, 2, 3, 4, 5)

@@ -9,7 +9,7 @@ The three steps run in this one Python process through the libraries' Python API
 3. WeasyPrint prints the same HTML to an A4 PDF.
 
 Everything is written into a temporary folder beside the output folder, which replaces the output
-folder only when every requested format succeeded (:func:`analysis.output.atomic_directory`).
+folder only when every requested format succeeded (:func:`analysis.pipeline.output.atomic_directory`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from . import config
-from .exceptions import BriefingError, ParameterError, RenderError
+from .. import config
+from ..exceptions import BriefingError, ParameterError, RenderError
 from .output import atomic_directory
 from .provenance import record_outputs, write_manifest
 
@@ -143,7 +143,7 @@ def render_notebook(
     out_name : str
         Base name of the files written.
     manifest : mapping, optional
-        Provenance (:func:`analysis.provenance.build_manifest`): written as ``manifest.json``
+        Provenance (:func:`analysis.pipeline.provenance.build_manifest`): written as ``manifest.json``
         into the output before the notebook runs (so the notebook can show it), and again with
         the finished time and the hashes of every output at the end.
     keep : iterable of str

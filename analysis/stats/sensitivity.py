@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codebook import Departments
-from .exceptions import ParameterError
+from ..survey.codebook import Departments
+from ..exceptions import ParameterError
 from .scoring import Scores, _nanmean_rows, _percentiles
 
 __all__ = ["SCHEMES", "ranking_holds", "ranking_summary", "score_sensitivity"]
@@ -52,7 +52,7 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     departments
         The department list; its ``procurement_staff`` estimates are the headcount weights.
     wave

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import config
-from .codebook import Codebook, load_codebook
+from .. import config
+from ..survey.codebook import Codebook, load_codebook
 from .distributions import _respondent_matrix
-from .exceptions import ParameterError
+from ..exceptions import ParameterError
 
 __all__ = ["LOW_ALPHA", "cronbach_alpha", "feldt_interval", "score_reliability"]
 
@@ -120,7 +120,7 @@ def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None,
     Parameters
     ----------
     responses
-        The long frame of :func:`analysis.loading.load_responses`.
+        The long frame of :func:`analysis.survey.loading.load_responses`.
     codebook
         The questionnaire; the bundled one by default.
     wave

@@ -1,10 +1,10 @@
 """Rendering the committee briefing and the department profiles, with provenance and caching.
 
 One render is a :class:`Job`: a notebook, its parameters and the folder it fills. Before a job
-runs, its manifest (:mod:`analysis.provenance`) is computed; when the folder already holds the
+runs, its manifest (:mod:`analysis.pipeline.provenance`) is computed; when the folder already holds the
 output of the same notebook, data, codebook, parameters and code, the job is skipped. Several
 jobs run in a bounded pool of worker processes, each render with its own temporary folder and
-its own kernel (on a private IPC socket, see :mod:`analysis.render`), and one overall progress
+its own kernel (on a private IPC socket, see :mod:`analysis.pipeline.render`), and one overall progress
 bar. A failing job does not stop the others.
 
 The profiles live inside the briefing's folder (``<out>/departments/<CODE>``), and the briefing
@@ -28,8 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .exceptions import BriefingError, ParameterError, RenderError
+from .. import config
+from ..exceptions import BriefingError, ParameterError, RenderError
 
 BRIEFING_NOTEBOOK = config.NOTEBOOKS_DIR / "briefing.ipynb"
 PROFILE_NOTEBOOK = config.NOTEBOOKS_DIR / "department.ipynb"
@@ -76,7 +76,7 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
     ``department`` is None (the briefing), ``"all"`` (the briefing and the seven profiles) or a
     department code, name or alias (that profile only).
     """
-    from .briefing import default_title
+    from ..report.briefing import default_title
 
     inputs = tuple(Path(p).resolve() for p in inputs)
     common = {"responses": [str(p) for p in inputs], "wave": wave, "min_n": min_n, "seed": seed, "lang": lang,
@@ -106,7 +106,7 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
 
 
 def _profile_title(code: str, wave: int, lang: str, departments) -> str:
-    from .profile import default_profile_title
+    from ..report.profile import default_profile_title
 
     return default_profile_title(departments[code].name(lang), code, wave, lang)
 
@@ -181,9 +181,9 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
 def _serial_charts() -> None:
     """Keep each render's charts in its own kernel: the pool's workers already use every core.
 
-    The kernel inherits the worker's environment, and :mod:`analysis.chartpool` reads it.
+    The kernel inherits the worker's environment, and :mod:`analysis.report.chartpool` reads it.
     """
-    from .chartpool import SERIAL_ENV
+    from ..report.chartpool import SERIAL_ENV
 
     os.environ[SERIAL_ENV] = "1"
 

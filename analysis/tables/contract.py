@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .scoring import Scores
+from ..stats.scoring import Scores
 
 #: Column order of each published table. Analysts' own scripts rely on these names.
 DEPARTMENT_VALUE_COLUMNS = ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]
@@ -106,7 +106,7 @@ def table_changes(changes: pd.DataFrame) -> pd.DataFrame:
 def write_tables(scores: Scores, folder: str | Path, *, changes: pd.DataFrame | None = None) -> list[Path]:
     """Write every table as UTF-8 CSV into ``folder`` and return the paths.
 
-    ``changes`` (from :func:`analysis.scoring.score_changes`) adds
+    ``changes`` (from :func:`analysis.stats.scoring.score_changes`) adds
     ``change_by_department_value.csv``. Text cells that a spreadsheet would run as a formula
     are written with a leading ``'`` (see :func:`neutralise_text`); numbers are untouched.
     """

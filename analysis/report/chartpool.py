@@ -28,7 +28,7 @@ class ChartBatch:
     Parameters
     ----------
     builders
-        Name -> a function that makes the :class:`~analysis.charts.Chart`. With fork, the child
+        Name -> a function that makes the :class:`~analysis.report.charts.Chart`. With fork, the child
         inherits the builders; they are never pickled. Only PNG bytes and alt texts come back.
     """
 

@@ -6,7 +6,7 @@ import math
 
 from babel.numbers import format_decimal
 
-from .exceptions import ParameterError
+from ..exceptions import ParameterError
 
 LANGS = ("da", "en")
 _LOCALES = {"da": "da_DK", "en": "en_GB"}

@@ -34,11 +34,11 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 from PIL import Image
 
-from . import config
-from .codebook import Codebook, Departments
-from .exceptions import ParameterError
+from .. import config
+from ..survey.codebook import Codebook, Departments
+from ..exceptions import ParameterError
 from .formatting import check_lang, format_number, format_share
-from .scoring import Scores
+from ..stats.scoring import Scores
 
 __all__ = [
     "Chart",
@@ -135,7 +135,7 @@ class Chart:
 
     figure: Figure | None
     alt: str
-    #: The rendered PNG, once made (by :class:`analysis.chartpool.ChartBatch` or :func:`figure_html`).
+    #: The rendered PNG, once made (by :class:`analysis.report.chartpool.ChartBatch` or :func:`figure_html`).
     png: bytes | None = None
 
     def to_png(self) -> bytes:
@@ -397,7 +397,7 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
         The questionnaire whose values are plotted, in policy order from the top.
     wave
@@ -478,7 +478,7 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
         The questionnaire (columns, in policy order).
     departments
@@ -571,7 +571,7 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
         The questionnaire.
     departments
@@ -664,7 +664,7 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
         The questionnaire (values in policy order from the top).
     wave, previous_wave
@@ -674,7 +674,7 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
     highlight
         The value whose label is emphasised, as in :func:`plot_value_maturity`.
     changes
-        Optional: the frame of :func:`analysis.scoring.score_changes` for ``previous_wave`` to
+        Optional: the frame of :func:`analysis.stats.scoring.score_changes` for ``previous_wave`` to
         ``wave``. When given, both years' dots (and their intervals) are the means over the
         departments published in *both* waves, the set the change table compares (its ``ALL``
         rows' ``n_departments``), so the chart agrees with that table; the number of departments
@@ -895,7 +895,7 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey` (all its waves are shown).
+        The result of :func:`analysis.stats.scoring.score_survey` (all its waves are shown).
     codebook
         The questionnaire (panels in policy order, left to right, top to bottom).
     lang
@@ -1087,7 +1087,7 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey` (its ``dont_know`` table).
+        The result of :func:`analysis.stats.scoring.score_survey` (its ``dont_know`` table).
     codebook
         The questionnaire (columns in policy order, headed by the values' short names).
     departments
@@ -1259,7 +1259,7 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
     Parameters
     ----------
     dist
-        The frame of :func:`analysis.distributions.answer_distribution` (one wave).
+        The frame of :func:`analysis.stats.distributions.answer_distribution` (one wave).
     codebook
         The questionnaire (rows in policy order, the level names in the legend).
     lang
@@ -1288,7 +1288,7 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
     missing = [c for c in _DIST_COLUMNS if c not in dist.columns]
     if missing:
         raise ParameterError(f"the distribution frame lacks the columns {', '.join(missing)}; make it with "
-                             "analysis.distributions.answer_distribution(...).")
+                             "analysis.stats.distributions.answer_distribution(...).")
     waves = sorted(set(dist["wave"].astype(int)))
     if len(waves) != 1:
         raise ParameterError(f"the distribution frame holds waves {waves}; plot one wave at a time "
@@ -1452,7 +1452,7 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
     Parameters
     ----------
     scores
-        The result of :func:`analysis.scoring.score_survey`.
+        The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
         The questionnaire (values in policy order from the top).
     department

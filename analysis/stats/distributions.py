@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import config
-from .codebook import Codebook, Departments, load_codebook
-from .exceptions import ParameterError
+from .. import config
+from ..survey.codebook import Codebook, Departments, load_codebook
+from ..exceptions import ParameterError
 from .scoring import answer_matrix
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
@@ -33,7 +33,7 @@ def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Return the departments and the respondents x items answer codes (0 = blank) of a wave.
 
-    The matrix is :func:`analysis.scoring.answer_matrix` of the wave's rows, so respondents are
+    The matrix is :func:`analysis.stats.scoring.answer_matrix` of the wave's rows, so respondents are
     counted exactly as the scores count them. Columns follow ``codebook.item_ids``.
 
     Raises
@@ -103,7 +103,7 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
     Parameters
     ----------
     responses
-        The long frame of :func:`analysis.loading.load_responses`.
+        The long frame of :func:`analysis.survey.loading.load_responses`.
     codebook
         The questionnaire; the bundled one by default.
     wave

@@ -17,11 +17,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import config
-from .codebook import Codebook, Departments, load_codebook, load_departments
-from .exceptions import ParameterError
+from .. import config
+from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
+from ..exceptions import ParameterError
 from .formatting import check_lang, format_interval, format_number, format_share
-from .loading import Survey, load_responses
+from ..survey.loading import Survey, load_responses
 from .narrative import (
     Estimate,
     change_word,
@@ -31,7 +31,7 @@ from .narrative import (
     sentence_extreme,
     sentence_leaders,
 )
-from .scoring import ALL, Scores, score_changes, score_changes_to, score_survey
+from ..stats.scoring import ALL, Scores, score_changes, score_changes_to, score_survey
 
 INNOVATION = "innovation"
 
@@ -104,7 +104,7 @@ class Briefing:
         """Start rendering every chart of the briefing, partly in a background process.
 
         :func:`prepare_briefing` calls this as soon as the scores exist, so the charts are
-        drawn while the notebook writes its tables and text (:class:`analysis.chartpool.ChartBatch`).
+        drawn while the notebook writes its tables and text (:class:`analysis.report.chartpool.ChartBatch`).
         """
         from . import charts
         from .chartpool import ChartBatch
@@ -132,7 +132,7 @@ class Briefing:
     def distribution(self) -> pd.DataFrame:
         """Return the answer distributions of this wave (municipality and departments)."""
         if self._distribution is None:
-            from .distributions import answer_distribution
+            from ..stats.distributions import answer_distribution
 
             self._distribution = answer_distribution(self.survey.responses, self.codebook, wave=self.wave,
                                                      min_n=self.scores.min_n, departments=self.departments)
@@ -484,7 +484,7 @@ class Briefing:
         Reads the ``manifest.json`` that ``briefing render`` writes into the output folder before
         the notebook runs; an interactive run (no ``output_dir``) gets a one-line note instead.
         """
-        from .provenance import provenance_rows, read_manifest
+        from ..pipeline.provenance import provenance_rows, read_manifest
 
         lang = self.lang
         title = title or _t(lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
@@ -503,21 +503,21 @@ class Briefing:
 
     def reliability(self) -> pd.DataFrame:
         """Return Cronbach's alpha per value for this wave (Feldt interval)."""
-        from .reliability import score_reliability
+        from ..stats.reliability import score_reliability
 
         return score_reliability(self.survey.responses, self.codebook, wave=self.wave,
                                  confidence=self.scores.confidence)
 
     def sensitivity(self) -> pd.DataFrame:
         """Return the municipality's value scores under equal, respondent and headcount weights."""
-        from .sensitivity import score_sensitivity
+        from ..stats.sensitivity import score_sensitivity
 
         return score_sensitivity(self.scores, self.departments, wave=self.wave)
 
     def _robustness(self) -> str:
         """Return appendix 4: internal consistency (alpha) and the weighting sensitivity panel."""
-        from .reliability import LOW_ALPHA
-        from .sensitivity import ranking_summary
+        from ..stats.reliability import LOW_ALPHA
+        from ..stats.sensitivity import ranking_summary
 
         lang, names, short = self.lang, self._value_names(), self._short_names()
         out = [f"<h3>{_e(_t(lang, 'Bilag 4. Pålidelighed og følsomhed', 'Appendix 4. Reliability and sensitivity'))}</h3>"]
@@ -822,8 +822,8 @@ class Briefing:
         Besides the scores, ``change_by_department_value.csv`` holds the change from the previous
         wave and from the first wave to this one.
         """
-        from .excel import write_excel
-        from .tables import write_tables
+        from ..tables.excel import write_excel
+        from ..tables.contract import write_tables
 
         if not str(output_dir):
             return []

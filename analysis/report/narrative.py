@@ -114,7 +114,7 @@ def sentence_leaders(departments: list[Estimate], municipality: Estimate, value_
 def sentence_changes(changes: pd.DataFrame, names: dict[str, str], wave_from: int, lang: str = "da") -> str:
     """Summarise the municipality's changes since ``wave_from`` by verdict.
 
-    ``changes`` holds the municipality rows of :func:`analysis.scoring.score_changes`;
+    ``changes`` holds the municipality rows of :func:`analysis.stats.scoring.score_changes`;
     ``names`` maps value ids to display names.
     """
     by = {v: [names[r.value] for r in changes.itertuples() if r.verdict == v]

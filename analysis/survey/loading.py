@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, Departments, load_codebook, load_departments, normalise_label
-from .exceptions import ParameterError, Problem, SurveyDataError
+from ..exceptions import ParameterError, Problem, SurveyDataError
 
 __all__ = ["DataQuality", "FileInfo", "Survey", "load_responses"]
 
@@ -814,9 +814,9 @@ def load_responses(paths, codebook: Codebook | None = None, departments: Departm
         CSV/TXT (comma, semicolon or tab; UTF-8, UTF-8 with BOM or Windows-1252) or Excel
         (.xlsx) exports, one row per respondent. Several files (e.g. several waves) are stacked.
     codebook : Codebook, optional
-        Defaults to :func:`~analysis.codebook.load_codebook`.
+        Defaults to :func:`~analysis.survey.codebook.load_codebook`.
     departments : Departments, optional
-        Defaults to :func:`~analysis.codebook.load_departments`.
+        Defaults to :func:`~analysis.survey.codebook.load_departments`.
     wave : int, optional
         The wave for files without a wave column; where a file has one, its cells must agree.
     sheet : str, optional

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import config
-from .codebook import Codebook, Departments, load_codebook, load_departments
-from .exceptions import ParameterError
+from .. import config
+from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
+from ..exceptions import ParameterError
 
 #: Resamples x respondents per matrix product (bounds memory for large departments) ...
 _BLOCK_CELLS = 2**25
@@ -215,7 +215,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     Parameters
     ----------
     responses
-        The tidy long frame of :func:`analysis.loading.load_responses` (columns ``wave``,
+        The tidy long frame of :func:`analysis.survey.loading.load_responses` (columns ``wave``,
         ``respondent_id``, ``department``, ``item``, ``answer``).
     codebook
         The questionnaire; the bundled one by default.

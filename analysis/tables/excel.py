@@ -1,6 +1,6 @@
 """The score tables as one Excel workbook for analysts working in Danish Excel.
 
-The workbook holds the same tables as the CSV files of :mod:`analysis.tables` (one sheet each),
+The workbook holds the same tables as the CSV files of :mod:`analysis.tables.contract` (one sheet each),
 with a few additions that only make sense for people reading it: names next to the codes,
 headers in Danish (or English), number formats, a frozen and filterable header row, and a first
 sheet that explains the columns. The CSV files stay the stable contract for scripts.
@@ -8,7 +8,7 @@ sheet that explains the columns. The CSV files stay the stable contract for scri
 Disclosure control holds here as everywhere (method.md): in a suppressed row, the score,
 interval and level cells carry the words ``skjult (n < 5)``, never a number and never a blank.
 Text that a spreadsheet could run as a formula is written as a string cell with a leading
-``'`` (:func:`analysis.tables.neutralise_text`).
+``'`` (:func:`analysis.tables.contract.neutralise_text`).
 
 The file is written atomically and byte for byte the same for the same scores, so it can be
 cached or hashed: the workbook's created/modified properties and the zip entries' times are
@@ -35,10 +35,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from .codebook import Codebook, Departments, load_codebook, load_departments
-from .formatting import check_lang
-from .scoring import ALL, Scores
-from .tables import TABLES, neutralise_text, table_changes
+from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
+from ..report.formatting import check_lang
+from ..stats.scoring import ALL, Scores
+from .contract import TABLES, neutralise_text, table_changes
 
 #: File name used when :func:`write_excel` is given a folder.
 EXCEL_NAME = "briefing_tables.xlsx"
@@ -191,11 +191,11 @@ def write_excel(scores: Scores, path: str | Path, *, changes: pd.DataFrame | Non
     Parameters
     ----------
     scores
-        The scores of :func:`analysis.scoring.score_survey`.
+        The scores of :func:`analysis.stats.scoring.score_survey`.
     path
         The ``.xlsx`` file to write, or a folder to write ``briefing_tables.xlsx`` into.
     changes
-        Changes between waves (:func:`analysis.scoring.score_changes`); adds the sheet
+        Changes between waves (:func:`analysis.stats.scoring.score_changes`); adds the sheet
         *Ændringer* when given and not empty.
     lang
         ``"da"`` (default) or ``"en"``: sheet names, headers, names and notes.
