@@ -20,6 +20,9 @@ REPORTS_DIR = PROJECT_DIR / "reports"
 STYLE_PATH = PACKAGE_DIR / "report" / "briefing.mplstyle"
 TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
+#: The code of the whole municipality in every table (the table contract).
+MUNICIPALITY = "ALL"
+
 #: Minimum group size for disclosure control (method.md).
 DEFAULT_MIN_N = 5
 #: Bootstrap resamples and seed (method.md).
