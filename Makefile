@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: report test bench sample clean-venv
+.PHONY: report test test-fast lint format bench docs lab sample clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,35 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/briefing render --department all
 
+# Everything, in parallel worker processes (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The unit tests only: no notebook execution, no whole PDF.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check analysis tests benchmarks
+	$(BIN)/ruff format --check analysis tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix analysis tests benchmarks
+	$(BIN)/ruff format analysis tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The API reference, built offline into docs/api/ (not committed).
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pdoc>=14'
+	$(BIN)/pdoc analysis --docformat numpy --no-search -o docs/api
+	@echo "open docs/api/index.html"
+
+# JupyterLab in the project's environment, for exploring (notebooks/explore.ipynb).
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'jupyterlab>=4'
+	$(BIN)/jupyter lab notebooks/
 
 sample: $(STAMP)
 	$(BIN)/briefing sample --out data/sample --seed 2025

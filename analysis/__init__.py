@@ -1,6 +1,7 @@
 """Procurement-policy maturity of Copenhagen Municipality's departments, for Økonomiudvalget.
 
-The public API, by verb family:
+Start with :func:`load_survey` and :func:`score` (see ``docs/cookbook.md``). The public API, by
+verb family:
 
 - ``load_*``: the codebook, the department list and survey responses;
 - ``score_*``: maturity scores with intervals and suppression, and changes between waves;
@@ -35,11 +36,13 @@ _EXPORTS = {
     "load_codebook": "survey.codebook",
     "load_departments": "survey.codebook",
     "load_responses": "survey.loading",
+    "load_survey": "api",
     "neutralise_text": "tables.contract",
     "prepare_briefing": "report.briefing",
     "prepare_profile": "report.profile",
     "read_manifest": "pipeline.provenance",
     "render_notebook": "pipeline.render",
+    "score": "api",
     "score_changes": "stats.scoring",
     "score_reliability": "stats.reliability",
     "score_sensitivity": "stats.sensitivity",
@@ -70,11 +73,13 @@ __all__ = [
     "load_codebook",
     "load_departments",
     "load_responses",
+    "load_survey",
     "neutralise_text",
     "prepare_briefing",
     "prepare_profile",
     "read_manifest",
     "render_notebook",
+    "score",
     "score_changes",
     "score_reliability",
     "score_sensitivity",
