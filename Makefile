@@ -37,7 +37,8 @@ bench: $(STAMP)
 # The API reference, built offline into docs/api/ (not committed).
 docs: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'pdoc>=14'
-	$(BIN)/pdoc analysis --docformat numpy --no-search -o docs/api
+	$(BIN)/pdoc analysis analysis.api analysis.survey analysis.stats analysis.tables analysis.report \
+		analysis.pipeline analysis.cli analysis.config analysis.exceptions --docformat numpy -o docs/api
 	@echo "open docs/api/index.html"
 
 # JupyterLab in the project's environment, for exploring (notebooks/explore.ipynb).
