@@ -16,53 +16,22 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import LEVELS, turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, Departments, load_codebook
 from ..exceptions import ParameterError
-from .scoring import answer_matrix
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
 
 #: The department code of the municipality rows, as in the other tables.
 MUNICIPALITY = "ALL"
 
-LEVELS = (1, 2, 3, 4, 5)
 SHARE_COLUMNS = [f"share_{lv}" for lv in LEVELS] + ["share_dont_know", "share_not_applicable"]
-
-
-def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the departments and the respondents x items answer codes (0 = blank) of a wave.
-
-    The matrix is :func:`analysis.stats.scoring.answer_matrix` of the wave's rows, so respondents are
-    counted exactly as the scores count them. Columns follow ``codebook.item_ids``.
-
-    Raises
-    ------
-    ParameterError
-        When the wave has no responses or the responses name items the codebook lacks.
-    """
-    waves = responses["wave"].astype("int64")
-    rows = responses[waves.to_numpy() == int(wave)]
-    if rows.empty:
-        found = sorted(set(waves.tolist()))
-        raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. "
-                             "Pick one of those waves.")
-    meta, matrix = answer_matrix(rows, codebook)
-    departments = meta["department"].to_numpy(dtype=object)
-    return departments, matrix
-
-
-def _turned(matrix: np.ndarray, codebook: Codebook) -> np.ndarray:
-    """Return the answer codes with reverse items' levels turned ``6 - x`` (other codes kept)."""
-    _, _, reverse = codebook.structure()
-    level = (matrix >= 1) & (matrix <= 5)
-    return np.where(level & reverse[None, :], 6 - matrix, matrix).astype(np.int8)
 
 
 def _counts(codes: np.ndarray, dont_know: int, not_applicable: int) -> dict[str, int]:
     """Count the answers of one group on one value's items (respondents x items codes)."""
     answered = codes != 0
-    valid_rows = ((codes >= 1) & (codes <= 5)).any(axis=1)
+    valid_rows = valid_levels(codes).any(axis=1)
     out = {
         "n": int(answered.any(axis=1).sum()),
         "n_valid": int(valid_rows.sum()),
@@ -161,8 +130,8 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
     if int(min_n) < 1:
         raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
     min_n, wave = int(min_n), int(wave)
-    depts, matrix = _respondent_matrix(responses, codebook, wave)
-    codes = _turned(matrix, codebook)
+    depts, matrix = wave_matrix(responses, codebook, wave)
+    codes = turn_reverse(matrix, codebook.structure()[2])
     item_values = np.array([it.value for it in codebook.items], dtype=object)
 
     present = sorted(set(depts))

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, load_codebook
-from .distributions import _respondent_matrix
 from ..exceptions import ParameterError
 
 __all__ = ["LOW_ALPHA", "cronbach_alpha", "feldt_interval", "score_reliability"]
@@ -154,10 +154,10 @@ def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None,
     codebook = codebook or load_codebook()
     if not 0 < confidence < 1:
         raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
-    _, matrix = _respondent_matrix(responses, codebook, int(wave))
+    _, matrix = wave_matrix(responses, codebook, int(wave))
     _, _, reverse = codebook.structure()
-    valid = (matrix >= 1) & (matrix <= 5)
-    scored = np.where(reverse[None, :], 6 - matrix, matrix).astype(float)
+    valid = valid_levels(matrix)
+    scored = turn_reverse(matrix, reverse).astype(float)
     item_values = np.array([it.value for it in codebook.items], dtype=object)
 
     rows = []

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
 
@@ -174,38 +175,6 @@ def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.nd
     return bounds[0], bounds[1]
 
 
-def answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
-    """Turn the long responses into one respondents x items matrix of answer codes (0 = blank).
-
-    Returns the respondents (``wave``, ``department``, ``respondent_id``, in that sort order)
-    and the matrix whose rows follow them. Integer codes are used throughout because a wave of
-    100,000 respondents has millions of rows here.
-    """
-    items = pd.Categorical(responses["item"], categories=codebook.item_ids)
-    if (items.codes < 0).any():
-        unknown = sorted(set(responses["item"][items.codes < 0]))[:5]
-        raise ParameterError(f"responses name items the codebook does not have: {unknown}")
-    wave_codes, waves = pd.factorize(responses["wave"].astype("int64"))
-    dept_codes, depts = pd.factorize(responses["department"])
-    rid_codes, rids = pd.factorize(responses["respondent_id"])
-    key = (wave_codes.astype(np.int64) * len(depts) + dept_codes) * len(rids) + rid_codes
-    resp_codes, _ = pd.factorize(key)
-    first = np.empty(resp_codes.max() + 1 if len(resp_codes) else 0, dtype=np.int64)
-    first[resp_codes[::-1]] = np.arange(len(resp_codes) - 1, -1, -1)  # first row of each respondent
-    meta = pd.DataFrame({
-        "wave": np.asarray(waves)[wave_codes[first]].astype(np.int64),
-        "department": np.asarray(depts, dtype=object)[dept_codes[first]],
-        "respondent_id": np.asarray(rids, dtype=object)[rid_codes[first]],
-    })
-    order = meta.sort_values(["wave", "department", "respondent_id"]).index.to_numpy()
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    matrix = np.zeros((len(meta), len(codebook.item_ids)), dtype=np.int8)
-    answers = responses["answer"].astype("Int8").fillna(0).to_numpy(dtype=np.int8)
-    matrix[rank[resp_codes], items.codes] = answers
-    return meta.iloc[order].reset_index(drop=True), matrix
-
-
 def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                  departments: Departments | None = None, *, min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                  resamples: int = config.DEFAULT_RESAMPLES,
@@ -252,8 +221,8 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     value_ids, fa_ids, item_ids = codebook.value_ids, [fa.id for fa in codebook.focus_areas], codebook.item_ids
     dk, na = codebook.dont_know, codebook.not_applicable
 
-    valid = (matrix >= 1) & (matrix <= 5)
-    scored = np.where(reverse[None, :], 6 - matrix, matrix).astype(np.float32)
+    valid = valid_levels(matrix)
+    scored = turn_reverse(matrix, reverse).astype(np.float32)
     scored[~valid] = 0.0
 
     dv_rows, fa_rows, dk_rows, item_rows, resp_rows = [], [], [], [], []
