@@ -16,7 +16,6 @@ multiplications rather than 2,000 Python iterations.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,12 +25,7 @@ from .. import config
 from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
-
-#: Resamples x respondents per matrix product (bounds memory for large departments) ...
-_BLOCK_CELLS = 2**25
-#: ... and per counting chunk (small enough to stay in the processor's cache).
-_CHUNK_CELLS = 2**18
-
+from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
 
 def level_of(score):
     """Return the maturity level nearest to ``score``, halves rounding up (2.5 -> 3).
@@ -117,64 +111,6 @@ def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.n
     return fa, value
 
 
-def _department_seed(seed: int, wave: int, department: str) -> np.random.Generator:
-    """Return the generator for one department and wave.
-
-    Seeding each (wave, department) from the run's seed makes a department's interval
-    independent of which other departments or waves are in the data.
-    """
-    return np.random.default_rng([int(seed), int(wave), zlib.crc32(department.encode("utf-8"))])
-
-
-def _bootstrap(stacked: np.ndarray, n_items: int, item_fa_ind: np.ndarray, fa_value_ind: np.ndarray,
-               resamples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Return bootstrap replicates (resamples x focus areas, resamples x values).
-
-    Each resample is a row of multinomial counts (how often each respondent was drawn). Counts
-    are made in small chunks that stay in the processor's cache, and multiplied with the answer
-    matrix in large blocks where matrix multiplication is efficient; both bounds keep memory flat
-    for departments of any size.
-    """
-    n = stacked.shape[0]
-    block = max(64, min(resamples, _BLOCK_CELLS // n))
-    chunk = max(1, _CHUNK_CELLS // n)
-    fa_reps, value_reps = [], []
-    for start in range(0, resamples, block):
-        b = min(block, resamples - start)
-        draws = rng.integers(0, n, size=(b, n), dtype=np.uint32)
-        weights = np.empty((b, n), dtype=np.float32)
-        for lo in range(0, b, chunk):
-            hi = min(b, lo + chunk)
-            flat = draws[lo:hi].astype(np.int64)
-            flat += (np.arange(hi - lo, dtype=np.int64) * n)[:, None]
-            weights[lo:hi] = np.bincount(flat.ravel(), minlength=(hi - lo) * n).reshape(hi - lo, n)
-        fa, value = _chain(weights, stacked, n_items, item_fa_ind, fa_value_ind)
-        fa_reps.append(fa)
-        value_reps.append(value)
-    return np.vstack(fa_reps), np.vstack(value_reps)
-
-
-def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Return the percentile interval of each column, ignoring NaN (numpy's 'linear' method).
-
-    Equivalent to ``np.nanpercentile`` but vectorised over columns (numpy loops over columns
-    in Python when NaN is possible); a column without any number gives NaN.
-    """
-    alpha = (1 - confidence) / 2
-    ordered = np.sort(reps, axis=0)  # NaN sorts last
-    count = (~np.isnan(reps)).sum(axis=0)
-    bounds = []
-    for q in (alpha, 1 - alpha):
-        pos = np.maximum(count - 1, 0) * q
-        lo = np.floor(pos).astype(np.intp)
-        hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
-        below = np.take_along_axis(ordered, lo[None, :], axis=0)[0]
-        above = np.take_along_axis(ordered, hi[None, :], axis=0)[0]
-        value = below + (above - below) * (pos - lo)
-        bounds.append(np.where(count > 0, value, np.nan))
-    return bounds[0], bounds[1]
-
-
 def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                  departments: Departments | None = None, *, min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                  resamples: int = config.DEFAULT_RESAMPLES,
@@ -234,10 +170,11 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         stacked = np.hstack([m, v.astype(np.float32)])
         ones = np.ones((1, len(rows)), dtype=np.float32)
         fa_point, value_point = (a[0] for a in _chain(ones, stacked, n_items, item_fa_ind, fa_value_ind))
-        fa_reps, value_reps = _bootstrap(stacked, n_items, item_fa_ind, fa_value_ind, resamples,
-                                         _department_seed(seed, wave, dept))
-        fa_low, fa_high = _percentiles(fa_reps, confidence)
-        value_low, value_high = _percentiles(value_reps, confidence)
+        fa_reps, value_reps = resample(
+            len(rows), lambda w: _chain(w, stacked, n_items, item_fa_ind, fa_value_ind), resamples,
+            department_generator(seed, wave, dept))
+        fa_low, fa_high = percentile_interval(fa_reps, confidence)
+        value_low, value_high = percentile_interval(value_reps, confidence)
         n_value = ((v.astype(np.float64) @ item_value_ind) > 0).sum(axis=0)
         n_fa = ((v.astype(np.float64) @ item_fa_ind) > 0).sum(axis=0)
         value_suppressed = n_value < min_n
@@ -341,14 +278,6 @@ def _finish_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def _nanmean_rows(reps: np.ndarray) -> np.ndarray:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a resample where all are NaN stays NaN
-        return np.nanmean(reps, axis=1)
-
-
 def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], confidence: float) -> pd.DataFrame:
     """Average published departments per value, with the stratified-bootstrap interval."""
     rows = []
@@ -361,10 +290,10 @@ def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], conf
                 continue
             # Stratified bootstrap: resample b of the municipality is the mean of resample b of
             # every published department, each drawn within its own department.
-            reps = np.column_stack([replicates[(int(wave), d)][:, k] for d in pub["department"]])
-            low, high = _percentiles(_nanmean_rows(reps)[:, None], confidence)
+            low, high = percentile_interval(
+                stratified_mean([replicates[(int(wave), d)][:, k] for d in pub["department"]]), confidence)
             rows.append({"wave": int(wave), "value": vid, "score": float(pub["score"].mean()),
-                         "ci_low": float(low[0]), "ci_high": float(high[0]),
+                         "ci_low": float(low), "ci_high": float(high),
                          "n_departments": int(len(pub)), "n_respondents": int(pub["n"].sum())})
     out = pd.DataFrame(rows)
     out["level"] = pd.array(level_of(out["score"].to_numpy()), dtype="Int64")
@@ -423,21 +352,21 @@ def score_changes(scores: Scores, wave_from: int, wave_to: int) -> pd.DataFrame:
                 common.append(dept)
                 diff_reps = (scores.replicates[(wave_to, dept)][:, k]
                              - scores.replicates[(wave_from, dept)][:, k])
-                low, high = _percentiles(diff_reps[:, None], scores.confidence)
+                low, high = percentile_interval(diff_reps, scores.confidence)
                 row.update(diff=float(dv.loc[keys[1], "score"] - dv.loc[keys[0], "score"]),
-                           ci_low=float(low[0]), ci_high=float(high[0]), verdict=_verdict(low[0], high[0]))
+                           ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
             if present:
                 rows.append(row)
         row = {"department": ALL, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
                "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
                "n_departments": len(common), "suppressed": not common}
         if common:
-            before = np.column_stack([scores.replicates[(wave_from, d)][:, k] for d in common])
-            after = np.column_stack([scores.replicates[(wave_to, d)][:, k] for d in common])
-            low, high = _percentiles((_nanmean_rows(after) - _nanmean_rows(before))[:, None], scores.confidence)
+            before = stratified_mean([scores.replicates[(wave_from, d)][:, k] for d in common])
+            after = stratified_mean([scores.replicates[(wave_to, d)][:, k] for d in common])
+            low, high = percentile_interval(after - before, scores.confidence)
             diff = float(np.mean([dv.loc[(wave_to, d, vid), "score"] - dv.loc[(wave_from, d, vid), "score"]
                                   for d in common]))
-            row.update(diff=diff, ci_low=float(low[0]), ci_high=float(high[0]), verdict=_verdict(low[0], high[0]))
+            row.update(diff=diff, ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
         rows.append(row)
     return pd.DataFrame(rows)
 
