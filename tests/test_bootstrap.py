@@ -8,8 +8,8 @@ from analysis.stats.bootstrap import department_generator, percentile_interval, 
 
 
 def test_percentile_interval_interpolates_linearly_between_order_statistics():
-    # 11 replicates 0..10, 80 %: the 10th and 90th percentiles sit at positions 1.0 and 9.0;
-    # with 0..4 and 50 %, positions 1.0 and 3.0; with 0, 10 and 90 %, 0.05 * 1 -> 0.5.
+    # 0..4 at 50 %: the 25th and 75th percentiles sit at positions 0.25 * 4 = 1 and 3.
+    # 0 and 10 at 90 %: positions 0.05 * 1 and 0.95 * 1, so 0.5 and 9.5 by interpolation.
     assert percentile_interval(np.arange(5.0), 0.5) == (1.0, 3.0)
     low, high = percentile_interval(np.array([0.0, 10.0]), 0.9)
     assert np.isclose(low, 0.5) and np.isclose(high, 9.5)

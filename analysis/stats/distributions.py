@@ -22,8 +22,8 @@ from ..exceptions import ParameterError
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
 
-#: The department code of the municipality rows, as in the other tables.
-MUNICIPALITY = "ALL"
+#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
+MUNICIPALITY = config.MUNICIPALITY
 
 SHARE_COLUMNS = [f"share_{lv}" for lv in LEVELS] + ["share_dont_know", "share_not_applicable"]
 

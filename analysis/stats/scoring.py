@@ -26,6 +26,13 @@ from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
 from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
+from .changes import score_changes, score_changes_to
+
+__all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score_changes_to",
+           "score_survey"]
+
+#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
+ALL = config.MUNICIPALITY
 
 def level_of(score):
     """Return the maturity level nearest to ``score``, halves rounding up (2.5 -> 3).
@@ -63,6 +70,8 @@ class Scores:
     codebook_version: str
     #: Bootstrap replicates of S(d,V) per (wave, department): array resamples x values.
     replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
+    #: Bootstrap replicates of S(d,F) per (wave, department): array resamples x focus areas.
+    focus_area_replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def waves(self) -> list[int]:
@@ -163,6 +172,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
 
     dv_rows, fa_rows, dk_rows, item_rows, resp_rows = [], [], [], [], []
     replicates: dict[tuple[int, str], np.ndarray] = {}
+    fa_replicates: dict[tuple[int, str], np.ndarray] = {}
     groups = meta.groupby(["wave", "department"], sort=True).indices
     for (wave, dept), rows in groups.items():
         wave = int(wave)
@@ -188,6 +198,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
 
         resp_rows.append({"wave": wave, "department": dept, "respondents": len(rows)})
         replicates[(wave, dept)] = value_reps
+        fa_replicates[(wave, dept)] = fa_reps
         for k, vid in enumerate(value_ids):
             dv_rows.append({
                 "wave": wave, "department": dept, "value": vid,
@@ -237,6 +248,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         dont_know=_in_order(dkt, order), item=_in_order(items, order),
         respondents=_in_order(pd.DataFrame(resp_rows), order), min_n=min_n, seed=seed, resamples=resamples,
         confidence=confidence, codebook_version=codebook.version, replicates=replicates,
+        focus_area_replicates=fa_replicates,
     )
 
 
@@ -300,89 +312,3 @@ def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], conf
     low, high = level_of(out["ci_low"].to_numpy()), level_of(out["ci_high"].to_numpy())
     out["level_uncertain"] = (low != high) & out["score"].notna().to_numpy()
     return out
-
-
-IMPROVEMENT, DECLINE, NO_CLEAR_CHANGE = "improvement", "decline", "no clear change"
-
-
-def _verdict(low: float, high: float) -> str:
-    """Classify a change by its interval: only an interval that excludes 0 is a change."""
-    if np.isnan(low) or np.isnan(high):
-        return ""
-    if low > 0:
-        return IMPROVEMENT
-    if high < 0:
-        return DECLINE
-    return NO_CLEAR_CHANGE
-
-
-def score_changes(scores: Scores, wave_from: int, wave_to: int) -> pd.DataFrame:
-    """Return the change of every department x value, and of the municipality, between two waves.
-
-    The waves are independent samples, so the bootstrap distribution of a difference is the
-    difference of the two waves' replicates. A department x value is compared only when it is
-    published in both waves (a suppressed cell stays suppressed in every wave it touches), and
-    the municipality (department ``ALL``) is compared over the departments published in both,
-    so that a change never comes from a department entering or leaving the average.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``department, value, wave_from, wave_to, diff, ci_low, ci_high, verdict, n_departments,
-        suppressed``; verdict is ``improvement``, ``decline`` or ``no clear change`` (empty
-        when suppressed).
-    """
-    waves = set(scores.waves)
-    if wave_from not in waves or wave_to not in waves:
-        raise ParameterError(f"cannot compare waves {wave_from} and {wave_to}: the data have {sorted(waves)}.")
-    dv = scores.department_value.set_index(["wave", "department", "value"])
-    value_ids = list(dict.fromkeys(scores.department_value["value"]))
-    departments = list(dict.fromkeys(scores.department_value["department"]))
-    rows = []
-    for k, vid in enumerate(value_ids):
-        common = []
-        for dept in departments:
-            keys = [(wave_from, dept, vid), (wave_to, dept, vid)]
-            present = all(key in dv.index for key in keys)
-            published = present and not any(bool(dv.loc[key, "suppressed"]) for key in keys)
-            row = {"department": dept, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
-                   "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
-                   "n_departments": 1, "suppressed": not published}
-            if published:
-                common.append(dept)
-                diff_reps = (scores.replicates[(wave_to, dept)][:, k]
-                             - scores.replicates[(wave_from, dept)][:, k])
-                low, high = percentile_interval(diff_reps, scores.confidence)
-                row.update(diff=float(dv.loc[keys[1], "score"] - dv.loc[keys[0], "score"]),
-                           ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
-            if present:
-                rows.append(row)
-        row = {"department": ALL, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
-               "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
-               "n_departments": len(common), "suppressed": not common}
-        if common:
-            before = stratified_mean([scores.replicates[(wave_from, d)][:, k] for d in common])
-            after = stratified_mean([scores.replicates[(wave_to, d)][:, k] for d in common])
-            low, high = percentile_interval(after - before, scores.confidence)
-            diff = float(np.mean([dv.loc[(wave_to, d, vid), "score"] - dv.loc[(wave_from, d, vid), "score"]
-                                  for d in common]))
-            row.update(diff=diff, ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-#: The department code used for municipality rows in change tables.
-ALL = "ALL"
-
-
-def score_changes_to(scores: Scores, wave: int) -> pd.DataFrame | None:
-    """Return the changes to ``wave`` from the wave before it and from the first wave.
-
-    These are the two comparisons the briefing and the change table show; None when ``wave`` is
-    the first wave in the data.
-    """
-    earlier = [w for w in scores.waves if w < wave]
-    if not earlier:
-        return None
-    starts = sorted({min(earlier), max(earlier)})
-    return pd.concat([score_changes(scores, w, wave) for w in starts], ignore_index=True)
