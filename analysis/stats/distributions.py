@@ -18,7 +18,7 @@ import pandas as pd
 from .. import config
 from ..survey.answers import LEVELS, turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, Departments, load_codebook
-from ..exceptions import ParameterError
+from .disclosure import check_min_n, distribution_pool, shows_distribution
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
 
@@ -127,37 +127,27 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
     (True, 1.0)
     """
     codebook = codebook or load_codebook()
-    if int(min_n) < 1:
-        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
-    min_n, wave = int(min_n), int(wave)
+    min_n, wave = check_min_n(min_n), int(wave)
     depts, matrix = wave_matrix(responses, codebook, wave)
     codes = turn_reverse(matrix, codebook.structure()[2])
     item_values = np.array([it.value for it in codebook.items], dtype=object)
 
-    present = sorted(set(depts))
-    if departments is not None:
-        order = {code: k for k, code in enumerate(departments.codes)}
-        present.sort(key=lambda code: (order.get(code, len(order)), code))
+    present = departments.order(depts) if departments is not None else sorted(set(depts))
 
     municipal_rows, department_rows = [], []
     for vid in codebook.value_ids:
         cols = item_values == vid
         per_dept = {d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable)
                     for d in present}
-        published = [d for d in present if per_dept[d]["n_valid"] >= min_n]
-        shown = [d for d in published if per_dept[d]["n_valid"] >= 2 * min_n]
-        hidden = [d for d in published if d not in shown]
-        # Hidden-but-published departments enter the pool only when, taken together, they are
-        # as large as a group whose distribution may be shown; else subtraction exposes them.
-        if sum(per_dept[d]["n_valid"] for d in hidden) < 2 * min_n:
-            hidden = []
-        pool = [d for d in present if d in shown or d in hidden]
+        pool = distribution_pool({d: per_dept[d]["n_valid"] for d in present}, min_n)
         total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
         for d in pool:
             total = _add(total, per_dept[d])
-        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, total["n_valid"] >= 2 * min_n, len(pool)))
+        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n),
+                                   len(pool)))
         for d in present:
-            department_rows.append(_row(wave, d, vid, per_dept[d], per_dept[d]["n_valid"] >= 2 * min_n, None))
+            department_rows.append(_row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n),
+                                        None))
 
     rows = municipal_rows
     if by_department:

@@ -26,6 +26,7 @@ from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
 from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
+from .disclosure import check_min_n, is_suppressed, suppress_siblings
 from .changes import score_changes, score_changes_to
 
 __all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score_changes_to",
@@ -149,8 +150,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     """
     codebook = codebook or load_codebook()
     departments = departments or load_departments()
-    if int(min_n) < 1:
-        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
+    min_n = check_min_n(min_n)
     if int(resamples) < 100:
         raise ParameterError(f"resamples must be at least 100 for a percentile interval, found {resamples!r}.")
     if not 0 < confidence < 1:
@@ -187,7 +187,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         value_low, value_high = percentile_interval(value_reps, confidence)
         n_value = ((v.astype(np.float64) @ item_value_ind) > 0).sum(axis=0)
         n_fa = ((v.astype(np.float64) @ item_fa_ind) > 0).sum(axis=0)
-        value_suppressed = n_value < min_n
+        value_suppressed = is_suppressed(n_value, min_n)
 
         codes = matrix[rows]
         is_dk, is_na, is_blank = codes == dk, codes == na, codes == 0
@@ -216,7 +216,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                 "score": fa_point[k], "ci_low": fa_low[k], "ci_high": fa_high[k], "n": int(n_fa[k]),
                 # A focus area of a suppressed value is suppressed too: its scores would give
                 # the value's score away.
-                "suppressed": bool(n_fa[k] < min_n or value_suppressed[fa_value[k]]),
+                "suppressed": bool(is_suppressed(n_fa[k], min_n) or value_suppressed[fa_value[k]]),
             })
         n_valid_item = v.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -227,22 +227,23 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                 "focus_area": fa_ids[item_fa[k]], "item": iid, "mean": item_mean[k],
                 "n_valid": int(n_valid_item[k]), "dont_know": int(is_dk[:, k].sum()),
                 "not_applicable": int(is_na[:, k].sum()), "blank": int(is_blank[:, k].sum()),
-                "suppressed": bool(n_valid_item[k] < min_n or value_suppressed[fa_value[item_fa[k]]]),
+                "suppressed": bool(is_suppressed(n_valid_item[k], min_n)
+                                   or value_suppressed[fa_value[item_fa[k]]]),
             })
 
     dv = _finish_cells(pd.DataFrame(dv_rows))
-    fa = _finish_cells(_suppress_siblings(pd.DataFrame(fa_rows), "value"))
-    items = _suppress_siblings(pd.DataFrame(item_rows), "focus_area")
+    fa = _finish_cells(suppress_siblings(pd.DataFrame(fa_rows), "value"))
+    items = suppress_siblings(pd.DataFrame(item_rows), "focus_area")
     items.loc[items["suppressed"], "mean"] = np.nan
     dkt = pd.DataFrame(dk_rows)
     with np.errstate(invalid="ignore", divide="ignore"):
         dkt["dont_know_share"] = dkt["dont_know"] / dkt["answers"].where(dkt["answers"] > 0)
-    dkt["suppressed"] = dkt["n"] < min_n
+    dkt["suppressed"] = is_suppressed(dkt["n"].to_numpy(), min_n)
     dkt.loc[dkt["suppressed"], ["dont_know", "answers", "dont_know_share"]] = np.nan
     dkt["flagged"] = dkt["dont_know_share"] > config.DONT_KNOW_FLAG
 
     value = _municipality(dv, replicates, value_ids, confidence)
-    order = _department_order(departments, dv["department"])
+    order = {code: k for k, code in enumerate(departments.order(dv["department"]))}
     return Scores(
         department_value=_in_order(dv, order), value=value, department_focus_area=_in_order(fa, order),
         dont_know=_in_order(dkt, order), item=_in_order(items, order),
@@ -252,28 +253,8 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     )
 
 
-def _suppress_siblings(parts: pd.DataFrame, whole: str) -> pd.DataFrame:
-    """Suppress every part of a whole when one part is suppressed (secondary suppression).
-
-    A value's score is the mean of its focus areas, and a focus area's the mean of its items;
-    with the whole published, one hidden part could be worked out from the others. So when any
-    focus area of a department's value (or item of a focus area) is hidden, all are.
-    """
-    keys = ["wave", "department", whole]
-    parts["suppressed"] = parts.groupby(keys, sort=False)["suppressed"].transform("any").astype(bool)
-    return parts
-
-
-def _department_order(departments: Departments, present: pd.Series) -> dict[str, int]:
-    """Return a sort key: the department list's order, then any other codes alphabetically."""
-    order = {code: k for k, code in enumerate(departments.codes)}
-    for extra in sorted(set(present) - set(order)):
-        order[extra] = len(order)
-    return order
-
-
 def _in_order(frame: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
-    """Sort a table by wave and department order, keeping the codebook order within."""
+    """Sort a table by wave and department order (code -> position), keeping the codebook order within."""
     key = frame["department"].map(order)
     return (frame.assign(_key=key).sort_values(["wave", "_key"], kind="stable")
             .drop(columns="_key").reset_index(drop=True))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from .. import config
@@ -137,23 +137,6 @@ class Codebook:
         """Return the name of maturity level ``level`` (1-5) in ``lang``."""
         da, en = self.levels[int(level)]
         return en if lang == "en" else da
-
-    def item_table(self) -> pd.DataFrame:
-        """Return one row per item with its focus area, value, reverse flag and texts."""
-        return pd.DataFrame(
-            [
-                {
-                    "item": it.id,
-                    "focus_area": it.focus_area,
-                    "value": it.value,
-                    "reverse": it.reverse,
-                    "text_da": it.text_da,
-                    "text_en": it.text_en,
-                    "food": "food" in it.tags,
-                }
-                for it in self.items
-            ]
-        )
 
     def structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return index arrays mapping item -> focus area, focus area -> value, and reverse flags.
@@ -420,6 +403,32 @@ class Departments:
             if d.code == code:
                 return d
         raise KeyError(code)
+
+    def order(self, codes: Iterable[str]) -> list[str]:
+        """Return the distinct ``codes`` in the department list's order, then other codes alphabetically.
+
+        Every table and chart lists departments this way. Pass ``[*deps.codes, *codes]`` to get
+        every listed department, present or not.
+
+        Examples
+        --------
+        >>> load_departments().order(["SUF", "ZZZ", "BUF", "AAA", "SUF"])
+        ['BUF', 'SUF', 'AAA', 'ZZZ']
+        """
+        distinct = set(codes)
+        listed = [code for code in self.codes if code in distinct]
+        return listed + sorted(distinct - set(listed))
+
+    def sort_key(self, code: str) -> tuple[int, str]:
+        """Return a key that sorts department codes as :meth:`order` does (for ``sorted``).
+
+        Examples
+        --------
+        >>> sorted(["ZZZ", "SUF", "BUF"], key=load_departments().sort_key)
+        ['BUF', 'SUF', 'ZZZ']
+        """
+        codes = self.codes
+        return (codes.index(code), "") if code in codes else (len(codes), code)
 
     def resolve(self, text: object) -> str | None:
         """Return the code for a department written as code, name or alias; None if unknown.

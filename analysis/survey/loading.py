@@ -198,7 +198,7 @@ def _assemble(results: list[CheckedFile], codebook: Codebook, departments: Depar
     )
 
     resp_counts = pd.crosstab(respondents["department"], respondents["wave"])
-    dept_order = list(departments.codes) + sorted(set(resp_counts.index) - set(departments.codes))
+    dept_order = departments.order([*departments.codes, *resp_counts.index])
     resp_counts = resp_counts.reindex(index=dept_order, fill_value=0).astype(np.int64)
     resp_counts.index.name, resp_counts.columns.name = "department", "wave"
 
