@@ -20,8 +20,8 @@ from .. import config
 from ..exceptions import ParameterError
 from .bootstrap import percentile_interval, stratified_mean
 
-if TYPE_CHECKING:  # Scores is only named in signatures; scoring imports this module.
-    from .scoring import Scores
+if TYPE_CHECKING:  # Scores is only named in signatures; the scores module imports this one.
+    from .scores import Scores
 
 __all__ = ["DECLINE", "IMPROVEMENT", "NO_CLEAR_CHANGE", "LEVELS_OF_CHANGE", "score_changes",
            "score_changes_to", "score_focus_area_changes"]

@@ -16,7 +16,6 @@ multiplications rather than 2,000 Python iterations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from ..exceptions import ParameterError
 from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
 from .disclosure import check_min_n, is_suppressed, suppress_siblings
 from .changes import score_changes, score_changes_to
+from .scores import Scores
 
 __all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score_changes_to",
            "score_survey"]
@@ -52,40 +52,6 @@ def level_of(score):
     if lv.ndim == 0:
         return int(lv) if np.isfinite(lv) else np.nan
     return lv
-
-
-@dataclass
-class Scores:
-    """The result of :func:`score_survey`: tidy tables plus the settings that produced them."""
-
-    department_value: pd.DataFrame
-    value: pd.DataFrame
-    department_focus_area: pd.DataFrame
-    dont_know: pd.DataFrame
-    item: pd.DataFrame
-    respondents: pd.DataFrame
-    min_n: int
-    seed: int
-    resamples: int
-    confidence: float
-    codebook_version: str
-    #: Bootstrap replicates of S(d,V) per (wave, department): array resamples x values.
-    replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
-    #: Bootstrap replicates of S(d,F) per (wave, department): array resamples x focus areas.
-    focus_area_replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
-
-    @property
-    def waves(self) -> list[int]:
-        """Return the waves scored, oldest first."""
-        return sorted(self.department_value["wave"].unique().tolist())
-
-    def suppressed_departments(self, wave: int, value: str | None = None) -> list[str]:
-        """Return the departments left out of the municipality score (for ``value``, or any)."""
-        dv = self.department_value
-        rows = dv[(dv["wave"] == wave) & dv["suppressed"]]
-        if value is not None:
-            rows = rows[rows["value"] == value]
-        return list(dict.fromkeys(rows["department"]))
 
 
 def _indicator(index: np.ndarray, size: int) -> np.ndarray:
@@ -249,7 +215,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         dont_know=_in_order(dkt, order), item=_in_order(items, order),
         respondents=_in_order(pd.DataFrame(resp_rows), order), min_n=min_n, seed=seed, resamples=resamples,
         confidence=confidence, codebook_version=codebook.version, replicates=replicates,
-        focus_area_replicates=fa_replicates,
+        focus_area_replicates=fa_replicates, codebook=codebook, departments=departments,
     )
 
 
