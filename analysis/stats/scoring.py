@@ -9,13 +9,13 @@ The chain, per survey wave and department ``d``:
 
 Intervals are percentile bootstraps over respondents within each department (the whole chain
 1-3 recomputed in every resample); the municipality interval is the stratified bootstrap that
-follows from averaging the departments' replicates resample by resample. Resampling is done with
-multinomial weight matrices and matrix products, so 2,000 resamples cost a few matrix
-multiplications rather than 2,000 Python iterations.
+follows from averaging the departments' replicates resample by resample. The chain is written as
+matrix products of respondent weights, so that :func:`analysis.stats.bootstrap.resample` can run
+a block of resamples as one product. The result is a :class:`~analysis.stats.scores.Scores`;
+changes between waves are :mod:`analysis.stats.changes`.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ __all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score
 
 #: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
 ALL = config.MUNICIPALITY
+
 
 def level_of(score):
     """Return the maturity level nearest to ``score``, halves rounding up (2.5 -> 3).
@@ -61,13 +62,16 @@ def _indicator(index: np.ndarray, size: int) -> np.ndarray:
     return ind
 
 
+def _mean_or_nan(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Return ``total / count``, NaN where nothing was counted."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+
+
 def _mean_of_present(x: np.ndarray, ind: np.ndarray) -> np.ndarray:
     """Average the columns of ``x`` within groups, skipping NaN (the 'skip empty' rule)."""
     present = ~np.isnan(x)
-    total = np.where(present, x, 0.0) @ ind
-    count = present.astype(np.float64) @ ind
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return _mean_or_nan(np.where(present, x, 0.0) @ ind, present.astype(np.float64) @ ind)
 
 
 def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.ndarray,
@@ -80,8 +84,7 @@ def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.n
     """
     sums = weights @ stacked
     item_sum, item_cnt = sums[:, :n_items], sums[:, n_items:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        item_mean = np.where(item_cnt > 0, item_sum / np.where(item_cnt > 0, item_cnt, 1), np.nan)
+    item_mean = _mean_or_nan(item_sum, item_cnt)
     fa = _mean_of_present(item_mean, item_fa)
     value = _mean_of_present(fa, fa_value)
     return fa, value
@@ -185,8 +188,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                 "suppressed": bool(is_suppressed(n_fa[k], min_n) or value_suppressed[fa_value[k]]),
             })
         n_valid_item = v.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            item_mean = np.where(n_valid_item > 0, m.sum(axis=0) / np.maximum(n_valid_item, 1), np.nan)
+        item_mean = _mean_or_nan(m.sum(axis=0), n_valid_item)
         for k, iid in enumerate(item_ids):
             item_rows.append({
                 "wave": wave, "department": dept, "value": value_ids[fa_value[item_fa[k]]],
