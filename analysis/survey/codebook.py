@@ -277,31 +277,32 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             raise CodebookError(f"{where}: id {id_!r} is already used by {seen[id_]}. Ids must be unique.")
         seen[id_] = where
 
+    def entry(raw: Any, where: str) -> tuple[str, str]:
+        """Return an entry's id and its location naming the id, after claiming the id."""
+        id_ = _require(raw, "id", where)
+        where += f" (id {id_!r})"
+        claim(id_, where)
+        return id_, where
+
+    def children(raw: Any, key: str, where: str, rule: str) -> list:
+        """Return the non-empty list under ``key``, or raise naming the ``rule``."""
+        found = raw.get(key) if isinstance(raw, dict) else None
+        if not found or not isinstance(found, list):
+            raise CodebookError(f"{where}: has no {key}. {rule}")
+        return found
+
     values_raw = _require(doc, "values", src, list)
     values = []
     for vi, v in enumerate(values_raw):
-        vwhere = f"{src}: values[{vi}]"
-        vid = _require(v, "id", vwhere)
-        vwhere += f" (id {vid!r})"
-        claim(vid, vwhere)
-        fas_raw = v.get("focus_areas") if isinstance(v, dict) else None
-        if not fas_raw or not isinstance(fas_raw, list):
-            raise CodebookError(f"{vwhere}: has no focus_areas. Every value needs at least one.")
+        vid, vwhere = entry(v, f"{src}: values[{vi}]")
+        fas_raw = children(v, "focus_areas", vwhere, "Every value needs at least one.")
         fas = []
         for fi, fa in enumerate(fas_raw):
-            fwhere = f"{vwhere}.focus_areas[{fi}]"
-            fid = _require(fa, "id", fwhere)
-            fwhere += f" (id {fid!r})"
-            claim(fid, fwhere)
-            items_raw = fa.get("items") if isinstance(fa, dict) else None
-            if not items_raw or not isinstance(items_raw, list):
-                raise CodebookError(f"{fwhere}: has no items. Every focus area needs at least one.")
+            fid, fwhere = entry(fa, f"{vwhere}.focus_areas[{fi}]")
+            items_raw = children(fa, "items", fwhere, "Every focus area needs at least one.")
             items = []
             for ii, it in enumerate(items_raw):
-                iwhere = f"{fwhere}.items[{ii}]"
-                iid = _require(it, "id", iwhere)
-                iwhere += f" (id {iid!r})"
-                claim(iid, iwhere)
+                iid, iwhere = entry(it, f"{fwhere}.items[{ii}]")
                 reverse = it.get("reverse", False)
                 if not isinstance(reverse, bool):
                     raise CodebookError(f"{iwhere}: 'reverse' should be true or false, found {reverse!r}.")

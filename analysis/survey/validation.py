@@ -86,6 +86,45 @@ def parse_wave(text: str) -> int | None:
     return int(re.split(r"[.,]", text)[0])
 
 
+def _claim_column(columns: dict[str, int], key: str, j: int, header: list[str], what: str, fix: str,
+                  log: FileProblems) -> None:
+    """Give column ``j`` to ``key``, or record that ``key`` already has a column."""
+    if key in columns:
+        first = columns[key]
+        log.add("header", 1, header[j],
+                f"expected one {what}, found two: {header[first]!r} (column {first + 1}) and "
+                f"{header[j]!r} (column {j + 1}). {fix}", j)
+    else:
+        columns[key] = j
+
+
+def _map_headers(header: list[str], codebook: Codebook, blank_cell: np.ndarray | None,
+                 log: FileProblems) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """Return the columns of the required roles and of the codebook items, and the unknown headers.
+
+    ``blank_cell`` (None when there are no data rows) tells which headerless columns hold data.
+    """
+    roles: dict[str, int] = {}
+    items: dict[str, int] = {}
+    unknown: list[str] = []
+    for j, h in enumerate(header):
+        key = normalise_label(h)
+        if key == "":
+            if blank_cell is not None and not blank_cell[:, j].all():
+                unknown.append(f"(column {j + 1}, no header)")
+            continue
+        role = _ROLE_BY_KEY.get(key)
+        if role is not None:
+            _claim_column(roles, role, j, header, f"{role} column", "Remove one.", log)
+            continue
+        item = codebook.match_column(h)
+        if item is not None:
+            _claim_column(items, item, j, header, f"column for item {item!r}", "Remove or rename one.", log)
+            continue
+        unknown.append(h)
+    return roles, items, unknown
+
+
 def check_table(table: RawTable, label: str, codebook: Codebook, departments: Departments,
                  wave_arg: int | None, log: FileProblems, warnings: list[Problem]) -> CheckedFile | None:
     """Check every cell of one file; record problems and warnings; return its content."""
@@ -110,35 +149,7 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
     codes, blank_cell = codes[keep], blank_cell[keep]
     n_rows = len(row_numbers)
 
-    roles: dict[str, int] = {}
-    items: dict[str, int] = {}
-    unknown: list[str] = []
-    for j, h in enumerate(header):
-        key = normalise_label(h)
-        if key == "":
-            if n_rows and not blank_cell[:, j].all():
-                unknown.append(f"(column {j + 1}, no header)")
-            continue
-        role = _ROLE_BY_KEY.get(key)
-        if role is not None:
-            if role in roles:
-                log.add("header", 1, h,
-                        f"expected one {role} column, found two: {header[roles[role]]!r} "
-                        f"(column {roles[role] + 1}) and {h!r} (column {j + 1}). Remove one.", j)
-            else:
-                roles[role] = j
-            continue
-        item = codebook.match_column(h)
-        if item is not None:
-            if item in items:
-                log.add("header", 1, h,
-                        f"expected one column for item {item!r}, found two: "
-                        f"{header[items[item]]!r} (column {items[item] + 1}) and {h!r} "
-                        f"(column {j + 1}). Remove or rename one.", j)
-            else:
-                items[item] = j
-            continue
-        unknown.append(h)
+    roles, items, unknown = _map_headers(header, codebook, blank_cell if n_rows else None, log)
 
     found_headers = quote_list([h for h in header if h])
     others = [n for n in table.sheets if n != table.sheet]
