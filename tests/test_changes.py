@@ -14,7 +14,8 @@ from conftest import people_frame
 
 from analysis.exceptions import ParameterError
 from analysis.stats.bootstrap import department_generator
-from analysis.stats.scoring import score_changes, score_survey
+from analysis.stats.changes import score_changes
+from analysis.stats.scoring import score_survey
 
 ITEMS = ["food_1", "food_2", "wages_1"]
 RESAMPLES = 400

@@ -75,6 +75,22 @@ def shows_distribution(n, min_n: int):
     return bool(result) if result.ndim == 0 else result
 
 
+def published(cells: pd.DataFrame) -> pd.DataFrame:
+    """Return the department cells that enter the municipality score: not suppressed, with a score.
+
+    The municipality's score is the mean over the published departments only, in every
+    weighting scheme, so that no scheme reveals a suppressed department by comparison.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"department": ["A", "B", "C"], "score": [3.0, 2.0, float("nan")],
+    ...                       "suppressed": [False, True, False]})
+    >>> published(cells)["department"].tolist()
+    ['A']
+    """
+    return cells[~cells["suppressed"] & cells["score"].notna()]
+
+
 def suppress_siblings(parts: pd.DataFrame, whole: str) -> pd.DataFrame:
     """Suppress every part of a whole when one part is suppressed (secondary suppression).
 

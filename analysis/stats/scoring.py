@@ -25,7 +25,7 @@ from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
 from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
-from .disclosure import check_min_n, is_suppressed, suppress_siblings
+from .disclosure import check_min_n, is_suppressed, published, suppress_siblings
 from .changes import score_changes, score_changes_to
 from .scores import Scores
 
@@ -244,7 +244,7 @@ def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], conf
     rows = []
     for wave, cells in dv.groupby("wave", sort=True):
         for k, vid in enumerate(value_ids):
-            pub = cells[(cells["value"] == vid) & ~cells["suppressed"] & cells["score"].notna()]
+            pub = published(cells[cells["value"] == vid])
             if pub.empty:
                 rows.append({"wave": int(wave), "value": vid, "score": np.nan, "ci_low": np.nan,
                              "ci_high": np.nan, "n_departments": 0, "n_respondents": 0})

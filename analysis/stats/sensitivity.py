@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..survey.codebook import Departments
 from ..exceptions import ParameterError
+from .disclosure import published
 from .bootstrap import percentile_interval, stratified_mean
 from .scoring import Scores
 
@@ -73,7 +74,7 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
     cells = dv[dv["wave"] == wave]
     # Replicate columns follow the codebook's value order, which the cell table keeps.
     value_ids = list(dict.fromkeys(dv["value"]))
-    published_all = cells[~cells["suppressed"] & cells["score"].notna()]
+    published_all = published(cells)
 
     schemes = ["equal", "respondents"]
     staff = {code: _staff(departments, code) for code in published_all["department"].unique()}
