@@ -43,6 +43,7 @@ def _verdict(low: float, high: float) -> str:
 
 
 def _check_waves(scores: Scores, wave_from: int, wave_to: int) -> None:
+    """Raise ParameterError unless both waves were scored."""
     waves = set(scores.waves)
     if wave_from not in waves or wave_to not in waves:
         raise ParameterError(f"cannot compare waves {wave_from} and {wave_to}: the data have {sorted(waves)}.")

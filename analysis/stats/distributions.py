@@ -45,6 +45,7 @@ def _counts(codes: np.ndarray, dont_know: int, not_applicable: int) -> dict[str,
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    """Return the counts of two groups added key by key (pooling them)."""
     return {key: a[key] + b[key] for key in a}
 
 

@@ -192,6 +192,7 @@ class Codebook:
 
     @property
     def _codes(self) -> set[int]:
+        """Return every answer code the scale knows: the levels and the two non-level codes."""
         return {*self.levels, self.dont_know, self.not_applicable}
 
     def accepted_answers(self) -> str:
@@ -216,6 +217,7 @@ def _as_number(text: str) -> float | None:
 
 
 def _read_yaml(path: Path) -> Any:
+    """Return the parsed YAML document at ``path``, or raise CodebookError saying why not."""
     try:
         with open(path, encoding="utf-8") as fh:
             # The C loader (when PyYAML has it) is ten times faster; both load safely.
@@ -227,6 +229,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _require(entry: Any, key: str, where: str, kind: type | tuple = str) -> Any:
+    """Return ``entry[key]``, or raise CodebookError when it is missing or not of ``kind``."""
     if not isinstance(entry, dict) or key not in entry or entry[key] in (None, ""):
         raise CodebookError(f"{where}: missing '{key}'. Add it to the entry.")
     value = entry[key]
@@ -271,6 +274,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     seen: dict[str, str] = {}
 
     def claim(id_: str, where: str) -> None:
+        """Record ``id_`` as used at ``where``, refusing a malformed or repeated id."""
         if not _ID_PATTERN.match(id_):
             raise CodebookError(f"{where}: id {id_!r} must be snake_case (a-z, 0-9, _).")
         if id_ in seen:
@@ -400,6 +404,7 @@ class Departments:
         return [d.code for d in self.departments]
 
     def __getitem__(self, code: str) -> Department:
+        """Return the department with ``code``; KeyError when the list has none."""
         for d in self.departments:
             if d.code == code:
                 return d
