@@ -19,12 +19,27 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["department_generator", "percentile_interval", "resample", "stratified_mean"]
+from ..exceptions import ParameterError
+
+__all__ = ["check_confidence", "department_generator", "percentile_interval", "resample", "stratified_mean"]
 
 #: Resamples x respondents per matrix product (bounds memory for large departments) ...
 BLOCK_CELLS = 2**25
 #: ... and per counting chunk (small enough to stay in the processor's cache).
 CHUNK_CELLS = 2**18
+
+
+def check_confidence(confidence: float) -> float:
+    """Return an interval's two-sided confidence level, or raise ParameterError unless 0 < it < 1.
+
+    Examples
+    --------
+    >>> check_confidence(0.95)
+    0.95
+    """
+    if not 0 < confidence < 1:
+        raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
+    return confidence
 
 
 def department_generator(seed: int, wave: int, department: str) -> np.random.Generator:

@@ -24,7 +24,7 @@ from .. import config
 from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
-from .bootstrap import department_generator, percentile_interval, resample, stratified_mean
+from .bootstrap import check_confidence, department_generator, percentile_interval, resample, stratified_mean
 from .disclosure import check_min_n, is_suppressed, published, suppress_siblings
 from .changes import score_changes, score_changes_to
 from .scores import Scores
@@ -122,8 +122,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     min_n = check_min_n(min_n)
     if int(resamples) < 100:
         raise ParameterError(f"resamples must be at least 100 for a percentile interval, found {resamples!r}.")
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
+    check_confidence(confidence)
     min_n, seed, resamples = int(min_n), int(seed), int(resamples)
 
     meta, matrix = answer_matrix(responses, codebook)
