@@ -216,9 +216,8 @@ class Scores:
         departments = self.departments or load_departments()
         out = frame.copy()
         if "department" in out:
-            listed = set(departments.codes)
             names = {code: (config.MUNICIPALITY_NAME[lang] if code == config.MUNICIPALITY
-                            else departments[code].name(lang) if code in listed else code)
+                            else departments.name_of(code, lang))
                      for code in out["department"].unique()}
             out["department_name"] = out["department"].map(names)
         if "value" in out:

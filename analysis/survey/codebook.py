@@ -410,6 +410,18 @@ class Departments:
                 return d
         raise KeyError(code)
 
+    def name_of(self, code: str, lang: str = "da") -> str:
+        """Return the name of the department ``code`` in ``lang``, or the code when it is not listed.
+
+        Examples
+        --------
+        >>> deps = load_departments()
+        >>> deps.name_of("BUF", "en"), deps.name_of("XYZ")
+        ('Children and Youth Administration', 'XYZ')
+        """
+        listed = {d.code: d for d in self.departments}
+        return listed[code].name(lang) if code in listed else code
+
     def order(self, codes: Iterable[str]) -> list[str]:
         """Return the distinct ``codes`` in the department list's order, then other codes alphabetically.
 
