@@ -5,7 +5,10 @@ department list, and either returns a :class:`Survey` (the long ``responses`` fr
 :class:`DataQuality` record) or raises one :class:`~analysis.exceptions.SurveyDataError` that
 lists every problem of every file, located as the user sees the file (header = row 1).
 
-Input files are only ever opened for reading.
+In: paths, the codebook and department list, optional ``wave=`` and ``sheet=``. Out: the
+:class:`Survey`. Each file is read by :mod:`~analysis.survey.reading` and checked by
+:mod:`~analysis.survey.validation`; this module runs them, checks respondent ids across files,
+and stacks the checked files into the tidy frame. Input files are only ever opened for reading.
 """
 
 from __future__ import annotations
