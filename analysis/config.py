@@ -22,6 +22,8 @@ TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
 #: The code of the whole municipality in every table (the table contract).
 MUNICIPALITY = "ALL"
+#: The name of the municipality rows where tables give names beside codes.
+MUNICIPALITY_NAME = {"da": "Hele kommunen", "en": "Whole municipality"}
 
 #: Minimum group size for disclosure control (method.md).
 DEFAULT_MIN_N = 5

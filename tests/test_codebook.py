@@ -145,3 +145,10 @@ def test_missing_codebook_file_is_a_codebook_error(tmp_path):
     with pytest.raises(CodebookError) as exc:
         load_codebook(tmp_path / "nope.yaml")
     assert "nope.yaml" in str(exc.value)
+
+
+def test_departments_order_lists_known_codes_first_then_others_alphabetically(tiny_departments):
+    # The tiny list is BUF, SUF, ØKF; unknown codes follow in alphabetical order.
+    assert tiny_departments.order(["ØKF", "ZZ", "BUF", "AA", "BUF"]) == ["BUF", "ØKF", "AA", "ZZ"]
+    assert tiny_departments.order([*tiny_departments.codes, "AA"]) == ["BUF", "SUF", "ØKF", "AA"]
+    assert sorted(["ZZ", "ØKF", "BUF"], key=tiny_departments.sort_key) == ["BUF", "ØKF", "ZZ"]

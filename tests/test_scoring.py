@@ -229,7 +229,7 @@ def _waves(before: dict, after: dict) -> pd.DataFrame:
 
 
 def test_a_large_change_is_an_improvement(tiny_codebook):
-    from analysis.stats.scoring import score_changes
+    from analysis.stats.changes import score_changes
 
     # Every answer moves from 2 to 4 (i2 is reversed: raw 4 -> 2), a change of +2 on value A.
     low = {"D": [[2, 4, 2, 2]] * 4 + [[3, 3, 2, 2]] * 4}
@@ -244,7 +244,7 @@ def test_a_large_change_is_an_improvement(tiny_codebook):
 
 
 def test_the_same_answers_give_no_clear_change(tiny_codebook):
-    from analysis.stats.scoring import score_changes
+    from analysis.stats.changes import score_changes
 
     same = {"D": ANSWERS["Z"] + ANSWERS["X"]}
     changes = score_changes(score_survey(_waves(same, same), tiny_codebook, seed=2, resamples=500), 2024, 2025)
@@ -255,7 +255,7 @@ def test_the_same_answers_give_no_clear_change(tiny_codebook):
 
 
 def test_a_decline_and_suppression_across_waves(tiny_codebook):
-    from analysis.stats.scoring import score_changes
+    from analysis.stats.changes import score_changes
 
     high = {"D": [[5, 1, 5, 5]] * 6, "S": [[3, 3, 3, 3]] * 6}
     low = {"D": [[1, 5, 1, 1]] * 3 + [[2, 4, 2, 2]] * 3, "S": [[3, 3, 3, 3]] * 3}

@@ -16,53 +16,22 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import LEVELS, turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, Departments, load_codebook
-from ..exceptions import ParameterError
-from .scoring import answer_matrix
+from .disclosure import check_min_n, distribution_pool, shows_distribution
 
 __all__ = ["MUNICIPALITY", "answer_distribution"]
 
-#: The department code of the municipality rows, as in the other tables.
-MUNICIPALITY = "ALL"
+#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
+MUNICIPALITY = config.MUNICIPALITY
 
-LEVELS = (1, 2, 3, 4, 5)
 SHARE_COLUMNS = [f"share_{lv}" for lv in LEVELS] + ["share_dont_know", "share_not_applicable"]
-
-
-def _respondent_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the departments and the respondents x items answer codes (0 = blank) of a wave.
-
-    The matrix is :func:`analysis.stats.scoring.answer_matrix` of the wave's rows, so respondents are
-    counted exactly as the scores count them. Columns follow ``codebook.item_ids``.
-
-    Raises
-    ------
-    ParameterError
-        When the wave has no responses or the responses name items the codebook lacks.
-    """
-    waves = responses["wave"].astype("int64")
-    rows = responses[waves.to_numpy() == int(wave)]
-    if rows.empty:
-        found = sorted(set(waves.tolist()))
-        raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. "
-                             "Pick one of those waves.")
-    meta, matrix = answer_matrix(rows, codebook)
-    departments = meta["department"].to_numpy(dtype=object)
-    return departments, matrix
-
-
-def _turned(matrix: np.ndarray, codebook: Codebook) -> np.ndarray:
-    """Return the answer codes with reverse items' levels turned ``6 - x`` (other codes kept)."""
-    _, _, reverse = codebook.structure()
-    level = (matrix >= 1) & (matrix <= 5)
-    return np.where(level & reverse[None, :], 6 - matrix, matrix).astype(np.int8)
 
 
 def _counts(codes: np.ndarray, dont_know: int, not_applicable: int) -> dict[str, int]:
     """Count the answers of one group on one value's items (respondents x items codes)."""
     answered = codes != 0
-    valid_rows = ((codes >= 1) & (codes <= 5)).any(axis=1)
+    valid_rows = valid_levels(codes).any(axis=1)
     out = {
         "n": int(answered.any(axis=1).sum()),
         "n_valid": int(valid_rows.sum()),
@@ -76,6 +45,7 @@ def _counts(codes: np.ndarray, dont_know: int, not_applicable: int) -> dict[str,
 
 
 def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    """Return the counts of two groups added key by key (pooling them)."""
     return {key: a[key] + b[key] for key in a}
 
 
@@ -158,37 +128,27 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
     (True, 1.0)
     """
     codebook = codebook or load_codebook()
-    if int(min_n) < 1:
-        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
-    min_n, wave = int(min_n), int(wave)
-    depts, matrix = _respondent_matrix(responses, codebook, wave)
-    codes = _turned(matrix, codebook)
+    min_n, wave = check_min_n(min_n), int(wave)
+    depts, matrix = wave_matrix(responses, codebook, wave)
+    codes = turn_reverse(matrix, codebook.structure()[2])
     item_values = np.array([it.value for it in codebook.items], dtype=object)
 
-    present = sorted(set(depts))
-    if departments is not None:
-        order = {code: k for k, code in enumerate(departments.codes)}
-        present.sort(key=lambda code: (order.get(code, len(order)), code))
+    present = departments.order(depts) if departments is not None else sorted(set(depts))
 
     municipal_rows, department_rows = [], []
     for vid in codebook.value_ids:
         cols = item_values == vid
         per_dept = {d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable)
                     for d in present}
-        published = [d for d in present if per_dept[d]["n_valid"] >= min_n]
-        shown = [d for d in published if per_dept[d]["n_valid"] >= 2 * min_n]
-        hidden = [d for d in published if d not in shown]
-        # Hidden-but-published departments enter the pool only when, taken together, they are
-        # as large as a group whose distribution may be shown; else subtraction exposes them.
-        if sum(per_dept[d]["n_valid"] for d in hidden) < 2 * min_n:
-            hidden = []
-        pool = [d for d in present if d in shown or d in hidden]
+        pool = distribution_pool({d: per_dept[d]["n_valid"] for d in present}, min_n)
         total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
         for d in pool:
             total = _add(total, per_dept[d])
-        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, total["n_valid"] >= 2 * min_n, len(pool)))
+        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n),
+                                   len(pool)))
         for d in present:
-            department_rows.append(_row(wave, d, vid, per_dept[d], per_dept[d]["n_valid"] >= 2 * min_n, None))
+            department_rows.append(_row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n),
+                                        None))
 
     rows = municipal_rows
     if by_department:

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, load_codebook
-from .distributions import _respondent_matrix
-from ..exceptions import ParameterError
+from .bootstrap import check_confidence
 
 __all__ = ["LOW_ALPHA", "cronbach_alpha", "feldt_interval", "score_reliability"]
 
@@ -98,8 +98,7 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = config.CONF
     >>> round(low, 4), round(high, 4)
     (0.9044, 0.9212)
     """
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
+    check_confidence(confidence)
     if alpha is None or np.isnan(alpha) or n < 3 or k < 2:
         return float("nan"), float("nan")
     # scipy.special's inverse F distribution gives the same quantiles as scipy.stats.f.ppf and
@@ -152,12 +151,11 @@ def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None,
     ['wave', 'value', 'alpha', 'ci_low', 'ci_high', 'n', 'k', 'low']
     """
     codebook = codebook or load_codebook()
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
-    _, matrix = _respondent_matrix(responses, codebook, int(wave))
+    check_confidence(confidence)
+    _, matrix = wave_matrix(responses, codebook, int(wave))
     _, _, reverse = codebook.structure()
-    valid = (matrix >= 1) & (matrix <= 5)
-    scored = np.where(reverse[None, :], 6 - matrix, matrix).astype(float)
+    valid = valid_levels(matrix)
+    scored = turn_reverse(matrix, reverse).astype(float)
     item_values = np.array([it.value for it in codebook.items], dtype=object)
 
     rows = []

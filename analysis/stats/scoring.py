@@ -9,27 +9,31 @@ The chain, per survey wave and department ``d``:
 
 Intervals are percentile bootstraps over respondents within each department (the whole chain
 1-3 recomputed in every resample); the municipality interval is the stratified bootstrap that
-follows from averaging the departments' replicates resample by resample. Resampling is done with
-multinomial weight matrices and matrix products, so 2,000 resamples cost a few matrix
-multiplications rather than 2,000 Python iterations.
+follows from averaging the departments' replicates resample by resample. The chain is written as
+matrix products of respondent weights, so that :func:`analysis.stats.bootstrap.resample` can run
+a block of resamples as one product. The result is a :class:`~analysis.stats.scores.Scores`;
+changes between waves are :mod:`analysis.stats.changes`.
 """
 
 from __future__ import annotations
-
-import zlib
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import config
+from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
+from .bootstrap import check_confidence, department_generator, percentile_interval, resample, stratified_mean
+from .disclosure import check_min_n, is_suppressed, published, suppress_siblings
+from .changes import score_changes, score_changes_to
+from .scores import Scores
 
-#: Resamples x respondents per matrix product (bounds memory for large departments) ...
-_BLOCK_CELLS = 2**25
-#: ... and per counting chunk (small enough to stay in the processor's cache).
-_CHUNK_CELLS = 2**18
+__all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score_changes_to",
+           "score_survey"]
+
+#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
+ALL = config.MUNICIPALITY
 
 
 def level_of(score):
@@ -51,38 +55,6 @@ def level_of(score):
     return lv
 
 
-@dataclass
-class Scores:
-    """The result of :func:`score_survey`: tidy tables plus the settings that produced them."""
-
-    department_value: pd.DataFrame
-    value: pd.DataFrame
-    department_focus_area: pd.DataFrame
-    dont_know: pd.DataFrame
-    item: pd.DataFrame
-    respondents: pd.DataFrame
-    min_n: int
-    seed: int
-    resamples: int
-    confidence: float
-    codebook_version: str
-    #: Bootstrap replicates of S(d,V) per (wave, department): array resamples x values.
-    replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
-
-    @property
-    def waves(self) -> list[int]:
-        """Return the waves scored, oldest first."""
-        return sorted(self.department_value["wave"].unique().tolist())
-
-    def suppressed_departments(self, wave: int, value: str | None = None) -> list[str]:
-        """Return the departments left out of the municipality score (for ``value``, or any)."""
-        dv = self.department_value
-        rows = dv[(dv["wave"] == wave) & dv["suppressed"]]
-        if value is not None:
-            rows = rows[rows["value"] == value]
-        return list(dict.fromkeys(rows["department"]))
-
-
 def _indicator(index: np.ndarray, size: int) -> np.ndarray:
     """Return a 0/1 matrix mapping rows (e.g. items) to groups (e.g. focus areas)."""
     ind = np.zeros((index.size, size), dtype=np.float64)
@@ -90,13 +62,16 @@ def _indicator(index: np.ndarray, size: int) -> np.ndarray:
     return ind
 
 
+def _mean_or_nan(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Return ``total / count``, NaN where nothing was counted."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+
+
 def _mean_of_present(x: np.ndarray, ind: np.ndarray) -> np.ndarray:
     """Average the columns of ``x`` within groups, skipping NaN (the 'skip empty' rule)."""
     present = ~np.isnan(x)
-    total = np.where(present, x, 0.0) @ ind
-    count = present.astype(np.float64) @ ind
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return _mean_or_nan(np.where(present, x, 0.0) @ ind, present.astype(np.float64) @ ind)
 
 
 def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.ndarray,
@@ -109,101 +84,10 @@ def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.n
     """
     sums = weights @ stacked
     item_sum, item_cnt = sums[:, :n_items], sums[:, n_items:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        item_mean = np.where(item_cnt > 0, item_sum / np.where(item_cnt > 0, item_cnt, 1), np.nan)
+    item_mean = _mean_or_nan(item_sum, item_cnt)
     fa = _mean_of_present(item_mean, item_fa)
     value = _mean_of_present(fa, fa_value)
     return fa, value
-
-
-def _department_seed(seed: int, wave: int, department: str) -> np.random.Generator:
-    """Return the generator for one department and wave.
-
-    Seeding each (wave, department) from the run's seed makes a department's interval
-    independent of which other departments or waves are in the data.
-    """
-    return np.random.default_rng([int(seed), int(wave), zlib.crc32(department.encode("utf-8"))])
-
-
-def _bootstrap(stacked: np.ndarray, n_items: int, item_fa_ind: np.ndarray, fa_value_ind: np.ndarray,
-               resamples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Return bootstrap replicates (resamples x focus areas, resamples x values).
-
-    Each resample is a row of multinomial counts (how often each respondent was drawn). Counts
-    are made in small chunks that stay in the processor's cache, and multiplied with the answer
-    matrix in large blocks where matrix multiplication is efficient; both bounds keep memory flat
-    for departments of any size.
-    """
-    n = stacked.shape[0]
-    block = max(64, min(resamples, _BLOCK_CELLS // n))
-    chunk = max(1, _CHUNK_CELLS // n)
-    fa_reps, value_reps = [], []
-    for start in range(0, resamples, block):
-        b = min(block, resamples - start)
-        draws = rng.integers(0, n, size=(b, n), dtype=np.uint32)
-        weights = np.empty((b, n), dtype=np.float32)
-        for lo in range(0, b, chunk):
-            hi = min(b, lo + chunk)
-            flat = draws[lo:hi].astype(np.int64)
-            flat += (np.arange(hi - lo, dtype=np.int64) * n)[:, None]
-            weights[lo:hi] = np.bincount(flat.ravel(), minlength=(hi - lo) * n).reshape(hi - lo, n)
-        fa, value = _chain(weights, stacked, n_items, item_fa_ind, fa_value_ind)
-        fa_reps.append(fa)
-        value_reps.append(value)
-    return np.vstack(fa_reps), np.vstack(value_reps)
-
-
-def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Return the percentile interval of each column, ignoring NaN (numpy's 'linear' method).
-
-    Equivalent to ``np.nanpercentile`` but vectorised over columns (numpy loops over columns
-    in Python when NaN is possible); a column without any number gives NaN.
-    """
-    alpha = (1 - confidence) / 2
-    ordered = np.sort(reps, axis=0)  # NaN sorts last
-    count = (~np.isnan(reps)).sum(axis=0)
-    bounds = []
-    for q in (alpha, 1 - alpha):
-        pos = np.maximum(count - 1, 0) * q
-        lo = np.floor(pos).astype(np.intp)
-        hi = np.minimum(lo + 1, np.maximum(count - 1, 0))
-        below = np.take_along_axis(ordered, lo[None, :], axis=0)[0]
-        above = np.take_along_axis(ordered, hi[None, :], axis=0)[0]
-        value = below + (above - below) * (pos - lo)
-        bounds.append(np.where(count > 0, value, np.nan))
-    return bounds[0], bounds[1]
-
-
-def answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, np.ndarray]:
-    """Turn the long responses into one respondents x items matrix of answer codes (0 = blank).
-
-    Returns the respondents (``wave``, ``department``, ``respondent_id``, in that sort order)
-    and the matrix whose rows follow them. Integer codes are used throughout because a wave of
-    100,000 respondents has millions of rows here.
-    """
-    items = pd.Categorical(responses["item"], categories=codebook.item_ids)
-    if (items.codes < 0).any():
-        unknown = sorted(set(responses["item"][items.codes < 0]))[:5]
-        raise ParameterError(f"responses name items the codebook does not have: {unknown}")
-    wave_codes, waves = pd.factorize(responses["wave"].astype("int64"))
-    dept_codes, depts = pd.factorize(responses["department"])
-    rid_codes, rids = pd.factorize(responses["respondent_id"])
-    key = (wave_codes.astype(np.int64) * len(depts) + dept_codes) * len(rids) + rid_codes
-    resp_codes, _ = pd.factorize(key)
-    first = np.empty(resp_codes.max() + 1 if len(resp_codes) else 0, dtype=np.int64)
-    first[resp_codes[::-1]] = np.arange(len(resp_codes) - 1, -1, -1)  # first row of each respondent
-    meta = pd.DataFrame({
-        "wave": np.asarray(waves)[wave_codes[first]].astype(np.int64),
-        "department": np.asarray(depts, dtype=object)[dept_codes[first]],
-        "respondent_id": np.asarray(rids, dtype=object)[rid_codes[first]],
-    })
-    order = meta.sort_values(["wave", "department", "respondent_id"]).index.to_numpy()
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    matrix = np.zeros((len(meta), len(codebook.item_ids)), dtype=np.int8)
-    answers = responses["answer"].astype("Int8").fillna(0).to_numpy(dtype=np.int8)
-    matrix[rank[resp_codes], items.codes] = answers
-    return meta.iloc[order].reset_index(drop=True), matrix
 
 
 def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
@@ -235,12 +119,10 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     """
     codebook = codebook or load_codebook()
     departments = departments or load_departments()
-    if int(min_n) < 1:
-        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
+    min_n = check_min_n(min_n)
     if int(resamples) < 100:
         raise ParameterError(f"resamples must be at least 100 for a percentile interval, found {resamples!r}.")
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must lie between 0 and 1, found {confidence!r}.")
+    check_confidence(confidence)
     min_n, seed, resamples = int(min_n), int(seed), int(resamples)
 
     meta, matrix = answer_matrix(responses, codebook)
@@ -252,12 +134,13 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     value_ids, fa_ids, item_ids = codebook.value_ids, [fa.id for fa in codebook.focus_areas], codebook.item_ids
     dk, na = codebook.dont_know, codebook.not_applicable
 
-    valid = (matrix >= 1) & (matrix <= 5)
-    scored = np.where(reverse[None, :], 6 - matrix, matrix).astype(np.float32)
+    valid = valid_levels(matrix)
+    scored = turn_reverse(matrix, reverse).astype(np.float32)
     scored[~valid] = 0.0
 
     dv_rows, fa_rows, dk_rows, item_rows, resp_rows = [], [], [], [], []
     replicates: dict[tuple[int, str], np.ndarray] = {}
+    fa_replicates: dict[tuple[int, str], np.ndarray] = {}
     groups = meta.groupby(["wave", "department"], sort=True).indices
     for (wave, dept), rows in groups.items():
         wave = int(wave)
@@ -265,13 +148,14 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         stacked = np.hstack([m, v.astype(np.float32)])
         ones = np.ones((1, len(rows)), dtype=np.float32)
         fa_point, value_point = (a[0] for a in _chain(ones, stacked, n_items, item_fa_ind, fa_value_ind))
-        fa_reps, value_reps = _bootstrap(stacked, n_items, item_fa_ind, fa_value_ind, resamples,
-                                         _department_seed(seed, wave, dept))
-        fa_low, fa_high = _percentiles(fa_reps, confidence)
-        value_low, value_high = _percentiles(value_reps, confidence)
+        fa_reps, value_reps = resample(
+            len(rows), lambda w: _chain(w, stacked, n_items, item_fa_ind, fa_value_ind), resamples,
+            department_generator(seed, wave, dept))
+        fa_low, fa_high = percentile_interval(fa_reps, confidence)
+        value_low, value_high = percentile_interval(value_reps, confidence)
         n_value = ((v.astype(np.float64) @ item_value_ind) > 0).sum(axis=0)
         n_fa = ((v.astype(np.float64) @ item_fa_ind) > 0).sum(axis=0)
-        value_suppressed = n_value < min_n
+        value_suppressed = is_suppressed(n_value, min_n)
 
         codes = matrix[rows]
         is_dk, is_na, is_blank = codes == dk, codes == na, codes == 0
@@ -282,6 +166,7 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
 
         resp_rows.append({"wave": wave, "department": dept, "respondents": len(rows)})
         replicates[(wave, dept)] = value_reps
+        fa_replicates[(wave, dept)] = fa_reps
         for k, vid in enumerate(value_ids):
             dv_rows.append({
                 "wave": wave, "department": dept, "value": vid,
@@ -299,63 +184,44 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
                 "score": fa_point[k], "ci_low": fa_low[k], "ci_high": fa_high[k], "n": int(n_fa[k]),
                 # A focus area of a suppressed value is suppressed too: its scores would give
                 # the value's score away.
-                "suppressed": bool(n_fa[k] < min_n or value_suppressed[fa_value[k]]),
+                "suppressed": bool(is_suppressed(n_fa[k], min_n) or value_suppressed[fa_value[k]]),
             })
         n_valid_item = v.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            item_mean = np.where(n_valid_item > 0, m.sum(axis=0) / np.maximum(n_valid_item, 1), np.nan)
+        item_mean = _mean_or_nan(m.sum(axis=0), n_valid_item)
         for k, iid in enumerate(item_ids):
             item_rows.append({
                 "wave": wave, "department": dept, "value": value_ids[fa_value[item_fa[k]]],
                 "focus_area": fa_ids[item_fa[k]], "item": iid, "mean": item_mean[k],
                 "n_valid": int(n_valid_item[k]), "dont_know": int(is_dk[:, k].sum()),
                 "not_applicable": int(is_na[:, k].sum()), "blank": int(is_blank[:, k].sum()),
-                "suppressed": bool(n_valid_item[k] < min_n or value_suppressed[fa_value[item_fa[k]]]),
+                "suppressed": bool(is_suppressed(n_valid_item[k], min_n)
+                                   or value_suppressed[fa_value[item_fa[k]]]),
             })
 
     dv = _finish_cells(pd.DataFrame(dv_rows))
-    fa = _finish_cells(_suppress_siblings(pd.DataFrame(fa_rows), "value"))
-    items = _suppress_siblings(pd.DataFrame(item_rows), "focus_area")
+    fa = _finish_cells(suppress_siblings(pd.DataFrame(fa_rows), "value"))
+    items = suppress_siblings(pd.DataFrame(item_rows), "focus_area")
     items.loc[items["suppressed"], "mean"] = np.nan
     dkt = pd.DataFrame(dk_rows)
     with np.errstate(invalid="ignore", divide="ignore"):
         dkt["dont_know_share"] = dkt["dont_know"] / dkt["answers"].where(dkt["answers"] > 0)
-    dkt["suppressed"] = dkt["n"] < min_n
+    dkt["suppressed"] = is_suppressed(dkt["n"].to_numpy(), min_n)
     dkt.loc[dkt["suppressed"], ["dont_know", "answers", "dont_know_share"]] = np.nan
     dkt["flagged"] = dkt["dont_know_share"] > config.DONT_KNOW_FLAG
 
     value = _municipality(dv, replicates, value_ids, confidence)
-    order = _department_order(departments, dv["department"])
+    order = {code: k for k, code in enumerate(departments.order(dv["department"]))}
     return Scores(
         department_value=_in_order(dv, order), value=value, department_focus_area=_in_order(fa, order),
         dont_know=_in_order(dkt, order), item=_in_order(items, order),
         respondents=_in_order(pd.DataFrame(resp_rows), order), min_n=min_n, seed=seed, resamples=resamples,
         confidence=confidence, codebook_version=codebook.version, replicates=replicates,
+        focus_area_replicates=fa_replicates, codebook=codebook, departments=departments,
     )
 
 
-def _suppress_siblings(parts: pd.DataFrame, whole: str) -> pd.DataFrame:
-    """Suppress every part of a whole when one part is suppressed (secondary suppression).
-
-    A value's score is the mean of its focus areas, and a focus area's the mean of its items;
-    with the whole published, one hidden part could be worked out from the others. So when any
-    focus area of a department's value (or item of a focus area) is hidden, all are.
-    """
-    keys = ["wave", "department", whole]
-    parts["suppressed"] = parts.groupby(keys, sort=False)["suppressed"].transform("any").astype(bool)
-    return parts
-
-
-def _department_order(departments: Departments, present: pd.Series) -> dict[str, int]:
-    """Return a sort key: the department list's order, then any other codes alphabetically."""
-    order = {code: k for k, code in enumerate(departments.codes)}
-    for extra in sorted(set(present) - set(order)):
-        order[extra] = len(order)
-    return order
-
-
 def _in_order(frame: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
-    """Sort a table by wave and department order, keeping the codebook order within."""
+    """Sort a table by wave and department order (code -> position), keeping the codebook order within."""
     key = frame["department"].map(order)
     return (frame.assign(_key=key).sort_values(["wave", "_key"], kind="stable")
             .drop(columns="_key").reset_index(drop=True))
@@ -372,119 +238,25 @@ def _finish_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def _nanmean_rows(reps: np.ndarray) -> np.ndarray:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a resample where all are NaN stays NaN
-        return np.nanmean(reps, axis=1)
-
-
 def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], confidence: float) -> pd.DataFrame:
     """Average published departments per value, with the stratified-bootstrap interval."""
     rows = []
     for wave, cells in dv.groupby("wave", sort=True):
         for k, vid in enumerate(value_ids):
-            pub = cells[(cells["value"] == vid) & ~cells["suppressed"] & cells["score"].notna()]
+            pub = published(cells[cells["value"] == vid])
             if pub.empty:
                 rows.append({"wave": int(wave), "value": vid, "score": np.nan, "ci_low": np.nan,
                              "ci_high": np.nan, "n_departments": 0, "n_respondents": 0})
                 continue
             # Stratified bootstrap: resample b of the municipality is the mean of resample b of
             # every published department, each drawn within its own department.
-            reps = np.column_stack([replicates[(int(wave), d)][:, k] for d in pub["department"]])
-            low, high = _percentiles(_nanmean_rows(reps)[:, None], confidence)
+            low, high = percentile_interval(
+                stratified_mean([replicates[(int(wave), d)][:, k] for d in pub["department"]]), confidence)
             rows.append({"wave": int(wave), "value": vid, "score": float(pub["score"].mean()),
-                         "ci_low": float(low[0]), "ci_high": float(high[0]),
+                         "ci_low": float(low), "ci_high": float(high),
                          "n_departments": int(len(pub)), "n_respondents": int(pub["n"].sum())})
     out = pd.DataFrame(rows)
     out["level"] = pd.array(level_of(out["score"].to_numpy()), dtype="Int64")
     low, high = level_of(out["ci_low"].to_numpy()), level_of(out["ci_high"].to_numpy())
     out["level_uncertain"] = (low != high) & out["score"].notna().to_numpy()
     return out
-
-
-IMPROVEMENT, DECLINE, NO_CLEAR_CHANGE = "improvement", "decline", "no clear change"
-
-
-def _verdict(low: float, high: float) -> str:
-    """Classify a change by its interval: only an interval that excludes 0 is a change."""
-    if np.isnan(low) or np.isnan(high):
-        return ""
-    if low > 0:
-        return IMPROVEMENT
-    if high < 0:
-        return DECLINE
-    return NO_CLEAR_CHANGE
-
-
-def score_changes(scores: Scores, wave_from: int, wave_to: int) -> pd.DataFrame:
-    """Return the change of every department x value, and of the municipality, between two waves.
-
-    The waves are independent samples, so the bootstrap distribution of a difference is the
-    difference of the two waves' replicates. A department x value is compared only when it is
-    published in both waves (a suppressed cell stays suppressed in every wave it touches), and
-    the municipality (department ``ALL``) is compared over the departments published in both,
-    so that a change never comes from a department entering or leaving the average.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``department, value, wave_from, wave_to, diff, ci_low, ci_high, verdict, n_departments,
-        suppressed``; verdict is ``improvement``, ``decline`` or ``no clear change`` (empty
-        when suppressed).
-    """
-    waves = set(scores.waves)
-    if wave_from not in waves or wave_to not in waves:
-        raise ParameterError(f"cannot compare waves {wave_from} and {wave_to}: the data have {sorted(waves)}.")
-    dv = scores.department_value.set_index(["wave", "department", "value"])
-    value_ids = list(dict.fromkeys(scores.department_value["value"]))
-    departments = list(dict.fromkeys(scores.department_value["department"]))
-    rows = []
-    for k, vid in enumerate(value_ids):
-        common = []
-        for dept in departments:
-            keys = [(wave_from, dept, vid), (wave_to, dept, vid)]
-            present = all(key in dv.index for key in keys)
-            published = present and not any(bool(dv.loc[key, "suppressed"]) for key in keys)
-            row = {"department": dept, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
-                   "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
-                   "n_departments": 1, "suppressed": not published}
-            if published:
-                common.append(dept)
-                diff_reps = (scores.replicates[(wave_to, dept)][:, k]
-                             - scores.replicates[(wave_from, dept)][:, k])
-                low, high = _percentiles(diff_reps[:, None], scores.confidence)
-                row.update(diff=float(dv.loc[keys[1], "score"] - dv.loc[keys[0], "score"]),
-                           ci_low=float(low[0]), ci_high=float(high[0]), verdict=_verdict(low[0], high[0]))
-            if present:
-                rows.append(row)
-        row = {"department": ALL, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
-               "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
-               "n_departments": len(common), "suppressed": not common}
-        if common:
-            before = np.column_stack([scores.replicates[(wave_from, d)][:, k] for d in common])
-            after = np.column_stack([scores.replicates[(wave_to, d)][:, k] for d in common])
-            low, high = _percentiles((_nanmean_rows(after) - _nanmean_rows(before))[:, None], scores.confidence)
-            diff = float(np.mean([dv.loc[(wave_to, d, vid), "score"] - dv.loc[(wave_from, d, vid), "score"]
-                                  for d in common]))
-            row.update(diff=diff, ci_low=float(low[0]), ci_high=float(high[0]), verdict=_verdict(low[0], high[0]))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-#: The department code used for municipality rows in change tables.
-ALL = "ALL"
-
-
-def score_changes_to(scores: Scores, wave: int) -> pd.DataFrame | None:
-    """Return the changes to ``wave`` from the wave before it and from the first wave.
-
-    These are the two comparisons the briefing and the change table show; None when ``wave`` is
-    the first wave in the data.
-    """
-    earlier = [w for w in scores.waves if w < wave]
-    if not earlier:
-        return None
-    starts = sorted({min(earlier), max(earlier)})
-    return pd.concat([score_changes(scores, w, wave) for w in starts], ignore_index=True)

@@ -13,7 +13,9 @@ import pandas as pd
 
 from ..survey.codebook import Departments
 from ..exceptions import ParameterError
-from .scoring import Scores, _nanmean_rows, _percentiles
+from .disclosure import published
+from .bootstrap import percentile_interval, stratified_mean
+from .scoring import Scores
 
 __all__ = ["SCHEMES", "ranking_holds", "ranking_summary", "score_sensitivity"]
 
@@ -30,20 +32,6 @@ def _staff(departments: Departments, code: str) -> float | None:
     if staff is None or not np.isfinite(staff) or staff <= 0:
         return None
     return float(staff)
-
-
-def _weighted_replicates(reps: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Combine departments' replicates (resamples x departments) with fixed weights.
-
-    A department whose resample has no valid answer (NaN) drops out of that resample and the
-    others' weights are renormalised, as the unweighted mean skips it.
-    """
-    present = ~np.isnan(reps)
-    w = np.broadcast_to(weights, reps.shape)
-    total = np.where(present, reps * w, 0.0).sum(axis=1)
-    weight = np.where(present, w, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
 
 
 def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) -> pd.DataFrame:
@@ -86,7 +74,7 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
     cells = dv[dv["wave"] == wave]
     # Replicate columns follow the codebook's value order, which the cell table keeps.
     value_ids = list(dict.fromkeys(dv["value"]))
-    published_all = cells[~cells["suppressed"] & cells["score"].notna()]
+    published_all = published(cells)
 
     schemes = ["equal", "respondents"]
     staff = {code: _staff(departments, code) for code in published_all["department"].unique()}
@@ -101,21 +89,21 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
                 rows.append({"wave": wave, "value": vid, "scheme": scheme,
                              "score": np.nan, "ci_low": np.nan, "ci_high": np.nan})
                 continue
-            reps = np.column_stack([scores.replicates[(wave, d)][:, k] for d in pub["department"]])
+            reps = [scores.replicates[(wave, d)][:, k] for d in pub["department"]]
             if scheme == "equal":
-                # The same operations as scoring._municipality, so the headline matches exactly.
+                # The same operations as the municipality score, so the headline matches exactly.
                 score = float(pub["score"].mean())
-                combined = _nanmean_rows(reps)
+                combined = stratified_mean(reps)
             else:
                 if scheme == "respondents":
                     weights = pub["n"].to_numpy(dtype=float)
                 else:
                     weights = np.array([staff[d] for d in pub["department"]], dtype=float)
                 score = float(np.average(pub["score"].to_numpy(dtype=float), weights=weights))
-                combined = _weighted_replicates(reps, weights)
-            low, high = _percentiles(combined[:, None], scores.confidence)
+                combined = stratified_mean(reps, weights)
+            low, high = percentile_interval(combined, scores.confidence)
             rows.append({"wave": wave, "value": vid, "scheme": scheme, "score": score,
-                         "ci_low": float(low[0]), "ci_high": float(high[0])})
+                         "ci_low": low, "ci_high": high})
 
     table = pd.DataFrame(rows, columns=["wave", "value", "scheme", "score", "ci_low", "ci_high"])
     table["rank"] = (table.groupby("scheme", sort=False)["score"]

@@ -5,5 +5,11 @@ In: the survey tool's response files (CSV, TSV, xlsx) and the questionnaire as d
 whose ``responses`` frame has one row per respondent and item (``wave``, ``respondent_id``,
 ``department``, ``item``, ``answer`` as a code), plus a data-quality record; or one
 :class:`~analysis.exceptions.SurveyDataError` listing every problem by file, row and column.
-The synthetic sample generator lives here too, since it writes files in the same layout.
+
+Modules, in the order data flows: ``codebook`` (questionnaire and department list),
+``reading`` (a file into a raw table of strings), ``validation`` (every cell checked, problems
+collected by ``problems``), ``quality`` (the record of what was loaded), ``loading``
+(:func:`~analysis.survey.loading.load_responses`, assembling the tidy frame), ``answers`` (answer
+codes as respondents x items matrices, valid levels and reverse scoring). The synthetic sample
+generator (``sample``) lives here too, since it writes files in the same layout.
 """

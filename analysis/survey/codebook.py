@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from .. import config
@@ -138,23 +138,6 @@ class Codebook:
         da, en = self.levels[int(level)]
         return en if lang == "en" else da
 
-    def item_table(self) -> pd.DataFrame:
-        """Return one row per item with its focus area, value, reverse flag and texts."""
-        return pd.DataFrame(
-            [
-                {
-                    "item": it.id,
-                    "focus_area": it.focus_area,
-                    "value": it.value,
-                    "reverse": it.reverse,
-                    "text_da": it.text_da,
-                    "text_en": it.text_en,
-                    "food": "food" in it.tags,
-                }
-                for it in self.items
-            ]
-        )
-
     def structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return index arrays mapping item -> focus area, focus area -> value, and reverse flags.
 
@@ -209,6 +192,7 @@ class Codebook:
 
     @property
     def _codes(self) -> set[int]:
+        """Return every answer code the scale knows: the levels and the two non-level codes."""
         return {*self.levels, self.dont_know, self.not_applicable}
 
     def accepted_answers(self) -> str:
@@ -233,6 +217,7 @@ def _as_number(text: str) -> float | None:
 
 
 def _read_yaml(path: Path) -> Any:
+    """Return the parsed YAML document at ``path``, or raise CodebookError saying why not."""
     try:
         with open(path, encoding="utf-8") as fh:
             # The C loader (when PyYAML has it) is ten times faster; both load safely.
@@ -244,6 +229,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _require(entry: Any, key: str, where: str, kind: type | tuple = str) -> Any:
+    """Return ``entry[key]``, or raise CodebookError when it is missing or not of ``kind``."""
     if not isinstance(entry, dict) or key not in entry or entry[key] in (None, ""):
         raise CodebookError(f"{where}: missing '{key}'. Add it to the entry.")
     value = entry[key]
@@ -288,37 +274,39 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     seen: dict[str, str] = {}
 
     def claim(id_: str, where: str) -> None:
+        """Record ``id_`` as used at ``where``, refusing a malformed or repeated id."""
         if not _ID_PATTERN.match(id_):
             raise CodebookError(f"{where}: id {id_!r} must be snake_case (a-z, 0-9, _).")
         if id_ in seen:
             raise CodebookError(f"{where}: id {id_!r} is already used by {seen[id_]}. Ids must be unique.")
         seen[id_] = where
 
+    def entry(raw: Any, where: str) -> tuple[str, str]:
+        """Return an entry's id and its location naming the id, after claiming the id."""
+        id_ = _require(raw, "id", where)
+        where += f" (id {id_!r})"
+        claim(id_, where)
+        return id_, where
+
+    def children(raw: Any, key: str, where: str, rule: str) -> list:
+        """Return the non-empty list under ``key``, or raise naming the ``rule``."""
+        found = raw.get(key) if isinstance(raw, dict) else None
+        if not found or not isinstance(found, list):
+            raise CodebookError(f"{where}: has no {key}. {rule}")
+        return found
+
     values_raw = _require(doc, "values", src, list)
     values = []
     for vi, v in enumerate(values_raw):
-        vwhere = f"{src}: values[{vi}]"
-        vid = _require(v, "id", vwhere)
-        vwhere += f" (id {vid!r})"
-        claim(vid, vwhere)
-        fas_raw = v.get("focus_areas") if isinstance(v, dict) else None
-        if not fas_raw or not isinstance(fas_raw, list):
-            raise CodebookError(f"{vwhere}: has no focus_areas. Every value needs at least one.")
+        vid, vwhere = entry(v, f"{src}: values[{vi}]")
+        fas_raw = children(v, "focus_areas", vwhere, "Every value needs at least one.")
         fas = []
         for fi, fa in enumerate(fas_raw):
-            fwhere = f"{vwhere}.focus_areas[{fi}]"
-            fid = _require(fa, "id", fwhere)
-            fwhere += f" (id {fid!r})"
-            claim(fid, fwhere)
-            items_raw = fa.get("items") if isinstance(fa, dict) else None
-            if not items_raw or not isinstance(items_raw, list):
-                raise CodebookError(f"{fwhere}: has no items. Every focus area needs at least one.")
+            fid, fwhere = entry(fa, f"{vwhere}.focus_areas[{fi}]")
+            items_raw = children(fa, "items", fwhere, "Every focus area needs at least one.")
             items = []
             for ii, it in enumerate(items_raw):
-                iwhere = f"{fwhere}.items[{ii}]"
-                iid = _require(it, "id", iwhere)
-                iwhere += f" (id {iid!r})"
-                claim(iid, iwhere)
+                iid, iwhere = entry(it, f"{fwhere}.items[{ii}]")
                 reverse = it.get("reverse", False)
                 if not isinstance(reverse, bool):
                     raise CodebookError(f"{iwhere}: 'reverse' should be true or false, found {reverse!r}.")
@@ -416,10 +404,49 @@ class Departments:
         return [d.code for d in self.departments]
 
     def __getitem__(self, code: str) -> Department:
+        """Return the department with ``code``; KeyError when the list has none."""
         for d in self.departments:
             if d.code == code:
                 return d
         raise KeyError(code)
+
+    def name_of(self, code: str, lang: str = "da") -> str:
+        """Return the name of the department ``code`` in ``lang``, or the code when it is not listed.
+
+        Examples
+        --------
+        >>> deps = load_departments()
+        >>> deps.name_of("BUF", "en"), deps.name_of("XYZ")
+        ('Children and Youth Administration', 'XYZ')
+        """
+        listed = {d.code: d for d in self.departments}
+        return listed[code].name(lang) if code in listed else code
+
+    def order(self, codes: Iterable[str]) -> list[str]:
+        """Return the distinct ``codes`` in the department list's order, then other codes alphabetically.
+
+        Every table and chart lists departments this way. Pass ``[*deps.codes, *codes]`` to get
+        every listed department, present or not.
+
+        Examples
+        --------
+        >>> load_departments().order(["SUF", "ZZZ", "BUF", "AAA", "SUF"])
+        ['BUF', 'SUF', 'AAA', 'ZZZ']
+        """
+        distinct = set(codes)
+        listed = [code for code in self.codes if code in distinct]
+        return listed + sorted(distinct - set(listed))
+
+    def sort_key(self, code: str) -> tuple[int, str]:
+        """Return a key that sorts department codes as :meth:`order` does (for ``sorted``).
+
+        Examples
+        --------
+        >>> sorted(["ZZZ", "SUF", "BUF"], key=load_departments().sort_key)
+        ['BUF', 'SUF', 'ZZZ']
+        """
+        codes = self.codes
+        return (codes.index(code), "") if code in codes else (len(codes), code)
 
     def resolve(self, text: object) -> str | None:
         """Return the code for a department written as code, name or alias; None if unknown.

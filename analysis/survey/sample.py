@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .answers import turn_reverse
 from .codebook import Codebook, Departments, load_codebook, load_departments
 
 # -- the generating model ------------------------------------------------------------------
@@ -328,7 +329,7 @@ def _make_wave(
         mean = latent + offsets + FOOD_BOOST.get(d, 0.0) * food
         x = mean + rng.normal(0.0, RESPONDENT_SD, size=(n, 1)) + rng.normal(0.0, NOISE_SD, size=(n, n_items))
         codes = np.clip(np.rint(x), 1, 5).astype(int)
-        codes = np.where(reverse, 6 - codes, codes)
+        codes = turn_reverse(codes, reverse)
 
         p_na = np.where(site, SITE_NOT_APPLICABLE.get(d, 0.0), 0.0)
         p_na = np.maximum(p_na, na_base)

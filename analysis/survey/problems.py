@@ -1,0 +1,77 @@
+"""The problems found in one input file, collected in one pass and listed in file order.
+
+In: problems recorded while a file is read and checked (kind, row, column, message). Out: a list
+of :class:`~analysis.exceptions.Problem`, at most :data:`MAX_PROBLEMS_PER_FILE` of them plus a
+line counting the rest by kind, for :class:`~analysis.exceptions.SurveyDataError`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..exceptions import Problem
+
+__all__ = ["MAX_PROBLEMS_PER_FILE", "FileProblems", "quote_list"]
+
+#: Problems listed per file before the rest are summarised in one line.
+MAX_PROBLEMS_PER_FILE = 50
+
+
+class FileProblems:
+    """Collect the problems of one file and list at most ``MAX_PROBLEMS_PER_FILE`` of them."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self._entries: list[tuple[int, int, Problem]] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, kind: str, row: int | None, column: str | None, message: str,
+            colpos: int = -1) -> None:
+        """Record one problem; ``colpos`` orders problems of the same row like the file."""
+        self.counts[kind] += 1
+        self._entries.append((row or 0, colpos, Problem(self.label, row, column, message)))
+
+    def add_cells(self, kind: str, positions: np.ndarray, make) -> None:
+        """Record one problem per position, building only the first few that can be listed.
+
+        ``make(position)`` returns ``(row, column, message, colpos)``. Positions must be in file
+        order; beyond the cap only the count is kept, as those could not be listed anyway.
+        """
+        shown = min(len(positions), MAX_PROBLEMS_PER_FILE)
+        for pos in positions[:shown]:
+            self.add(kind, *make(pos))
+        self.counts[kind] += len(positions) - shown
+
+    def problems(self) -> list[Problem]:
+        """Return the problems in file order, capped, with a line saying how many more."""
+        entries = sorted(self._entries, key=lambda e: (e[0], e[1]))
+        listed = [p for _, _, p in entries[:MAX_PROBLEMS_PER_FILE]]
+        total = sum(self.counts.values())
+        if total > len(listed):
+            more = total - len(listed)
+            kinds = ", ".join(f"{v} {_KIND_NAMES.get(k, k)}" for k, v in sorted(self.counts.items()) if v)
+            listed.append(Problem(
+                self.label, None, None,
+                f"... and {more} more problem{'s' if more != 1 else ''} not listed; in all this "
+                f"file has {kinds}. Fix the ones above and run again.",
+            ))
+        return listed
+
+
+_KIND_NAMES = {
+    "answer": "answers outside the scale", "department": "unknown departments",
+    "wave": "bad waves", "respondent_id": "blank respondent ids",
+    "duplicate": "duplicate respondent ids", "header": "header problems",
+    "empty": "empty-file problems", "unreadable": "read errors",
+}
+
+
+def quote_list(names: Iterable[str], limit: int = 20) -> str:
+    """Return names quoted and comma-separated, cut after ``limit`` so messages stay readable."""
+    names = list(names)
+    shown = ", ".join(repr(str(x)) for x in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "") or "none"
+

@@ -1,0 +1,216 @@
+"""Survey exports read into a raw table of strings, as the user sees the file.
+
+In: a path to a CSV/TXT export (comma, semicolon or tab; UTF-8, UTF-8 with BOM, UTF-16 or
+Windows-1252) or an Excel workbook. Out: a :class:`RawTable` (header, data rows as strings, and
+how the file was read), or None with the reason recorded in the file's
+:class:`~analysis.survey.problems.FileProblems`. Nothing is interpreted here; checking the cells
+is :mod:`analysis.survey.validation`'s job. Files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import normalise_label
+from .problems import FileProblems, quote_list
+
+__all__ = ["DELIMITER_NAMES", "RawTable", "read_table"]
+
+_CSV_SUFFIXES = {".csv", ".txt"}
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_DELIMITERS = (";", "\t", ",")  # order breaks ties: Danish exports favour ';'
+DELIMITER_NAMES = {";": "semicolon", "\t": "tab", ",": "comma"}
+
+
+@dataclass
+class RawTable:
+    """A file read as strings: the header and the data rows, plus how it was read."""
+
+    header: list[str]
+    cells: np.ndarray  # object array of str, data rows x columns
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, to suggest another one
+
+
+def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> RawTable | None:
+    """Read one file as strings, or record why it cannot be read and return None."""
+    if not path.exists():
+        log.add("unreadable", None, None,
+                "expected a survey export (.csv, .txt or .xlsx), found no file at this path. "
+                "Check the spelling and the folder.")
+        return None
+    if not path.is_file():
+        log.add("unreadable", None, None,
+                "expected a file, found a folder. Give the export files inside it instead.")
+        return None
+    suffix = path.suffix.lower()
+    if suffix in _CSV_SUFFIXES:
+        return _read_csv(path, log)
+    if suffix in _XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet, log)
+    hint = " Open it in Excel and save it as .xlsx or CSV." if suffix in {".xls", ".ods"} else ""
+    log.add("unreadable", None, None,
+            f"expected a .csv, .txt or .xlsx file, found the extension {suffix or '(none)'!r}.{hint}")
+    return None
+
+
+def _decode(data: bytes, log: FileProblems) -> tuple[str, str] | None:
+    """Return the text and the encoding name: BOM first, then strict UTF-8, then Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export is UTF-16 with a BOM.
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "cp1252")
+    error = None
+    for enc in encodings:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            error = error or exc
+    assert error is not None
+    line = data[: error.start].count(b"\n") + 1
+    log.add("unreadable", line, None,
+            f"expected text in UTF-8 or Windows-1252, found the byte "
+            f"0x{data[error.start]:02x} that neither can decode. "
+            "Save the file again as 'CSV UTF-8' (Excel: File > Save As).")
+    return None
+
+
+def _detect_delimiter(header_line: str) -> str:
+    """Return the delimiter occurring most often in the header line outside quotes."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
+    """Read delimited text as strings, detecting encoding and delimiter; None if unreadable."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.add("unreadable", None, None, f"expected a readable file, found an error: {exc}.")
+        return None
+    if data.startswith(b"PK\x03\x04"):
+        log.add("unreadable", None, None,
+                "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
+        return None
+    decoded = _decode(data, log)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    if not text.strip():
+        log.add("empty", None, None,
+                "expected a header row and one row per respondent, found an empty file.")
+        return None
+    first_line, _, rest = text.partition("\n")
+    # Excel writes a "sep=;" line when asked to; it hides the line when it opens the file, so
+    # rows are still counted from the header.
+    sep_line = re.fullmatch(r"\s*sep=(.)\s*", first_line)
+    if sep_line:
+        delimiter, text = sep_line.group(1), rest
+    else:
+        delimiter = _detect_delimiter(first_line)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        log.add("empty", None, None,
+                "expected a header row and one row per respondent, found an empty file.")
+        return None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:
+            expected, line, saw = found.groups()
+            log.add("unreadable", int(line), None,
+                    f"expected {expected} fields like the header, found {saw} "
+                    f"({DELIMITER_NAMES.get(delimiter, delimiter)}-delimited). A cell probably "
+                    "holds the delimiter without quotes; quote it or remove it. (Only the first "
+                    "such row is reported.)")
+        else:
+            log.add("unreadable", None, None, f"expected delimited text, found a parse error: {exc}")
+        return None
+    grid = frame.to_numpy(dtype=object)
+    header = [str(h).strip() for h in grid[0]]
+    return RawTable(header, grid[1:], "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _cell_text(value: object) -> str:
+    """Return an Excel cell value as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        # Excel stores every number as a float: 3.0 is the answer 3, 101.0 the id 101.
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ") if value.time() != time(0) else value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | None:
+    """Read one worksheet as strings (first sheet unless ``sheet``); None if unreadable."""
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams the sheet and never writes; data_only gives formulas' cached values.
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
+        log.add("unreadable", None, None,
+                f"expected an Excel workbook (.xlsx), found a file openpyxl cannot read "
+                f"({type(exc).__name__}: {exc}). Open it in Excel and save it again as .xlsx.")
+        return None
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            ws = wb.worksheets[0]
+        else:
+            match = [n for n in names if n == sheet] or [
+                n for n in names if normalise_label(n) == normalise_label(sheet)
+            ]
+            if not match:
+                log.add("unreadable", None, None,
+                        f"expected a sheet named {sheet!r}, found the sheets {quote_list(names)}.")
+                return None
+            ws = wb[match[0]]
+        # Some tools write a wrong <dimension> tag, which would truncate a read-only sheet.
+        ws.reset_dimensions()
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        title = ws.title
+    except Exception as exc:
+        log.add("unreadable", None, None,
+                f"expected a readable worksheet, found an error ({type(exc).__name__}: {exc}). "
+                "Open it in Excel and save it again as .xlsx.")
+        return None
+    finally:
+        wb.close()
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        log.add("empty", None, None,
+                f"expected a header row and one row per respondent on sheet {title!r}, "
+                "found an empty sheet.")
+        return None
+    grid = np.empty((len(rows), width), dtype=object)
+    grid[:] = ""
+    for i, r in enumerate(rows):
+        grid[i, : len(r)] = r
+    header = [str(h).strip() for h in grid[0]]
+    return RawTable(header, grid[1:], "xlsx", sheet=title, sheets=tuple(names))
+
