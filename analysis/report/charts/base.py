@@ -34,11 +34,11 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 from PIL import Image
 
-from .. import config
-from ..survey.codebook import Codebook, Departments
-from ..exceptions import ParameterError
-from .formatting import check_lang, format_number, format_share
-from ..stats.scoring import Scores
+from ... import config
+from ...survey.codebook import Codebook, Departments
+from ...exceptions import ParameterError
+from ..formatting import check_lang, format_number, format_share
+from ...stats.scoring import Scores
 
 __all__ = [
     "Chart",
