@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import charts
+from analysis.report.charts.base import VERMILLION
 from analysis.survey.codebook import load_codebook, load_departments
 from analysis.exceptions import ParameterError
 from analysis.stats.scoring import score_survey
@@ -309,7 +310,7 @@ def test_trend_alt_panels_and_department_counts(tmf_scores, codebook):
     assert "2,4" in texts and "2,9" in texts
     assert [t.get_text() for t in innovation.get_xticklabels()] == ["2024", "2025"]
     # The highlighted value's panel title is drawn in the contrast colour.
-    assert innovation._left_title.get_color() == charts.base._VERMILLION
+    assert innovation._left_title.get_color() == VERMILLION
     everything = _texts(chart)
     assert not any(re.search(r"\d\.\d", t) for t in everything)
 
