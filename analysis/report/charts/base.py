@@ -24,6 +24,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from babel.lists import format_list
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
@@ -37,6 +38,7 @@ from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook, Departments
 from ..formatting import check_lang, format_number
+from ..words import hidden_text, t
 
 # Okabe-Ito colours (the style's cycle), named for what they mean here.
 BLUE = "#0072B2"
@@ -50,10 +52,10 @@ HEATMAP_CMAP = "cividis"
 
 WIDTH = 6.3  # inches: 16 cm, the text width of the A4 page
 WRAP = 22  # characters per line for value names
+_LIST_LOCALES = {"da": "da_DK", "en": "en_GB"}
 
 WORDS = {
     "da": {
-        "hidden": "Skjult",
         "hidden_lc": "skjult",
         "score_axis": "Modenhedsscore (1–5)",
         "municipality": "Kommunen",
@@ -78,7 +80,6 @@ WORDS = {
         "common_note": "forv. vist\ni begge år",
     },
     "en": {
-        "hidden": "Hidden",
         "hidden_lc": "hidden",
         "score_axis": "Maturity score (1–5)",
         "municipality": "Municipality",
@@ -164,6 +165,28 @@ def new_figure(height: float) -> Figure:
     fig = Figure(figsize=(WIDTH, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+def figure_and_axes(ax: Axes | None, height: float) -> tuple[Figure, Axes]:
+    """Return a new 16 cm figure ``height`` inches tall with one axes, or the caller's ``ax`` and its figure."""
+    if ax is None:
+        fig = new_figure(height)
+        return fig, fig.add_subplot()
+    return ax.figure, ax
+
+
+def key_legend(fig: Figure, ax: Axes, own_figure: bool, handles: list, **style) -> None:
+    """Draw a chart's legend below its own figure, or below the caller's ``ax`` (under its axis label)."""
+    if own_figure:
+        fig.legend(handles=handles, loc="outside lower center", frameon=False, **style)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, **style)
+
+
+def only_own_figure(ax: Axes | None, chart: str, why: str) -> None:
+    """Raise ParameterError when a caller's axes is passed to a chart that needs a figure of its own."""
+    if ax is not None:
+        raise ParameterError(f"{chart} draws {why}, so it makes its own figure; call it with ax=None.")
 
 
 def check_wave(scores: Scores, wave: int) -> int:
@@ -269,16 +292,41 @@ def department_cells(scores: Scores, departments: Departments, wave: int, value:
     return cells
 
 
-def hidden_label(scores: Scores, lang: str, *, lower: bool = False) -> str:
-    w = word_table(lang)
-    return f"{w['hidden_lc'] if lower else w['hidden']} (n < {scores.min_n})"
+def department_title(departments: Departments | None, code: str, lang: str) -> str:
+    """Return a department's name with its code, ``Name (CODE)``, or the code alone without a list."""
+    return f"{department_label(departments, code, lang)} ({code})" if departments is not None else code
 
 
 def join_names(items: list[str], lang: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    word = " og " if lang == "da" else " and "
-    return ", ".join(items[:-1]) + word + items[-1]
+    """Return ``items`` joined as a sentence lists them: ``A, B og C`` (``A, B and C``)."""
+    return format_list(list(items), style="standard", locale=_LIST_LOCALES[check_lang(lang)])
+
+
+def hidden_sentence(min_n: int, listed: str, lang: str) -> str:
+    """Return the alt text's sentence naming what is suppressed: `` Skjult, færre end 5 svar: ….``."""
+    return t(lang, f" Skjult, færre end {min_n} svar: {listed}.", f" Hidden, fewer than {min_n} responses: {listed}.")
+
+
+def lowest_highest(low: str, high: str, lang: str, *, highest_first: bool = False) -> str:
+    """Return the alt text's sentence `` Lavest: …. Højest: ….`` (or highest first)."""
+    if highest_first:
+        return t(lang, f" Højest: {high}. Lavest: {low}.", f" Highest: {high}. Lowest: {low}.")
+    return t(lang, f" Lavest: {low}. Højest: {high}.", f" Lowest: {low}. Highest: {high}.")
+
+
+def interval_dot(ax: Axes, score: float, low: float, high: float, y: float, **style):
+    """Draw a score as a marker at ``y`` with its interval as horizontal error bars."""
+    return ax.errorbar(score, y, xerr=[[score - low], [high - score]], **style)
+
+
+def label_rows(ax: Axes, labels: list[str], top: float, *, ids=(), highlight: str | None = None) -> None:
+    """Label the rows from the top down, leave ``top`` of room above them, and emphasise the row of ``highlight``."""
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, top)
+    for tick, vid in zip(ax.get_yticklabels(), ids):
+        if vid == highlight:
+            tick.set_color(VERMILLION)
+            tick.set_fontweight("bold")
 
 
 def suppressed_patch(xy: tuple[float, float], width: float, height: float, *, zorder: float = 1) -> Rectangle:
@@ -300,21 +348,29 @@ def suppressed_label(ax: Axes, x: float, y: float, text: str, *, pad: float = 0.
                    bbox={"boxstyle": f"round,pad={pad}", "facecolor": SUPPRESSED_FILL, "linewidth": 0}, **kwargs)
 
 
-def grid_figure(n_rows: int, row_height: float) -> tuple[Figure, Axes, Axes, Axes]:
-    """Return a department x value grid's figure with its axes: the grid, the colour bar and the legend."""
+def grid_figure(ax: Axes | None, n_rows: int, row_height: float) -> tuple[Figure, Axes, Axes, Axes]:
+    """Return a department x value grid's figure with its axes: the grid, the colour bar and the legend.
+
+    With the caller's ``ax``, the grid is drawn in it and the colour bar and the legend go in two
+    strips just below it (the column labels are on top, so the space below is free).
+    """
+    if ax is not None:
+        return ax.figure, ax, ax.inset_axes([0, -0.14, 0.58, 0.05]), ax.inset_axes([0.62, -0.32, 0.38, 0.22])
     fig = new_figure(row_height * n_rows + 1.75)
     gs = fig.add_gridspec(2, 2, height_ratios=[n_rows, 0.45], width_ratios=[1.6, 1])
     return fig, fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[1, 1])
 
 
 def draw_grid(ax: Axes, matrix: np.ndarray, row_labels: list[str], column_labels: list[str], cell_text, *, cmap, norm,
-          hidden_text: str):
+              min_n: int, lang: str):
     """Draw a department x value grid on ``ax`` and return its image, for the colour bar.
 
     ``matrix`` (rows x columns) colours the cells. ``cell_text(r, c)`` returns None for a suppressed
-    cell, drawn hatched reading ``hidden_text`` with no number, or the cell's text and its extra text
-    properties; the text is black or white, whichever contrasts more with the cell's colour.
+    cell, drawn hatched reading "Skjult (n < 5)" (on two lines) with no number, or the cell's text
+    and its extra text properties; the text is black or white, whichever contrasts more with the
+    cell's colour.
     """
+    hidden = hidden_text(min_n, lang, capital=True).replace(" (", "\n(")
     ax.set_axisbelow(False)  # the white cell borders go over the hatched cells too
     image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
     for r in range(len(row_labels)):
@@ -322,7 +378,7 @@ def draw_grid(ax: Axes, matrix: np.ndarray, row_labels: list[str], column_labels
             shown = cell_text(r, c)
             if shown is None:
                 ax.add_patch(suppressed_patch((c - 0.5, r - 0.5), 1, 1))
-                suppressed_label(ax, c, r, hidden_text, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
+                suppressed_label(ax, c, r, hidden, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
                 continue
             text, style = shown
             ax.text(c, r, text, ha="center", va="center", zorder=3, color=text_colour(cmap(norm(matrix[r, c]))),
@@ -385,8 +441,7 @@ def alt_hidden_cells(scores: Scores, codebook: Codebook, hidden: dict[str, list[
             parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in vids)})")
     if not parts:
         return ""
-    return (f" Skjult, færre end {scores.min_n} svar: {join_names(parts, lang)}." if lang == "da"
-            else f" Hidden, fewer than {scores.min_n} responses: {join_names(parts, lang)}.")
+    return hidden_sentence(scores.min_n, join_names(parts, lang), lang)
 
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.style
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ... import config
@@ -11,12 +12,13 @@ from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...stats.trends import common_department_means
 from ...survey.codebook import Codebook
-from .base import (BLUE, DARK, GREY, VERMILLION, Chart, check_wave, join_names, level_axis, new_figure, num, signed,
-                   value_rows, word_table, wrap, zoom_limits)
+from .base import (BLUE, DARK, GREY, Chart, check_wave, figure_and_axes, join_names, key_legend, label_rows,
+                   level_axis, num, signed, value_rows, word_table, wrap, zoom_limits)
 
 
 def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: int, lang: str = "da", *,
-                highlight: str | None = "innovation", changes: pd.DataFrame | None = None) -> Chart:
+                highlight: str | None = "innovation", changes: pd.DataFrame | None = None,
+                ax: Axes | None = None) -> Chart:
     """Plot the municipality's maturity per value in two waves, an arrow from the older to the newer.
 
     Parameters
@@ -37,6 +39,9 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
         departments published in *both* waves, the set the change table compares (its ``ALL``
         rows' ``n_departments``), so the chart agrees with that table; the number of departments
         is written beside each pair of scores. By default each year shows its published score.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure; the legend then goes below
+        it); ``None`` (default) makes the chart's own figure, 16 cm wide, legend below.
 
     Returns
     -------
@@ -60,8 +65,8 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
     offset = 0.15
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = new_figure(3.8)
-        ax = fig.add_subplot()
+        own_figure = ax is None
+        fig, ax = figure_and_axes(ax, 3.8)
         # Changes between waves are tenths of a point: the axis shows only the levels the
         # values and their intervals reach, so an arrow is long enough to see.
         level_axis(ax, codebook, lang, zoom_limits([*now["ci_low"], *now["ci_high"], *before["ci_low"],
@@ -97,12 +102,7 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
         else:
             ax.text(1.02, -0.75, f"{header}\n{w['common_note']}", transform=ax.get_yaxis_transform(), ha="left",
                     va="bottom", fontsize=8, color="#595959", linespacing=1.1)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(len(labels) - 0.5, -1.0)
-        for tick, vid in zip(ax.get_yticklabels(), codebook.value_ids):
-            if vid == highlight:
-                tick.set_color(VERMILLION)
-                tick.set_fontweight("bold")
+        label_rows(ax, labels, -1.0, ids=codebook.value_ids, highlight=highlight)
         handles = [
             Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor="white",
                    markeredgecolor=old_colour, markeredgewidth=1.5, label=str(previous_wave)),
@@ -110,7 +110,7 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
                    markeredgecolor=new_colour, markeredgewidth=1.5, label=str(wave)),
             Line2D([], [], color=GREY, linewidth=0.9, label=w["interval"]),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+        key_legend(fig, ax, own_figure, handles, ncol=3)
 
     alt = _alt_change(codebook, before, now, wave, previous_wave, lang)
     if common is not None:
@@ -126,7 +126,7 @@ def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
         n = next(iter(groups))
         counted = (f"{num(n, lang, 0)} forvaltninger" if lang == "da" else f"{num(n, lang, 0)} departments")
     else:
-        parts = [f"{num(n, lang, 0)} {'for' if lang == 'da' else 'for'} {join_names(names, lang)}"
+        parts = [f"{num(n, lang, 0)} for {join_names(names, lang)}"
                  for n, names in groups.items()]
         counted = "; ".join(parts)
     if lang == "da":

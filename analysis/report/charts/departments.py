@@ -6,6 +6,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.lines import Line2D
 
@@ -13,14 +14,16 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook, Departments
+from ..words import hidden_text
 from .base import (BLUE, DARK, HEATMAP_CMAP, Chart, alt_hidden_cells, check_wave, department_cells, department_label,
-                   department_order, draw_grid, draw_grid_key, grid_figure, hidden_label, join_names, label_interval,
-                   level_axis, level_text, new_figure, num, suppressed_handle, suppressed_label, suppressed_patch,
-                   value_rows, word_table, wrap)
+                   department_order, department_title, draw_grid, draw_grid_key, figure_and_axes, grid_figure,
+                   hidden_sentence, interval_dot, join_names, label_interval, label_rows, level_axis, level_text,
+                   lowest_highest, num, suppressed_handle, suppressed_label, suppressed_patch, value_rows, word_table,
+                   wrap)
 
 
 def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                            lang: str = "da") -> Chart:
+                            lang: str = "da", *, ax: Axes | None = None) -> Chart:
     """Plot maturity per department and value as a colour grid with level, score and n in each cell.
 
     Parameters
@@ -35,6 +38,9 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
         The survey year to show.
     lang
         ``"da"`` (default) or ``"en"``.
+    ax
+        The axes to draw the grid into; the colour bar and the legend go in strips just below
+        it. ``None`` (default) makes the chart's own figure, 16 cm wide.
 
     Returns
     -------
@@ -61,16 +67,16 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
                 {"fontsize": 7.5, "linespacing": 1.25})
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig, ax, cax, lax = grid_figure(len(codes), 0.44)
+        fig, ax, cax, lax = grid_figure(ax, len(codes), 0.44)
         image = draw_grid(ax, matrix, codes, [wrap(codebook.value_name(v, lang), 14) for v in value_ids], cell_text,
-                      cmap=cmap, norm=norm, hidden_text=hidden_label(scores, lang).replace(" (", "\n("))
+                          cmap=cmap, norm=norm, min_n=scores.min_n, lang=lang)
         handles = [
             suppressed_handle(scores.min_n, lang),
             Line2D([], [], linestyle="none", marker="$?$", markersize=8, color=DARK,
                    label=w["uncertain"].removeprefix("? = ")),
         ]
         draw_grid_key(fig, image, cax, lax, range(1, 6),
-                  [f"{num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)], handles)
+                      [f"{num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)], handles)
 
     return Chart(fig, _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang))
 
@@ -85,19 +91,18 @@ def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
     if not shown.empty:
         def say(k):
             r = shown.loc[k]
-            return (f"{department_label(departments, r['department'], lang)} ({r['department']}), "
+            return (f"{department_title(departments, r['department'], lang)}, "
                     f"{codebook.value_name(r['value'], lang)} {num(r['score'], lang)}")
 
         low, high = shown["score"].idxmin(), shown["score"].idxmax()
-        text += (f" Lavest: {say(low)}. Højest: {say(high)}." if lang == "da"
-                 else f" Lowest: {say(low)}. Highest: {say(high)}.")
+        text += lowest_highest(say(low), say(high), lang)
     hidden = cells[cells["score"].isna()]
     return text + alt_hidden_cells(scores, codebook, {code: hidden.loc[hidden["department"] == code, "value"].tolist()
                                                        for code in codes}, lang)
 
 
 def plot_innovation_by_department(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                                  lang: str = "da", value: str = "innovation") -> Chart:
+                                  lang: str = "da", value: str = "innovation", *, ax: Axes | None = None) -> Chart:
     """Plot one value's maturity per department, sorted by score, against the municipality's.
 
     Parameters
@@ -114,6 +119,9 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
         ``"da"`` (default) or ``"en"``.
     value
         The value's id; *Partnerskaber og innovation* by default.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure); ``None`` (default) makes
+        the chart's own figure, 16 cm wide.
 
     Returns
     -------
@@ -133,17 +141,15 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
     muni = value_rows(scores, codebook, wave).loc[value]
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = new_figure(0.42 * len(order) + 1.3)
-        ax = fig.add_subplot()
+        fig, ax = figure_and_axes(ax, 0.42 * len(order) + 1.3)
         level_axis(ax, codebook, lang)
         labels = []
         for pos, code in enumerate(order):
             cell = cells.loc[code]
             labels.append(f"{wrap(department_label(departments, code, lang), 28)} ({code})")
             if code in shown.index:
-                error = [[cell["score"] - cell["ci_low"]], [cell["ci_high"] - cell["score"]]]
-                ax.errorbar(cell["score"], pos, xerr=error, fmt="o", color=BLUE, ecolor=BLUE, elinewidth=1.6, capsize=3,
-                            markersize=6.5, zorder=3)
+                interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], pos, fmt="o", color=BLUE, ecolor=BLUE,
+                             elinewidth=1.6, capsize=3, markersize=6.5, zorder=3)
                 label_interval(ax, cell["ci_low"], cell["ci_high"], pos,
                                 f"{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
                                 fontsize=8.5, color=BLUE, zorder=4,
@@ -151,7 +157,7 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
                                       "alpha": 0.75})
             else:
                 ax.add_patch(suppressed_patch((0.5, pos - 0.38), 5, 0.76))
-                suppressed_label(ax, 3, pos, hidden_label(scores, lang, lower=True))
+                suppressed_label(ax, 3, pos, hidden_text(scores.min_n, lang))
         if pd.notna(muni["score"]):
             ax.axvline(muni["score"], color=DARK, linestyle=(0, (4, 2)), linewidth=1.1, zorder=2)
             right = muni["score"] < 4.2  # near the top end the label goes left of the line
@@ -159,8 +165,7 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
                     f"{w['municipality']} {num(muni['score'], lang)}", ha="left" if right else "right",
                     va="center", fontsize=8.5, color=DARK,
                     bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.8})
-        ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(len(labels) - 0.5, -1.1)
+        label_rows(ax, labels, -1.1)
 
     return Chart(fig, _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang))
 
@@ -175,16 +180,14 @@ def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, w
     def say(code):
         r = shown.loc[code]
         level = level_text(codebook, r["level"], bool(r["level_uncertain"]), lang)
-        return f"{department_label(departments, code, lang)} ({code}) {num(r['score'], lang)} ({level})"
+        return f"{department_title(departments, code, lang)} {num(r['score'], lang)} ({level})"
 
     if not shown.empty:
-        text += (f" Højest: {say(shown.index[0])}. Lavest: {say(shown.index[-1])}." if lang == "da"
-                 else f" Highest: {say(shown.index[0])}. Lowest: {say(shown.index[-1])}.")
+        text += lowest_highest(say(shown.index[-1]), say(shown.index[0]), lang, highest_first=True)
     if pd.notna(muni["score"]):
         text += (f" Kommunen samlet: {num(muni['score'], lang)}." if lang == "da"
                  else f" Municipality: {num(muni['score'], lang)}.")
     if not hidden.empty:
-        text += (f" Skjult, færre end {scores.min_n} svar: {join_names(list(hidden.index), lang)}." if lang == "da"
-                 else f" Hidden, fewer than {scores.min_n} responses: {join_names(list(hidden.index), lang)}.")
+        text += hidden_sentence(scores.min_n, join_names(list(hidden.index), lang), lang)
     return text
 

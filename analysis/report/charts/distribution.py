@@ -5,15 +5,18 @@ from __future__ import annotations
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from ... import config
 from ...exceptions import ParameterError
+from ...stats.disclosure import distribution_limit, shows_distribution
 from ...survey.codebook import Codebook, Departments
 from ..formatting import format_share
-from .base import (DARK, Chart, department_label, join_names, new_figure, num, suppressed_label, suppressed_patch,
-                   text_colour, word_table, wrap)
+from ..words import hidden_text, t
+from .base import (DARK, Chart, department_title, join_names, new_figure, num, only_own_figure, suppressed_label,
+                   suppressed_patch, text_colour, word_table, wrap)
 
 
 # Brown-teal diverging colours (ColorBrewer BrBG, 5 classes; colour-blind safe), level 3 grey.
@@ -55,14 +58,15 @@ class _SegmentLabel(Text):
 def _distribution_min_n(rows: pd.DataFrame, min_n: int | None) -> int:
     """Return min_n for the "n < 2 min_n" text, checked against (or inferred from) the frame.
 
-    A row is shown exactly when ``n_valid >= 2 * min_n`` (:func:`answer_distribution`).
+    A row is shown exactly when ``n_valid >= 2 * min_n`` (:func:`answer_distribution`, by
+    :func:`analysis.stats.disclosure.shows_distribution`).
     """
     known = rows[rows["n_valid"].notna()]
     n_valid = known["n_valid"].astype(int)
     shown = known["shown"].astype(bool)
 
     def fits(m: int) -> bool:
-        return bool(((n_valid >= 2 * m) == shown).all())
+        return bool((shows_distribution(n_valid.to_numpy(), m) == shown.to_numpy()).all())
 
     if min_n is not None:
         if int(min_n) < 1 or not fits(int(min_n)):
@@ -77,9 +81,9 @@ def _distribution_min_n(rows: pd.DataFrame, min_n: int | None) -> int:
     return smallest if fits(smallest) else config.DEFAULT_MIN_N
 
 
-def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *, department: str = "ALL",
+def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *, department: str = config.MUNICIPALITY,
                       title: str | None = None, min_n: int | None = None,
-                      departments: Departments | None = None) -> Chart:
+                      departments: Departments | None = None, ax: Axes | None = None) -> Chart:
     """Plot how the answers to each value spread over the five levels, as diverging stacked bars.
 
     Parameters
@@ -99,6 +103,10 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
         (``shown`` is ``n_valid >= 2 * min_n``). It only sets the "Skjult (n < 10)" text.
     departments
         The department list, used only to name the department in the alt text.
+    ax
+        Only ``None`` (the default): the bars share their rows with two narrow side panels (the
+        shares of "Ved ikke" and "Ikke relevant"), so the chart needs a figure of its own.
+        (Accepted for the same call shape as the other charts; an axes raises ParameterError.)
 
     Returns
     -------
@@ -110,6 +118,7 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
         relevant" among all answers. A row whose ``shown`` is False is hatched and reads
         "Skjult (n < 10)", with no bar and no number.
     """
+    only_own_figure(ax, "plot_distribution", "the bars and two side panels sharing their rows")
     w = word_table(lang)
     missing = [c for c in _DIST_COLUMNS if c not in dist.columns]
     if missing:
@@ -130,8 +139,8 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
     # Never draw a withheld row, whatever numbers it might carry.
     visible = rows["shown"].fillna(False).astype(bool) & rows[levels].notna().all(axis=1)
     shares = rows[levels].astype(float).where(visible, np.nan)
-    hidden_text = f"{w['hidden']} (n < {2 * min_n})"
-    municipal = department == "ALL"
+    hidden_row_text = hidden_text(distribution_limit(min_n), lang, capital=True)
+    municipal = department == config.MUNICIPALITY
 
     half3 = shares["share_3"] / 2
     edges = {1: -(half3 + shares["share_2"] + shares["share_1"]), 2: -(half3 + shares["share_2"]), 3: -half3,
@@ -170,11 +179,11 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
             # zorder above the centre line: a withheld row is one plain hatched band.
             for a, (x0, x1) in ((ax, (-left, right)), *((s, (0, side_top * 1.7)) for s in side_axes)):
                 a.add_patch(suppressed_patch((x0, y - 0.31), x1 - x0, 0.62, zorder=3.5))
-            suppressed_label(ax, (right - left) / 2, y, hidden_text)
+            suppressed_label(ax, (right - left) / 2, y, hidden_row_text)
         ax.set_xlim(-left, right)
         step = next(st for st in (0.1, 0.2, 0.25, 0.5) if (left + right) / st <= 7.01)
         ticks = np.round(np.arange(-np.floor(left / step + 1e-9) * step, right + 1e-9, step), 2)
-        ax.set_xticks(ticks, [format_share(abs(t), lang) for t in ticks], fontsize=8)
+        ax.set_xticks(ticks, [format_share(abs(tick), lang) for tick in ticks], fontsize=8)
         ax.set_xlabel(w["dist_axis"], fontsize=8)
         for text, ha, dx in ((w["dist_lower"], "right", -1), (w["dist_higher"], "left", 1)):
             ax.text(dx * 0.015 * (left + right), 1.01, text, transform=ax.get_xaxis_transform(), ha=ha,
@@ -184,7 +193,7 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
         for vid, row in rows.iterrows():
             name = wrap(codebook.value_name(vid, lang), 22)
             if not visible[vid]:
-                count = f"n < {num(2 * min_n, lang, 0)}"
+                count = f"n < {num(distribution_limit(min_n), lang, 0)}"
             elif municipal and pd.notna(row.get("departments")):
                 count = (f"{num(row['departments'], lang, 0)} {w['depts_short']}, "
                          f"n = {num(row['n_valid'], lang, 0)}")
@@ -219,16 +228,15 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
             fig.suptitle(title, x=0.01, ha="left", fontsize=10.5, fontweight="bold")
 
     return Chart(fig, _alt_distribution(codebook, rows, shares, side, visible, department, departments, wave,
-                                        hidden_text, lang))
+                                        hidden_row_text, lang))
 
 
-def _alt_distribution(codebook, rows, shares, side, visible, department, departments, wave, hidden_text,
+def _alt_distribution(codebook, rows, shares, side, visible, department, departments, wave, hidden_row_text,
                       lang) -> str:
-    if department == "ALL":
-        who = "kommunen" if lang == "da" else "the municipality"
+    if department == config.MUNICIPALITY:
+        who = t(lang, "kommunen", "the municipality")
     else:
-        who = (f"{department_label(departments, department, lang)} ({department})" if departments is not None
-               else department)
+        who = department_title(departments, department, lang)
     if lang == "da":
         text = (f"Svarfordelingen på hver indkøbsværdi for {who} i {wave}: andele af svarene på niveau 1–5, "
                 f"lave niveauer til venstre og høje til højre for midten.")
@@ -243,8 +251,8 @@ def _alt_distribution(codebook, rows, shares, side, visible, department, departm
         def at(series, vid):
             return f"{codebook.value_name(vid, lang)} {format_share(series[vid], lang)}"
 
-        top_names = f"{codebook.level_name(4, lang)} {'eller' if lang == 'da' else 'or'} {codebook.level_name(5, lang)}"
-        low_names = f"{codebook.level_name(1, lang)} {'eller' if lang == 'da' else 'or'} {codebook.level_name(2, lang)}"
+        top_names = f"{codebook.level_name(4, lang)} {t(lang, 'eller', 'or')} {codebook.level_name(5, lang)}"
+        low_names = f"{codebook.level_name(1, lang)} {t(lang, 'eller', 'or')} {codebook.level_name(2, lang)}"
         if len(high) == 1:  # one value shown: its numbers, no ranking
             vid = high.index[0]
             if lang == "da":
@@ -263,6 +271,6 @@ def _alt_distribution(codebook, rows, shares, side, visible, department, departm
                      f" \"Don't know\" (of all answers): highest {at(dk, dk.idxmax())}.")
     hidden = [codebook.value_name(vid, lang) for vid in rows.index if not visible[vid]]
     if hidden:
-        text += f" {hidden_text}: {join_names(hidden, lang)}."
+        text += f" {hidden_row_text}: {join_names(hidden, lang)}."
     return text
 

@@ -6,6 +6,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, Rectangle
 
@@ -13,8 +14,9 @@ from ... import config
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook, Departments
 from ..formatting import format_share
-from .base import (DARK, Chart, alt_hidden_cells, check_wave, department_label, department_order, draw_grid,
-                   draw_grid_key, grid_figure, hidden_label, join_names, num, suppressed_handle, word_table, wrap)
+from ..words import t, threshold_text
+from .base import (DARK, Chart, alt_hidden_cells, check_wave, department_order, department_title, draw_grid,
+                   draw_grid_key, grid_figure, join_names, lowest_highest, num, suppressed_handle, word_table, wrap)
 
 
 def _share(x: float, lang: str, threshold: float | None = None) -> str:
@@ -29,7 +31,7 @@ def _share(x: float, lang: str, threshold: float | None = None) -> str:
 
 
 def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                   lang: str = "da") -> Chart:
+                   lang: str = "da", *, ax: Axes | None = None) -> Chart:
     """Plot the share of "Ved ikke" answers per department and value as a grid, marking those over 30 %.
 
     Parameters
@@ -44,6 +46,9 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
         The survey year to show.
     lang
         ``"da"`` (default) or ``"en"``.
+    ax
+        The axes to draw the grid into; the colour bar and the legend go in strips just below
+        it. ``None`` (default) makes the chart's own figure, 16 cm wide.
 
     Returns
     -------
@@ -86,9 +91,9 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
                 {"fontsize": 8 if flagged else 7.5, "linespacing": 1.2, "fontweight": "bold" if flagged else "normal"})
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig, ax, cax, lax = grid_figure(len(codes), 0.40)
+        fig, ax, cax, lax = grid_figure(ax, len(codes), 0.40)
         image = draw_grid(ax, matrix, codes, [wrap(codebook.value(v).short(lang), 14) for v in value_ids], cell_text,
-                      cmap=cmap, norm=norm, hidden_text=hidden_label(scores, lang).replace(" (", "\n("))
+                          cmap=cmap, norm=norm, min_n=scores.min_n, lang=lang)
         for r, code in enumerate(codes):
             for c, vid in enumerate(value_ids):
                 cell = cells[(code, vid)]
@@ -98,10 +103,10 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
         ticks = np.round(np.arange(0, top + 0.001, 0.1), 2)
         handles = [
             Patch(facecolor="white", edgecolor=DARK, linewidth=2.0,
-                  label=w["flag_legend"].format(share=format_share(threshold, lang))),
+                  label=w["flag_legend"].format(share=threshold_text(threshold, lang))),
             suppressed_handle(scores.min_n, lang),
         ]
-        draw_grid_key(fig, image, cax, lax, ticks, [format_share(t, lang) for t in ticks], handles)
+        draw_grid_key(fig, image, cax, lax, ticks, [format_share(tick, lang) for tick in ticks], handles)
         cax.axvline(threshold, color=DARK, linewidth=1.6)
         cax.set_xlabel(w["dont_know_axis"], fontsize=7.5, labelpad=2)
 
@@ -110,7 +115,7 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
 
 def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> str:
     threshold = config.DONT_KNOW_FLAG
-    limit = format_share(threshold, lang)
+    limit = threshold_text(threshold, lang)
     if lang == "da":
         text = f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi i {wave}."
     else:
@@ -119,21 +124,20 @@ def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> s
 
     def say(key):
         code, vid = key
-        return (f"{department_label(departments, code, lang)} ({code}), {codebook.value_name(vid, lang)} "
+        return (f"{department_title(departments, code, lang)}, {codebook.value_name(vid, lang)} "
                 f"{_share(cells[key][0], lang, threshold)}")
 
     shown = {key: cell for key, cell in cells.items() if cell is not None}
     flagged = [key for key, cell in shown.items() if cell[2]]
     if flagged:
         listed = join_names([say(key) for key in flagged], lang)
-        text += (f" Over {limit} (markeret): {listed}." if lang == "da" else f" Over {limit} (marked): {listed}.")
+        text += t(lang, f" Over {limit} (markeret): {listed}.", f" Over {limit} (marked): {listed}.")
     elif shown:
-        text += f" Ingen celler over {limit}." if lang == "da" else f" No cell is over {limit}."
+        text += t(lang, f" Ingen celler over {limit}.", f" No cell is over {limit}.")
     if shown:
         high = max(shown, key=lambda key: shown[key][0])
         low = min(shown, key=lambda key: shown[key][0])
-        text += (f" Højest: {say(high)}. Lavest: {say(low)}." if lang == "da"
-                 else f" Highest: {say(high)}. Lowest: {say(low)}.")
+        text += lowest_highest(say(low), say(high), lang, highest_first=True)
     hidden = {code: [vid for (c, vid), cell in cells.items() if c == code and cell is None] for code in codes}
     return text + alt_hidden_cells(scores, codebook, hidden, lang)
 

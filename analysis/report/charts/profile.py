@@ -5,18 +5,21 @@ from __future__ import annotations
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook, Departments
-from .base import (BLUE, Chart, check_wave, department_label, hidden_label, join_names, label_interval, level_axis,
-                   new_figure, num, suppressed_handle, suppressed_label, suppressed_patch, value_rows, word_table, wrap)
+from ..words import hidden_text, t
+from .base import (BLUE, Chart, check_wave, department_label, department_title, figure_and_axes, interval_dot,
+                   join_names, key_legend, label_interval, label_rows, level_axis, num, suppressed_handle,
+                   suppressed_label, suppressed_patch, value_rows, word_table, wrap)
 
 
 def plot_department_values(scores: Scores, codebook: Codebook, department: str, wave: int, lang: str = "da", *,
-                           departments: Departments | None = None) -> Chart:
+                           departments: Departments | None = None, ax: Axes | None = None) -> Chart:
     """Plot one department's maturity on each value beside the municipality's, with 95 % intervals.
 
     Parameters
@@ -33,6 +36,9 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
         ``"da"`` (default) or ``"en"``.
     departments
         The department list, used only to name the department in the legend and the alt text.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure; the legend then goes below
+        it); ``None`` (default) makes the chart's own figure, 16 cm wide, legend below.
 
     Returns
     -------
@@ -60,8 +66,8 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
     offset = 0.17
 
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = new_figure(0.56 * len(cells) + 1.15)
-        ax = fig.add_subplot()
+        own_figure = ax is None
+        fig, ax = figure_and_axes(ax, 0.56 * len(cells) + 1.15)
         level_axis(ax, codebook, lang)
         labels = []
         for pos, (vid, cell) in enumerate(cells.iterrows()):
@@ -74,22 +80,19 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
                 ax.add_patch(suppressed_patch((0.5, y_dept - 0.15), 5, 0.30))
                 # Away from the municipality's marker, so the two never overlap.
                 x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
-                suppressed_label(ax, x_text, y_dept, hidden_label(scores, lang, lower=True), pad=0.2, fontsize=8)
+                suppressed_label(ax, x_text, y_dept, hidden_text(scores.min_n, lang), pad=0.2, fontsize=8)
             else:
-                ax.errorbar(cell["score"], y_dept, xerr=[[cell["score"] - cell["ci_low"]],
-                                                         [cell["ci_high"] - cell["score"]]],
-                            fmt="o", color=dept_colour, ecolor=dept_colour, elinewidth=1.6, capsize=3,
-                            markersize=7, zorder=3)
+                interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], y_dept, fmt="o", color=dept_colour,
+                             ecolor=dept_colour, elinewidth=1.6, capsize=3, markersize=7, zorder=3)
                 label_interval(ax, cell["ci_low"], cell["ci_high"], y_dept, num(cell["score"], lang),
                                 fontsize=9, fontweight="bold", color=dept_colour, zorder=4)
             if pd.notna(m["score"]):
-                ax.errorbar(m["score"], y_muni, xerr=[[m["score"] - m["ci_low"]], [m["ci_high"] - m["score"]]],
-                            fmt="D", color=muni_colour, ecolor=muni_colour, elinewidth=1.1, capsize=2.5,
-                            markersize=5, markerfacecolor="white", markeredgewidth=1.2, zorder=3)
+                interval_dot(ax, m["score"], m["ci_low"], m["ci_high"], y_muni, fmt="D", color=muni_colour,
+                             ecolor=muni_colour, elinewidth=1.1, capsize=2.5, markersize=5, markerfacecolor="white",
+                             markeredgewidth=1.2, zorder=3)
                 label_interval(ax, m["ci_low"], m["ci_high"], y_muni, num(m["score"], lang), fontsize=8,
                                 color=muni_colour, zorder=4)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(len(labels) - 0.5, -0.55)
+        label_rows(ax, labels, -0.55)
         handles = [
             Line2D([], [], color=dept_colour, marker="o", markersize=7, linewidth=1.6, label=f"{who}"),
             Line2D([], [], color=muni_colour, marker="D", markersize=5, markerfacecolor="white",
@@ -97,15 +100,13 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
         ]
         if cells["suppressed"].any():
             handles.append(suppressed_handle(scores.min_n, lang))
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=8,
-                   handlelength=1.8, columnspacing=1.4)
+        key_legend(fig, ax, own_figure, handles, ncol=len(handles), fontsize=8, handlelength=1.8, columnspacing=1.4)
 
     return Chart(fig, _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang))
 
 
 def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
-    who = (f"{department_label(departments, department, lang)} ({department})" if departments is not None
-           else department)
+    who = department_title(departments, department, lang)
     if lang == "da":
         text = (f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
                 f"gennemsnit ved siden af og 95 %-intervaller.")
@@ -119,12 +120,12 @@ def _alt_department_values(scores, codebook, cells, muni, department, department
         if cell["suppressed"] or pd.isna(cell["score"]):
             hidden.append(name)
             continue
-        word = "kommunen" if lang == "da" else "municipality"
+        word = t(lang, "kommunen", "municipality")
         parts.append(f"{name} {num(cell['score'], lang)} ({word} {num(m, lang)})")
     if parts:
         text += " " + "; ".join(parts) + "."
     if hidden:
-        text += f" {hidden_label(scores, lang)}: {join_names(hidden, lang)}."
+        text += f" {hidden_text(scores.min_n, lang, capital=True)}: {join_names(hidden, lang)}."
     return text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.style
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
@@ -12,13 +13,14 @@ from ... import config
 from ...stats.scoring import Scores
 from ...stats.trends import department_trend
 from ...survey.codebook import Codebook, Departments
-from .base import (BAND_SHADE, BLUE, DARK, GREY, VERMILLION, Chart, department_label, join_names, new_figure, num,
-                   word_table, wrap, zoom_limits)
+from ..words import t
+from .base import (BAND_SHADE, BLUE, DARK, GREY, VERMILLION, Chart, department_title, hidden_sentence, join_names,
+                   new_figure, num, only_own_figure, word_table, wrap, zoom_limits)
 
 
 def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                highlight: str | None = "innovation", department: str | None = None,
-               departments: Departments | None = None) -> Chart:
+               departments: Departments | None = None, ax: Axes | None = None) -> Chart:
     """Plot the municipality's maturity on each value across the survey waves, one small panel per value.
 
     Parameters
@@ -37,6 +39,10 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
         (the department profile). ``None`` (default) plots the municipality.
     departments
         The department list, used only to name the department in the alt text.
+    ax
+        Only ``None`` (the default): the chart is a grid of small panels, one per value, with the
+        legend in the grid's free place, so it needs a figure of its own. (Accepted for the same
+        call shape as the other charts; an axes raises ParameterError.)
 
     Returns
     -------
@@ -50,6 +56,7 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
         suppressed on a value (or has no answers) is a gap reading "skjult", with "n < 5" under
         the year, so neither a point nor the axis range gives its score away.
     """
+    only_own_figure(ax, "plot_trend", "one small panel per value")
     w = word_table(lang)
     waves = scores.waves
     if department is None:
@@ -139,47 +146,50 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
     return Chart(fig, _alt_trend(codebook, rows, waves, lang))
 
 
+def _span(waves: list[int]) -> str:
+    """Return the years a trend covers: ``2023–2025``, or the one year."""
+    return f"{waves[0]}–{waves[-1]}" if len(waves) > 1 else str(waves[0])
+
+
+def _alt_series(codebook, rows, waves, lang) -> str:
+    """Return the alt text's sentence listing each value's scores by year (values without any left out)."""
+    series = []
+    for vid, r in rows.items():
+        points = [f"{num(r.loc[wv, 'score'], lang)} ({wv})" for wv in waves if pd.notna(r.loc[wv, "score"])]
+        if points:
+            series.append(f"{codebook.value_name(vid, lang)}: {', '.join(points)}")
+    return " " + "; ".join(series) + "." if series else ""
+
+
 def _alt_department_trend(scores, codebook, rows, waves, department, departments, lang) -> str:
-    span = f"{waves[0]}–{waves[-1]}" if len(waves) > 1 else str(waves[0])
-    who = (f"{department_label(departments, department, lang)} ({department})" if departments is not None
-           else department)
+    span = _span(waves)
+    who = department_title(departments, department, lang)
     if lang == "da":
         text = (f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
                 f"med 95 %-intervaller.")
     else:
         text = (f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
                 f"with 95% intervals.")
-    series, hidden = [], []
+    text += _alt_series(codebook, rows, waves, lang)
+    hidden = []
     for vid, r in rows.items():
-        points = [f"{num(r.loc[wv, 'score'], lang)} ({wv})" for wv in waves if pd.notna(r.loc[wv, "score"])]
-        if points:
-            series.append(f"{codebook.value_name(vid, lang)}: {', '.join(points)}")
         gaps = [str(wv) for wv in waves if pd.isna(r.loc[wv, "score"])]
         if gaps:
             hidden.append(f"{codebook.value_name(vid, lang)} ({join_names(gaps, lang)})")
-    if series:
-        text += " " + "; ".join(series) + "."
     if hidden:
-        text += (f" Skjult, færre end {scores.min_n} svar: {'; '.join(hidden)}." if lang == "da"
-                 else f" Hidden, fewer than {scores.min_n} responses: {'; '.join(hidden)}.")
+        text += hidden_sentence(scores.min_n, "; ".join(hidden), lang)
     return text
 
 
 def _alt_trend(codebook, rows, waves, lang) -> str:
-    span = f"{waves[0]}–{waves[-1]}" if len(waves) > 1 else str(waves[0])
+    span = _span(waves)
     if lang == "da":
         text = (f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
                 f"med 95 %-intervaller.")
     else:
         text = (f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
                 f"per value with 95% intervals.")
-    series = []
-    for vid, r in rows.items():
-        points = [f"{num(r.loc[wv, 'score'], lang)} ({wv})" for wv in waves if pd.notna(r.loc[wv, "score"])]
-        if points:
-            series.append(f"{codebook.value_name(vid, lang)}: {', '.join(points)}")
-    if series:
-        text += " " + "; ".join(series) + "."
+    text += _alt_series(codebook, rows, waves, lang)
     patterns: dict[tuple[int, ...], list[str]] = {}
     for vid, r in rows.items():
         counts = tuple(0 if pd.isna(n) else int(n) for n in r["n_departments"])
@@ -188,11 +198,8 @@ def _alt_trend(codebook, rows, waves, lang) -> str:
     for counts, names in patterns.items():
         numbers = join_names([num(c, lang, 0) for c in counts], lang)
         parts.append(numbers + (f" ({join_names(names, lang)})" if len(patterns) > 1 else ""))
-    if lang == "da":
-        text += (f" Antal forvaltninger bag punkterne i {join_names([str(wv) for wv in waves], lang)}: "
-                 f"{'; '.join(parts)}.")
-    else:
-        text += (f" Number of departments behind the points in {join_names([str(wv) for wv in waves], lang)}: "
-                 f"{'; '.join(parts)}.")
+    years, counted = join_names([str(wv) for wv in waves], lang), "; ".join(parts)
+    text += t(lang, f" Antal forvaltninger bag punkterne i {years}: {counted}.",
+              f" Number of departments behind the points in {years}: {counted}.")
     return text
 

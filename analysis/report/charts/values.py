@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import matplotlib.style
 import pandas as pd
+from matplotlib.axes import Axes
 
 from ... import config
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook
-from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, hidden_label, join_names, label_interval, level_axis,
-                   level_text, new_figure, num, value_rows, word_table, wrap)
+from ..words import hidden_text
+from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, figure_and_axes, interval_dot, join_names, label_interval,
+                   level_axis, level_text, lowest_highest, num, label_rows, value_rows, word_table, wrap)
 
 
 def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
-                        highlight: str | None = "innovation") -> Chart:
+                        highlight: str | None = "innovation", ax: Axes | None = None) -> Chart:
     """Plot the municipality's maturity on each policy value, with 95 % intervals and level bands.
 
     Parameters
@@ -29,6 +31,9 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
     highlight
         The value drawn in a contrasting colour (the least mature value in the documents);
         ``None`` for none.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure); ``None`` (default) makes
+        the chart's own figure, 16 cm wide.
 
     Returns
     -------
@@ -40,8 +45,7 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
     wave = check_wave(scores, wave)
     rows = value_rows(scores, codebook, wave)
     with matplotlib.style.context(config.STYLE_PATH):
-        fig = new_figure(3.6)
-        ax = fig.add_subplot()
+        fig, ax = figure_and_axes(ax, 3.6)
         level_axis(ax, codebook, lang)
         labels = []
         for pos, (vid, row) in enumerate(rows.iterrows()):
@@ -51,18 +55,14 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
             labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, n = {num(n_resp, lang, 0)}")
             colour = VERMILLION if vid == highlight else BLUE
             if pd.isna(row["score"]):
-                ax.text(3, pos, hidden_label(scores, lang), ha="center", va="center", color=GREY, fontsize=8.5)
+                ax.text(3, pos, hidden_text(scores.min_n, lang, capital=True), ha="center", va="center", color=GREY,
+                        fontsize=8.5)
                 continue
-            ax.errorbar(row["score"], pos, xerr=[[row["score"] - row["ci_low"]], [row["ci_high"] - row["score"]]],
-                        fmt="o", color=colour, ecolor=colour, elinewidth=1.6, capsize=3, markersize=7, zorder=3)
+            interval_dot(ax, row["score"], row["ci_low"], row["ci_high"], pos, fmt="o", color=colour, ecolor=colour,
+                         elinewidth=1.6, capsize=3, markersize=7, zorder=3)
             label_interval(ax, row["ci_low"], row["ci_high"], pos, num(row["score"], lang), fontsize=9,
                             fontweight="bold", color=colour, zorder=4)
-        ax.set_yticks(range(len(labels)), labels)
-        ax.set_ylim(len(labels) - 0.5, -0.6)
-        for tick, vid in zip(ax.get_yticklabels(), rows.index):
-            if vid == highlight:
-                tick.set_color(VERMILLION)
-                tick.set_fontweight("bold")
+        label_rows(ax, labels, -0.6, ids=rows.index, highlight=highlight)
 
     return Chart(fig, _alt_value_maturity(scores, codebook, rows, wave, lang))
 
@@ -83,8 +83,7 @@ def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, 
             return (f"{codebook.value_name(vid, lang)} {num(r['score'], lang)} "
                     f"({level_text(codebook, r['level'], bool(r['level_uncertain']), lang)})")
 
-        text += (f" Lavest: {say(low)}. Højest: {say(high)}." if lang == "da"
-                 else f" Lowest: {say(low)}. Highest: {say(high)}.")
+        text += lowest_highest(say(low), say(high), lang)
     hidden = scores.suppressed_departments(wave)
     if hidden:
         text += (f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {join_names(hidden, lang)}."
