@@ -12,6 +12,7 @@ from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...stats.trends import common_department_means
 from ...survey.codebook import Codebook
+from ..words import t
 from .base import (BLUE, DARK, GREY, Chart, check_wave, figure_and_axes, join_names, key_legend, label_rows,
                    level_axis, num, signed, value_rows, word_table, wrap, zoom_limits)
 
@@ -138,12 +139,10 @@ def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
 
 def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
     both = pd.DataFrame({"old": before["score"], "new": now["score"]}).dropna()
-    if lang == "da":
-        text = (f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
-                f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.")
-    else:
-        text = (f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
-                f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.")
+    text = t(lang, f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
+                   f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.",
+                   f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
+                   f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.")
     if both.empty:
         return text
     diff = both["new"] - both["old"]

@@ -14,7 +14,7 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook, Departments
-from ..words import hidden_text
+from ..words import hidden_text, t
 from .base import (BLUE, DARK, HEATMAP_CMAP, Chart, alt_hidden_cells, check_wave, department_cells, department_label,
                    department_order, department_title, draw_grid, draw_grid_key, figure_and_axes, grid_figure,
                    hidden_sentence, interval_dot, join_names, label_interval, label_rows, level_axis, level_text,
@@ -84,10 +84,8 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
 def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
     cells = pd.concat([g.assign(value=vid) for vid, g in grid.items()]).rename_axis("department").reset_index()
     shown = cells[cells["score"].notna()]
-    if lang == "da":
-        text = f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5)."
-    else:
-        text = f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5)."
+    text = t(lang, f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5).",
+                   f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5).")
     if not shown.empty:
         def say(k):
             r = shown.loc[k]
@@ -172,10 +170,8 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
 
 def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang) -> str:
     name = codebook.value_name(value, lang)
-    if lang == "da":
-        text = f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først."
-    else:
-        text = f"Maturity on {name} in each department in {wave} with 95% intervals, highest first."
+    text = t(lang, f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først.",
+                   f"Maturity on {name} in each department in {wave} with 95% intervals, highest first.")
 
     def say(code):
         r = shown.loc[code]

@@ -81,8 +81,8 @@ def _distribution_min_n(rows: pd.DataFrame, min_n: int | None) -> int:
     return smallest if fits(smallest) else config.DEFAULT_MIN_N
 
 
-def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *, department: str = config.MUNICIPALITY,
-                      title: str | None = None, min_n: int | None = None,
+def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *,
+                      department: str = config.MUNICIPALITY, title: str | None = None, min_n: int | None = None,
                       departments: Departments | None = None, ax: Axes | None = None) -> Chart:
     """Plot how the answers to each value spread over the five levels, as diverging stacked bars.
 
@@ -237,12 +237,10 @@ def _alt_distribution(codebook, rows, shares, side, visible, department, departm
         who = t(lang, "kommunen", "the municipality")
     else:
         who = department_title(departments, department, lang)
-    if lang == "da":
-        text = (f"Svarfordelingen på hver indkøbsværdi for {who} i {wave}: andele af svarene på niveau 1–5, "
-                f"lave niveauer til venstre og høje til højre for midten.")
-    else:
-        text = (f"How the answers on each procurement value spread over the levels for {who} in {wave}: shares of "
-                f"the answers at levels 1–5, low levels left and high levels right of the centre.")
+    text = t(lang, f"Svarfordelingen på hver indkøbsværdi for {who} i {wave}: andele af svarene på niveau 1–5, "
+                   f"lave niveauer til venstre og høje til højre for midten.",
+                   f"How the answers on each procurement value spread over the levels for {who} in {wave}: shares of "
+                   f"the answers at levels 1–5, low levels left and high levels right of the centre.")
     if visible.any():
         high = (shares["share_4"] + shares["share_5"])[visible]
         low = (shares["share_1"] + shares["share_2"])[visible]

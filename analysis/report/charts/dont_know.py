@@ -43,12 +43,12 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
     departments
         The department list (rows, in list order, shown by code, as in the maturity heatmap).
     wave
-        The survey year to show.
+        The survey year whose answers are shown.
     lang
         ``"da"`` (default) or ``"en"``.
     ax
-        The axes to draw the grid into; the colour bar and the legend go in strips just below
-        it. ``None`` (default) makes the chart's own figure, 16 cm wide.
+        The axes to draw the grid into, as in :func:`~.departments.plot_department_heatmap`; ``None``
+        (default) makes the chart's own figure, 16 cm wide.
 
     Returns
     -------
@@ -116,11 +116,10 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
 def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> str:
     threshold = config.DONT_KNOW_FLAG
     limit = threshold_text(threshold, lang)
-    if lang == "da":
-        text = f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi i {wave}."
-    else:
-        text = (f"Colour grid of the share of \"Don't know\" answers in each department on each procurement "
-                f"value in {wave}.")
+    text = t(lang, f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi "
+                   f"i {wave}.",
+                   f"Colour grid of the share of \"Don't know\" answers in each department on each procurement "
+                   f"value in {wave}.")
 
     def say(key):
         code, vid = key

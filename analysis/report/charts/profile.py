@@ -27,7 +27,7 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
     scores
         The result of :func:`analysis.stats.scoring.score_survey`.
     codebook
-        The questionnaire (values in policy order from the top).
+        The questionnaire (one row per value, in policy order from the top).
     department
         The department's code.
     wave
@@ -107,12 +107,10 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
 
 def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
     who = department_title(departments, department, lang)
-    if lang == "da":
-        text = (f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
-                f"gennemsnit ved siden af og 95 %-intervaller.")
-    else:
-        text = (f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
-                f"municipal average beside it and 95% intervals.")
+    text = t(lang, f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
+                   f"gennemsnit ved siden af og 95 %-intervaller.",
+                   f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
+                   f"municipal average beside it and 95% intervals.")
     parts, hidden = [], []
     for vid, cell in cells.iterrows():
         name = codebook.value_name(vid, lang)

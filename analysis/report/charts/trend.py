@@ -164,12 +164,10 @@ def _alt_series(codebook, rows, waves, lang) -> str:
 def _alt_department_trend(scores, codebook, rows, waves, department, departments, lang) -> str:
     span = _span(waves)
     who = department_title(departments, department, lang)
-    if lang == "da":
-        text = (f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
-                f"med 95 %-intervaller.")
-    else:
-        text = (f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
-                f"with 95% intervals.")
+    text = t(lang, f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
+                   f"med 95 %-intervaller.",
+                   f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
+                   f"with 95% intervals.")
     text += _alt_series(codebook, rows, waves, lang)
     hidden = []
     for vid, r in rows.items():
@@ -183,12 +181,10 @@ def _alt_department_trend(scores, codebook, rows, waves, department, departments
 
 def _alt_trend(codebook, rows, waves, lang) -> str:
     span = _span(waves)
-    if lang == "da":
-        text = (f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
-                f"med 95 %-intervaller.")
-    else:
-        text = (f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
-                f"per value with 95% intervals.")
+    text = t(lang, f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
+                   f"med 95 %-intervaller.",
+                   f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
+                   f"per value with 95% intervals.")
     text += _alt_series(codebook, rows, waves, lang)
     patterns: dict[tuple[int, ...], list[str]] = {}
     for vid, r in rows.items():

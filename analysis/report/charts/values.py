@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from ... import config
 from ...stats.scoring import Scores
 from ...survey.codebook import Codebook
-from ..words import hidden_text
+from ..words import hidden_text, t
 from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, figure_and_axes, interval_dot, join_names, label_interval,
                    level_axis, level_text, lowest_highest, num, label_rows, value_rows, word_table, wrap)
 
@@ -69,12 +69,10 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
 
 def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, wave: int, lang: str) -> str:
     shown = rows[rows["score"].notna()]
-    if lang == "da":
-        text = (f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, "
-                f"med 95 %-intervaller.")
-    else:
-        text = (f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
-                f"1–5 scale, with 95% intervals.")
+    text = t(lang, f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, "
+                   f"med 95 %-intervaller.",
+                   f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
+                   f"1–5 scale, with 95% intervals.")
     if not shown.empty:
         low, high = shown["score"].idxmin(), shown["score"].idxmax()
 
