@@ -140,10 +140,12 @@ class Chart:
 
 
 def word_table(lang: str) -> dict[str, str]:
+    """Return the charts' words in ``lang`` (``"da"`` or ``"en"``)."""
     return WORDS[check_lang(lang)]
 
 
 def num(x: float, lang: str, decimals: int = 1) -> str:
+    """Return ``x`` with ``decimals`` decimals the way ``lang`` writes it (``2,4`` or ``2.4``)."""
     return format_number(x, lang, decimals)
 
 
@@ -156,6 +158,7 @@ def signed(x: float, lang: str) -> str:
 
 
 def wrap(text: str, width: int = WRAP) -> str:
+    """Return ``text`` broken into lines of at most ``width`` characters (at spaces and hyphens)."""
     # Danish compounds can be longer than the width; they stay whole rather than being cut.
     return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=True))
 
@@ -190,6 +193,7 @@ def only_own_figure(ax: Axes | None, chart: str, why: str) -> None:
 
 
 def check_wave(scores: Scores, wave: int) -> int:
+    """Return ``wave`` as an int, or raise ParameterError when the scores do not hold it."""
     waves = scores.waves
     if int(wave) not in waves:
         raise ParameterError(
@@ -206,6 +210,7 @@ def value_rows(scores: Scores, codebook: Codebook, wave: int) -> pd.DataFrame:
 
 
 def level_text(codebook: Codebook, level, uncertain: bool, lang: str) -> str:
+    """Return a level's name, ending in "?" when its interval crosses a level boundary ("" for none)."""
     if pd.isna(level):
         return ""
     return codebook.level_name(int(level), lang) + ("?" if uncertain else "")
@@ -266,6 +271,7 @@ def text_colour(rgba) -> str:
 
 
 def department_label(departments: Departments, code: str, lang: str) -> str:
+    """Return a department's name, or its code when the list does not know it."""
     try:
         return departments[code].name(lang)
     except KeyError:
@@ -414,6 +420,7 @@ def style_dpi() -> float:
 
 
 def png_bytes(fig: Figure) -> bytes:
+    """Render ``fig`` in the chart style as opaque (RGB) PNG bytes, without a software stamp."""
     buf = io.BytesIO()
     with matplotlib.style.context(config.STYLE_PATH):
         # The style sets dpi and bbox "tight"; constrained layout has already placed everything

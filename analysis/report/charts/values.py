@@ -11,7 +11,7 @@ from ...stats.scoring import Scores
 from ...survey.codebook import Codebook
 from ..words import hidden_text, t
 from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, figure_and_axes, interval_dot, join_names, label_interval,
-                   level_axis, level_text, lowest_highest, num, label_rows, value_rows, word_table, wrap)
+                   label_rows, level_axis, level_text, lowest_highest, num, value_rows, word_table, wrap)
 
 
 def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
