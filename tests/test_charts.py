@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import charts
+from analysis.report.charts.base import VERMILLION
 from analysis.survey.codebook import load_codebook, load_departments
 from analysis.exceptions import ParameterError
 from analysis.stats.scoring import score_survey
@@ -309,7 +310,7 @@ def test_trend_alt_panels_and_department_counts(tmf_scores, codebook):
     assert "2,4" in texts and "2,9" in texts
     assert [t.get_text() for t in innovation.get_xticklabels()] == ["2024", "2025"]
     # The highlighted value's panel title is drawn in the contrast colour.
-    assert innovation._left_title.get_color() == charts._VERMILLION
+    assert innovation._left_title.get_color() == VERMILLION
     everything = _texts(chart)
     assert not any(re.search(r"\d\.\d", t) for t in everything)
 
@@ -571,3 +572,43 @@ def test_profile_charts_render_without_pyplot(scores, codebook, departments):
     for number, chart in enumerate(made, start=1):
         assert "data:image/png;base64," in charts.figure_html(chart, number=number, caption="x")
     assert plt.get_fignums() == []
+
+
+# ------------------------------------------------------------------------------------------
+# drawing into a caller's axes
+
+
+def test_charts_draw_into_a_callers_axes(scores, tmf_scores, codebook, departments):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(14, 10), layout="constrained")
+    axes = fig.subplots(2, 3).ravel()
+    before = len(fig.axes)
+    made = [
+        charts.plot_value_maturity(scores, codebook, 2025, ax=axes[0]),
+        charts.plot_department_heatmap(scores, codebook, departments, 2025, ax=axes[1]),
+        charts.plot_innovation_by_department(scores, codebook, departments, 2025, ax=axes[2]),
+        charts.plot_change(tmf_scores, codebook, 2025, 2024, ax=axes[3]),
+        charts.plot_dont_know(scores, codebook, departments, 2025, ax=axes[4]),
+        charts.plot_department_values(scores, codebook, "BIF", 2025, departments=departments, ax=axes[5]),
+    ]
+    assert all(chart.figure is fig for chart in made) and len(fig.axes) == before
+    # Each chart's artists are in its own panel, not in a new figure or a neighbour's axes.
+    assert [line for line in axes[0].lines if line.get_marker() == "o"]
+    assert len(axes[1].images) == 1 and "Skjult\n(n < 5)" in [t.get_text() for t in axes[1].texts]
+    assert [p for p in axes[2].patches if p.get_hatch() == "///"]
+    assert "2024 → 2025" in [t.get_text() for t in axes[3].texts] and axes[3].get_legend() is not None
+    assert len(axes[4].images) == 1 and axes[4].child_axes  # the colour bar and legend strips
+    assert axes[5].get_legend() is not None and not fig.legends
+    assert made[0].alt == charts.plot_value_maturity(scores, codebook, 2025).alt
+    assert made[0].to_png().startswith(b"\x89PNG")
+
+
+def test_multi_panel_charts_need_their_own_figure(scores, codebook):
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    with pytest.raises(ParameterError, match="ax=None"):
+        charts.plot_trend(scores, codebook, ax=ax)
+    with pytest.raises(ParameterError, match="ax=None"):
+        charts.plot_distribution(_distribution_frame(), codebook, ax=ax)

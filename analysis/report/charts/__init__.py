@@ -1,0 +1,45 @@
+"""Charts of the briefing, each returned with an alt text that states its key numbers.
+
+Every ``plot_*`` function takes the data (and an optional matplotlib ``ax``) and returns a
+:class:`Chart`: the figure and its alt text. The families, one module each:
+
+- :mod:`.values`: the municipality's maturity on each value (:func:`plot_value_maturity`).
+- :mod:`.departments`: the department x value heatmap (:func:`plot_department_heatmap`) and one
+  value by department (:func:`plot_innovation_by_department`).
+- :mod:`.change`: the change between two waves (:func:`plot_change`).
+- :mod:`.trend`: every wave, one small panel per value (:func:`plot_trend`).
+- :mod:`.dont_know`: the share of "Ved ikke" per department and value (:func:`plot_dont_know`).
+- :mod:`.distribution`: the answers' spread over the levels (:func:`plot_distribution`).
+- :mod:`.profile`: one department beside the municipality (:func:`plot_department_values`).
+
+:mod:`.base` holds the :class:`Chart` class, figure creation, PNG rendering,
+:func:`figure_html` and the drawing helpers the families share.
+
+Disclosure control (method.md): a suppressed department x value cell never shows a number, not
+even through its position: suppressed departments are drawn as hatched "Skjult (n < 5)" cells
+or rows after the published ones, never sorted among them.
+"""
+
+from __future__ import annotations
+
+from .base import Chart, figure_html
+from .change import plot_change
+from .departments import plot_department_heatmap, plot_innovation_by_department
+from .distribution import plot_distribution
+from .dont_know import plot_dont_know
+from .profile import plot_department_values
+from .trend import plot_trend
+from .values import plot_value_maturity
+
+__all__ = [
+    "Chart",
+    "plot_value_maturity",
+    "plot_department_heatmap",
+    "plot_innovation_by_department",
+    "plot_change",
+    "plot_trend",
+    "plot_dont_know",
+    "plot_distribution",
+    "plot_department_values",
+    "figure_html",
+]

@@ -1,0 +1,129 @@
+"""Department profile: one department's maturity on each value beside the municipality's."""
+
+from __future__ import annotations
+
+import matplotlib.style
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from ... import config
+from ...exceptions import ParameterError
+from ...stats.scoring import Scores
+from ...survey.codebook import Codebook, Departments
+from ..words import hidden_text, t
+from .base import (BLUE, Chart, check_wave, department_label, department_title, figure_and_axes, interval_dot,
+                   join_names, key_legend, label_interval, label_rows, level_axis, num, suppressed_handle,
+                   suppressed_label, suppressed_patch, value_rows, word_table, wrap)
+
+
+def plot_department_values(scores: Scores, codebook: Codebook, department: str, wave: int, lang: str = "da", *,
+                           departments: Departments | None = None, ax: Axes | None = None) -> Chart:
+    """Plot one department's maturity on each value beside the municipality's, with 95 % intervals.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.stats.scoring.score_survey`.
+    codebook
+        The questionnaire (one row per value, in policy order from the top).
+    department
+        The department's code.
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    departments
+        The department list, used only to name the department in the legend and the alt text.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure; the legend then goes below
+        it); ``None`` (default) makes the chart's own figure, 16 cm wide, legend below.
+
+    Returns
+    -------
+    Chart
+        Two markers per value on the level bands: the department's score (filled, blue, with its
+        interval and the score written beside it) and, just below it, the municipality's (open,
+        grey, the mean of the departments shown). A value on which the department is suppressed
+        gets a hatched band reading "skjult (n < 5)" in the department's place and no department
+        marker; the municipality's marker stays, since it does not include the department. The
+        labels give the department's respondents per value (``n < 5`` when hidden).
+    """
+    w = word_table(lang)
+    wave = check_wave(scores, wave)
+    dv = scores.department_value
+    cells = dv[(dv["wave"] == wave) & (dv["department"] == department)].set_index("value")
+    if cells.empty:
+        raise ParameterError(f"department {department!r} has no answers in {wave}; the departments with answers "
+                             f"are {', '.join(dict.fromkeys(dv.loc[dv['wave'] == wave, 'department']))}.")
+    cells = cells.reindex(codebook.value_ids)
+    cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
+    cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
+    muni = value_rows(scores, codebook, wave)
+    who = department_label(departments, department, lang) if departments is not None else department
+    dept_colour, muni_colour = BLUE, "#595959"
+    offset = 0.17
+
+    with matplotlib.style.context(config.STYLE_PATH):
+        own_figure = ax is None
+        fig, ax = figure_and_axes(ax, 0.56 * len(cells) + 1.15)
+        level_axis(ax, codebook, lang)
+        labels = []
+        for pos, (vid, cell) in enumerate(cells.iterrows()):
+            hidden = bool(cell["suppressed"]) or pd.isna(cell["score"])
+            count = f"n < {num(scores.min_n, lang, 0)}" if hidden else f"n = {num(cell['n'], lang, 0)}"
+            labels.append(f"{wrap(codebook.value_name(vid, lang))}\n{count}")
+            y_dept, y_muni = pos - offset, pos + offset
+            m = muni.loc[vid]
+            if hidden:
+                ax.add_patch(suppressed_patch((0.5, y_dept - 0.15), 5, 0.30))
+                # Away from the municipality's marker, so the two never overlap.
+                x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
+                suppressed_label(ax, x_text, y_dept, hidden_text(scores.min_n, lang), pad=0.2, fontsize=8)
+            else:
+                interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], y_dept, fmt="o", color=dept_colour,
+                             ecolor=dept_colour, elinewidth=1.6, capsize=3, markersize=7, zorder=3)
+                label_interval(ax, cell["ci_low"], cell["ci_high"], y_dept, num(cell["score"], lang),
+                                fontsize=9, fontweight="bold", color=dept_colour, zorder=4)
+            if pd.notna(m["score"]):
+                interval_dot(ax, m["score"], m["ci_low"], m["ci_high"], y_muni, fmt="D", color=muni_colour,
+                             ecolor=muni_colour, elinewidth=1.1, capsize=2.5, markersize=5, markerfacecolor="white",
+                             markeredgewidth=1.2, zorder=3)
+                label_interval(ax, m["ci_low"], m["ci_high"], y_muni, num(m["score"], lang), fontsize=8,
+                                color=muni_colour, zorder=4)
+        label_rows(ax, labels, -0.55)
+        handles = [
+            Line2D([], [], color=dept_colour, marker="o", markersize=7, linewidth=1.6, label=f"{who}"),
+            Line2D([], [], color=muni_colour, marker="D", markersize=5, markerfacecolor="white",
+                   markeredgewidth=1.2, linewidth=1.1, label=w["municipality_mean"]),
+        ]
+        if cells["suppressed"].any():
+            handles.append(suppressed_handle(scores.min_n, lang))
+        key_legend(fig, ax, own_figure, handles, ncol=len(handles), fontsize=8, handlelength=1.8, columnspacing=1.4)
+
+    return Chart(fig, _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang))
+
+
+def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
+    who = department_title(departments, department, lang)
+    text = t(lang, f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
+                   f"gennemsnit ved siden af og 95 %-intervaller.",
+                   f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
+                   f"municipal average beside it and 95% intervals.")
+    parts, hidden = [], []
+    for vid, cell in cells.iterrows():
+        name = codebook.value_name(vid, lang)
+        m = muni.loc[vid, "score"]
+        if cell["suppressed"] or pd.isna(cell["score"]):
+            hidden.append(name)
+            continue
+        word = t(lang, "kommunen", "municipality")
+        parts.append(f"{name} {num(cell['score'], lang)} ({word} {num(m, lang)})")
+    if parts:
+        text += " " + "; ".join(parts) + "."
+    if hidden:
+        text += f" {hidden_text(scores.min_n, lang, capital=True)}: {join_names(hidden, lang)}."
+    return text
+
+

@@ -1,0 +1,91 @@
+"""Value maturity: the municipality's score on each policy value, with its alt text."""
+
+from __future__ import annotations
+
+import matplotlib.style
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ... import config
+from ...stats.scoring import Scores
+from ...survey.codebook import Codebook
+from ..words import hidden_text, t
+from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, figure_and_axes, interval_dot, join_names, label_interval,
+                   label_rows, level_axis, level_text, lowest_highest, num, value_rows, word_table, wrap)
+
+
+def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
+                        highlight: str | None = "innovation", ax: Axes | None = None) -> Chart:
+    """Plot the municipality's maturity on each policy value, with 95 % intervals and level bands.
+
+    Parameters
+    ----------
+    scores
+        The result of :func:`analysis.stats.scoring.score_survey`.
+    codebook
+        The questionnaire whose values are plotted, in policy order from the top.
+    wave
+        The survey year to show.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    highlight
+        The value drawn in a contrasting colour (the least mature value in the documents);
+        ``None`` for none.
+    ax
+        The axes to draw into (e.g. a panel of the caller's figure); ``None`` (default) makes
+        the chart's own figure, 16 cm wide.
+
+    Returns
+    -------
+    Chart
+        Dots with interval bars on the 1-5 scale, the score printed at each dot, the number of
+        departments and respondents behind each value in the labels.
+    """
+    w = word_table(lang)
+    wave = check_wave(scores, wave)
+    rows = value_rows(scores, codebook, wave)
+    with matplotlib.style.context(config.STYLE_PATH):
+        fig, ax = figure_and_axes(ax, 3.6)
+        level_axis(ax, codebook, lang)
+        labels = []
+        for pos, (vid, row) in enumerate(rows.iterrows()):
+            name = codebook.value_name(vid, lang)
+            n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
+            n_resp = 0 if pd.isna(row["n_respondents"]) else int(row["n_respondents"])
+            labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, n = {num(n_resp, lang, 0)}")
+            colour = VERMILLION if vid == highlight else BLUE
+            if pd.isna(row["score"]):
+                ax.text(3, pos, hidden_text(scores.min_n, lang, capital=True), ha="center", va="center", color=GREY,
+                        fontsize=8.5)
+                continue
+            interval_dot(ax, row["score"], row["ci_low"], row["ci_high"], pos, fmt="o", color=colour, ecolor=colour,
+                         elinewidth=1.6, capsize=3, markersize=7, zorder=3)
+            label_interval(ax, row["ci_low"], row["ci_high"], pos, num(row["score"], lang), fontsize=9,
+                            fontweight="bold", color=colour, zorder=4)
+        label_rows(ax, labels, -0.6, ids=rows.index, highlight=highlight)
+
+    return Chart(fig, _alt_value_maturity(scores, codebook, rows, wave, lang))
+
+
+def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, wave: int, lang: str) -> str:
+    shown = rows[rows["score"].notna()]
+    text = t(lang, f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, "
+                   f"med 95 %-intervaller.",
+                   f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
+                   f"1–5 scale, with 95% intervals.")
+    if not shown.empty:
+        low, high = shown["score"].idxmin(), shown["score"].idxmax()
+
+        def say(vid):
+            r = shown.loc[vid]
+            return (f"{codebook.value_name(vid, lang)} {num(r['score'], lang)} "
+                    f"({level_text(codebook, r['level'], bool(r['level_uncertain']), lang)})")
+
+        text += lowest_highest(say(low), say(high), lang)
+    hidden = scores.suppressed_departments(wave)
+    if hidden:
+        text += (f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {join_names(hidden, lang)}."
+                 if lang == "da" else
+                 f" Average of the departments shown; hidden (n < {scores.min_n}): {join_names(hidden, lang)}.")
+    return text
+
