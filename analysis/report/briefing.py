@@ -20,7 +20,7 @@ import yaml
 from .. import config
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..exceptions import ParameterError
-from .formatting import check_lang, format_interval, format_number, format_share
+from .formatting import check_lang, format_date_long, format_interval, format_number, format_share
 from ..survey.loading import Survey, load_responses
 from .narrative import (
     Estimate,
@@ -64,6 +64,7 @@ class Briefing:
     title: str
     is_sample: bool
     response_files: list[str]
+    chart_background: bool = True
     _figure_no: int = field(default=0, repr=False)
     _charts: Any = field(default=None, repr=False)
     _distribution: pd.DataFrame | None = field(default=None, repr=False)
@@ -127,7 +128,7 @@ class Briefing:
             builders[f"distribution:{dept}"] = (
                 lambda dept=dept: charts.plot_distribution(self.distribution(), self.codebook, lang,
                                                            department=dept))
-        self._charts = ChartBatch(builders)
+        self._charts = ChartBatch(builders, background=self.chart_background)
 
     def distribution(self) -> pd.DataFrame:
         """Return the answer distributions of this wave (municipality and departments)."""
@@ -180,8 +181,8 @@ class Briefing:
         kind = _t(self.lang, "Orientering til Økonomiudvalget", "Briefing for the Finance Committee (Økonomiudvalget)")
         org = _t(self.lang, "Københavns Kommune · Økonomiforvaltningen",
                  "City of Copenhagen · Finance Administration (Økonomiforvaltningen)")
-        meta = _t(self.lang, f"Spørgeskemaundersøgelse {self.wave} · udarbejdet {date.day}. {_MONTHS_DA[date.month - 1]} {date.year}",
-                  f"Survey {self.wave} · prepared {date.day} {date:%B} {date.year}")
+        meta = _t(self.lang, f"Spørgeskemaundersøgelse {self.wave} · udarbejdet {format_date_long(date, 'da')}",
+                  f"Survey {self.wave} · prepared {format_date_long(date, 'en')}")
         parts = [f'<header class="doc-header"><p class="org">{_e(org)}</p><p class="kind">{_e(kind)}</p>',
                  f'<h1 class="doctitle">{_e(self.title)}</h1><p class="meta">{_e(meta)}</p></header>']
         if self.is_sample:
@@ -838,10 +839,6 @@ class Briefing:
         return score_changes_to(self.scores, self.wave)
 
 
-_MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-              "november", "december"]
-
-
 def default_title(wave: int, lang: str = "da") -> str:
     """Return the briefing's default title for ``wave``."""
     return _t(lang, f"Modenhed i indkøbet {wave}: opfølgning på indkøbspolitikken",
@@ -852,7 +849,7 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
                      min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                      resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
                      codebook: Codebook | None = None, departments: Departments | None = None,
-                     charts: bool = True, sheet: str | None = None) -> Briefing:
+                     charts: bool = True, sheet: str | None = None, chart_background: bool = True) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
     Parameters
@@ -872,6 +869,9 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
         False for uses that need only the numbers.
     sheet
         The sheet to read in ``.xlsx`` files; empty or None means the first.
+    chart_background
+        Let a second process draw some of the charts (:class:`analysis.report.chartpool.ChartBatch`);
+        batch renders, whose workers already use every core, pass False.
     """
     check_lang(lang)
     paths = [responses] if isinstance(responses, (str, Path)) else list(responses or [])
@@ -889,7 +889,7 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
         raise ParameterError(f"wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}.")
     briefing = Briefing(survey=survey, scores=scores, codebook=codebook, departments=departments, wave=int(wave),
                         lang=lang, title=title or default_title(int(wave), lang), is_sample=is_sample,
-                        response_files=files)
+                        response_files=files, chart_background=chart_background)
     if charts:
         briefing.start_charts()
     return briefing

@@ -281,7 +281,7 @@ class DepartmentProfile:
             if self._has_trend():
                 builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang, department=code,
                                                               departments=deps)
-            self._charts = ChartBatch(builders)
+            self._charts = ChartBatch(builders, background=self.briefing.chart_background)
         return self._charts[name] if name is not None else None
 
     # -- sections -----------------------------------------------------------------------------
@@ -909,7 +909,7 @@ def default_profile_title(department_name: str, code: str, wave: int, lang: str 
 def prepare_profile(department: str, responses: list[str] | str | None = None, *, wave: int | None = None,
                     min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
                     resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
-                    sheet: str | None = None) -> DepartmentProfile:
+                    sheet: str | None = None, chart_background: bool = True) -> DepartmentProfile:
     """Load, check and score the survey and return one department's :class:`DepartmentProfile`.
 
     Parameters
@@ -928,6 +928,8 @@ def prepare_profile(department: str, responses: list[str] | str | None = None, *
         The profile's title; empty means :func:`default_profile_title`.
     sheet
         The sheet to read in ``.xlsx`` files; empty or None means the first.
+    chart_background
+        Let a second process draw some of the charts; batch renders pass False.
 
     Raises
     ------
@@ -948,7 +950,8 @@ def prepare_profile(department: str, responses: list[str] | str | None = None, *
                              f"{', '.join(departments.codes)} (or a department's name).")
     # The committee briefing's own charts are not needed here: only its numbers.
     briefing = prepare_briefing(responses, wave=wave, min_n=min_n, seed=seed, resamples=resamples, lang=lang,
-                                title=title, departments=departments, charts=False, sheet=sheet)
+                                title=title, departments=departments, charts=False, sheet=sheet,
+                                chart_background=chart_background)
     briefing.title = title or default_profile_title(departments[code].name(lang), code, briefing.wave, lang)
     profile = DepartmentProfile(briefing=briefing, department=code)
     profile._chart_start()
