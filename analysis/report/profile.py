@@ -12,9 +12,9 @@ Disclosure control (method.md) is applied to the department's own numbers in eve
   no score, interval, level, focus area, item, distribution, don't-know share (unless the
   don't-know table's own group is large enough), trend point or change, only the words that it
   cannot be shown;
-- *complementary suppression* of focus areas: a value's score is the mean of its focus areas, so
-  when one focus area of a shown value is hidden, the others would give it away by subtraction;
-  the profile then shows none of that value's focus-area scores (the value's own score stays);
+- when one focus area of a value is hidden, scoring hides the value's other focus areas too
+  (secondary suppression in :func:`analysis.stats.scoring.score_survey`): a value's score is the
+  mean of its focus areas, so the others would give the hidden one away by subtraction;
 - item means are never printed: a focus area's score and the means of its other items would give
   a hidden item away; the profile names its lowest-scoring items without numbers;
 - a department hidden on every value gets a profile of the header, one paragraph and the method
@@ -153,23 +153,16 @@ class DepartmentProfile:
         return out
 
     def focus_areas_table(self, wave: int | None = None, department: str | None = None) -> pd.DataFrame:
-        """Return the focus-area scores of a department and wave with the profile's ``shown`` flag.
+        """Return the focus-area scores of a department and wave with a ``shown`` flag.
 
-        ``shown`` is False where the score is suppressed (fewer than ``min_n``) and, by
-        complementary suppression, for every focus area of a value that has a hidden focus area
-        with answers: the value's score is the mean of its focus areas, so the others would give
-        the hidden one away. ``withheld`` marks the latter. Hidden rows carry no numbers.
+        ``shown`` is False where scoring suppressed the focus area (which it does for every focus
+        area of a value with a hidden one) or has no score. Hidden rows carry no numbers.
         """
         wave = self.wave if wave is None else wave
         department = department or self.department
         fa = self.scores.department_focus_area
         rows = fa[(fa["wave"] == wave) & (fa["department"] == department)].copy()
-        hidden = rows["suppressed"].astype(bool) | rows["score"].isna()
-        # A focus area without any valid answer is left out of the value's mean: nothing to protect.
-        leaks = hidden & (rows["n"] > 0)
-        values_at_risk = set(rows.loc[leaks, "value"])
-        rows["withheld"] = rows["value"].isin(values_at_risk) & ~hidden
-        rows["shown"] = ~hidden & ~rows["withheld"]
+        rows["shown"] = ~(rows["suppressed"].astype(bool) | rows["score"].isna())
         rows.loc[~rows["shown"], ["score", "ci_low", "ci_high"]] = np.nan
         rows.loc[~rows["shown"], "level"] = pd.NA
         return rows.reset_index(drop=True)
@@ -490,15 +483,15 @@ class DepartmentProfile:
                   "<th>Value</th><th>Lowest-scoring focus area</th><th class='num'>Score</th>"
                   "<th class='num'>95 % interval</th><th class='num'>Municipality</th>")
         rows = []
-        withheld_any = False
+        values_hidden = False
         for vid in self.codebook.value_ids:
             name = _e(self._short(vid))
             if cells.loc[vid, "suppressed"]:
                 rows.append(f"<tr><td>{name}</td><td class='hidden' colspan='4'>{_e(self._cannot_show())}</td></tr>")
                 continue
             g = fa[(fa["value"] == vid) & fa["shown"]]
-            if fa.loc[fa["value"] == vid, "withheld"].any() or g.empty:
-                withheld_any = True
+            if g.empty:  # scoring hides every focus area of a value when one is hidden
+                values_hidden = True
                 rows.append(f"<tr><td>{name}</td><td class='hidden' colspan='4'>{_e(self._withheld_text())}</td></tr>")
                 continue
             low = g.loc[g["score"].idxmin()]
@@ -508,7 +501,7 @@ class DepartmentProfile:
                         f"<td class='num'>{self._num(muni_fa.get(low['focus_area'], np.nan), 2)}</td></tr>")
         out.append(f"<table class='profile-focus keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
                    "</tbody></table>")
-        if withheld_any:
+        if values_hidden:
             out.append("<p class='note'>" + _e(_t(
                 lang,
                 f"Når ét indsatsområde under en værdi har færre end {self.min_n} svar, vises ingen af værdiens "
@@ -838,8 +831,7 @@ class DepartmentProfile:
                 label = _e(area.name_en if lang == "en" else area.name_da)
                 r = fa.loc[area.id] if area.id in fa.index else None
                 if r is None or not r["shown"]:
-                    why = self._withheld_text() if r is not None and r["withheld"] else self._hidden()
-                    rows.append(f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{_e(why)}"
+                    rows.append(f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{_e(self._hidden())}"
                                 "</td></tr>")
                     continue
                 rows.append(f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{self._num(r['score'], 2)}</td>"
@@ -865,10 +857,8 @@ class DepartmentProfile:
 
         ``profile_<CODE>.csv`` holds the department's rows of ``maturity_by_department_value.csv``
         (every wave, the same columns and suppression: suppressed rows have blank score,
-        interval and level). ``profile_<CODE>_focus_areas.csv`` holds its rows of
-        ``maturity_by_department_focus_area.csv`` with the profile's complementary suppression
-        on top: a focus area withheld because another focus area of its value is hidden is
-        blank and marked ``suppressed`` too.
+        interval and level); ``profile_<CODE>_focus_areas.csv`` holds its rows of
+        ``maturity_by_department_focus_area.csv``, likewise.
         """
         from ..tables.contract import neutralise_text, table_department_value, table_focus_area
 
@@ -879,14 +869,7 @@ class DepartmentProfile:
         values = table_department_value(self.scores)
         values = values[values["department"] == self.department]
         areas = table_focus_area(self.scores)
-        areas = areas[areas["department"] == self.department].copy()
-        for wave in self.scores.waves:
-            profile_fa = self.focus_areas_table(wave=wave)
-            withheld = set(profile_fa.loc[profile_fa["withheld"], "focus_area"])
-            mask = (areas["wave"] == wave) & areas["focus_area"].isin(withheld)
-            areas.loc[mask, ["score", "ci_low", "ci_high"]] = np.nan
-            areas.loc[mask, "level"] = pd.NA
-            areas.loc[mask, "suppressed"] = True
+        areas = areas[areas["department"] == self.department]
         written = []
         for name, frame in ((f"profile_{self.department}.csv", values),
                             (f"profile_{self.department}_focus_areas.csv", areas)):
