@@ -63,33 +63,33 @@ class Briefing:
 
     @cached_property
     def distribution(self) -> pd.DataFrame:
-        """The answer distributions of this wave (municipality and departments)."""
+        """Return the answer distributions of this wave (municipality and departments)."""
         return answer_distribution(self.survey.responses, self.codebook, wave=self.wave,
                                    min_n=self.scores.min_n, departments=self.departments)
 
     @cached_property
     def distribution_departments(self) -> list[str]:
-        """The departments whose full answer distribution may be shown, in table order."""
+        """Return the departments whose full answer distribution may be shown, in table order."""
         dist = self.distribution
         shown = dist[(dist["department"] != config.MUNICIPALITY) & dist["shown"]]
         return list(dict.fromkeys(shown["department"]))
 
     @cached_property
     def changes(self) -> pd.DataFrame:
-        """The changes since the previous wave (empty when there is none)."""
+        """Return the changes since the previous wave (empty when there is none)."""
         if self.previous_wave is None:
             return pd.DataFrame()
         return score_changes(self.scores, self.previous_wave, self.wave)
 
     @cached_property
     def reliability(self) -> pd.DataFrame:
-        """Cronbach's alpha per value for this wave (Feldt interval)."""
+        """Return Cronbach's alpha per value for this wave (Feldt interval)."""
         return score_reliability(self.survey.responses, self.codebook, wave=self.wave,
                                  confidence=self.scores.confidence)
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:
-        """The municipality's value scores under equal, respondent and headcount weights."""
+        """Return the municipality's value scores under equal, respondent and headcount weights."""
         return score_sensitivity(self.scores, self.departments, wave=self.wave)
 
     def all_changes(self) -> pd.DataFrame | None:
@@ -125,12 +125,12 @@ class Briefing:
 
     @property
     def hidden(self) -> str:
-        """The words of a suppressed cell, quoting the minimum group size."""
+        """Return the words of a suppressed cell, quoting the minimum group size."""
         return hidden_text(self.scores.min_n, self.lang)
 
     @property
     def interval(self) -> str:
-        """The name of an interval at the scores' confidence (``95 %-interval``)."""
+        """Return the name of an interval at the scores' confidence (``95 %-interval``)."""
         return interval_text(self.scores.confidence, self.lang)
 
     def value_table(self, frame: pd.DataFrame, cell, css: str, *, hidden: str = "", label=None) -> str:
@@ -145,7 +145,7 @@ class Briefing:
     # -- charts -------------------------------------------------------------------------------
     @cached_property
     def charts(self):
-        """Every chart of the briefing by name, rendered partly in a background process.
+        """Return every chart of the briefing by name, rendered partly in a background process.
 
         :func:`prepare_briefing` starts it as soon as the scores exist, so the charts are drawn
         while the notebook writes its tables and text (:class:`analysis.report.chartpool.ChartBatch`).
@@ -179,7 +179,7 @@ class Briefing:
 
     @cached_property
     def figures(self) -> FigureNumbers:
-        """The briefing's figure numbering, in the order the sections show them."""
+        """Return the briefing's figure numbering, in the order the sections show them."""
         return FigureNumbers(self.lang)
 
     def figure(self, chart_name: str, caption: str) -> str:

@@ -224,13 +224,13 @@ class DepartmentProfile:
 
     @property
     def shows_distribution(self) -> bool:
-        """Whether the department's answer distribution may be shown on at least one value."""
+        """Return whether the department's answer distribution may be shown on at least one value."""
         rows = self.distribution_rows()
         return not self.all_hidden and not rows.empty and bool(rows["shown"].fillna(False).astype(bool).any())
 
     @property
     def has_trend(self) -> bool:
-        """Whether there is more than one wave to show (and the department is not all hidden)."""
+        """Return whether there is more than one wave to show (and the department is not all hidden)."""
         return not self.all_hidden and len(self.scores.waves) > 1
 
     # -- words and numbers --------------------------------------------------------------------
@@ -265,28 +265,28 @@ class DepartmentProfile:
 
     @property
     def hidden(self) -> str:
-        """The words of a suppressed cell, quoting the minimum group size."""
+        """Return the words of a suppressed cell, quoting the minimum group size."""
         return hidden_text(self.min_n, self.lang)
 
     @property
     def cannot_show(self) -> str:
-        """The words of a value withheld to protect anonymity."""
+        """Return the words of a value withheld to protect anonymity."""
         return cannot_show_text(self.min_n, self.lang)
 
     @property
     def interval(self) -> str:
-        """The name of an interval at the scores' confidence (``95 %-interval``)."""
+        """Return the name of an interval at the scores' confidence (``95 %-interval``)."""
         return interval_text(self.scores.confidence, self.lang)
 
     @property
     def flag(self) -> str:
-        """The don't-know flag as a percentage (``30 %`` / ``30%``)."""
+        """Return the don't-know flag as a percentage (``30 %`` / ``30%``)."""
         return threshold_text(config.DONT_KNOW_FLAG, self.lang)
 
     # -- charts -------------------------------------------------------------------------------
     @cached_property
     def charts(self):
-        """Every chart of the profile by name, rendered in one batch, partly in a background process.
+        """Return every chart of the profile by name, rendered in one batch, partly in a background process.
 
         :func:`prepare_profile` starts it as soon as the numbers exist
         (:class:`analysis.report.chartpool.ChartBatch`).
@@ -310,7 +310,7 @@ class DepartmentProfile:
 
     @cached_property
     def figures(self) -> FigureNumbers:
-        """The profile's figure numbering, in the order the sections show them."""
+        """Return the profile's figure numbering, in the order the sections show them."""
         return FigureNumbers(self.lang)
 
     def figure(self, chart_name: str, caption: str) -> str:
