@@ -54,7 +54,8 @@ def join_names(names: list[str], lang: str = "da") -> str:
     >>> join_names(["SUF", "TMF", "BUF"]), join_names(["SUF", "TMF"], "en"), join_names(["SUF"])
     ('SUF, TMF og BUF', 'SUF and TMF', 'SUF')
     """
-    return format_list(list(names), locale=babel_locale(lang)) if names else ""
+    locale = babel_locale(lang)  # checks lang, even for an empty list
+    return format_list(list(names), locale=locale) if names else ""
 
 
 def _fmt(x: float, lang: str) -> str:
