@@ -263,3 +263,16 @@ def test_notebook_for_a_fully_hidden_department(tmp_path):
                    for o in c.outputs)
     assert "kan ikke vises" in html and "<img" not in html and "Metode" in html
     assert (tmp_path / "tables" / "profile_BIF.csv").exists()
+
+
+def test_profile_has_its_own_header(tmf):
+    header = str(tmf.header())
+    assert header.count('<p class="kind">') == 1
+    assert "Forvaltningsprofil · Teknik- og Miljøforvaltningen (TMF)" in header
+    assert "Orientering til Økonomiudvalget" not in header
+
+
+def test_chart_background_is_passed_on_to_the_briefing():
+    profile = prepare_profile("TMF", resamples=200, chart_background=False)
+    assert profile.briefing.chart_background is False
+    assert str(profile.values()).count("<img") == 1  # the charts are all drawn in this process

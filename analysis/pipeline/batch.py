@@ -157,10 +157,12 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
         return [run_job(jobs[0], force, quiet=False)]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     staged, staging = _stage(jobs)
+    if workers > 1:
+        staged = _serial_charts(staged)
     show = sys.stderr.isatty() if progress is None else progress
     results: dict[str, JobResult] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_serial_charts) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             futures = {pool.submit(run_job, job, force): job for job in staged}
             bar = _progress_bar(len(staged), show)
             for future in as_completed(futures):
@@ -178,14 +180,16 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
     return finals
 
 
-def _serial_charts() -> None:
-    """Keep each render's charts in its own kernel: the pool's workers already use every core.
+def _serial_charts(jobs: Sequence[Job]) -> list[Job]:
+    """Return the jobs with ``chart_background=False``: the pool's workers already use every core.
 
-    The kernel inherits the worker's environment, and :mod:`analysis.report.chartpool` reads it.
+    The briefing and profile notebooks pass the parameter on to ``prepare_briefing`` /
+    ``prepare_profile``, so each render draws its charts in its own kernel instead of forking a
+    second process. Other notebooks do not take the parameter and are left as they are.
     """
-    from ..report.chartpool import SERIAL_ENV
-
-    os.environ[SERIAL_ENV] = "1"
+    ours = (BRIEFING_NOTEBOOK, PROFILE_NOTEBOOK)
+    return [replace(job, parameters={**job.parameters, "chart_background": False}) if job.notebook in ours else job
+            for job in jobs]
 
 
 def _context():

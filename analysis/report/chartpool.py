@@ -4,7 +4,8 @@ Drawing and PNG-encoding the charts is most of a briefing's own work, and it is 
 :class:`ChartBatch` is started as soon as the numbers exist: a forked child process begins
 rendering its share of the charts at once, while the notebook goes on with its tables and
 text; the rest are rendered here when first asked for. On a machine with one core, without
-fork, or when the child fails, every chart is simply rendered here.
+fork, when the caller asks for no background process (a batch render, whose worker processes
+already keep every core busy), or when the child fails, every chart is simply rendered here.
 """
 
 from __future__ import annotations
@@ -30,15 +31,18 @@ class ChartBatch:
     builders
         Name -> a function that makes the :class:`~analysis.report.charts.Chart`. With fork, the child
         inherits the builders; they are never pickled. Only PNG bytes and alt texts come back.
+    background
+        Whether some charts may be rendered in a second process; False renders every chart here
+        (batch renders, whose worker processes already use every core, pass False).
     """
 
-    def __init__(self, builders: Mapping[str, Callable[[], Chart]]):
+    def __init__(self, builders: Mapping[str, Callable[[], Chart]], *, background: bool = True):
         self._builders = dict(builders)
         self._done: dict[str, Chart] = {}
         self._child = self._receive = None
         self._theirs: list[str] = []
         names = list(self._builders)
-        if len(names) >= 2 and _may_fork():
+        if len(names) >= 2 and background and _may_fork():
             k = max(1, min(len(names) - 1, round(len(names) * CHILD_SHARE)))
             # Every other chart first, so both processes get a mix of heavy and light ones.
             order = names[1::2] + names[0::2]
@@ -90,14 +94,9 @@ class ChartBatch:
         self._collect()
 
 
-#: Set (to any value) by batch rendering, whose worker processes already keep every core busy.
-SERIAL_ENV = "BRIEFING_SERIAL_CHARTS"
-
-
 def _may_fork() -> bool:
-    """Return whether a second process would help: more than one core, fork, not in a batch."""
-    return ((os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
-            and not os.environ.get(SERIAL_ENV))
+    """Return whether a second process can help: more than one core, and fork available."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _render_in_child(builders: list[Callable[[], Chart]], send) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import math
+
+from babel.dates import format_date
 
 from babel.numbers import format_decimal
 
@@ -10,6 +13,7 @@ from ..exceptions import ParameterError
 
 LANGS = ("da", "en")
 _LOCALES = {"da": "da_DK", "en": "en_GB"}
+_LONG_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
 
 
 def check_lang(lang: str) -> str:
@@ -17,6 +21,28 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise ParameterError(f"lang must be one of {', '.join(LANGS)}, found {lang!r}.")
     return lang
+
+
+def babel_locale(lang: str) -> str:
+    """Return the Babel locale that formats ``lang``'s numbers, dates and lists.
+
+    Examples
+    --------
+    >>> babel_locale("da"), babel_locale("en")
+    ('da_DK', 'en_GB')
+    """
+    return _LOCALES[check_lang(lang)]
+
+
+def format_date_long(date: datetime.date, lang: str = "da") -> str:
+    """Return a date written out: ``3. december 2026`` in Danish, ``3 December 2026`` in English.
+
+    Examples
+    --------
+    >>> format_date_long(datetime.date(2026, 3, 1)), format_date_long(datetime.date(2026, 3, 1), "en")
+    ('1. marts 2026', '1 March 2026')
+    """
+    return format_date(date, format=_LONG_DATE[check_lang(lang)], locale=babel_locale(lang))
 
 
 def format_number(x: float | None, lang: str = "da", decimals: int = 1) -> str:
@@ -34,7 +60,7 @@ def format_number(x: float | None, lang: str = "da", decimals: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(round(float(x), decimals), format=pattern, locale=_LOCALES[check_lang(lang)])
+    return format_decimal(round(float(x), decimals), format=pattern, locale=babel_locale(lang))
 
 
 def format_share(x: float | None, lang: str = "da", decimals: int = 0) -> str:

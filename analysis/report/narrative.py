@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .formatting import check_lang, format_number
+from babel.lists import format_list
+
+from .formatting import babel_locale, check_lang, format_number
 
 HIGHER, LOWER, LEVEL = "higher", "lower", "on level"
 
@@ -52,10 +54,8 @@ def join_names(names: list[str], lang: str = "da") -> str:
     >>> join_names(["SUF", "TMF", "BUF"]), join_names(["SUF", "TMF"], "en"), join_names(["SUF"])
     ('SUF, TMF og BUF', 'SUF and TMF', 'SUF')
     """
-    word = " og " if check_lang(lang) == "da" else " and "
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + word + names[-1]
+    locale = babel_locale(lang)  # checks lang, even for an empty list
+    return format_list(list(names), locale=locale) if names else ""
 
 
 def _fmt(x: float, lang: str) -> str:

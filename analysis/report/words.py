@@ -7,7 +7,9 @@ stale number in a sentence.
 
 from __future__ import annotations
 
-from .formatting import format_share
+import datetime
+
+from .formatting import format_date_long, format_number, format_share
 
 
 def t(lang: str, da: str, en: str) -> str:
@@ -21,6 +23,17 @@ def t(lang: str, da: str, en: str) -> str:
     return en if lang == "en" else da
 
 
+def hidden_word(lang: str = "da") -> str:
+    """Return the one word for a suppressed cell whose reason is said elsewhere.
+
+    Examples
+    --------
+    >>> hidden_word(), hidden_word("en")
+    ('skjult', 'hidden')
+    """
+    return t(lang, "skjult", "hidden")
+
+
 def hidden_text(min_n: int, lang: str = "da", *, capital: bool = False) -> str:
     """Return the words for a suppressed cell, e.g. ``skjult (n < 5)``.
 
@@ -29,27 +42,89 @@ def hidden_text(min_n: int, lang: str = "da", *, capital: bool = False) -> str:
     >>> hidden_text(5), hidden_text(10, "en", capital=True)
     ('skjult (n < 5)', 'Hidden (n < 10)')
     """
-    word = t(lang, "skjult", "hidden")
+    word = hidden_word(lang)
     return f"{word.capitalize() if capital else word} (n < {min_n})"
 
 
-def confidence_text(confidence: float, lang: str = "da") -> str:
+def cannot_show_text(min_n: int, lang: str = "da") -> str:
+    """Return the words for a result withheld to protect anonymity, quoting the minimum group size.
+
+    Examples
+    --------
+    >>> cannot_show_text(5)
+    'Kan ikke vises af hensyn til anonymiteten (færre end 5 svar)'
+    """
+    return t(lang, f"Kan ikke vises af hensyn til anonymiteten (færre end {min_n} svar)",
+             f"Cannot be shown, to protect anonymity (fewer than {min_n} answers)")
+
+
+def interval_text(confidence: float, lang: str = "da") -> str:
+    """Return the name of an interval at the scores' confidence: ``95 %-interval`` / ``95 % interval``.
+
+    The documents' English prose has always spaced the percent sign inside this name (unlike
+    :func:`confidence_text`), and their text must not change.
+
+    Examples
+    --------
+    >>> interval_text(0.95), interval_text(0.9, "en")
+    ('95 %-interval', '90 % interval')
+    """
+    number = confidence_text(confidence, lang, spaced=True)
+    return t(lang, f"{number}-interval", f"{number} interval")
+
+
+def _percent(share: float, lang: str, spaced: bool) -> str:
+    if spaced:
+        return f"{format_number(100 * float(share), lang, 0)} %"
+    return format_share(share, lang)
+
+
+def confidence_text(confidence: float, lang: str = "da", *, spaced: bool = False) -> str:
     """Return the confidence level as a percentage: ``95 %`` (Danish) or ``95%``.
 
+    ``spaced=True`` puts a space before the percent sign in English too, as the documents' prose
+    always has (``a 95 % interval``).
+
     Examples
     --------
-    >>> confidence_text(0.95), confidence_text(0.9, "en")
-    ('95 %', '90%')
+    >>> confidence_text(0.95), confidence_text(0.9, "en"), confidence_text(0.95, "en", spaced=True)
+    ('95 %', '90%', '95 %')
     """
-    return format_share(confidence, lang)
+    return _percent(confidence, lang, spaced)
 
 
-def threshold_text(share: float, lang: str = "da") -> str:
+def threshold_text(share: float, lang: str = "da", *, spaced: bool = False) -> str:
     """Return a threshold share (e.g. the don't-know flag) as a percentage: ``30 %``.
 
+    ``spaced=True`` puts a space before the percent sign in English too, as in the documents' prose.
+
     Examples
     --------
-    >>> threshold_text(0.3)
-    '30 %'
+    >>> threshold_text(0.3), threshold_text(0.3, "en"), threshold_text(0.3, "en", spaced=True)
+    ('30 %', '30%', '30 %')
     """
-    return format_share(share, lang)
+    return _percent(share, lang, spaced)
+
+
+def organisation_text(lang: str = "da") -> str:
+    """Return the organisation line of every document's title block.
+
+    Examples
+    --------
+    >>> organisation_text()
+    'Københavns Kommune · Økonomiforvaltningen'
+    """
+    return t(lang, "Københavns Kommune · Økonomiforvaltningen",
+             "City of Copenhagen · Finance Administration (Økonomiforvaltningen)")
+
+
+def prepared_text(wave: int, date: datetime.date, lang: str = "da") -> str:
+    """Return the line under a document's title: the survey year and the day it was made.
+
+    Examples
+    --------
+    >>> prepared_text(2025, datetime.date(2026, 3, 1))
+    'Spørgeskemaundersøgelse 2025 · udarbejdet 1. marts 2026'
+    """
+    return t(lang, f"Spørgeskemaundersøgelse {wave} · udarbejdet {format_date_long(date, lang)}",
+             f"Survey {wave} · prepared {format_date_long(date, lang)}")

@@ -1,0 +1,62 @@
+"""The tables a document writes beside itself: the briefing's CSVs and workbook, a profile's CSVs.
+
+The documents only show numbers; writing files is done here. Nothing is written when the
+output folder is empty (an interactive run in Jupyter).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .contract import neutralise_text, table_department_value, table_focus_area, write_tables
+from .excel import write_excel
+
+if TYPE_CHECKING:
+    from ..report.briefing import Briefing
+    from ..report.profile import DepartmentProfile
+
+
+def write_briefing_tables(briefing: Briefing, output_dir: str | Path) -> list[Path]:
+    """Write the briefing's score tables (CSV and one Excel workbook) into ``output_dir/tables``.
+
+    Besides the scores, ``change_by_department_value.csv`` holds the change from the previous
+    wave and from the first wave to the briefing's wave.
+    """
+    if not str(output_dir):
+        return []
+    folder, changes = Path(output_dir) / "tables", briefing.all_changes()
+    written = write_tables(briefing.scores, folder, changes=changes)
+    written.append(write_excel(briefing.scores, folder, changes=changes, lang=briefing.lang,
+                               codebook=briefing.codebook, departments=briefing.departments))
+    return written
+
+
+def write_profile_tables(profile: DepartmentProfile, output_dir: str | Path) -> list[Path]:
+    """Write one department's tables into ``output_dir/tables``.
+
+    ``profile_<CODE>.csv`` holds the department's rows of ``maturity_by_department_value.csv``
+    and ``profile_<CODE>_focus_areas.csv`` its rows of ``maturity_by_department_focus_area.csv``
+    (every wave, the same columns and suppression: suppressed rows have blank score, interval
+    and level).
+    """
+    if not str(output_dir):
+        return []
+    folder = Path(output_dir) / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    code, scores = profile.department, profile.scores
+    values = table_department_value(scores)
+    areas = table_focus_area(scores)
+    written = []
+    for name, frame in ((f"profile_{code}.csv", values[values["department"] == code]),
+                        (f"profile_{code}_focus_areas.csv", areas[areas["department"] == code])):
+        frame = frame.copy()
+        for column in frame.columns:
+            if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
+                frame[column] = frame[column].map(neutralise_text, na_action="ignore")
+        path = folder / name
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    return written

@@ -1,0 +1,77 @@
+"""The parts the briefing and the profiles are built from: cases, HTML helpers, words, chart batches."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.report.chartpool import ChartBatch
+from analysis.report.html import FigureNumbers, Html, department_value_table, document_header, escape
+from analysis.report.words import cannot_show_text, hidden_word, interval_text, threshold_text
+from analysis.survey.cases import Case, CaseKind, load_cases
+
+
+def test_cases_are_read_into_dataclasses(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text("kinds:\n  - id: tender\n    name_da: Udbud\n    name_en: Tender\n"
+                    "cases:\n  - kind: tender\n    department: BUF\n    title_da: Kartofler\n"
+                    "  - kind: unknown\n    title_en: Bikes\n", encoding="utf-8")
+    first, second = load_cases(path)
+    assert first == Case(kind=CaseKind("tender", "Udbud", "Tender"), department="BUF", title_da="Kartofler")
+    assert first.kind.name("en") == "Tender" and first.title("en") == "" and first.text() == ""
+    assert second.kind.name() == "" and second.title("en") == "Bikes" and second.department == ""
+
+
+def test_missing_or_empty_cases_file_gives_no_cases(tmp_path):
+    assert load_cases(tmp_path / "missing.yaml") == []
+    (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
+    assert load_cases(tmp_path / "empty.yaml") == []
+
+
+def test_department_value_table_says_only_hidden_for_a_suppressed_cell():
+    frame = pd.DataFrame({"department": ["A", "A", "B"], "value": ["x", "y", "x"],
+                          "suppressed": [False, True, False], "score": [2.5, 9.9, 3.0]})
+    html = department_value_table(frame, lambda r: f"<td>{r['score']}</td>", "scores", value_ids=["x", "y"],
+                                  short_names={"x": "X & co", "y": "Y"}, hidden="skjult", lang="en")
+    assert "9.9" not in html and html.count("skjult") == 2  # suppressed, and missing
+    assert "<th>Code</th>" in html and "X &amp; co" in html and "<td>2.5</td>" in html
+
+
+def test_document_header_warns_only_for_the_sample():
+    plain = document_header("Org", "Kind", "T <1>", "Meta", is_sample=False, lang="da")
+    assert isinstance(plain, Html) and plain._repr_html_() == str(plain)
+    assert '<p class="kind">Kind</p>' in plain and "T &lt;1&gt;" in plain and "synthetic" not in plain
+    assert "Synthetic data." in document_header("Org", "Kind", "T", "Meta", is_sample=True, lang="en")
+    assert escape("'") == "&#x27;"
+
+
+def test_figures_are_numbered_in_the_order_shown(monkeypatch):
+    from analysis.report import charts
+
+    monkeypatch.setattr(charts, "figure_html", lambda chart, number, caption, lang: f"{number}:{caption}:{lang}")
+    figures = FigureNumbers("en")
+    assert [figures.figure(None, "a"), figures.figure(None, "b")] == ["1:a:en", "2:b:en"]
+
+
+def test_words_quote_the_settings():
+    assert interval_text(0.9) == "90 %-interval" and interval_text(0.95, "en") == "95 % interval"
+    assert threshold_text(0.25, "en", spaced=True) == "25 %"
+    assert cannot_show_text(8, "en") == "Cannot be shown, to protect anonymity (fewer than 8 answers)"
+    assert hidden_word("en") == "hidden"
+
+
+def test_chart_batch_without_background_renders_everything_here():
+    made = []
+
+    class FakeChart:
+        alt = ""
+
+        def to_png(self):
+            return b""
+
+    def build(name):
+        made.append(name)
+        return FakeChart()
+
+    batch = ChartBatch({"a": lambda: build("a"), "b": lambda: build("b")}, background=False)
+    batch["b"], batch["a"]
+    assert made == ["b", "a"]  # both built in this process, in the order asked for
