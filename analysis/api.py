@@ -11,7 +11,8 @@ import os
 from collections.abc import Sequence
 
 from . import config
-from .stats.scoring import Scores, score_survey
+from .stats.scores import Scores
+from .stats.scoring import score_survey
 from .survey.codebook import Codebook, Departments, load_codebook, load_departments
 from .survey.loading import Survey, load_responses
 

@@ -63,11 +63,12 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
 @sheet_option
 def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
-    from .survey.loading import load_responses
     from .pipeline.output import atomic_directory
-    from .tables.excel import write_excel
-    from .stats.scoring import score_changes_to, score_survey
+    from .stats.changes import score_changes_to
+    from .stats.scoring import score_survey
+    from .survey.loading import load_responses
     from .tables.contract import write_tables
+    from .tables.excel import write_excel
 
     started = time.perf_counter()
     paths = _response_paths(responses)

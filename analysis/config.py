@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .exceptions import ParameterError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -38,3 +40,20 @@ DONT_KNOW_FLAG = 0.30
 def sample_files() -> list[Path]:
     """Return the bundled synthetic sample's response files, oldest wave first."""
     return sorted(SAMPLE_DIR.glob("responses_*.csv"))
+
+
+#: The languages every document, chart and table can be written in.
+LANGUAGES = ("da", "en")
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ParameterError.
+
+    Examples
+    --------
+    >>> check_lang("da")
+    'da'
+    """
+    if lang not in LANGUAGES:
+        raise ParameterError(f"lang must be one of {', '.join(LANGUAGES)}, found {lang!r}.")
+    return lang

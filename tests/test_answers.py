@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import people_frame
 
 from analysis.exceptions import ParameterError
 from analysis.survey.answers import answer_matrix, turn_reverse, valid_levels, wave_matrix
-
-from conftest import people_frame
 
 ITEMS = ["food_1", "food_2", "wages_1"]
 

@@ -13,11 +13,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import SCALE_YAML
 
-from analysis.survey.codebook import load_codebook
 from analysis.stats.scoring import score_survey
+from analysis.survey.codebook import load_codebook
 
 SCALE = 'version: "crosscheck"\n' + SCALE_YAML
 

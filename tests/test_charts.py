@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.exceptions import ParameterError
 from analysis.report import charts
 from analysis.report.charts.base import VERMILLION
-from analysis.survey.codebook import load_codebook, load_departments
-from analysis.exceptions import ParameterError
 from analysis.stats.scoring import score_survey
+from analysis.survey.codebook import load_codebook, load_departments
 
 # Level every respondent gives (after reverse scoring) per value, the same in all departments,
 # except for innovation, which differs per department (INNOVATION below).
@@ -452,7 +452,7 @@ def test_distribution_english_and_title(codebook):
 
 
 def test_change_over_departments_in_both_waves(tmf_scores, codebook):
-    from analysis.stats.scoring import score_changes
+    from analysis.stats.changes import score_changes
 
     changes = score_changes(tmf_scores, 2024, 2025)
     plain = charts.plot_change(tmf_scores, codebook, 2025, 2024)
@@ -476,7 +476,7 @@ def test_change_over_departments_in_both_waves(tmf_scores, codebook):
 
 
 def test_change_rejects_changes_from_other_scores(scores, tmf_scores, codebook):
-    from analysis.stats.scoring import score_changes
+    from analysis.stats.changes import score_changes
 
     with pytest.raises(ParameterError, match="same score_survey"):
         charts.plot_change(scores, codebook, 2025, 2024, changes=score_changes(tmf_scores, 2024, 2025))

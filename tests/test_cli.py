@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 
 from analysis import cli, config
 from analysis.survey.codebook import load_codebook

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.survey.codebook import load_codebook, load_departments, normalise_label
 from analysis.exceptions import CodebookError
+from analysis.survey.codebook import load_codebook, load_departments, normalise_label
 
 
 # ------------------------------------------------------------------------------------------

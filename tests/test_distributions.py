@@ -10,11 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import people_frame
 
-from analysis.stats.distributions import SHARE_COLUMNS, answer_distribution
 from analysis.exceptions import ParameterError
+from analysis.stats.distributions import SHARE_COLUMNS, answer_distribution
 
 # department -> answers (food_1, food_2, wages_1) per respondent
 BASE = {

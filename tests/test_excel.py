@@ -13,7 +13,8 @@ from conftest import groups_frame
 
 from analysis.tables import excel
 from analysis.tables.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
-from analysis.stats.scoring import score_changes, score_survey
+from analysis.stats.changes import score_changes
+from analysis.stats.scoring import score_survey
 
 #: A department code that Excel would run as a formula if it were written as it is.
 FORMULA_DEPT = '=HYPERLINK("x")'

@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.survey.codebook import load_codebook, load_departments
 from analysis.exceptions import ParameterError, SurveyDataError
+from analysis.survey.codebook import load_codebook, load_departments
 from analysis.survey.loading import MAX_PROBLEMS_PER_FILE, DataQuality, Survey, load_responses
 
 # Two respondents x three items; columns deliberately not in codebook order and rows not in

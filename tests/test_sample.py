@@ -11,8 +11,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.survey.codebook import load_codebook, load_departments
 from analysis.config import SAMPLE_DIR
+from analysis.survey.codebook import load_codebook, load_departments
 from analysis.survey.sample import make_sample, write_sample
 
 WAVES = (2023, 2024, 2025)

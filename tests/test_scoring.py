@@ -7,14 +7,13 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import people_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SCALE_YAML, people_frame
-
-from analysis.survey.codebook import load_codebook
 from analysis.exceptions import ParameterError
 from analysis.stats.scoring import level_of, score_survey
+from analysis.survey.codebook import load_codebook
 
 TINY_CODEBOOK = textwrap.dedent(
     """

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import people_frame
 
-from analysis.survey.codebook import load_departments
 from analysis.exceptions import ParameterError
 from analysis.stats.scoring import score_survey
 from analysis.stats.sensitivity import ranking_holds, ranking_summary, score_sensitivity
+from analysis.survey.codebook import load_departments
 
 # Conftest codebook: climate = food_1 + food_2 (reverse), social = wages_1. Everyone here
 # answers food_1 and wages_1 and leaves food_2 blank, so a department's score is the plain

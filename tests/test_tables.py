@@ -9,7 +9,8 @@ import pytest
 
 from conftest import groups_frame
 
-from analysis.stats.scoring import score_changes, score_survey
+from analysis.stats.changes import score_changes
+from analysis.stats.scoring import score_survey
 from analysis.tables.contract import (
     CHANGE_COLUMNS,
     DEPARTMENT_VALUE_COLUMNS,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.exceptions import ParameterError
-from analysis.stats.scoring import Scores
+from analysis.stats.scores import Scores
 from analysis.stats.trends import common_department_means, department_trend
 
 

@@ -16,9 +16,9 @@ from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
 from .briefing import Briefing
-from .formatting import format_interval, format_share
+from .formatting import format_interval, format_share, join_names
 from .html import Html, escape
-from .narrative import change_word, join_names
+from .narrative import change_word
 from .words import confidence_text, hidden_word, t, threshold_text
 
 
@@ -141,13 +141,12 @@ def data_quality(b: Briefing) -> str:
     """Return appendix 2: responses per department and year, the don't-know shares, loading notes."""
     lang = b.lang
     resp = b.scores.respondents.pivot(index="department", columns="wave", values="respondents")
-    resp = resp.reindex([c for c in b.departments.codes if c in resp.index]
-                        + [c for c in resp.index if c not in b.departments.codes])
+    resp = resp.reindex(b.departments.order(resp.index))
     waves = list(resp.columns)
     head = "".join(f"<th class='num'>{w}</th>" for w in waves)
     rows = []
     for dept, row in resp.iterrows():
-        name = b.departments[dept].name(lang) if dept in b.departments.codes else dept
+        name = b.departments.name_of(dept, lang)
         cells = "".join(f"<td class='num'>{'' if pd.isna(row[w]) else int(row[w])}</td>" for w in waves)
         rows.append(f"<tr><td>{escape(dept)}</td><td>{escape(name)}</td>{cells}</tr>")
     total = "".join(f"<td class='num'><strong>{int(resp[w].sum())}</strong></td>" for w in waves)
@@ -365,7 +364,7 @@ def department_distributions(b: Briefing) -> str:
         f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} are not shown." if others else ".")))
         + "</p>")
     for dept in depts:
-        name = b.departments[dept].name(lang) if dept in b.departments.codes else dept
+        name = b.departments.name_of(dept, lang)
         out.append(b.figure(f"distribution:{dept}", t(
             lang, f"Svarfordeling pr. værdi i {b.wave}: {name}.",
             f"Answer distribution per value in {b.wave}: {name}.")))

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import config
 from ..stats.disclosure import distribution_limit
 from ..survey.cases import Case, load_cases
+from .briefing import INNOVATION
 from .formatting import format_interval, format_share
 from .html import Html, escape
 from .narrative import (
@@ -27,8 +28,6 @@ from .narrative import (
     sentence_leaders,
 )
 from .words import t, threshold_text
-
-from .briefing import INNOVATION
 
 if TYPE_CHECKING:
     from .briefing import Briefing

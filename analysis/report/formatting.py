@@ -6,21 +6,13 @@ import datetime
 import math
 
 from babel.dates import format_date
-
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from ..exceptions import ParameterError
+from ..config import check_lang
 
-LANGS = ("da", "en")
 _LOCALES = {"da": "da_DK", "en": "en_GB"}
 _LONG_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is supported, else raise ParameterError."""
-    if lang not in LANGS:
-        raise ParameterError(f"lang must be one of {', '.join(LANGS)}, found {lang!r}.")
-    return lang
 
 
 def babel_locale(lang: str) -> str:
@@ -99,3 +91,15 @@ def format_interval(low: float | None, high: float | None, lang: str = "da", dec
     '2,1–2,6'
     """
     return f"{format_number(low, lang, decimals)}–{format_number(high, lang, decimals)}"
+
+
+def join_names(names: list[str], lang: str = "da") -> str:
+    """Join names as a sentence does: ``A, B og C`` / ``A, B and C``.
+
+    Examples
+    --------
+    >>> join_names(["SUF", "TMF", "BUF"]), join_names(["SUF", "TMF"], "en"), join_names(["SUF"])
+    ('SUF, TMF og BUF', 'SUF and TMF', 'SUF')
+    """
+    locale = babel_locale(lang)  # checks lang, even for an empty list
+    return format_list(list(names), locale=locale) if names else ""

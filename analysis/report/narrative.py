@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from babel.lists import format_list
-
-from .formatting import babel_locale, check_lang, format_number
+from ..config import check_lang
+from .formatting import format_number, join_names
 
 HIGHER, LOWER, LEVEL = "higher", "lower", "on level"
 
@@ -44,18 +43,6 @@ def compare(a: Estimate, b: Estimate) -> str:
     if a.high < b.low:
         return LOWER
     return LEVEL
-
-
-def join_names(names: list[str], lang: str = "da") -> str:
-    """Join names as a sentence does: ``A, B og C`` / ``A, B and C``.
-
-    Examples
-    --------
-    >>> join_names(["SUF", "TMF", "BUF"]), join_names(["SUF", "TMF"], "en"), join_names(["SUF"])
-    ('SUF, TMF og BUF', 'SUF and TMF', 'SUF')
-    """
-    locale = babel_locale(lang)  # checks lang, even for an empty list
-    return format_list(list(names), locale=locale) if names else ""
 
 
 def _fmt(x: float, lang: str) -> str:

@@ -33,14 +33,15 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..config import check_lang
 from ..exceptions import ParameterError
-from ..stats.scoring import Scores
+from ..stats.scores import Scores
 from ..survey.codebook import Codebook, load_departments
-from .briefing import Briefing, prepare_briefing
-from .formatting import check_lang, format_interval, format_number, format_share
-from .html import FigureNumbers, Html, document_header, escape
-from .narrative import HIGHER, LEVEL, LOWER, Estimate, compare, join_names
 from . import profile_sections
+from .briefing import Briefing, prepare_briefing
+from .formatting import format_interval, format_number, format_share, join_names
+from .html import FigureNumbers, Html, document_header, escape
+from .narrative import HIGHER, LEVEL, LOWER, Estimate, compare
 from .words import (
     cannot_show_text,
     hidden_text,

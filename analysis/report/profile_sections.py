@@ -15,9 +15,9 @@ import pandas as pd
 
 from ..stats.disclosure import distribution_limit
 from .appendix import data_source
-from .formatting import format_number
+from .formatting import format_number, join_names
 from .html import Html, escape
-from .narrative import HIGHER, LEVEL, LOWER, change_word, join_names, sentence_changes
+from .narrative import HIGHER, LEVEL, LOWER, change_word, sentence_changes
 from .words import hidden_word, t
 
 if TYPE_CHECKING:

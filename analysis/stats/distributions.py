@@ -20,10 +20,8 @@ from ..survey.answers import LEVELS, turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, Departments, load_codebook
 from .disclosure import check_min_n, distribution_pool, shows_distribution
 
-__all__ = ["MUNICIPALITY", "answer_distribution"]
+__all__ = ["answer_distribution"]
 
-#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
-MUNICIPALITY = config.MUNICIPALITY
 
 SHARE_COLUMNS = [f"share_{lv}" for lv in LEVELS] + ["share_dont_know", "share_not_applicable"]
 
@@ -144,7 +142,7 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
         total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
         for d in pool:
             total = _add(total, per_dept[d])
-        municipal_rows.append(_row(wave, MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n),
+        municipal_rows.append(_row(wave, config.MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n),
                                    len(pool)))
         for d in present:
             department_rows.append(_row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n),

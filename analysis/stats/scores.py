@@ -15,14 +15,12 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..exceptions import ParameterError
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from .changes import score_changes
 
-__all__ = ["LANGUAGES", "Scores"]
+__all__ = ["Scores"]
 
 #: The languages names are given in.
-LANGUAGES = ("da", "en")
 
 
 @dataclass
@@ -210,8 +208,7 @@ class Scores:
 
     def _named(self, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         """Return a copy of ``frame`` with a name column for each code column it has."""
-        if lang not in LANGUAGES:
-            raise ParameterError(f"lang must be one of {LANGUAGES}, found {lang!r}.")
+        config.check_lang(lang)
         codebook = self.codebook or load_codebook()
         departments = self.departments or load_departments()
         out = frame.copy()

@@ -21,19 +21,14 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..exceptions import ParameterError
 from ..survey.answers import answer_matrix, turn_reverse, valid_levels
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
-from ..exceptions import ParameterError
 from .bootstrap import check_confidence, department_generator, percentile_interval, resample, stratified_mean
 from .disclosure import check_min_n, is_suppressed, published, suppress_siblings
-from .changes import score_changes, score_changes_to
 from .scores import Scores
 
-__all__ = ["ALL", "Scores", "answer_matrix", "level_of", "score_changes", "score_changes_to",
-           "score_survey"]
-
-#: The department code of the municipality rows (an alias of ``config.MUNICIPALITY``).
-ALL = config.MUNICIPALITY
+__all__ = ["level_of", "score_survey"]
 
 
 def level_of(score):

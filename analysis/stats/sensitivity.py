@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..survey.codebook import Departments
 from ..exceptions import ParameterError
-from .disclosure import published
+from ..survey.codebook import Departments
 from .bootstrap import percentile_interval, stratified_mean
-from .scoring import Scores
+from .disclosure import published
+from .scores import Scores
 
 __all__ = ["SCHEMES", "ranking_holds", "ranking_summary", "score_sensitivity"]
 

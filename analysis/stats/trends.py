@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import ParameterError
-from .scoring import Scores
+from .scores import Scores
 
 _SCORE_COLUMNS = ["score", "ci_low", "ci_high"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook
 from ..exceptions import ParameterError
+from .codebook import Codebook
 
 __all__ = ["LEVELS", "answer_matrix", "turn_reverse", "valid_levels", "wave_matrix"]
 

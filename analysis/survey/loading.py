@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .problems import MAX_PROBLEMS_PER_FILE, FileProblems
 from .quality import DataQuality, FileInfo
 from .reading import read_table
 from .validation import BLANK, CheckedFile, check_duplicates, check_table, parse_wave
-from ..exceptions import ParameterError, Problem, SurveyDataError
 
 __all__ = ["DataQuality", "FileInfo", "MAX_PROBLEMS_PER_FILE", "Survey", "load_responses"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .reading import DELIMITER_NAMES
 from ..exceptions import Problem
+from .reading import DELIMITER_NAMES
 
 __all__ = ["DataQuality", "FileInfo"]
 

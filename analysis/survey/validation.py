@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..exceptions import Problem
 from .codebook import Codebook, Departments, normalise_label
 from .problems import FileProblems, quote_list
 from .quality import FileInfo
 from .reading import RawTable
-from ..exceptions import Problem
 
 __all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_table", "parse_wave"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..stats.scoring import Scores
+from ..stats.scores import Scores
 
 #: Column order of each published table. Analysts' own scripts rely on these names.
 DEPARTMENT_VALUE_COLUMNS = ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]

@@ -36,8 +36,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
-from ..report.formatting import check_lang
-from ..stats.scoring import ALL, Scores
+from .. import config
+from ..config import check_lang
+from ..stats.scores import Scores
 from .contract import TABLES, neutralise_text, table_changes
 
 #: File name used when :func:`write_excel` is given a folder.
@@ -265,7 +266,7 @@ def _suppressed(frame: pd.DataFrame) -> np.ndarray:
 def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Departments, lang: str) -> pd.DataFrame:
     """Return ``frame`` with a name column right after each code column."""
     def department(code):
-        if code == ALL:
+        if code == config.MUNICIPALITY:
             return _t(lang, "Hele kommunen", "Whole municipality")
         try:
             return departments[code].name(lang)

@@ -24,7 +24,6 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 import pandas as pd
-from babel.lists import format_list
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
@@ -34,10 +33,11 @@ from matplotlib.text import Text
 from PIL import Image
 
 from ... import config
+from ...config import check_lang
 from ...exceptions import ParameterError
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ..formatting import check_lang, format_number
+from ..formatting import format_number, join_names
 from ..words import hidden_text, t
 
 # Okabe-Ito colours (the style's cycle), named for what they mean here.
@@ -52,7 +52,6 @@ HEATMAP_CMAP = "cividis"
 
 WIDTH = 6.3  # inches: 16 cm, the text width of the A4 page
 WRAP = 22  # characters per line for value names
-_LIST_LOCALES = {"da": "da_DK", "en": "en_GB"}
 
 WORDS = {
     "da": {
@@ -270,19 +269,10 @@ def text_colour(rgba) -> str:
     return "white" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.05) else "black"
 
 
-def department_label(departments: Departments, code: str, lang: str) -> str:
-    """Return a department's name, or its code when the list does not know it."""
-    try:
-        return departments[code].name(lang)
-    except KeyError:
-        return code
-
-
 def department_order(scores: Scores, departments: Departments, wave: int) -> list[str]:
     """Return the department list's codes, then any other department found in the scores."""
     seen = scores.department_value.loc[scores.department_value["wave"] == wave, "department"]
-    extra = [d for d in dict.fromkeys(seen) if d not in departments.codes]
-    return list(departments.codes) + sorted(extra)
+    return departments.order([*departments.codes, *seen])
 
 
 def department_cells(scores: Scores, departments: Departments, wave: int, value: str) -> pd.DataFrame:
@@ -300,12 +290,7 @@ def department_cells(scores: Scores, departments: Departments, wave: int, value:
 
 def department_title(departments: Departments | None, code: str, lang: str) -> str:
     """Return a department's name with its code, ``Name (CODE)``, or the code alone without a list."""
-    return f"{department_label(departments, code, lang)} ({code})" if departments is not None else code
-
-
-def join_names(items: list[str], lang: str) -> str:
-    """Return ``items`` joined as a sentence lists them: ``A, B og C`` (``A, B and C``)."""
-    return format_list(list(items), style="standard", locale=_LIST_LOCALES[check_lang(lang)])
+    return f"{departments.name_of(code, lang)} ({code})" if departments is not None else code
 
 
 def hidden_sentence(min_n: int, listed: str, lang: str) -> str:

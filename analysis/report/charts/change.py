@@ -9,12 +9,28 @@ from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...stats.trends import common_department_means
 from ...survey.codebook import Codebook
+from ..formatting import join_names
 from ..words import t
-from .base import (BLUE, DARK, GREY, Chart, check_wave, figure_and_axes, join_names, key_legend, label_rows,
-                   level_axis, num, signed, value_rows, word_table, wrap, zoom_limits)
+from .base import (
+    BLUE,
+    DARK,
+    GREY,
+    Chart,
+    check_wave,
+    figure_and_axes,
+    key_legend,
+    label_rows,
+    level_axis,
+    num,
+    signed,
+    value_rows,
+    word_table,
+    wrap,
+    zoom_limits,
+)
 
 
 def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: int, lang: str = "da", *,

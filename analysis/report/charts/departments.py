@@ -12,14 +12,39 @@ from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
 from ..words import hidden_text, t
-from .base import (BLUE, DARK, HEATMAP_CMAP, Chart, alt_hidden_cells, check_wave, department_cells, department_label,
-                   department_order, department_title, draw_grid, draw_grid_key, figure_and_axes, grid_figure,
-                   hidden_sentence, interval_dot, join_names, label_interval, label_rows, level_axis, level_text,
-                   lowest_highest, num, suppressed_handle, suppressed_label, suppressed_patch, value_rows, word_table,
-                   wrap)
+from .base import (
+    BLUE,
+    DARK,
+    HEATMAP_CMAP,
+    Chart,
+    alt_hidden_cells,
+    check_wave,
+    department_cells,
+    department_order,
+    department_title,
+    draw_grid,
+    draw_grid_key,
+    figure_and_axes,
+    grid_figure,
+    hidden_sentence,
+    interval_dot,
+    join_names,
+    label_interval,
+    label_rows,
+    level_axis,
+    level_text,
+    lowest_highest,
+    num,
+    suppressed_handle,
+    suppressed_label,
+    suppressed_patch,
+    value_rows,
+    word_table,
+    wrap,
+)
 
 
 def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
@@ -144,7 +169,7 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
         labels = []
         for pos, code in enumerate(order):
             cell = cells.loc[code]
-            labels.append(f"{wrap(department_label(departments, code, lang), 28)} ({code})")
+            labels.append(f"{wrap(departments.name_of(code, lang), 28)} ({code})")
             if code in shown.index:
                 interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], pos, fmt="o", color=BLUE, ecolor=BLUE,
                              elinewidth=1.6, capsize=3, markersize=6.5, zorder=3)

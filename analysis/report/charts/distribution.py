@@ -13,11 +13,21 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.disclosure import distribution_limit, shows_distribution
 from ...survey.codebook import Codebook, Departments
-from ..formatting import format_share
+from ..formatting import format_share, join_names
 from ..words import hidden_text, t
-from .base import (DARK, Chart, department_title, join_names, new_figure, num, only_own_figure, suppressed_label,
-                   suppressed_patch, text_colour, word_table, wrap)
-
+from .base import (
+    DARK,
+    Chart,
+    department_title,
+    new_figure,
+    num,
+    only_own_figure,
+    suppressed_label,
+    suppressed_patch,
+    text_colour,
+    word_table,
+    wrap,
+)
 
 # Brown-teal diverging colours (ColorBrewer BrBG, 5 classes; colour-blind safe), level 3 grey.
 _LEVEL_COLOURS = {1: "#8c510a", 2: "#d8b365", 3: "#c8c8c8", 4: "#5ab4ac", 5: "#01665e"}

@@ -11,12 +11,27 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, Rectangle
 
 from ... import config
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
 from ..formatting import format_share
 from ..words import t, threshold_text
-from .base import (DARK, Chart, alt_hidden_cells, check_wave, department_order, department_title, draw_grid,
-                   draw_grid_key, grid_figure, join_names, lowest_highest, num, suppressed_handle, word_table, wrap)
+from .base import (
+    DARK,
+    Chart,
+    alt_hidden_cells,
+    check_wave,
+    department_order,
+    department_title,
+    draw_grid,
+    draw_grid_key,
+    grid_figure,
+    join_names,
+    lowest_highest,
+    num,
+    suppressed_handle,
+    word_table,
+    wrap,
+)
 
 
 def _share(x: float, lang: str, threshold: float | None = None) -> str:

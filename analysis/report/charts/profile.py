@@ -10,12 +10,29 @@ from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
 from ..words import hidden_text, t
-from .base import (BLUE, Chart, check_wave, department_label, department_title, figure_and_axes, interval_dot,
-                   join_names, key_legend, label_interval, label_rows, level_axis, num, suppressed_handle,
-                   suppressed_label, suppressed_patch, value_rows, word_table, wrap)
+from .base import (
+    BLUE,
+    Chart,
+    check_wave,
+    department_title,
+    figure_and_axes,
+    interval_dot,
+    join_names,
+    key_legend,
+    label_interval,
+    label_rows,
+    level_axis,
+    num,
+    suppressed_handle,
+    suppressed_label,
+    suppressed_patch,
+    value_rows,
+    word_table,
+    wrap,
+)
 
 
 def plot_department_values(scores: Scores, codebook: Codebook, department: str, wave: int, lang: str = "da", *,
@@ -61,7 +78,7 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
     cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
     cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
     muni = value_rows(scores, codebook, wave)
-    who = department_label(departments, department, lang) if departments is not None else department
+    who = departments.name_of(department, lang) if departments is not None else department
     dept_colour, muni_colour = BLUE, "#595959"
     offset = 0.17
 

@@ -10,12 +10,27 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
 from ... import config
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...stats.trends import department_trend
 from ...survey.codebook import Codebook, Departments
+from ..formatting import join_names
 from ..words import t
-from .base import (BAND_SHADE, BLUE, DARK, GREY, VERMILLION, Chart, department_title, hidden_sentence, join_names,
-                   new_figure, num, only_own_figure, word_table, wrap, zoom_limits)
+from .base import (
+    BAND_SHADE,
+    BLUE,
+    DARK,
+    GREY,
+    VERMILLION,
+    Chart,
+    department_title,
+    hidden_sentence,
+    new_figure,
+    num,
+    only_own_figure,
+    word_table,
+    wrap,
+    zoom_limits,
+)
 
 
 def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,

@@ -7,11 +7,28 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ... import config
-from ...stats.scoring import Scores
+from ...stats.scores import Scores
 from ...survey.codebook import Codebook
+from ..formatting import join_names
 from ..words import hidden_text, t
-from .base import (BLUE, GREY, VERMILLION, Chart, check_wave, figure_and_axes, interval_dot, join_names, label_interval,
-                   label_rows, level_axis, level_text, lowest_highest, num, value_rows, word_table, wrap)
+from .base import (
+    BLUE,
+    GREY,
+    VERMILLION,
+    Chart,
+    check_wave,
+    figure_and_axes,
+    interval_dot,
+    label_interval,
+    label_rows,
+    level_axis,
+    level_text,
+    lowest_highest,
+    num,
+    value_rows,
+    word_table,
+    wrap,
+)
 
 
 def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
