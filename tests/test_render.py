@@ -352,3 +352,43 @@ def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
 
 def test_exporter_is_built_once():
     assert render._exporter() is render._exporter()
+
+
+# --- output folders ---------------------------------------------------------------------------
+
+
+def test_replace_directory_swaps_a_folder_in_and_carries_kept_entries(tmp_path):
+    from analysis.pipeline.output import replace_directory
+
+    target, new = tmp_path / "out", tmp_path / ".out.new"
+    (target / "departments").mkdir(parents=True)
+    (target / "departments" / "x.txt").write_text("profile")
+    (target / "old.txt").write_text("old")
+    new.mkdir()
+    (new / "briefing.html").write_text("new")
+    replace_directory(new, target, keep=("departments",))
+    assert sorted(p.name for p in target.iterdir()) == ["briefing.html", "departments"]
+    assert (target / "departments" / "x.txt").read_text() == "profile"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, monkeypatch):
+    from analysis.pipeline.output import replace_directory
+
+    target, new = tmp_path / "out", tmp_path / ".out.new"
+    (target / "departments").mkdir(parents=True)
+    (target / "old.txt").write_text("old")
+    new.mkdir()
+    real_rename = Path.rename
+
+    def rename(self, to):
+        if self == new:
+            raise OSError("disk full")
+        return real_rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        replace_directory(new, target, keep=("departments",))
+    assert sorted(p.name for p in target.iterdir()) == ["departments", "old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new", "out"]
+

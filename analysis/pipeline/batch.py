@@ -30,6 +30,7 @@ from typing import Any
 
 from .. import config
 from ..exceptions import BriefingError, ParameterError, RenderError
+from .output import replace_directory
 
 BRIEFING_NOTEBOOK = config.NOTEBOOKS_DIR / "briefing.ipynb"
 PROFILE_NOTEBOOK = config.NOTEBOOKS_DIR / "department.ipynb"
@@ -213,14 +214,7 @@ def _unstage(result: JobResult) -> JobResult:
     if job.write_dir is None or result.status != RENDERED:
         return result
     final = job.out_dir
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    job.write_dir.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_directory(job.write_dir, final)
     paths = {kind: final / path.name for kind, path in result.paths.items()}
     return replace(result, paths=paths)
 

@@ -19,6 +19,7 @@ briefing appendix's provenance table.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import importlib
 import importlib.metadata
@@ -35,6 +36,7 @@ import yaml
 
 from .. import config
 from ..exceptions import ParameterError
+from ..tables.atomic import atomic_write, temporary_pattern
 
 __all__ = [
     "LIBRARIES",
@@ -240,7 +242,7 @@ def _cache_key(manifest: Mapping[str, Any]) -> str:
 def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``manifest.json`` into a folder (UTF-8, sorted keys, indented) and return its path.
 
-    The file is written beside its final name and then renamed, so a reader never sees half
+    The file is written atomically (:func:`analysis.tables.atomic.atomic_write`), so a reader never sees half
     a manifest.
 
     Parameters
@@ -257,10 +259,7 @@ def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
     """
     path = Path(folder) / MANIFEST_NAME
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp = path.with_name(f".{MANIFEST_NAME}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, text)
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
@@ -309,11 +308,12 @@ def record_outputs(
         A copy of the manifest with ``outputs`` = {relative POSIX path: sha256}, sorted.
     """
     folder = Path(folder)
+    # The manifest and a manifest being written (its temporary file) describe the outputs.
+    own = (MANIFEST_NAME, temporary_pattern(MANIFEST_NAME))
     outputs = {
         path.relative_to(folder).as_posix(): sha256_file(path)
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.relative_to(folder).as_posix()
-        not in (MANIFEST_NAME, f".{MANIFEST_NAME}.tmp")
+        if path.is_file() and not any(fnmatch.fnmatchcase(path.relative_to(folder).as_posix(), p) for p in own)
     }
     updated = {**manifest, "outputs": outputs}
     if finished is not None:
