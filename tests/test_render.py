@@ -392,3 +392,47 @@ def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, mo
     assert sorted(p.name for p in target.iterdir()) == ["departments", "old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new", "out"]
 
+
+# --- sanitizing outputs -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("active, gone", [
+    ('<img src="data:image/png;base64,AAAA" alt="x" onerror="alert(1)">', "onerror"),
+    ('<a href="javascript:alert(1)">link</a>', "javascript:"),
+    ("<p>text</p><script>alert(1)</script>", "<script"),
+    ('<iframe src="https://example.org"></iframe><p>text</p>', "<iframe"),
+    ("<style>@import url(http://example.org/x.css);</style><p>text</p>", "@import"),
+    ("<style>p { background: url(https://example.org/x.png) }</style><p>text</p>", "url("),
+    ('<p style="background: url(https://example.org/x.png)">text</p>', "url("),
+    ('<img src="https://example.org/pixel.png" alt="tracker">', "example.org"),
+    ('<link rel="stylesheet" href="https://example.org/x.css"><p>text</p>', "<link"),
+    ('<object data="x.swf"></object><embed src="x.swf"><p>text</p>', "swf"),
+    ('<svg viewBox="0 0 1 1" onload="alert(1)"><path d="M0 0"/></svg>', "onload"),
+])
+def test_safe_html_removes_active_and_external_content(active, gone):
+    from analysis.pipeline.sanitize import safe_html
+
+    assert gone not in safe_html(active)
+
+
+def test_safe_html_keeps_embedded_images_and_the_table_markup():
+    from analysis.pipeline.sanitize import safe_html
+
+    ours = ('<figure class="chart"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Figur 1" width="600" '
+            'height="400" style="width:16.05cm;max-width:100%;height:auto"><figcaption class="note">Note'
+            '</figcaption></figure><table class="scores" role="table" aria-label="Scores"><thead><tr>'
+            '<th scope="col" colspan="2">Værdi</th></tr></thead><tbody><tr class="hidden"><td id="c1" '
+            'style="padding-left:1.4em">skjult (n &lt; 5)</td><td>3,2</td></tr></tbody></table>')
+    assert safe_html(ours) == ours
+
+
+def test_export_html_sanitizes_every_output():
+    from nbformat import v4
+
+    outputs = [v4.new_output("display_data", data={"text/html": '<img src="x" onerror="alert(1)"><p>ok</p>'}),
+               v4.new_output("display_data", data={"text/markdown": "[x](javascript:alert(1)) [y](https://e.org)"})]
+    code = v4.new_code_cell("x", outputs=outputs)
+    html = export_html(v4.new_notebook(cells=[code]), title="T")
+    assert "<p>ok</p>" in html
+    for absent in ("onerror", "javascript:", "https://e.org"):
+        assert absent not in html, absent

@@ -38,6 +38,7 @@ from .. import config
 from ..exceptions import BriefingError, ParameterError, RenderError
 from .output import atomic_directory
 from .provenance import record_outputs, write_manifest
+from .sanitize import safe_html
 
 __all__ = ["FORMATS", "RenderResult", "export_html", "html_to_pdf", "render_notebook"]
 
@@ -65,10 +66,6 @@ _WORDS = {
 # never shown: a briefing is a static document, and text/plain is a repr, not content.
 _DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"]
 _DOCTITLE_RE = re.compile(r"""<h1\b[^>]*\bclass\s*=\s*["']?[^"'>]*\bdoctitle\b""", re.IGNORECASE)
-# Elements of an output's HTML that run code or load from elsewhere; a briefing has neither.
-_ACTIVE_RE = re.compile(
-    r"<(script|iframe|object)\b.*?</\1\s*>|<(?:script|iframe|object|embed|link)\b[^>]*>",
-    re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -687,18 +684,9 @@ def _exporter():
     c.HTMLExporter.default_preprocessors = []
     c.HTMLExporter.preprocessors = []
     exporter = HTMLExporter(config=c)
-    exporter.register_filter("briefing_safe_html", _safe_html)
+    exporter.register_filter("briefing_safe_html", safe_html)
     exporter.register_filter("briefing_alt", _alt_text)
     return exporter
-
-
-def _safe_html(html: str) -> str:
-    """Return an output's HTML without script, iframe, object, embed and link elements.
-
-    The page runs no code and loads nothing (a library's HTML repr may bring a ``<script>`` or
-    a stylesheet ``<link>``); the package's own outputs have none of these.
-    """
-    return _ACTIVE_RE.sub("", html) if re.search(r"<(script|iframe|object|embed|link)\b", html, re.I) else html
 
 
 @pass_context
