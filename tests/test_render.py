@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis.pipeline import render
+from analysis.pipeline import export
 from analysis.exceptions import ParameterError, RenderError
 from analysis.pipeline.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
 
@@ -351,7 +351,7 @@ def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
 
 
 def test_exporter_is_built_once():
-    assert render._exporter() is render._exporter()
+    assert export._exporter() is export._exporter()
 
 
 # --- output folders ---------------------------------------------------------------------------
