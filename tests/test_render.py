@@ -64,6 +64,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 # --- a successful render -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
     assert set(rendered.paths) == {"ipynb", "html", "pdf"}
     assert rendered.paths["html"].name == "briefing.html"
@@ -78,11 +79,13 @@ def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
     assert rendered.timings["total"] >= rendered.timings["execute"] + rendered.timings["pdf"]
 
 
+@pytest.mark.slow
 def test_render_leaves_no_temporary_folders(rendered):
     siblings = sorted(p.name for p in rendered.out_dir.parent.iterdir())
     assert siblings == [rendered.out_dir.name]
 
 
+@pytest.mark.slow
 def test_executed_notebook_has_the_injected_parameters_cell(rendered):
     nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -93,6 +96,7 @@ def test_executed_notebook_has_the_injected_parameters_cell(rendered):
     assert "parameters" in nb.cells[index - 1].metadata.get("tags", [])
 
 
+@pytest.mark.slow
 def test_pdf_text_has_the_summary_heading_and_danish_letters(pdf_pages):
     # Where lines break depends on the fonts' metrics; compare the words, not the line breaks.
     text = " ".join("\n".join(pdf_pages).split())
@@ -101,6 +105,7 @@ def test_pdf_text_has_the_summary_heading_and_danish_letters(pdf_pages):
     assert "Økonomiforvaltningens spørgeskemaundersøgelse" in text  # the last expression's output
 
 
+@pytest.mark.slow
 def test_pdf_has_page_numbers_and_a_running_title_from_page_two(pdf_pages):
     n = len(pdf_pages)
     assert n >= 2
@@ -110,6 +115,7 @@ def test_pdf_has_page_numbers_and_a_running_title_from_page_two(pdf_pages):
     assert pdf_pages[0].count(TITLE) == 1  # the H1 only: no running header on page 1
 
 
+@pytest.mark.slow
 def test_pdf_is_a4_with_title_and_author_metadata(rendered):
     reader = PdfReader(rendered.paths["pdf"])
     box = reader.pages[0].mediabox
@@ -118,6 +124,7 @@ def test_pdf_is_a4_with_title_and_author_metadata(rendered):
     assert reader.metadata.author == DEFAULT_AUTHOR
 
 
+@pytest.mark.slow
 def test_html_is_a_danish_html5_page_with_inline_css(html):
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert '<html lang="da">' in html
@@ -129,6 +136,7 @@ def test_html_is_a_danish_html5_page_with_inline_css(html):
     assert "<link" not in html  # no external stylesheet
 
 
+@pytest.mark.slow
 def test_html_loads_nothing_from_the_network(html):
     remote = re.compile(
         r"""(?:\b(?:src|href)\s*=\s*["']?\s*|@import\s*(?:url\(\s*)?["']?\s*|\burl\(\s*["']?\s*)"""
@@ -139,6 +147,7 @@ def test_html_loads_nothing_from_the_network(html):
     assert "require.js" not in html and "mathjax" not in html.lower()
 
 
+@pytest.mark.slow
 def test_html_has_no_code_prompts_notes_or_streams(html):
     for absent in [
         "In [", "Out[", "jp-InputPrompt", "input_prompt", "highlight",
@@ -150,6 +159,7 @@ def test_html_has_no_code_prompts_notes_or_streams(html):
         assert absent not in html, absent
 
 
+@pytest.mark.slow
 def test_every_image_is_embedded_with_alt_text(html):
     images = re.findall(r"<img\b[^>]*>", html)
     assert len(images) == 3
@@ -238,6 +248,7 @@ def test_missing_notebook_is_refused(tmp_path, no_kernel):
 # --- a failing render --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failing_render_leaves_the_previous_output_byte_for_byte(rendered, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(rendered.out_dir, out)
@@ -342,6 +353,7 @@ def test_html_to_pdf_fetches_nothing_remote(tmp_path):
     assert not [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
 
 
+@pytest.mark.slow
 def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
     nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
     html = export_html(nb, lang="en", title="Sample briefing", metadata=None)
