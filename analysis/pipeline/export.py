@@ -28,6 +28,8 @@ __all__ = ["DEFAULT_AUTHOR", "FORMATS", "LANGUAGES", "check_formats", "export_ht
 FORMATS = ("html", "pdf")
 #: Author written into the HTML ``<meta name="author">`` and the PDF's metadata by default.
 DEFAULT_AUTHOR = "Københavns Kommune, Økonomiforvaltningen"
+#: Distribution name of the tool (as in pyproject.toml): the page's generator.
+TOOL_NAME = "kk-procurement-briefing"
 #: Languages the page template has words for.
 LANGUAGES = ("da", "en")
 
@@ -91,7 +93,7 @@ def export_html(
     """
     if lang not in _WORDS:
         raise ParameterError(f"lang must be one of {', '.join(LANGUAGES)}; got {lang!r}.")
-    meta = {"author": DEFAULT_AUTHOR, "generator": "kk-procurement-briefing"}
+    meta = {"author": DEFAULT_AUTHOR, "generator": TOOL_NAME}
     meta.update({str(k): str(v) for k, v in (metadata or {}).items()})
     resources = {
         "briefing": {
