@@ -4,7 +4,7 @@ One render is a :class:`Job`: a notebook, its parameters and the folder it fills
 runs, its manifest (:mod:`analysis.pipeline.provenance`) is computed; when the folder already holds the
 output of the same notebook, data, codebook, parameters and code, the job is skipped. Several
 jobs run in a bounded pool of worker processes, each render with its own temporary folder and
-its own kernel (on a private IPC socket, see :mod:`analysis.pipeline.render`), and one overall progress
+its own kernel (on a private IPC socket, see :mod:`analysis.pipeline.execute`), and one overall progress
 bar. A failing job does not stop the others.
 
 The profiles live inside the briefing's folder (``<out>/departments/<CODE>``), and the briefing
