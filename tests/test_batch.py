@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -23,13 +22,23 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _params_job(out: Path, **parameters) -> Job:
+    """Return a job that renders the small parameterised fixture, with the sample as its data."""
+    return Job(name="params", notebook=FIXTURES / "params.ipynb", out_dir=out,
+               parameters={"seed": 2025, **parameters}, title="Prøve", inputs=tuple(config.sample_files()),
+               formats=("html",))
+
+
 @pytest.fixture(scope="module")
 def rendered_once(tmp_path_factory):
+    """Render the parameterised fixture once, through the same code path as ``briefing render``."""
     out = tmp_path_factory.mktemp("cache") / "2025"
-    assert cli.main(["render", "--out", str(out), "--formats", "html"]) == 0
+    [result] = run_jobs([_params_job(out)])
+    assert result.status == RENDERED, result.message
     return out
 
 
+@pytest.mark.slow
 def test_manifest_records_inputs_parameters_and_outputs(rendered_once):
     manifest = json.loads((rendered_once / "manifest.json").read_text(encoding="utf-8"))
     by_name = {Path(i["path"]).name: i["sha256"] for i in manifest["inputs"]}
@@ -37,31 +46,46 @@ def test_manifest_records_inputs_parameters_and_outputs(rendered_once):
         assert by_name[path.name] == sha256(path)
     assert manifest["codebook"]["sha256"] == sha256(config.CODEBOOK_PATH)
     assert manifest["codebook"]["version"] == "2025.1"
-    assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
+    assert manifest["parameters"]["seed"] == 2025
     assert manifest["outputs"]["briefing.html"] == sha256(rendered_once / "briefing.html")
-    assert "tables/maturity_by_value.csv" in manifest["outputs"]
-    html = (rendered_once / "briefing.html").read_text(encoding="utf-8")
-    assert manifest["cache_key"] in html and "Bilag 6. Sporbarhed" in html
+    assert manifest["outputs"]["tables/seed.csv"] == sha256(rendered_once / "tables" / "seed.csv")
+    assert "manifest.json" not in manifest["outputs"]
 
 
-def test_identical_second_run_is_skipped_and_force_renders(rendered_once, capsys):
+@pytest.mark.slow
+def test_identical_second_run_is_skipped_and_force_renders(rendered_once):
     before = {p.name: p.stat().st_mtime_ns for p in rendered_once.iterdir()}
-    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html"]) == 0
-    assert "is up to date" in capsys.readouterr().out
+    [skipped] = run_jobs([_params_job(rendered_once)])
+    assert skipped.status == UP_TO_DATE and "use --force" in skipped.message
     assert {p.name: p.stat().st_mtime_ns for p in rendered_once.iterdir()} == before
-    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html", "--force"]) == 0
+    [forced] = run_jobs([_params_job(rendered_once)], force=True)
+    assert forced.status == RENDERED
     assert (rendered_once / "briefing.html").stat().st_mtime_ns != before["briefing.html"]
 
 
-def test_changed_parameters_or_edited_output_render_again(rendered_once, capsys):
-    capsys.readouterr()
+@pytest.mark.slow
+def test_changed_parameters_or_edited_output_render_again(rendered_once):
     (rendered_once / "briefing.html").write_text("edited by hand", encoding="utf-8")
-    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html"]) == 0
-    assert "up to date" not in capsys.readouterr().out
+    [again] = run_jobs([_params_job(rendered_once)])
+    assert again.status == RENDERED
     assert "edited by hand" not in (rendered_once / "briefing.html").read_text(encoding="utf-8")
-    assert cli.main(["render", "--out", str(rendered_once), "--formats", "html", "--seed", "7"]) == 0
+    [changed] = run_jobs([_params_job(rendered_once, seed=7)])
+    assert changed.status == RENDERED
     manifest = json.loads((rendered_once / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["seed"] == 7
+    assert "seed 7" in (rendered_once / "briefing.html").read_text(encoding="utf-8")
+
+
+def test_the_cli_says_when_the_output_is_up_to_date(tmp_path, monkeypatch, capsys):
+    """``briefing render`` skips a job whose output is current and says how to force it."""
+    up_to_date = batch.JobResult(_params_job(tmp_path / "2025"), UP_TO_DATE, 0.0, "same everything; use --force")
+
+    def run_nothing(jobs, **kwargs):
+        return [up_to_date] * len(jobs)
+
+    monkeypatch.setattr(batch, "run_jobs", run_nothing)
+    assert cli.main(["render", "--out", str(tmp_path / "2025"), "--formats", "html"]) == 0
+    assert "is up to date" in capsys.readouterr().out
 
 
 def _fixture_job(tmp_path: Path, name: str, notebook: str, out: Path | None = None) -> Job:
@@ -69,6 +93,7 @@ def _fixture_job(tmp_path: Path, name: str, notebook: str, out: Path | None = No
                parameters={}, title=f"Prøve {name}", inputs=tuple(config.sample_files()), formats=("html",))
 
 
+@pytest.mark.slow
 def test_a_failing_job_does_not_stop_the_others(tmp_path):
     jobs = [_fixture_job(tmp_path, "a", "ok.ipynb"), _fixture_job(tmp_path, "bad", "fails.ipynb"),
             _fixture_job(tmp_path, "b", "ok.ipynb")]
@@ -84,6 +109,7 @@ def test_a_failing_job_does_not_stop_the_others(tmp_path):
     assert {r.status for r in again} == {UP_TO_DATE}
 
 
+@pytest.mark.slow
 def test_nested_jobs_are_staged_and_kept_by_the_outer_render(tmp_path):
     outer = tmp_path / "2025"
     inner = outer / "departments" / "X"
@@ -99,8 +125,12 @@ def test_nested_jobs_are_staged_and_kept_by_the_outer_render(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_path, monkeypatch, capsys):
-    """One profile fails on purpose (an extra cell raises); the others and the briefing are written."""
+    """The end-to-end test: ``briefing render --department all`` with the real notebooks.
+
+    One profile fails on purpose (an extra cell raises); the others and the briefing are written.
+    """
     broken = nbformat.read(batch.PROFILE_NOTEBOOK, as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("bevidst fejl i profilen")'))
     broken_path = tmp_path / "department_broken.ipynb"
@@ -119,6 +149,11 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
     assert "1 of 8 renders failed" in captured.err and "BUF" in captured.err
     assert "bevidst fejl i profilen" in captured.err
     assert (out / "briefing.html").exists() and (out / "manifest.json").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
+    assert "tables/maturity_by_value.csv" in manifest["outputs"]
+    html = (out / "briefing.html").read_text(encoding="utf-8")
+    assert manifest["cache_key"] in html and "Bilag 6. Sporbarhed" in html
     written = sorted(p.name for p in (out / "departments").iterdir())
     assert written == sorted(["ØKF", "SUF", "SOF", "TMF", "KFF", "BIF"])
     for code_ in written:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import zipfile
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from conftest import groups_frame
 
-from analysis.tables import excel
+from analysis.tables import atomic
 from analysis.tables.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
 from analysis.stats.changes import score_changes
 from analysis.stats.scoring import score_survey
@@ -200,7 +199,7 @@ def test_write_is_atomic(scores, tiny_codebook, tmp_path, monkeypatch):
     def fail(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(excel.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError):
         write_excel(scores, tmp_path, codebook=tiny_codebook)
     assert target.read_bytes() == b"old"

@@ -59,6 +59,7 @@ def test_notebooks_are_thin(path):
         assert "matplotlib" not in cell.source and "rcParams" not in cell.source
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_executes_on_the_sample(path, tmp_path):
     import papermill

@@ -248,6 +248,23 @@ def test_manifest_json_is_valid_sorted_utf8_and_round_trips(tmp_path, files):
     assert not list(tmp_path.glob(".manifest.json*"))  # no temporary file left behind
 
 
+def test_a_failed_manifest_write_leaves_the_old_manifest(tmp_path, files, monkeypatch):
+    from analysis.tables import atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old = write_manifest(out, _manifest(files)).read_text(encoding="utf-8")
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_manifest(out, _manifest(files, finished=FINISHED))
+    assert (out / "manifest.json").read_text(encoding="utf-8") == old
+    assert [p.name for p in out.iterdir()] == ["manifest.json"]
+
+
 @pytest.mark.parametrize("content", [None, b"{\"cache_key\": \"abc\"", b"[1, 2]", b"\xff\xfe{}", b""])
 def test_read_manifest_gives_none_for_missing_or_corrupt_files(tmp_path, content):
     if content is not None:

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis.pipeline import render
+from analysis.pipeline import export
 from analysis.exceptions import ParameterError, RenderError
 from analysis.pipeline.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
 
@@ -64,6 +64,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 # --- a successful render -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
     assert set(rendered.paths) == {"ipynb", "html", "pdf"}
     assert rendered.paths["html"].name == "briefing.html"
@@ -78,11 +79,13 @@ def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
     assert rendered.timings["total"] >= rendered.timings["execute"] + rendered.timings["pdf"]
 
 
+@pytest.mark.slow
 def test_render_leaves_no_temporary_folders(rendered):
     siblings = sorted(p.name for p in rendered.out_dir.parent.iterdir())
     assert siblings == [rendered.out_dir.name]
 
 
+@pytest.mark.slow
 def test_executed_notebook_has_the_injected_parameters_cell(rendered):
     nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -93,6 +96,7 @@ def test_executed_notebook_has_the_injected_parameters_cell(rendered):
     assert "parameters" in nb.cells[index - 1].metadata.get("tags", [])
 
 
+@pytest.mark.slow
 def test_pdf_text_has_the_summary_heading_and_danish_letters(pdf_pages):
     # Where lines break depends on the fonts' metrics; compare the words, not the line breaks.
     text = " ".join("\n".join(pdf_pages).split())
@@ -101,6 +105,7 @@ def test_pdf_text_has_the_summary_heading_and_danish_letters(pdf_pages):
     assert "Økonomiforvaltningens spørgeskemaundersøgelse" in text  # the last expression's output
 
 
+@pytest.mark.slow
 def test_pdf_has_page_numbers_and_a_running_title_from_page_two(pdf_pages):
     n = len(pdf_pages)
     assert n >= 2
@@ -110,6 +115,7 @@ def test_pdf_has_page_numbers_and_a_running_title_from_page_two(pdf_pages):
     assert pdf_pages[0].count(TITLE) == 1  # the H1 only: no running header on page 1
 
 
+@pytest.mark.slow
 def test_pdf_is_a4_with_title_and_author_metadata(rendered):
     reader = PdfReader(rendered.paths["pdf"])
     box = reader.pages[0].mediabox
@@ -118,6 +124,7 @@ def test_pdf_is_a4_with_title_and_author_metadata(rendered):
     assert reader.metadata.author == DEFAULT_AUTHOR
 
 
+@pytest.mark.slow
 def test_html_is_a_danish_html5_page_with_inline_css(html):
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert '<html lang="da">' in html
@@ -129,6 +136,7 @@ def test_html_is_a_danish_html5_page_with_inline_css(html):
     assert "<link" not in html  # no external stylesheet
 
 
+@pytest.mark.slow
 def test_html_loads_nothing_from_the_network(html):
     remote = re.compile(
         r"""(?:\b(?:src|href)\s*=\s*["']?\s*|@import\s*(?:url\(\s*)?["']?\s*|\burl\(\s*["']?\s*)"""
@@ -139,6 +147,7 @@ def test_html_loads_nothing_from_the_network(html):
     assert "require.js" not in html and "mathjax" not in html.lower()
 
 
+@pytest.mark.slow
 def test_html_has_no_code_prompts_notes_or_streams(html):
     for absent in [
         "In [", "Out[", "jp-InputPrompt", "input_prompt", "highlight",
@@ -150,6 +159,7 @@ def test_html_has_no_code_prompts_notes_or_streams(html):
         assert absent not in html, absent
 
 
+@pytest.mark.slow
 def test_every_image_is_embedded_with_alt_text(html):
     images = re.findall(r"<img\b[^>]*>", html)
     assert len(images) == 3
@@ -216,7 +226,7 @@ def test_unknown_format_is_refused(tmp_path, no_kernel):
 
 
 def test_unsupported_language_is_refused(tmp_path, no_kernel):
-    with pytest.raises(ParameterError, match="lang must be one of da, en; got 'de'"):
+    with pytest.raises(ParameterError, match="lang must be one of da, en, found 'de'"):
         render_notebook(OK, tmp_path / "out", {"lang": "de"}, title="T")
     assert list(tmp_path.iterdir()) == []
 
@@ -238,6 +248,7 @@ def test_missing_notebook_is_refused(tmp_path, no_kernel):
 # --- a failing render --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failing_render_leaves_the_previous_output_byte_for_byte(rendered, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(rendered.out_dir, out)
@@ -342,6 +353,7 @@ def test_html_to_pdf_fetches_nothing_remote(tmp_path):
     assert not [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
 
 
+@pytest.mark.slow
 def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
     nb = nbformat.read(rendered.paths["ipynb"], as_version=4)
     html = export_html(nb, lang="en", title="Sample briefing", metadata=None)
@@ -351,4 +363,88 @@ def test_english_page_numbers_in_the_pdf(rendered, tmp_path):
 
 
 def test_exporter_is_built_once():
-    assert render._exporter() is render._exporter()
+    assert export._exporter() is export._exporter()
+
+
+# --- output folders ---------------------------------------------------------------------------
+
+
+def test_replace_directory_swaps_a_folder_in_and_carries_kept_entries(tmp_path):
+    from analysis.pipeline.output import replace_directory
+
+    target, new = tmp_path / "out", tmp_path / ".out.new"
+    (target / "departments").mkdir(parents=True)
+    (target / "departments" / "x.txt").write_text("profile")
+    (target / "old.txt").write_text("old")
+    new.mkdir()
+    (new / "briefing.html").write_text("new")
+    replace_directory(new, target, keep=("departments",))
+    assert sorted(p.name for p in target.iterdir()) == ["briefing.html", "departments"]
+    assert (target / "departments" / "x.txt").read_text() == "profile"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, monkeypatch):
+    from analysis.pipeline.output import replace_directory
+
+    target, new = tmp_path / "out", tmp_path / ".out.new"
+    (target / "departments").mkdir(parents=True)
+    (target / "old.txt").write_text("old")
+    new.mkdir()
+    real_rename = Path.rename
+
+    def rename(self, to):
+        if self == new:
+            raise OSError("disk full")
+        return real_rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError, match="disk full"):
+        replace_directory(new, target, keep=("departments",))
+    assert sorted(p.name for p in target.iterdir()) == ["departments", "old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new", "out"]
+
+
+# --- sanitizing outputs -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("active, gone", [
+    ('<img src="data:image/png;base64,AAAA" alt="x" onerror="alert(1)">', "onerror"),
+    ('<a href="javascript:alert(1)">link</a>', "javascript:"),
+    ("<p>text</p><script>alert(1)</script>", "<script"),
+    ('<iframe src="https://example.org"></iframe><p>text</p>', "<iframe"),
+    ("<style>@import url(http://example.org/x.css);</style><p>text</p>", "@import"),
+    ("<style>p { background: url(https://example.org/x.png) }</style><p>text</p>", "url("),
+    ('<p style="background: url(https://example.org/x.png)">text</p>', "url("),
+    ('<img src="https://example.org/pixel.png" alt="tracker">', "example.org"),
+    ('<link rel="stylesheet" href="https://example.org/x.css"><p>text</p>', "<link"),
+    ('<object data="x.swf"></object><embed src="x.swf"><p>text</p>', "swf"),
+    ('<svg viewBox="0 0 1 1" onload="alert(1)"><path d="M0 0"/></svg>', "onload"),
+])
+def test_safe_html_removes_active_and_external_content(active, gone):
+    from analysis.pipeline.sanitize import safe_html
+
+    assert gone not in safe_html(active)
+
+
+def test_safe_html_keeps_embedded_images_and_the_table_markup():
+    from analysis.pipeline.sanitize import safe_html
+
+    ours = ('<figure class="chart"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Figur 1" width="600" '
+            'height="400" style="width:16.05cm;max-width:100%;height:auto"><figcaption class="note">Note'
+            '</figcaption></figure><table class="scores" role="table" aria-label="Scores"><thead><tr>'
+            '<th scope="col" colspan="2">Værdi</th></tr></thead><tbody><tr class="hidden"><td id="c1" '
+            'style="padding-left:1.4em">skjult (n &lt; 5)</td><td>3,2</td></tr></tbody></table>')
+    assert safe_html(ours) == ours
+
+
+def test_export_html_sanitizes_every_output():
+    from nbformat import v4
+
+    outputs = [v4.new_output("display_data", data={"text/html": '<img src="x" onerror="alert(1)"><p>ok</p>'}),
+               v4.new_output("display_data", data={"text/markdown": "[x](javascript:alert(1)) [y](https://e.org)"})]
+    code = v4.new_code_cell("x", outputs=outputs)
+    html = export_html(v4.new_notebook(cells=[code]), title="T")
+    assert "<p>ok</p>" in html
+    for absent in ("onerror", "javascript:", "https://e.org"):
+        assert absent not in html, absent

@@ -133,3 +133,33 @@ def test_column_contract_is_unchanged(formula_scores, tmp_path):
             assert next(csv.reader(fh)) == columns, name
     assert DEPARTMENT_VALUE_COLUMNS == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level",
                                         "suppressed"]
+
+
+# --- atomic file writing --------------------------------------------------------------------
+
+
+def test_atomic_write_writes_text_as_utf8_and_bytes_as_given(tmp_path):
+    from analysis.tables.atomic import atomic_write
+
+    assert atomic_write(tmp_path / "sub" / "a.txt", "Økonomi") == tmp_path / "sub" / "a.txt"
+    assert (tmp_path / "sub" / "a.txt").read_text(encoding="utf-8") == "Økonomi"
+    atomic_write(tmp_path / "sub" / "a.txt", b"\x00\x01")
+    assert (tmp_path / "sub" / "a.txt").read_bytes() == b"\x00\x01"
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["a.txt"]
+    assert (tmp_path / "sub" / "a.txt").stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_write_keeps_the_old_file_and_removes_the_temporary_one_on_failure(tmp_path, monkeypatch):
+    from analysis.tables import atomic
+
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        atomic.atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]

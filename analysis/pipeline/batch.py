@@ -4,7 +4,7 @@ One render is a :class:`Job`: a notebook, its parameters and the folder it fills
 runs, its manifest (:mod:`analysis.pipeline.provenance`) is computed; when the folder already holds the
 output of the same notebook, data, codebook, parameters and code, the job is skipped. Several
 jobs run in a bounded pool of worker processes, each render with its own temporary folder and
-its own kernel (on a private IPC socket, see :mod:`analysis.pipeline.render`), and one overall progress
+its own kernel (on a private IPC socket, see :mod:`analysis.pipeline.execute`), and one overall progress
 bar. A failing job does not stop the others.
 
 The profiles live inside the briefing's folder (``<out>/departments/<CODE>``), and the briefing
@@ -30,6 +30,7 @@ from typing import Any
 
 from .. import config
 from ..exceptions import BriefingError, ParameterError, RenderError
+from .output import replace_directory
 
 BRIEFING_NOTEBOOK = config.NOTEBOOKS_DIR / "briefing.ipynb"
 PROFILE_NOTEBOOK = config.NOTEBOOKS_DIR / "department.ipynb"
@@ -217,14 +218,7 @@ def _unstage(result: JobResult) -> JobResult:
     if job.write_dir is None or result.status != RENDERED:
         return result
     final = job.out_dir
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    job.write_dir.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_directory(job.write_dir, final)
     paths = {kind: final / path.name for kind, path in result.paths.items()}
     return replace(result, paths=paths)
 

@@ -1,12 +1,20 @@
-"""Writing output folders all-or-nothing."""
+"""Writing output files and folders all-or-nothing.
+
+A single file is written with :func:`analysis.tables.atomic.atomic_write` (in the earliest stage
+that writes files); a folder is filled with :func:`atomic_directory` or moved into place with
+:func:`replace_directory`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+__all__ = ["atomic_directory", "replace_directory"]
 
 
 @contextlib.contextmanager
@@ -24,28 +32,40 @@ def atomic_directory(target: str | Path, *, keep: Iterable[str] = ()) -> Iterato
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         yield work
+        replace_directory(work, target, keep=keep)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+def replace_directory(new: str | Path, target: str | Path, *, keep: Iterable[str] = ()) -> None:
+    """Move the folder ``new`` to ``target``, replacing any folder there, or change nothing.
+
+    ``new`` must lie on the same file system as ``target`` (e.g. beside it), so that every move
+    is a rename. The old ``target`` is renamed aside first and removed only once ``new`` is in
+    place; when a rename fails, everything is put back where it was and the error is raised.
+    Entries named in ``keep`` are carried over from the old ``target`` unless ``new`` has them.
+    """
+    new, target = Path(new), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     old, moved = None, []
     try:
         if target.exists():
             for name in keep:
-                if (target / name).exists() and not (work / name).exists():
-                    (target / name).rename(work / name)
+                if (target / name).exists() and not (new / name).exists():
+                    (target / name).rename(new / name)
                     moved.append(name)
-            old = target.parent / f".{target.name}.old-{work.name.rsplit('-', 1)[-1]}"
+            old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:12]}"
             target.rename(old)
-        work.rename(target)
+        new.rename(target)
     except BaseException:
         # Put everything back where it was: the kept entries into the old folder, and the old
         # folder at its name.
         home = old if old is not None else target
         for name in moved:
-            (work / name).rename(home / name)
+            (new / name).rename(home / name)
         if old is not None:
             old.rename(target)
-        shutil.rmtree(work, ignore_errors=True)
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

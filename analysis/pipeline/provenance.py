@@ -13,12 +13,13 @@ files renders the same briefing, so it should not force a new render.
 :func:`is_up_to_date` compares a new manifest with the one in an output folder and checks that
 the recorded outputs are still there, unchanged; :func:`manifest_meta` gives the ``<meta>``
 tags for the HTML head and the PDF metadata, and :func:`provenance_rows` the rows of the
-briefing appendix's provenance table.
+briefing appendix's provenance table (both from :mod:`analysis.pipeline.provenance_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
 import importlib
 import importlib.metadata
@@ -35,6 +36,11 @@ import yaml
 
 from .. import config
 from ..exceptions import ParameterError
+from ..tables.atomic import atomic_write, temporary_pattern
+from .export import TOOL_NAME
+# The texts for people (meta tags, the appendix table) live in their own module; they are
+# offered here too, where the notebooks and the batch find them.
+from .provenance_text import manifest_meta, provenance_rows
 
 __all__ = [
     "LIBRARIES",
@@ -55,38 +61,17 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 #: Version of the manifest's layout; part of the cache key, so a new layout never hits old output.
 SCHEMA = 1
-#: Distribution name of the tool (as in pyproject.toml).
-TOOL_NAME = "kk-procurement-briefing"
 #: Libraries whose versions are recorded (distribution names for importlib.metadata).
 LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasyprint", "openpyxl",
              "babel", "scipy")
 #: Parameters left out of the cache key: render sets ``output_dir`` to a new temporary folder on
 #: every run, so keeping it in would make every render a cache miss.
-VOLATILE_PARAMETERS = frozenset({"output_dir"})
-#: Parameters shown elsewhere in the provenance table (``Inddata``) or set by render itself.
-_ROWS_SKIP_PARAMETERS = frozenset({"responses", "output_dir"})
-
+# chart_background only decides which process draws the charts (batch renders set it False):
+# the same document either way.
+VOLATILE_PARAMETERS = frozenset({"output_dir", "chart_background"})
 _CHUNK = 1 << 20
-_SHORT = 12  # hex digits of a hash shown to people, like a short git commit
 _GIT_TIMEOUT = 10  # seconds; a hung git (network file system, lock) must not stop a render
 
-_AUTHOR = "Københavns Kommune, Økonomiforvaltningen"
-_KEYWORDS = {
-    "da": "indkøb, modenhed, indkøbspolitik, Økonomiudvalget, innovation, partnerskaber",
-    "en": "procurement, maturity, procurement policy, Finance Committee, innovation, partnerships",
-}
-_LABELS = {
-    "da": {"codebook": "Kodebog", "version": "Programversion", "git": "Git-commit",
-           "inputs": "Inddata", "parameters": "Parametre", "libraries": "Biblioteker", "run": "Kørt"},
-    "en": {"codebook": "Codebook", "version": "Program version", "git": "Git commit",
-           "inputs": "Input data", "parameters": "Parameters", "libraries": "Libraries", "run": "Run"},
-}
-_WORDS = {
-    "da": {"latest": "seneste runde", "none": "ingen", "not_git": "ikke kørt fra et git-repository",
-           "dirty": "med ikke-committede ændringer", "unknown": "ukendt", "time": "dansk tid"},
-    "en": {"latest": "latest wave", "none": "none", "not_git": "not run from a git repository",
-           "dirty": "with uncommitted changes", "unknown": "unknown", "time": "Copenhagen time"},
-}
 
 
 # --- hashing -----------------------------------------------------------------------------
@@ -133,7 +118,7 @@ def default_extra_files() -> list[Path]:
     list of Path
         Existing files, sorted by path.
     """
-    candidates = [config.DATA_DIR / "cases.yaml", config.STYLE_PATH]
+    candidates = [config.CASES_PATH, config.STYLE_PATH]
     candidates += config.TEMPLATES_DIR.rglob("*")
     candidates += config.PACKAGE_DIR.rglob("*.py")
     return sorted({p for p in candidates if p.is_file() and "__pycache__" not in p.parts})
@@ -240,7 +225,7 @@ def _cache_key(manifest: Mapping[str, Any]) -> str:
 def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``manifest.json`` into a folder (UTF-8, sorted keys, indented) and return its path.
 
-    The file is written beside its final name and then renamed, so a reader never sees half
+    The file is written atomically (:func:`analysis.tables.atomic.atomic_write`), so a reader never sees half
     a manifest.
 
     Parameters
@@ -257,10 +242,7 @@ def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
     """
     path = Path(folder) / MANIFEST_NAME
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    tmp = path.with_name(f".{MANIFEST_NAME}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, text)
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
@@ -309,11 +291,12 @@ def record_outputs(
         A copy of the manifest with ``outputs`` = {relative POSIX path: sha256}, sorted.
     """
     folder = Path(folder)
+    # The manifest and a manifest being written (its temporary file) describe the outputs.
+    own = (MANIFEST_NAME, temporary_pattern(MANIFEST_NAME))
     outputs = {
         path.relative_to(folder).as_posix(): sha256_file(path)
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.relative_to(folder).as_posix()
-        not in (MANIFEST_NAME, f".{MANIFEST_NAME}.tmp")
+        if path.is_file() and not any(fnmatch.fnmatchcase(path.relative_to(folder).as_posix(), p) for p in own)
     }
     updated = {**manifest, "outputs": outputs}
     if finished is not None:
@@ -358,111 +341,7 @@ def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any]) -> bool:
     return True
 
 
-# --- for people: meta tags and the appendix table ---------------------------------------
-
-
-def manifest_meta(manifest: Mapping[str, Any], *, lang: str = "da") -> dict[str, str]:
-    """Return the ``<meta>`` tags of a briefing: PDF metadata and the provenance in the head.
-
-    WeasyPrint copies ``author``, ``description``, ``keywords``, ``generator`` and
-    ``dcterms.created`` into the PDF; the ``briefing.*`` tags stay in the HTML head.
-
-    Parameters
-    ----------
-    manifest : mapping
-        From :func:`build_manifest`.
-    lang : {"da", "en"}
-        Language of the description and keywords.
-
-    Returns
-    -------
-    dict of str to str
-        ``{name: content}``, for ``render_notebook(..., metadata=...)``.
-    """
-    lang = _check_lang(lang)
-    words = _WORDS[lang]
-    parameters = manifest.get("parameters", {})
-    wave = parameters.get("wave")
-    min_n = parameters.get("min_n", config.DEFAULT_MIN_N)
-    seed = parameters.get("seed", config.DEFAULT_SEED)
-    codebook_version = manifest["codebook"].get("version") or words["unknown"]
-    wave_text = str(wave) if wave is not None else words["latest"]
-    if lang == "da":
-        description = (f"Briefing til Økonomiudvalget om modenhed i indkøb, spørgeskemaundersøgelsen "
-                       f"{wave_text}: mindste gruppestørrelse {min_n}, bootstrap-seed {seed}, "
-                       f"kodebog {codebook_version}.")
-    else:
-        description = (f"Briefing for the Finance Committee on procurement maturity, survey wave "
-                       f"{wave_text}: minimum group size {min_n}, bootstrap seed {seed}, "
-                       f"codebook {codebook_version}.")
-    tool = manifest["tool"]
-    commit = tool.get("git_commit")
-    git = "unknown" if commit is None else commit + ("-dirty" if tool.get("git_dirty") else "")
-    return {
-        "author": _AUTHOR,
-        "description": description,
-        "keywords": _KEYWORDS[lang],
-        "generator": f"{tool.get('name', TOOL_NAME)} {tool['version']}",
-        "dcterms.created": manifest["started"],
-        "briefing.cache-key": manifest["cache_key"],
-        "briefing.codebook-version": str(manifest["codebook"].get("version") or ""),
-        "briefing.git-commit": git,
-        "briefing.inputs": "; ".join(_short_inputs(manifest, sep=":")),
-    }
-
-
-def provenance_rows(manifest: Mapping[str, Any], *, lang: str = "da") -> list[tuple[str, str]]:
-    """Return label/value pairs for the provenance table in the briefing's appendix.
-
-    Parameters
-    ----------
-    manifest : mapping
-        From :func:`build_manifest` (e.g. read in the notebook with :func:`read_manifest`).
-    lang : {"da", "en"}
-        Language of labels and words.
-
-    Returns
-    -------
-    list of (str, str)
-        Rows in order: codebook, program version, git commit, input data, parameters,
-        libraries, run time.
-    """
-    lang = _check_lang(lang)
-    labels, words = _LABELS[lang], _WORDS[lang]
-    codebook = manifest["codebook"]
-    tool = manifest["tool"]
-    commit = tool.get("git_commit")
-    if commit is None:
-        git = words["not_git"]
-    else:
-        git = commit[:_SHORT] + (f" ({words['dirty']})" if tool.get("git_dirty") else "")
-    parameters = ", ".join(
-        f"{name} = {_short_value(value)}"
-        for name, value in sorted(manifest.get("parameters", {}).items())
-        if name not in _ROWS_SKIP_PARAMETERS)
-    libraries = manifest.get("libraries", {})
-    library_text = ", ".join(
-        f"{'Python' if name == 'python' else name} {version}"
-        for name, version in libraries.items() if version is not None)
-    return [
-        (labels["codebook"], f"{codebook.get('version') or words['unknown']} "
-                             f"(sha256 {codebook['sha256'][:_SHORT]})"),
-        (labels["version"], f"{tool.get('name', TOOL_NAME)} {tool['version']}"),
-        (labels["git"], git),
-        (labels["inputs"], ", ".join(_short_inputs(manifest, sep=": ")) or words["none"]),
-        (labels["parameters"], parameters or words["none"]),
-        (labels["libraries"], library_text or words["unknown"]),
-        (labels["run"], _local_time(manifest.get("started"), words)),
-    ]
-
-
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in _LABELS:
-        raise ParameterError(f"lang must be one of {', '.join(_LABELS)}; got {lang!r}.")
-    return lang
 
 
 def _display_path(path: Path) -> str:
@@ -582,28 +461,3 @@ def _json_safe(value: Any, where: str) -> Any:
 
 def _canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _short_inputs(manifest: Mapping[str, Any], *, sep: str) -> list[str]:
-    return [f"{PurePath(e['path']).name}{sep}{e['sha256'][:_SHORT]}" for e in manifest.get("inputs", [])]
-
-
-def _short_value(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _local_time(iso: str | None, words: Mapping[str, str]) -> str:
-    """Return an ISO time as Copenhagen time, e.g. ``2025-11-28 10:46 (dansk tid)``."""
-    if not iso:
-        return words["unknown"]
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    try:
-        from zoneinfo import ZoneInfo
-
-        return f"{moment.astimezone(ZoneInfo('Europe/Copenhagen')):%Y-%m-%d %H:%M} ({words['time']})"
-    except Exception:  # noqa: BLE001 - no time zone database: UTC is still correct
-        return f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"

@@ -166,8 +166,7 @@ def dont_know_sentence(b: Briefing) -> str:
     lang, names = b.lang, b.value_names()
     dk = b.scores.dont_know
     dk = dk[(dk["wave"] == b.wave) & ~dk["suppressed"]]
-    pooled = dk.groupby("value", sort=False)[["dont_know", "answers"]].sum()
-    share = (pooled["dont_know"] / pooled["answers"]).reindex(b.codebook.value_ids)
+    share = b.scores.pooled_dont_know_share(b.wave).reindex(b.codebook.value_ids)
     top = share.idxmax()
     flagged = dk[dk["flagged"] == True]  # noqa: E712 - the column can hold NaN
     flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)

@@ -198,10 +198,7 @@ class DepartmentProfile:
         dk = self.scores.dont_know
         dk = dk[dk["wave"] == self.wave]
         own = dk[dk["department"] == self.department].set_index("value").reindex(self.codebook.value_ids)
-        pooled = dk[~dk["suppressed"].astype(bool)].groupby("value")[["dont_know", "answers"]].sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            muni = (pooled["dont_know"] / pooled["answers"].where(pooled["answers"] > 0)).reindex(
-                self.codebook.value_ids)
+        muni = self.scores.pooled_dont_know_share(self.wave).reindex(self.codebook.value_ids)
         out = pd.DataFrame(index=self.codebook.value_ids)
         out["suppressed"] = own["suppressed"].astype("boolean").fillna(True).astype(bool)
         out["share"] = own["dont_know_share"].where(~out["suppressed"])

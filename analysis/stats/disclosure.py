@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .. import config
 from ..exceptions import ParameterError
 
 
@@ -149,3 +150,35 @@ def distribution_pool(n_valid: Mapping[str, int], min_n: int) -> list[str]:
     if not shows_distribution(sum(n_valid[d] for d in hidden), min_n):
         return [d for d in published if d not in hidden]
     return published
+
+
+def infer_min_n(distribution: pd.DataFrame, min_n: int | None = None) -> int:
+    """Return the min_n a distribution frame was made with, checked against (or inferred from) it.
+
+    A row of :func:`~analysis.stats.distributions.answer_distribution` is shown exactly when
+    :func:`shows_distribution` says so. A given ``min_n`` must explain every row's ``shown`` flag;
+    without one, the default is taken when it fits, else the smallest value that explains which
+    rows are hidden.
+
+    Raises
+    ------
+    ParameterError
+        When the given ``min_n`` does not fit the frame.
+    """
+    known = distribution[distribution["n_valid"].notna()]
+    n_valid = known["n_valid"].astype(int).to_numpy()
+    shown = known["shown"].astype(bool).to_numpy()
+
+    def fits(m: int) -> bool:
+        return bool((shows_distribution(n_valid, m) == shown).all())
+
+    if min_n is not None:
+        if int(min_n) < 1 or not fits(int(min_n)):
+            raise ParameterError(
+                f"min_n={min_n!r} does not fit the distribution frame: a row is shown exactly when n_valid >= "
+                f"2 * min_n. Pass the min_n the frame was made with (answer_distribution(..., min_n=...)).")
+        return int(min_n)
+    if fits(config.DEFAULT_MIN_N):
+        return config.DEFAULT_MIN_N
+    smallest = int(n_valid[~shown].max()) // 2 + 1 if (~shown).any() else 1
+    return smallest if fits(smallest) else config.DEFAULT_MIN_N

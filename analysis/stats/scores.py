@@ -79,6 +79,26 @@ class Scores:
             rows = rows[rows["value"] == value]
         return list(dict.fromkeys(rows["department"]))
 
+    def pooled_dont_know_share(self, wave: int) -> pd.Series:
+        """Return the municipality's don't-know share per value in ``wave``, pooled over shown cells.
+
+        The answers of every department whose don't-know share is published are pooled (so a
+        large department weighs more); suppressed departments are left out, as in the tables.
+
+        Returns
+        -------
+        pandas.Series
+            Share (0-1) by value id, in codebook order when the codebook is known; NaN for a
+            value without answers.
+        """
+        dk = self.dont_know
+        dk = dk[(dk["wave"] == wave) & ~dk["suppressed"].astype(bool)]
+        pooled = dk.groupby("value", sort=False)[["dont_know", "answers"]].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = pooled["dont_know"] / pooled["answers"].where(pooled["answers"] > 0)
+        order = self.codebook.value_ids if self.codebook is not None else list(share.index)
+        return share.reindex(order)
+
     def by_department_value(self, lang: str = "da") -> pd.DataFrame:
         """Return the department x value scores with names beside the codes.
 

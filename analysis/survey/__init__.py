@@ -10,6 +10,7 @@ Modules, in the order data flows: ``codebook`` (questionnaire and department lis
 ``reading`` (a file into a raw table of strings), ``validation`` (every cell checked, problems
 collected by ``problems``), ``quality`` (the record of what was loaded), ``loading``
 (:func:`~analysis.survey.loading.load_responses`, assembling the tidy frame), ``answers`` (answer
-codes as respondents x items matrices, valid levels and reverse scoring). The synthetic sample
-generator (``sample``) lives here too, since it writes files in the same layout.
+codes as respondents x items matrices, valid levels and reverse scoring), ``cases`` (the register of
+real innovation cases, ``data/cases.yaml``). The synthetic sample generator (``sample``) lives
+here too, since it writes files in the same layout.
 """

@@ -60,7 +60,7 @@ def load_cases(path: str | Path | None = None) -> list[Case]:
     >>> cases[0].department, cases[0].kind.name("en")
     ('BUF', 'Innovative tender')
     """
-    path = Path(path) if path is not None else config.DATA_DIR / "cases.yaml"
+    path = Path(path) if path is not None else config.CASES_PATH
     if not path.exists():
         return []
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -17,11 +17,8 @@ fixed.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +36,7 @@ from ..survey.codebook import Codebook, Departments, load_codebook, load_departm
 from .. import config
 from ..config import check_lang
 from ..stats.scores import Scores
+from .atomic import atomic_write
 from .contract import TABLES, neutralise_text, table_changes
 
 #: File name used when :func:`write_excel` is given a folder.
@@ -248,7 +246,7 @@ def write_excel(scores: Scores, path: str | Path, *, changes: pd.DataFrame | Non
     props.lastModifiedBy = None
     props.title = _t(lang, "Modenhed i indkøbet: tabeller", "Procurement maturity: tables")
     props.created = props.modified = stamp
-    _write_atomically(target, _deterministic_bytes(wb, stamp))
+    atomic_write(target, _deterministic_bytes(wb, stamp))
     return target
 
 
@@ -267,7 +265,7 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
     """Return ``frame`` with a name column right after each code column."""
     def department(code):
         if code == config.MUNICIPALITY:
-            return _t(lang, "Hele kommunen", "Whole municipality")
+            return config.MUNICIPALITY_NAME[lang]
         try:
             return departments[code].name(lang)
         except KeyError:
@@ -489,19 +487,3 @@ def _deterministic_bytes(wb: Workbook, stamp: datetime) -> bytes:
             dst.writestr(entry, data)
     return out.getvalue()
 
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

@@ -11,7 +11,7 @@ from matplotlib.text import Text
 
 from ... import config
 from ...exceptions import ParameterError
-from ...stats.disclosure import distribution_limit, shows_distribution
+from ...stats.disclosure import distribution_limit, infer_min_n
 from ...survey.codebook import Codebook, Departments
 from ..formatting import format_share, join_names
 from ..words import hidden_text, t
@@ -65,32 +65,6 @@ class _SegmentLabel(Text):
         self.set_text(text)
 
 
-def _distribution_min_n(rows: pd.DataFrame, min_n: int | None) -> int:
-    """Return min_n for the "n < 2 min_n" text, checked against (or inferred from) the frame.
-
-    A row is shown exactly when ``n_valid >= 2 * min_n`` (:func:`answer_distribution`, by
-    :func:`analysis.stats.disclosure.shows_distribution`).
-    """
-    known = rows[rows["n_valid"].notna()]
-    n_valid = known["n_valid"].astype(int)
-    shown = known["shown"].astype(bool)
-
-    def fits(m: int) -> bool:
-        return bool((shows_distribution(n_valid.to_numpy(), m) == shown.to_numpy()).all())
-
-    if min_n is not None:
-        if int(min_n) < 1 or not fits(int(min_n)):
-            raise ParameterError(
-                f"min_n={min_n!r} does not fit the distribution frame: a row is shown exactly when n_valid >= "
-                f"2 * min_n. Pass the min_n the frame was made with (answer_distribution(..., min_n=...)).")
-        return int(min_n)
-    if fits(config.DEFAULT_MIN_N):
-        return config.DEFAULT_MIN_N
-    # Otherwise the smallest min_n that explains which rows are hidden.
-    smallest = int(n_valid[~shown].max()) // 2 + 1 if (~shown).any() else 1
-    return smallest if fits(smallest) else config.DEFAULT_MIN_N
-
-
 def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", *,
                       department: str = config.MUNICIPALITY, title: str | None = None, min_n: int | None = None,
                       departments: Departments | None = None, ax: Axes | None = None) -> Chart:
@@ -142,7 +116,7 @@ def plot_distribution(dist: pd.DataFrame, codebook: Codebook, lang: str = "da", 
         raise ParameterError(f"department {department!r} is not in the distribution frame; it has "
                              f"{', '.join(dict.fromkeys(dist['department']))}.")
     wave = waves[0]
-    min_n = _distribution_min_n(dist, min_n)
+    min_n = infer_min_n(dist, min_n)
     rows = dist[dist["department"] == department].drop_duplicates("value").set_index("value")
     rows = rows.reindex([v for v in codebook.value_ids if v in rows.index])
     levels = [f"share_{lv}" for lv in range(1, 6)]

@@ -1,0 +1,249 @@
+"""Executing a notebook with papermill, after checking its parameters.
+
+The parameters are read from the notebook's cell tagged ``parameters`` and checked before a
+kernel starts; the kernel talks over a private IPC socket; a failed cell becomes one clear
+message that names the cell, its first line and the error.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import difflib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ParameterError
+
+__all__ = ["KERNEL_NAME", "check_parameters", "execute_notebook", "execution_failure", "keep_failed",
+           "notebook_parameters", "where_kept"]
+
+#: Kernel that executes the notebooks (ipykernel's spec in the project's virtual environment).
+KERNEL_NAME = "python3"
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """Return the names the notebook's ``parameters`` cell assigns, with their defaults.
+
+    The cell is parsed with :mod:`ast`, not with papermill's line patterns, which miss
+    annotations such as ``wave: int | None = None`` and would make such names look unknown.
+    Returns ``{name: {"name", "inferred_type_name", "default", "help"}}`` (papermill's shape).
+    """
+    if not notebook.is_file():
+        raise ParameterError(f"Notebook not found: {notebook}")
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - unreadable JSON and the like
+        raise ParameterError(f"Cannot read notebook {notebook}: {type(exc).__name__}: {exc}") from exc
+    cell = next((c for c in nb.cells if c.cell_type == "code"
+                 and "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return {}
+    try:
+        return _parse_parameters(cell.source)
+    except SyntaxError:
+        # e.g. an IPython magic in the cell: fall back on papermill's line-by-line inspection
+        from papermill.inspection import _infer_parameters
+
+        with _quiet_papermill():
+            return {p.name: p._asdict() for p in _infer_parameters(nb)}
+
+
+def _parse_parameters(source: str) -> dict[str, dict]:
+    """Return the top-level names assigned in a parameters cell's source.
+
+    >>> p = _parse_parameters('wave: int | None = None  # survey year\\nlang = "da"')
+    >>> [(k, v["inferred_type_name"], v["default"], v["help"]) for k, v in p.items()]
+    [('wave', 'int | None', 'None', 'survey year'), ('lang', 'None', "'da'", '')]
+    """
+    import io
+    import tokenize
+
+    tree = ast.parse(source)
+    comments = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError):
+        pass
+    params: dict[str, dict] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign):
+            targets, annotation = [node.target], ast.unparse(node.annotation)
+        elif isinstance(node, ast.Assign):
+            targets, annotation = node.targets, "None"
+        else:
+            continue
+        for target in targets:
+            for name, value in _pair_targets(target, node.value):
+                params[name] = {"name": name, "inferred_type_name": annotation,
+                                "default": ast.unparse(value) if value is not None else "None",
+                                "help": comments.get(node.end_lineno, "")}
+    return params
+
+
+def _pair_targets(target: ast.expr, value: ast.expr | None) -> list[tuple[str, ast.expr | None]]:
+    """Return (name, value) pairs of an assignment target, unpacking ``a, b = 1, 2``."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        values = (value.elts if isinstance(value, (ast.Tuple, ast.List))
+                  and len(value.elts) == len(target.elts) else [None] * len(target.elts))
+        return [pair for t, v in zip(target.elts, values) for pair in _pair_targets(t, v)]
+    return []  # attribute or subscript targets (x.y = 1, d["k"] = 1) define no parameter
+
+
+@contextlib.contextmanager
+def _quiet_papermill():
+    """Drop papermill's warnings about parameter lines it cannot parse or names it does not see.
+
+    The parameters were checked already (:func:`_parse_parameters` reads what papermill's
+    line patterns miss), so those warnings would only be noise on the terminal.
+    """
+    import logging
+
+    noise = ("Unable to parse line", "Passed unknown parameter")
+
+    def keep(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(noise)
+
+    # A filter only sees records logged on its own logger, not those propagated from children.
+    loggers = [logging.getLogger(name) for name in ("papermill", "papermill.translators")]
+    for logger in loggers:
+        logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(keep)
+
+
+def check_parameters(notebook: Path, parameters: Mapping[str, Any], accepted: Mapping[str, dict]) -> None:
+    """Raise ParameterError naming every parameter the notebook does not define."""
+    unknown = [name for name in parameters if name not in accepted]
+    if not unknown:
+        return
+    lines = [f"Unknown parameter{'s' if len(unknown) > 1 else ''} for {notebook.name}: "
+             f"{', '.join(map(repr, unknown))}."]
+    for name in unknown:
+        close = difflib.get_close_matches(name, list(accepted), n=1)
+        if close:
+            lines.append(f"  {name!r}: did you mean {close[0]!r}?")
+    if accepted:
+        listed = ", ".join(
+            f"{name} ({p['inferred_type_name']}, default {p['default']})"
+            if p.get("inferred_type_name") not in (None, "None") else f"{name} (default {p['default']})"
+            for name, p in accepted.items())
+        lines.append(f"The notebook accepts: {listed}.")
+    else:
+        lines.append("The notebook has no cell tagged 'parameters', so it accepts none.")
+    raise ParameterError("\n".join(lines))
+
+
+def execute_notebook(notebook: Path, nb_path: Path, parameters: dict, progress: bool):
+    """Execute the notebook with papermill and return the executed notebook node."""
+    engine_options: dict[str, Any] = {}
+    ipc_dir = None
+    if os.name == "posix":
+        # Local sockets instead of TCP on localhost: nobody else on the machine can listen in,
+        # and ipykernel does not warn about unencrypted TCP on every run. (No IPC on Windows.)
+        from traitlets.config import Config
+
+        # Each render gets its own short socket folder: kernels started at the same time by
+        # parallel renders can never pick the same socket (the IPC analogue of a port race), and
+        # the path stays below the 107-byte limit of a Unix socket.
+        ipc_dir = tempfile.mkdtemp(prefix="kb-")
+        engine_options["config"] = Config({"KernelManager": {"transport": "ipc", "ip": f"{ipc_dir}/kernel"}})
+    try:
+        return _run_papermill(notebook, nb_path, parameters, progress, engine_options)
+    finally:
+        if ipc_dir is not None:
+            shutil.rmtree(ipc_dir, ignore_errors=True)
+
+
+def _run_papermill(notebook: Path, nb_path: Path, parameters: dict, progress: bool, engine_options: dict):
+    """Run papermill on the notebook in its own folder and return the executed notebook node."""
+    import papermill
+
+    with _quiet_papermill():
+        return papermill.execute_notebook(
+            str(notebook),
+            str(nb_path),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            cwd=str(notebook.parent),
+            progress_bar=progress,
+            log_output=False,
+            # Saving after every cell rewrites the whole notebook, images included, each time
+            # (quadratic in the notebook's size); papermill still writes it at the end and on error.
+            request_save_on_cell_execute=False,
+            # Every output has arrived when the last cell finishes; a graceful kernel shutdown
+            # only adds 0.2-0.4 s of waiting for the kernel to exit.
+            shutdown_kernel="immediate",
+            **engine_options,
+        )
+
+
+def keep_failed(nb_path: Path, failed_path: Path) -> Path | None:
+    """Copy the executed notebook next to the output folder; return where, or None."""
+    if not nb_path.is_file():
+        return None
+    try:
+        shutil.copyfile(nb_path, failed_path)
+    except OSError:
+        return None
+    return failed_path
+
+
+def where_kept(kept: Path | None, out_dir: Path) -> str:
+    """Return the sentence that says where the failed notebook was kept and what became of the output."""
+    # Called inside atomic_directory, before it cleans up: out_dir exists only if it did before.
+    unchanged = (f"{out_dir} was left unchanged." if out_dir.exists()
+                 else f"Nothing was written to {out_dir}.")
+    if kept is None:
+        return unchanged
+    return f"The executed notebook, with the traceback, was kept at {kept}; {unchanged}"
+
+
+def execution_failure(exc: Exception, notebook: Path, out_dir: Path, kept: Path | None) -> str:
+    """Return the message for a failed execution: which cell, its first line, the error."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(exc, PapermillExecutionError):
+        return (f"Running {notebook.name} failed ({type(exc).__name__}: {exc}).\n"
+                f"{where_kept(kept, out_dir)}")
+    number = _source_cell_number(notebook, exc.source, exc.cell_index)
+    first_line = next((ln.strip() for ln in exc.source.splitlines() if ln.strip()), "")
+    if len(first_line) > 100:
+        first_line = first_line[:97] + "..."
+    evalue = f": {exc.evalue}" if exc.evalue else ""
+    return (f"Cell {number} of {notebook.name} (counting all cells from 1) failed with "
+            f"{exc.ename}{evalue}\n"
+            f"  first line of the cell: {first_line}\n"
+            f"{where_kept(kept, out_dir)}")
+
+
+def _source_cell_number(notebook: Path, source: str, executed_index: int) -> int:
+    """Return the failed cell's 1-based position in the source notebook (all cells counted).
+
+    papermill's index counts its injected-parameters cell, which the source notebook lacks, so
+    the cell is found by its source; the executed index is the fallback.
+    """
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(notebook), as_version=4).cells
+    except Exception:  # noqa: BLE001 - the message is still useful without the mapping
+        return executed_index + 1
+    matches = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source == source]
+    if len(matches) == 1:
+        return matches[0] + 1
+    return executed_index + 1
