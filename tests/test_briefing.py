@@ -39,6 +39,7 @@ def pdf_text_da(rendered_da) -> str:
     return " ".join("\n".join(page.extract_text() for page in PdfReader(rendered_da / "briefing.pdf").pages).split())
 
 
+@pytest.mark.slow
 def test_render_writes_every_output(rendered_da):
     for name in ("briefing.html", "briefing.pdf", "briefing.ipynb"):
         assert (rendered_da / name).stat().st_size > 1000
@@ -49,6 +50,7 @@ def test_render_writes_every_output(rendered_da):
     assert len(injected) == 1 and "min_n = 5" in injected[0].source
 
 
+@pytest.mark.slow
 def test_pdf_has_the_sections_and_danish_letters(pdf_text_da):
     for word in ("Resumé", "Sagsfremstilling", "Økonomi", "Videre proces", "Bilag", "Økonomiudvalget",
                  "Børne- og Ungdomsforvaltningen", "påbegyndt", "Førende"):
@@ -56,6 +58,7 @@ def test_pdf_has_the_sections_and_danish_letters(pdf_text_da):
     assert re.search(r"side \d+ af \d+", pdf_text_da)
 
 
+@pytest.mark.slow
 def test_html_loads_nothing_from_the_network(html_da):
     assert not URL_IN_ATTR.search(html_da)
     assert not URL_IN_CSS.search(html_da)
@@ -63,6 +66,7 @@ def test_html_loads_nothing_from_the_network(html_da):
     assert "<link" not in html_da.lower()
 
 
+@pytest.mark.slow
 def test_every_image_is_embedded_and_has_alt_text(html_da):
     images = re.findall(r"<img\b[^>]*>", html_da)
     assert len(images) >= 4
@@ -72,12 +76,14 @@ def test_every_image_is_embedded_and_has_alt_text(html_da):
         assert alt and alt.group(1).strip(), tag[:80]
 
 
+@pytest.mark.slow
 def test_html_shows_no_code(html_da):
     assert "prepare_briefing" not in html_da
     assert "In [" not in html_da
     assert "synthetic" in html_da.lower() or "syntetiske" in html_da.lower()
 
 
+@pytest.mark.slow
 def test_resume_numbers_match_the_tables(rendered_da, html_da):
     # The least mature value and its score in the Resumé come from the same scores as the CSV.
     value = pd.read_csv(rendered_da / "tables" / "maturity_by_value.csv")
@@ -89,6 +95,7 @@ def test_resume_numbers_match_the_tables(rendered_da, html_da):
     assert "Partnerskaber og innovation" in resume and score_da in resume
 
 
+@pytest.mark.slow
 def test_hidden_departments_are_named_not_scored(rendered_da, html_da):
     dv = pd.read_csv(rendered_da / "tables" / "maturity_by_department_value.csv")
     hidden = dv[(dv["wave"] == 2025) & dv["suppressed"]]
@@ -99,6 +106,7 @@ def test_hidden_departments_are_named_not_scored(rendered_da, html_da):
     assert "skjult (n &lt; 5)" in html_da
 
 
+@pytest.mark.slow
 def test_english_briefing(tmp_path):
     out = tmp_path / "en"
     assert cli.main(["render", "--out", str(out), "--lang", "en", "--formats", "html"]) == 0
@@ -132,6 +140,7 @@ def test_resume_has_three_to_five_sentences():
         assert all(s.endswith(".") for s in sentences)
 
 
+@pytest.mark.slow
 def test_single_wave_briefing_has_no_change_section(tmp_path):
     b = prepare_briefing(config.sample_files()[-1:], resamples=200)
     assert b.previous_wave is None
@@ -139,6 +148,7 @@ def test_single_wave_briefing_has_no_change_section(tmp_path):
     assert "Udvikling siden" not in b.case()
 
 
+@pytest.mark.slow
 def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da, pdf_text_da):
     for text in ("Udvikling siden 2024", "Kendskab", "Svarfordelinger", "Bilag 4. Pålidelighed og følsomhed",
                  "Cronbachs alfa", "Vægtet med svarende", "Bilag 5. Svarfordelinger pr. forvaltning",
@@ -150,6 +160,7 @@ def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da,
     assert "trækkes 2.000 gange" in text and "startværdi 2025" in text and "version 2025.1" in text
 
 
+@pytest.mark.slow
 def test_change_table_and_excel_are_written(rendered_da):
     changes = pd.read_csv(rendered_da / "tables" / "change_by_department_value.csv", keep_default_na=False)
     assert list(changes.columns) == ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high",
@@ -175,6 +186,7 @@ def test_low_alpha_is_said_and_its_focus_areas_are_shown():
     assert "Alle fem værdier har en alfa" not in text
 
 
+@pytest.mark.slow
 def test_render_reads_the_named_sheet_of_an_xlsx_export(tmp_path):
     """--sheet reaches the notebook too, not only the check before the kernel starts."""
     import openpyxl

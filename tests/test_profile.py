@@ -251,6 +251,7 @@ def test_unknown_department_is_a_parameter_error():
         prepare_profile("Nowhere")
 
 
+@pytest.mark.slow
 def test_notebook_for_a_fully_hidden_department(tmp_path):
     import papermill
 

@@ -448,3 +448,12 @@ def test_export_html_sanitizes_every_output():
     assert "<p>ok</p>" in html
     for absent in ("onerror", "javascript:", "https://e.org"):
         assert absent not in html, absent
+
+
+def test_cells_tagged_remove_cell_stay_out_of_the_document():
+    v4 = nbformat.v4
+    kept = v4.new_code_cell("a", outputs=[v4.new_output("display_data", data={"text/html": "<p>Resumé</p>"})])
+    hidden = v4.new_code_cell("b", metadata={"tags": ["remove-cell"]}, outputs=[
+        v4.new_output("display_data", data={"text/html": "<table><tr><td>explore me</td></tr></table>"})])
+    html = export_html(v4.new_notebook(cells=[kept, hidden]), lang="da", title="T")
+    assert "<p>Resumé</p>" in html and "explore me" not in html
