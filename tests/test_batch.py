@@ -163,3 +163,17 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
     assert "failed" in captured.out and captured.out.count("rendered") == 7
     # Nothing is left behind in the staging area.
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_pool_jobs_draw_their_charts_in_their_own_kernel(tmp_path):
+    from analysis.survey.codebook import load_departments
+
+    jobs = batch.plan_jobs(config.sample_files(), wave=2025, out=tmp_path / "2025", department="all",
+                           departments=load_departments(), min_n=5, seed=2025, lang="da", formats=("html",))
+    other = Job(name="fixture", notebook=config.PROJECT_DIR / "tests" / "fixtures" / "ok.ipynb",
+                out_dir=tmp_path / "x", parameters={}, title="x", inputs=())
+    serial = batch.serial_chart_jobs([*jobs, other])
+    assert len(jobs) == 8
+    assert all(j.parameters["chart_background"] is False for j in serial[:8])
+    assert serial[8].parameters == {}, "a notebook without the parameter is left as it is"
+    assert all("chart_background" not in j.parameters for j in jobs), "the planned jobs are not changed"

@@ -159,7 +159,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     staged, staging = _stage(jobs)
     if workers > 1:
-        staged = _serial_charts(staged)
+        staged = serial_chart_jobs(staged)
     show = sys.stderr.isatty() if progress is None else progress
     results: dict[str, JobResult] = {}
     try:
@@ -181,7 +181,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
     return finals
 
 
-def _serial_charts(jobs: Sequence[Job]) -> list[Job]:
+def serial_chart_jobs(jobs: Sequence[Job]) -> list[Job]:
     """Return the jobs with ``chart_background=False``: the pool's workers already use every core.
 
     The briefing and profile notebooks pass the parameter on to ``prepare_briefing`` /
