@@ -17,7 +17,7 @@ from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
 from .briefing import Briefing
 from .formatting import format_interval, format_share, join_names
-from .html import Html, escape
+from .html import Html, escape, heading_and_paragraphs
 from .narrative import change_word
 from .words import confidence_text, hidden_word, t, threshold_text
 
@@ -134,7 +134,7 @@ def method(b: Briefing) -> str:
             f"Data: {data} ({files}).",
         ]
     title = t(lang, "Bilag 1. Metode", "Appendix 1. Method")
-    return f"<h3>{escape(title)}</h3>" + "".join(f"<p>{escape(p)}</p>" for p in paras)
+    return heading_and_paragraphs(title, paras)
 
 
 def data_quality(b: Briefing) -> str:

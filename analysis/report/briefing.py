@@ -28,7 +28,7 @@ from ..stats.sensitivity import score_sensitivity
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..survey.loading import Survey, load_responses
 from .formatting import format_number
-from .html import FigureNumbers, Html, department_value_table, document_header, escape
+from .html import Html, NumberedFigures, department_value_table, document_header, escape
 from .narrative import Estimate, estimates, sentence_changes, sentence_extreme, sentence_leaders
 from .words import hidden_text, interval_text, organisation_text, prepared_text, t
 
@@ -39,7 +39,7 @@ INNOVATION = "innovation"
 
 
 @dataclass
-class Briefing:
+class Briefing(NumberedFigures):
     """Everything one briefing shows: the survey, its scores and the settings.
 
     The derived tables (answer distributions, changes, reliability, sensitivity) are computed
@@ -179,15 +179,6 @@ class Briefing:
     def start_charts(self) -> None:
         """Start rendering every chart of the briefing (see :attr:`charts`)."""
         self.charts  # noqa: B018 - creating the batch starts it
-
-    @cached_property
-    def figures(self) -> FigureNumbers:
-        """Return the briefing's figure numbering, in the order the sections show them."""
-        return FigureNumbers(self.lang)
-
-    def figure(self, chart_name: str, caption: str) -> str:
-        """Return the named chart as the next numbered figure with ``caption``."""
-        return self.figures.figure(self.charts[chart_name], caption)
 
     # -- sections -----------------------------------------------------------------------------
     def header(self) -> Html:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import cached_property
 
 import pandas as pd
 
@@ -106,3 +107,30 @@ class FigureNumbers:
 
         self.shown += 1
         return figure_html(chart, number=self.shown, caption=caption, lang=self.lang)
+
+
+class NumberedFigures:
+    """Give a document numbered figures, drawn from its ``charts`` batch in the order shown.
+
+    For a class with ``lang`` and ``charts`` (a :class:`~analysis.report.chartpool.ChartBatch`).
+    """
+
+    @cached_property
+    def figures(self) -> FigureNumbers:
+        """Return the document's figure numbering, in the order the sections show them."""
+        return FigureNumbers(self.lang)
+
+    def figure(self, chart_name: str, caption: str) -> str:
+        """Return the named chart as the next numbered figure with ``caption``."""
+        return self.figures.figure(self.charts[chart_name], caption)
+
+
+def heading_and_paragraphs(title: str, paragraphs: list[str], level: int = 3) -> str:
+    """Return a heading followed by one ``<p>`` per paragraph, all escaped.
+
+    Examples
+    --------
+    >>> heading_and_paragraphs("Metode", ["A & B", "C"])
+    '<h3>Metode</h3><p>A &amp; B</p><p>C</p>'
+    """
+    return f"<h{level}>{escape(title)}</h{level}>" + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)

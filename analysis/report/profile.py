@@ -40,7 +40,7 @@ from ..survey.codebook import Codebook, load_departments
 from . import profile_sections
 from .briefing import Briefing, prepare_briefing
 from .formatting import format_interval, format_number, format_share, join_names
-from .html import FigureNumbers, Html, document_header, escape
+from .html import Html, NumberedFigures, document_header, escape
 from .narrative import HIGHER, LEVEL, LOWER, Estimate, compare
 from .words import (
     cannot_show_text,
@@ -56,7 +56,7 @@ __all__ = ["DepartmentProfile", "default_profile_title", "prepare_profile"]
 
 
 @dataclass
-class DepartmentProfile:
+class DepartmentProfile(NumberedFigures):
     """Everything one department's profile shows, on top of the committee briefing's scores.
 
     Attributes
@@ -305,15 +305,6 @@ class DepartmentProfile:
             builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang, department=code,
                                                           departments=deps)
         return ChartBatch(builders, background=self.briefing.chart_background)
-
-    @cached_property
-    def figures(self) -> FigureNumbers:
-        """Return the profile's figure numbering, in the order the sections show them."""
-        return FigureNumbers(self.lang)
-
-    def figure(self, chart_name: str, caption: str) -> str:
-        """Return the named chart as the next numbered figure with ``caption``."""
-        return self.figures.figure(self.charts[chart_name], caption)
 
     # -- sections -----------------------------------------------------------------------------
     def header(self) -> Html:

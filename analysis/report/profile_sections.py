@@ -16,7 +16,7 @@ import pandas as pd
 from ..stats.disclosure import distribution_limit
 from .appendix import data_source
 from .formatting import format_number, join_names
-from .html import Html, escape
+from .html import Html, escape, heading_and_paragraphs
 from .narrative import HIGHER, LEVEL, LOWER, change_word, sentence_changes
 from .words import hidden_word, t
 
@@ -428,7 +428,7 @@ def method(p: DepartmentProfile) -> str:
             f"Data: {data} ({files}).",
         ]
     title = t(lang, "Metode", "Method")
-    return f"<h3>{escape(title)}</h3>" + "".join(f"<p>{escape(p)}</p>" for p in paras)
+    return heading_and_paragraphs(title, paras)
 
 
 def figures_table(p: DepartmentProfile) -> str:

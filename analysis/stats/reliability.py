@@ -119,9 +119,9 @@ def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None,
     Parameters
     ----------
     responses
-        The long frame of :func:`analysis.survey.loading.load_responses`.
+        Tidy responses (one row per respondent and item), as ``Survey.responses``.
     codebook
-        The questionnaire; the bundled one by default.
+        Questionnaire (default: the bundled codebook).
     wave
         The survey wave.
     confidence

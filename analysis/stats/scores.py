@@ -116,10 +116,8 @@ class Scores:
 
         Examples
         --------
-        >>> from analysis import config
-        >>> from analysis.survey.loading import load_responses
-        >>> from analysis.stats.scoring import score_survey
-        >>> scores = score_survey(load_responses(config.sample_files()).responses, resamples=200)
+        >>> from analysis import load_survey, score
+        >>> scores = score(load_survey(), resamples=200)
         >>> table = scores.by_department_value(lang="en")
         >>> table.loc[table["department"] == "BUF", "department_name"].iloc[0]
         'Children and Youth Administration'
@@ -144,10 +142,8 @@ class Scores:
 
         Examples
         --------
-        >>> from analysis import config
-        >>> from analysis.survey.loading import load_responses
-        >>> from analysis.stats.scoring import score_survey
-        >>> scores = score_survey(load_responses(config.sample_files()).responses, resamples=200)
+        >>> from analysis import load_survey, score
+        >>> scores = score(load_survey(), resamples=200)
         >>> list(scores.by_value().columns[:3])
         ['wave', 'value', 'value_name']
         """
@@ -174,10 +170,8 @@ class Scores:
         --------
         A department's three lowest focus areas in the latest wave:
 
-        >>> from analysis import config
-        >>> from analysis.survey.loading import load_responses
-        >>> from analysis.stats.scoring import score_survey
-        >>> scores = score_survey(load_responses(config.sample_files()).responses, resamples=200)
+        >>> from analysis import load_survey, score
+        >>> scores = score(load_survey(), resamples=200)
         >>> fa = scores.by_focus_area(lang="en")
         >>> buf = fa[(fa["department"] == "BUF") & (fa["wave"] == 2025)]
         >>> len(buf.nsmallest(3, "score"))
@@ -212,10 +206,8 @@ class Scores:
         --------
         How did BUF's focus areas change since 2023, lowest first?
 
-        >>> from analysis import config
-        >>> from analysis.survey.loading import load_responses
-        >>> from analysis.stats.scoring import score_survey
-        >>> scores = score_survey(load_responses(config.sample_files()).responses, resamples=200)
+        >>> from analysis import load_survey, score
+        >>> scores = score(load_survey(), resamples=200)
         >>> changes = scores.changes(2023, 2025, level="focus_area", lang="en")
         >>> buf = changes[changes["department"] == "BUF"].sort_values("diff")
         >>> set(buf["verdict"]) <= {"improvement", "decline", "no clear change", ""}
