@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,8 +79,8 @@ _ABOUT_SHEET = _Sheet("Om tabellerne", "About", "", "")
 _SHEETS = {
     "maturity_by_department_value.csv": _Sheet(
         "Forvaltning x værdi", "Department x value",
-        "Modenhed pr. år, forvaltning og værdi med 95 %-interval.",
-        "Maturity per year, department and value with its 95 % interval."),
+        "Modenhed pr. år, forvaltning og værdi med {ci}-interval.",
+        "Maturity per year, department and value with its {ci} interval."),
     "maturity_by_value.csv": _Sheet(
         "Kommunen", "Municipality",
         "Kommunens modenhed pr. år og værdi: gennemsnit af de viste forvaltninger.",
@@ -90,8 +91,8 @@ _SHEETS = {
         "Maturity per year, department and focus area."),
     "dont_know_by_department_value.csv": _Sheet(
         "Ved ikke", "Don't know",
-        "Andelen »Ved ikke« pr. år, forvaltning og værdi; over 30 % markeres.",
-        "Share of 'don't know' per year, department and value; above 30 % is flagged."),
+        "Andelen »Ved ikke« pr. år, forvaltning og værdi; over {flag} markeres.",
+        "Share of 'don't know' per year, department and value; above {flag} is flagged."),
     "respondents_by_department.csv": _Sheet(
         "Svarende", "Respondents",
         "Antal svarende pr. år og forvaltning.",
@@ -116,10 +117,10 @@ _COLUMNS = {
     "focus_area_name": ("Indsatsområde", "Focus area", "Indsatsområdets navn.", "The focus area's name."),
     "score": ("Score (1-5)", "Score (1-5)", "Modenhed på skalaen 1-5 (gennemsnit af gennemsnit, se metodebilaget).",
               "Maturity on the 1-5 scale (a mean of means, see the method appendix)."),
-    "ci_low": ("Nedre grænse (95 %)", "Lower bound (95 %)", "Nedre grænse af 95 %-intervallet (bootstrap).",
-               "Lower bound of the 95 % interval (bootstrap)."),
-    "ci_high": ("Øvre grænse (95 %)", "Upper bound (95 %)", "Øvre grænse af 95 %-intervallet (bootstrap).",
-                "Upper bound of the 95 % interval (bootstrap)."),
+    "ci_low": ("Nedre grænse ({ci})", "Lower bound ({ci})", "Nedre grænse af {ci}-intervallet (bootstrap).",
+               "Lower bound of the {ci} interval (bootstrap)."),
+    "ci_high": ("Øvre grænse ({ci})", "Upper bound ({ci})", "Øvre grænse af {ci}-intervallet (bootstrap).",
+                "Upper bound of the {ci} interval (bootstrap)."),
     "n": ("Svarende (n)", "Respondents (n)", "Antal svarende bag tallet.", "Number of respondents behind the figure."),
     "level": ("Niveau (1-5)", "Level (1-5)", "Nærmeste modenhedsniveau; halve runder op (2,5 bliver 3).",
               "Nearest maturity level; halves round up (2.5 becomes 3)."),
@@ -135,8 +136,8 @@ _COLUMNS = {
     "dont_know": ("»Ved ikke«-svar", "Don't know answers", "Antal »Ved ikke«-svar.", "Number of 'don't know' answers."),
     "answers": ("Svar i alt", "Answers in all", "Antal afgivne svar på værdiens spørgsmål.",
                 "Number of answers given to the value's questions."),
-    "flagged": ("Over 30 %", "Above 30 %", "SAND, når over 30 % svarer »Ved ikke«.",
-                "TRUE when more than 30 % answer 'don't know'."),
+    "flagged": ("Over {flag}", "Above {flag}", "SAND, når over {flag} svarer »Ved ikke«.",
+                "TRUE when more than {flag} answer 'don't know'."),
     "respondents": ("Svarende", "Respondents", "Antal svarende i forvaltningen (antallet vises altid).",
                     "Number of respondents in the department (always shown)."),
     "wave_from": ("Fra år", "From year", "Året, der sammenlignes fra.", "The year compared from."),
@@ -146,8 +147,8 @@ _COLUMNS = {
     "verdict": ("Vurdering (kode)", "Verdict (code)", "improvement, decline eller no clear change, som i CSV-filen.",
                 "improvement, decline or no clear change, as in the CSV file."),
     "verdict_name": ("Vurdering", "Verdict",
-                     "Forbedring eller tilbagegang kun når 95 %-intervallet for ændringen ikke rummer 0.",
-                     "Improvement or decline only when the 95 % interval of the change excludes 0."),
+                     "Forbedring eller tilbagegang kun når {ci}-intervallet for ændringen ikke rummer 0.",
+                     "Improvement or decline only when the {ci} interval of the change excludes 0."),
 }
 
 #: The columns that carry a finding about a group, so are replaced by words in suppressed rows.
@@ -237,7 +238,8 @@ def write_excel(scores: Scores, path: str | Path, *, changes: pd.DataFrame | Non
     for name, frame, mask in sheets:
         title = _sheet_title(name, lang, used)
         titles[name] = title
-        _write_table(wb.create_sheet(title), frame, mask, hidden_text(scores.min_n, lang), lang)
+        _write_table(wb.create_sheet(title), frame, mask, hidden_text(scores.min_n, lang), lang,
+                     _settings_filler(scores))
     _write_about(about, scores, [(titles[name], name, frame) for name, frame, _ in sheets], lang)
 
     stamp = timestamp or DEFAULT_TIMESTAMP
@@ -354,14 +356,28 @@ def _shown_width(value, fmt: str | None) -> int:
     return len(str(value))
 
 
-def _write_table(ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, lang: str) -> None:
+def _settings_filler(scores: Scores) -> Callable[[str], str]:
+    """Return a function that writes the settings into a text: ``{ci}`` (e.g. 95 %) and ``{flag}`` (30 %).
+
+    Sheet and column texts quote the confidence level and the don't-know threshold; they are
+    formatted from the settings, so a changed setting never leaves a stale number in the workbook.
+    """
+    def percent(x: float) -> str:
+        return f"{100 * x:.0f} %"
+
+    values = {"ci": percent(scores.confidence), "flag": percent(config.DONT_KNOW_FLAG)}
+    return lambda text: text.format(**values)
+
+
+def _write_table(ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, lang: str,
+                 settings: Callable[[str], str]) -> None:
     """Fill a sheet with a header row (bold, frozen, filterable) and one row per table row."""
     columns = list(frame.columns)
     widths = []
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j)
         da, en = _COLUMNS[column][:2] if column in _COLUMNS else (column, column)
-        _set_text(cell, _t(lang, da, en))
+        _set_text(cell, settings(_t(lang, da, en)))
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _HEADER_BORDER
         widths.append(len(str(cell.value)) + 4)  # room for the filter button
     records = frame.to_dict("records")
@@ -394,6 +410,7 @@ def _write_table(ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, l
 # -- the about sheet ----------------------------------------------------------------------------
 def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]], lang: str) -> None:
     """Write the first sheet: settings, the anonymity rule, and what each column means."""
+    fill = _settings_filler(scores)
     t = lambda da, en: _t(lang, da, en)  # noqa: E731
     rows: list[tuple] = [
         (t("Modenhed i indkøbet: tabeller", "Procurement maturity: tables"),),
@@ -433,14 +450,14 @@ def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]]
     for title, csv_name, frame in sheets:
         sheet = _SHEETS.get(csv_name)
         sheet_rows.append(len(rows) + 1)
-        rows.append((title, "", csv_name, sheet.about(lang) if sheet else ""))
+        rows.append((title, "", csv_name, fill(sheet.about(lang)) if sheet else ""))
         for column in frame.columns:
             da, en, about_da, about_en = _COLUMNS.get(column, (column, column, "", ""))
             csv_column = "" if column.endswith("_name") and column[:-5] in _NAMED else column
             if column == "suppressed":
                 about_da = f"SAND, når n < {scores.min_n}: tallene er skjult af hensyn til anonymiteten."
                 about_en = f"TRUE when n < {scores.min_n}: the figures are hidden for anonymity."
-            rows.append(("", t(da, en), csv_column, t(about_da, about_en)))
+            rows.append(("", fill(t(da, en)), csv_column, fill(t(about_da, about_en))))
 
     for i, row in enumerate(rows, start=1):
         for j, value in enumerate(row, start=1):
