@@ -55,11 +55,11 @@ _EXPORTS = {
 
 __all__ = [
     "Briefing",
-    "DepartmentProfile",
     "BriefingError",
     "Codebook",
     "CodebookError",
     "DataQuality",
+    "DepartmentProfile",
     "Departments",
     "ParameterError",
     "RenderError",

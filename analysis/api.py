@@ -17,9 +17,14 @@ from .survey.codebook import Codebook, Departments, load_codebook, load_departme
 from .survey.loading import Survey, load_responses
 
 
-def load_survey(paths: str | os.PathLike | Sequence[str | os.PathLike] | None = None, *,
-                wave: int | None = None, sheet: str | None = None, codebook: Codebook | None = None,
-                departments: Departments | None = None) -> Survey:
+def load_survey(
+    paths: str | os.PathLike | Sequence[str | os.PathLike] | None = None,
+    *,
+    wave: int | None = None,
+    sheet: str | None = None,
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+) -> Survey:
     """Load and check survey exports; the bundled synthetic sample when no path is given.
 
     Parameters
@@ -59,9 +64,15 @@ def load_survey(paths: str | os.PathLike | Sequence[str | os.PathLike] | None = 
     return load_responses(paths, codebook, departments, wave=wave, sheet=sheet)
 
 
-def score(survey: Survey, *, min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
-          resamples: int = config.DEFAULT_RESAMPLES, codebook: Codebook | None = None,
-          departments: Departments | None = None) -> Scores:
+def score(
+    survey: Survey,
+    *,
+    min_n: int = config.DEFAULT_MIN_N,
+    seed: int = config.DEFAULT_SEED,
+    resamples: int = config.DEFAULT_RESAMPLES,
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+) -> Scores:
     """Score a loaded survey by the method: every wave, department, value and focus area.
 
     Parameters
@@ -88,5 +99,11 @@ def score(survey: Survey, *, min_n: int = config.DEFAULT_MIN_N, seed: int = conf
     >>> scores.waves
     [2023, 2024, 2025]
     """
-    return score_survey(survey.responses, codebook or load_codebook(), departments or load_departments(),
-                        min_n=min_n, seed=seed, resamples=resamples)
+    return score_survey(
+        survey.responses,
+        codebook or load_codebook(),
+        departments or load_departments(),
+        min_n=min_n,
+        seed=seed,
+        resamples=resamples,
+    )

@@ -24,10 +24,13 @@ def _response_paths(responses: tuple[str, ...]) -> list[Path]:
 
 
 responses_option = click.option(
-    "--responses", "-r", multiple=True, metavar="FILE",
-    help="Survey export (.csv or .xlsx); repeat for several waves. Default: the bundled synthetic sample.")
-wave_option = click.option("--wave", type=int, default=None,
-                           help="Survey year for files without a 'wave' column.")
+    "--responses",
+    "-r",
+    multiple=True,
+    metavar="FILE",
+    help="Survey export (.csv or .xlsx); repeat for several waves. Default: the bundled synthetic sample.",
+)
+wave_option = click.option("--wave", type=int, default=None, help="Survey year for files without a 'wave' column.")
 sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
 
 
@@ -52,13 +55,28 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
 
 @cli.command()
 @responses_option
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; tables go to OUT/tables/.")
-@click.option("--min-n", type=click.IntRange(min=1), default=config.DEFAULT_MIN_N, show_default=True,
-              help="Minimum group size; smaller department x value cells are suppressed.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder; tables go to OUT/tables/.",
+)
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=config.DEFAULT_MIN_N,
+    show_default=True,
+    help="Minimum group size; smaller department x value cells are suppressed.",
+)
 @click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
-@click.option("--resamples", type=click.IntRange(min=100), default=config.DEFAULT_RESAMPLES, show_default=True,
-              help="Bootstrap resamples.")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=100),
+    default=config.DEFAULT_RESAMPLES,
+    show_default=True,
+    help="Bootstrap resamples.",
+)
 @wave_option
 @sheet_option
 def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
@@ -84,20 +102,35 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
         written.append(write_excel(scores, tmp, changes=changes))
     for name in sorted(p.name for p in written):
         click.echo(f"wrote {out / 'tables' / name}")
-    click.echo(f"scored {survey.responses['respondent_id'].nunique()} respondents in "
-               f"{time.perf_counter() - started:.1f} s")
+    click.echo(
+        f"scored {survey.responses['respondent_id'].nunique()} respondents in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @cli.command()
 @responses_option
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder of the briefing (replaced as a whole); profiles go to OUT/departments/<CODE>/. "
-                   "Default: reports/<wave>/.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder of the briefing (replaced as a whole); profiles go to OUT/departments/<CODE>/. "
+    "Default: reports/<wave>/.",
+)
 @click.option("--wave", type=int, default=None, help="Survey year to brief on. Default: the latest in the data.")
-@click.option("--department", default=None, metavar="CODE|all",
-              help="Render one department's profile (code or name), or 'all': the briefing and every profile.")
-@click.option("--min-n", type=click.IntRange(min=1), default=config.DEFAULT_MIN_N, show_default=True,
-              help="Minimum group size; smaller department x value cells are hidden.")
+@click.option(
+    "--department",
+    default=None,
+    metavar="CODE|all",
+    help="Render one department's profile (code or name), or 'all': the briefing and every profile.",
+)
+@click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=config.DEFAULT_MIN_N,
+    show_default=True,
+    help="Minimum group size; smaller department x value cells are hidden.",
+)
 @click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.option("--formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
@@ -105,11 +138,29 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")
 @click.option("--next-steps-text", default="", help="Text of the Videre proces section.")
 @click.option("--force", is_flag=True, help="Render even when the output is up to date.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel renders for --department all. Default: the number of cores.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel renders for --department all. Default: the number of cores.",
+)
 @sheet_option
-def render(responses, out, wave, department, min_n, seed, lang, formats, title, economy_text, next_steps_text,
-           force, workers, sheet) -> None:
+def render(
+    responses,
+    out,
+    wave,
+    department,
+    min_n,
+    seed,
+    lang,
+    formats,
+    title,
+    economy_text,
+    next_steps_text,
+    force,
+    workers,
+    sheet,
+) -> None:
     """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
     from .pipeline.batch import plan_jobs, raise_for_failures, run_jobs, summary_table
     from .survey.codebook import load_departments
@@ -123,13 +174,26 @@ def render(responses, out, wave, department, min_n, seed, lang, formats, title, 
     if wave is None:
         wave = max(waves)
     elif wave not in waves:
-        raise ParameterError(f"--wave {wave} is not in the data; the files have the waves "
-                             f"{', '.join(map(str, waves))}.")
+        raise ParameterError(
+            f"--wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}."
+        )
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     out = Path(out) if out is not None else config.REPORTS_DIR / str(wave)
-    jobs = plan_jobs(paths, wave=wave, out=out, department=department, departments=load_departments(),
-                     min_n=min_n, seed=seed, lang=lang, formats=wanted, title=title, economy_text=economy_text,
-                     next_steps_text=next_steps_text, sheet=sheet)
+    jobs = plan_jobs(
+        paths,
+        wave=wave,
+        out=out,
+        department=department,
+        departments=load_departments(),
+        min_n=min_n,
+        seed=seed,
+        lang=lang,
+        formats=wanted,
+        title=title,
+        economy_text=economy_text,
+        next_steps_text=next_steps_text,
+        sheet=sheet,
+    )
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:
         result = results[0]
@@ -141,14 +205,20 @@ def render(responses, out, wave, department, min_n, seed, lang, formats, title, 
         click.echo(summary_table(results))
         skipped = sum(r.status == "up to date" for r in results)
         if skipped:
-            click.echo(f"{skipped} up to date (same notebook, data, codebook, parameters and code); "
-                       "use --force to render again.")
+            click.echo(
+                f"{skipped} up to date (same notebook, data, codebook, parameters and code); "
+                "use --force to render again."
+            )
     raise_for_failures(results)
 
 
 @cli.command()
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write responses_<wave>.csv and README.md into.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write responses_<wave>.csv and README.md into.",
+)
 @click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True)
 def sample(out: Path, seed: int) -> None:
     """Write the synthetic sample survey (waves 2023-2025), reproducible from the seed."""
@@ -174,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, exit 1
+    except Exception as exc:
         click.echo(
             f"Unexpected error ({type(exc).__name__}): {exc}\n"
             "This is a bug in the tool, not in your data. Set BRIEFING_DEBUG=1 to see the traceback.",

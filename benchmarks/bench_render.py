@@ -44,20 +44,30 @@ def main(repeats: int = 5, batch: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         floor = _time([sys.executable, "-c", FLOOR, str(HERE / "floor.ipynb"), f"{tmp}/floor"], repeats)
         brief = _time([sys.executable, "-m", "analysis", "render", "--force", "--out", f"{tmp}/briefing"], repeats)
-        eight = (_time([sys.executable, "-m", "analysis", "render", "--force", "--department", "all",
-                        "--out", f"{tmp}/batch"], repeats) if batch else [])
+        eight = (
+            _time(
+                [sys.executable, "-m", "analysis", "render", "--force", "--department", "all", "--out", f"{tmp}/batch"],
+                repeats,
+            )
+            if batch
+            else []
+        )
     f, b = statistics.median(floor), statistics.median(brief)
     verdict = "OK" if b <= TARGET_RATIO * f else "OVER TARGET"
-    print(f"(a) briefing HTML+PDF: median {b:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in brief)}); "
-          f"floor {f:.2f} s ({', '.join(f'{t:.2f}' for t in floor)}); ratio {b / f:.2f}x; "
-          f"target <= {TARGET_RATIO}x: {verdict}")
+    print(
+        f"(a) briefing HTML+PDF: median {b:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in brief)}); "
+        f"floor {f:.2f} s ({', '.join(f'{t:.2f}' for t in floor)}); ratio {b / f:.2f}x; "
+        f"target <= {TARGET_RATIO}x: {verdict}"
+    )
     out = {"floor": f, "briefing": b, "ratio": b / f}
     if eight:
         e = statistics.median(eight)
         verdict = "OK" if e <= TARGET_BATCH_RATIO * b else "OVER TARGET"
-        print(f"(b) batch of 8 (briefing + 7 profiles): median {e:.2f} s ({', '.join(f'{t:.2f}' for t in eight)}); "
-              f"8 x (a) = {8 * b:.2f} s; ratio to one briefing {e / b:.2f}x; "
-              f"target <= {TARGET_BATCH_RATIO}x: {verdict}")
+        print(
+            f"(b) batch of 8 (briefing + 7 profiles): median {e:.2f} s ({', '.join(f'{t:.2f}' for t in eight)}); "
+            f"8 x (a) = {8 * b:.2f} s; ratio to one briefing {e / b:.2f}x; "
+            f"target <= {TARGET_BATCH_RATIO}x: {verdict}"
+        )
         out.update(batch=e, batch_ratio=e / b)
     return out
 

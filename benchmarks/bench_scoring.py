@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import long_responses, median_seconds, wide_codebook  # noqa: E402
+from common import long_responses, median_seconds, wide_codebook
 
-from analysis.stats.scoring import score_survey  # noqa: E402
+from analysis.stats.scoring import score_survey
 
 TARGET_SECONDS = 5.0
 
@@ -26,13 +26,16 @@ def main(respondents: int = 100_000, repeats: int = 5) -> dict:
         codebook = wide_codebook(Path(tmp), n_items=60)
     responses = long_responses(codebook, respondents)
     floor, _ = median_seconds(
-        lambda: responses.groupby(["department", "item"], observed=True)["answer"].mean(), repeats)
+        lambda: responses.groupby(["department", "item"], observed=True)["answer"].mean(), repeats
+    )
     median, runs = median_seconds(lambda: score_survey(responses, codebook), repeats)
     verdict = "OK" if median < TARGET_SECONDS else "OVER TARGET"
-    print(f"scoring {respondents:,} respondents x 60 items, 2,000 resamples: "
-          f"median {median:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in runs)}); "
-          f"floor (plain group-by mean) {floor:.2f} s, ratio {median / floor:.1f}x; "
-          f"target < {TARGET_SECONDS:.0f} s: {verdict}")
+    print(
+        f"scoring {respondents:,} respondents x 60 items, 2,000 resamples: "
+        f"median {median:.2f} s of {repeats} ({', '.join(f'{t:.2f}' for t in runs)}); "
+        f"floor (plain group-by mean) {floor:.2f} s, ratio {median / floor:.1f}x; "
+        f"target < {TARGET_SECONDS:.0f} s: {verdict}"
+    )
     return {"median": median, "floor": floor, "runs": runs}
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_render  # noqa: E402
-import bench_scoring  # noqa: E402
+import bench_render
+import bench_scoring
 
 if __name__ == "__main__":
     bench_scoring.main()

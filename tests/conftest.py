@@ -24,11 +24,14 @@ scale:
   not_applicable: {code: 9, name_da: "Ikke relevant", name_en: "Not applicable"}
 """
 
-TINY_CODEBOOK_YAML = """\
+TINY_CODEBOOK_YAML = (
+    """\
 version: "test"
 title_da: "Test"
 title_en: "Test"
-""" + SCALE_YAML + """\
+"""
+    + SCALE_YAML
+    + """\
 values:
   - id: climate
     name_da: "Klima"
@@ -50,6 +53,7 @@ values:
         items:
           - {id: wages_1, text_da: "Klausuler", text_en: "Clauses", aliases: ["Q3", "Arbejdsklausul"]}
 """
+)
 
 TINY_DEPARTMENTS_YAML = """\
 departments:
@@ -75,8 +79,9 @@ def people_frame(answers: dict, items: list[str], wave: int = 2025) -> pd.DataFr
     for dept, people in answers.items():
         for r, person in enumerate(people):
             for item, answer in zip(items, person):
-                rows.append({"wave": wave, "respondent_id": f"{dept}{r}", "department": dept,
-                             "item": item, "answer": answer})
+                rows.append(
+                    {"wave": wave, "respondent_id": f"{dept}{r}", "department": dept, "item": item, "answer": answer}
+                )
     frame = pd.DataFrame(rows)
     frame["answer"] = frame["answer"].astype("Int8")
     return frame
@@ -88,8 +93,15 @@ def groups_frame(groups) -> pd.DataFrame:
     for wave, dept, count, answers in groups:
         for r in range(count):
             for item, answer in answers.items():
-                rows.append({"wave": wave, "respondent_id": f"{wave}-{dept}-{r}", "department": dept,
-                             "item": item, "answer": answer})
+                rows.append(
+                    {
+                        "wave": wave,
+                        "respondent_id": f"{wave}-{dept}-{r}",
+                        "department": dept,
+                        "item": item,
+                        "answer": answer,
+                    }
+                )
     frame = pd.DataFrame(rows)
     frame["answer"] = frame["answer"].astype("Int8")
     return frame

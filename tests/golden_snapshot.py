@@ -22,16 +22,19 @@ from pathlib import Path
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 BRIEFING_SECTIONS = ("header", "resume", "case", "economy", "next_steps", "appendix", "provenance")
-PROFILE_SECTIONS = ("header", "summary", "values", "focus_areas", "distributions", "trend", "appendix",
-                    "provenance")
+PROFILE_SECTIONS = ("header", "summary", "values", "focus_areas", "distributions", "trend", "appendix", "provenance")
 #: A department shown on every value, one partly hidden in earlier waves, one hidden in the latest.
 PROFILE_DEPARTMENTS = (("BUF", "da"), ("SOF", "da"), ("KFF", "da"), ("TMF", "en"))
 
 _IMAGE = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
-_DATE_DA = re.compile(r"\b\d{1,2}\. (?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
-                      r"november|december) \d{4}\b")
-_DATE_EN = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December) \d{4}\b")
+_DATE_DA = re.compile(
+    r"\b\d{1,2}\. (?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+    r"november|december) \d{4}\b"
+)
+_DATE_EN = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December) \d{4}\b"
+)
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?)?\b")
 
 

@@ -15,8 +15,7 @@ ITEMS = ["food_1", "food_2", "wages_1"]
 
 def test_valid_levels_are_one_to_five_only():
     codes = np.array([0, 1, 2, 3, 4, 5, 8, 9, -1, 6])
-    assert valid_levels(codes).tolist() == [False, True, True, True, True, True,
-                                            False, False, False, False]
+    assert valid_levels(codes).tolist() == [False, True, True, True, True, True, False, False, False, False]
 
 
 def test_turn_reverse_turns_levels_of_reverse_items_and_keeps_other_codes():
@@ -36,8 +35,9 @@ def test_answer_matrix_sorts_respondents_and_puts_blanks_as_zero(tiny_codebook):
 
 
 def test_wave_matrix_takes_one_wave_and_names_the_waves_present(tiny_codebook):
-    frame = pd.concat([people_frame({"BUF": [[1, 2, 3]]}, ITEMS, wave=2023),
-                       people_frame({"SUF": [[4, 5, 8]]}, ITEMS, wave=2025)])
+    frame = pd.concat(
+        [people_frame({"BUF": [[1, 2, 3]]}, ITEMS, wave=2023), people_frame({"SUF": [[4, 5, 8]]}, ITEMS, wave=2025)]
+    )
     depts, matrix = wave_matrix(frame, tiny_codebook, 2025)
     assert depts.tolist() == ["SUF"]
     assert matrix.tolist() == [[4, 5, 8]]

@@ -10,10 +10,9 @@ import nbformat
 import pytest
 
 from analysis import cli, config
-
+from analysis.exceptions import RenderError
 from analysis.pipeline import batch
 from analysis.pipeline.batch import FAILED, RENDERED, UP_TO_DATE, Job, run_jobs
-from analysis.exceptions import RenderError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -24,9 +23,15 @@ def sha256(path: Path) -> str:
 
 def _params_job(out: Path, **parameters) -> Job:
     """Return a job that renders the small parameterised fixture, with the sample as its data."""
-    return Job(name="params", notebook=FIXTURES / "params.ipynb", out_dir=out,
-               parameters={"seed": 2025, **parameters}, title="Prøve", inputs=tuple(config.sample_files()),
-               formats=("html",))
+    return Job(
+        name="params",
+        notebook=FIXTURES / "params.ipynb",
+        out_dir=out,
+        parameters={"seed": 2025, **parameters},
+        title="Prøve",
+        inputs=tuple(config.sample_files()),
+        formats=("html",),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +94,24 @@ def test_the_cli_says_when_the_output_is_up_to_date(tmp_path, monkeypatch, capsy
 
 
 def _fixture_job(tmp_path: Path, name: str, notebook: str, out: Path | None = None) -> Job:
-    return Job(name=name, notebook=FIXTURES / notebook, out_dir=out or tmp_path / name,
-               parameters={}, title=f"Prøve {name}", inputs=tuple(config.sample_files()), formats=("html",))
+    return Job(
+        name=name,
+        notebook=FIXTURES / notebook,
+        out_dir=out or tmp_path / name,
+        parameters={},
+        title=f"Prøve {name}",
+        inputs=tuple(config.sample_files()),
+        formats=("html",),
+    )
 
 
 @pytest.mark.slow
 def test_a_failing_job_does_not_stop_the_others(tmp_path):
-    jobs = [_fixture_job(tmp_path, "a", "ok.ipynb"), _fixture_job(tmp_path, "bad", "fails.ipynb"),
-            _fixture_job(tmp_path, "b", "ok.ipynb")]
+    jobs = [
+        _fixture_job(tmp_path, "a", "ok.ipynb"),
+        _fixture_job(tmp_path, "bad", "fails.ipynb"),
+        _fixture_job(tmp_path, "b", "ok.ipynb"),
+    ]
     results = run_jobs(jobs, workers=2, progress=False)
     status = {r.job.name: r.status for r in results}
     assert status == {"a": RENDERED, "bad": FAILED, "b": RENDERED}
@@ -168,10 +183,25 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
 def test_pool_jobs_draw_their_charts_in_their_own_kernel(tmp_path):
     from analysis.survey.codebook import load_departments
 
-    jobs = batch.plan_jobs(config.sample_files(), wave=2025, out=tmp_path / "2025", department="all",
-                           departments=load_departments(), min_n=5, seed=2025, lang="da", formats=("html",))
-    other = Job(name="fixture", notebook=config.PROJECT_DIR / "tests" / "fixtures" / "ok.ipynb",
-                out_dir=tmp_path / "x", parameters={}, title="x", inputs=())
+    jobs = batch.plan_jobs(
+        config.sample_files(),
+        wave=2025,
+        out=tmp_path / "2025",
+        department="all",
+        departments=load_departments(),
+        min_n=5,
+        seed=2025,
+        lang="da",
+        formats=("html",),
+    )
+    other = Job(
+        name="fixture",
+        notebook=config.PROJECT_DIR / "tests" / "fixtures" / "ok.ipynb",
+        out_dir=tmp_path / "x",
+        parameters={},
+        title="x",
+        inputs=(),
+    )
     serial = batch.serial_chart_jobs([*jobs, other])
     assert len(jobs) == 8
     assert all(j.parameters["chart_background"] is False for j in serial[:8])

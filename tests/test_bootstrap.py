@@ -37,7 +37,7 @@ def test_resample_draws_counts_summing_to_n_and_is_reproducible():
         return (weights.sum(axis=1),)
 
     (first,) = resample(7, totals, 150, department_generator(2025, 2025, "BUF"))
-    (again,) = resample(7, totals, 150, department_generator(2025, 2025, "BUF"))
+    (_again,) = resample(7, totals, 150, department_generator(2025, 2025, "BUF"))
     assert first.shape == (150,) and (first == 7).all()
     assert np.array_equal(seen[0], seen[-1])
     (other,) = resample(7, lambda w: (w[:, 0],), 150, department_generator(2025, 2025, "SUF"))

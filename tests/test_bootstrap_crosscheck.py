@@ -61,8 +61,22 @@ ONE_ITEM_ANSWERS = [1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5]
 
 # (q1, q2) per respondent; q2 is reverse-worded; 8 = Ved ikke, 9 = Ikke relevant, None = blank.
 TWO_ITEM_ANSWERS = [
-    (1, 5), (2, 4), (2, None), (3, 3), (3, 8), (4, 2), (4, 1), (5, 1),
-    (8, 2), (None, 3), (2, 5), (5, 9), (3, 2), (1, 4), (4, 1), (9, 3),
+    (1, 5),
+    (2, 4),
+    (2, None),
+    (3, 3),
+    (3, 8),
+    (4, 2),
+    (4, 1),
+    (5, 1),
+    (8, 2),
+    (None, 3),
+    (2, 5),
+    (5, 9),
+    (3, 2),
+    (1, 4),
+    (4, 1),
+    (9, 3),
 ]
 
 # Tolerance on the 1-5 scale. The Monte-Carlo standard error of a 2.5 % or 97.5 % percentile
@@ -84,7 +98,8 @@ def _codebook(tmp_path, text):
 def _long(answers: list[tuple], items: list[str]) -> pd.DataFrame:
     rows = [
         {"wave": 2025, "respondent_id": f"r{r:02d}", "department": "X", "item": item, "answer": a}
-        for r, person in enumerate(answers) for item, a in zip(items, person)
+        for r, person in enumerate(answers)
+        for item, a in zip(items, person)
     ]
     frame = pd.DataFrame(rows)
     frame["answer"] = frame["answer"].astype("Int8")
@@ -145,8 +160,7 @@ def test_chain_interval_with_missing_answers_matches_scipy(tmp_path):
     scores = score_survey(frame, codebook, min_n=5, seed=11, resamples=2000)
     score, low, high = _department_interval(scores)
 
-    raw = np.array([[np.nan if a is None else a for a in person] for person in TWO_ITEM_ANSWERS],
-                   dtype=float)
+    raw = np.array([[np.nan if a is None else a for a in person] for person in TWO_ITEM_ANSWERS], dtype=float)
     scored = np.where((raw >= 1) & (raw <= 5), raw, np.nan)
     scored[:, 1] = 6 - scored[:, 1]  # q2 is reverse-worded
     statistic = _chain_statistic(scored)

@@ -52,8 +52,17 @@ def test_render_writes_every_output(rendered_da):
 
 @pytest.mark.slow
 def test_pdf_has_the_sections_and_danish_letters(pdf_text_da):
-    for word in ("Resumé", "Sagsfremstilling", "Økonomi", "Videre proces", "Bilag", "Økonomiudvalget",
-                 "Børne- og Ungdomsforvaltningen", "påbegyndt", "Førende"):
+    for word in (
+        "Resumé",
+        "Sagsfremstilling",
+        "Økonomi",
+        "Videre proces",
+        "Bilag",
+        "Økonomiudvalget",
+        "Børne- og Ungdomsforvaltningen",
+        "påbegyndt",
+        "Førende",
+    ):
         assert word in pdf_text_da, word
     assert re.search(r"side \d+ af \d+", pdf_text_da)
 
@@ -150,9 +159,16 @@ def test_single_wave_briefing_has_no_change_section(tmp_path):
 
 @pytest.mark.slow
 def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da, pdf_text_da):
-    for text in ("Udvikling siden 2024", "Kendskab", "Svarfordelinger", "Bilag 4. Pålidelighed og følsomhed",
-                 "Cronbachs alfa", "Vægtet med svarende", "Bilag 5. Svarfordelinger pr. forvaltning",
-                 "krydser en niveaugrænse"):
+    for text in (
+        "Udvikling siden 2024",
+        "Kendskab",
+        "Svarfordelinger",
+        "Bilag 4. Pålidelighed og følsomhed",
+        "Cronbachs alfa",
+        "Vægtet med svarende",
+        "Bilag 5. Svarfordelinger pr. forvaltning",
+        "krydser en niveaugrænse",
+    ):
         assert text in html_da, text
     assert len(re.findall(r"<img\b", html_da)) >= 8
     # The method appendix is generated from the parameters actually used.
@@ -163,8 +179,16 @@ def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da,
 @pytest.mark.slow
 def test_change_table_and_excel_are_written(rendered_da):
     changes = pd.read_csv(rendered_da / "tables" / "change_by_department_value.csv", keep_default_na=False)
-    assert list(changes.columns) == ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high",
-                                     "verdict"]
+    assert list(changes.columns) == [
+        "department",
+        "value",
+        "wave_from",
+        "wave_to",
+        "diff",
+        "ci_low",
+        "ci_high",
+        "verdict",
+    ]
     assert set(changes["wave_from"]) == {2023, 2024} and set(changes["wave_to"]) == {2025}
     assert set(changes["verdict"]) <= {"improvement", "decline", "no clear change", ""}
     assert (rendered_da / "tables" / "briefing_tables.xlsx").stat().st_size > 5000

@@ -54,8 +54,9 @@ def _responses() -> pd.DataFrame:
                     else:
                         level = TARGET[item.value] - (1 if wave == 2024 and item.value == "climate" else 0)
                     answer = 6 - level if item.reverse else level
-                    rows.append({"wave": wave, "respondent_id": rid, "department": dept, "item": item.id,
-                                 "answer": answer})
+                    rows.append(
+                        {"wave": wave, "respondent_id": rid, "department": dept, "item": item.id, "answer": answer}
+                    )
     frame = pd.DataFrame(rows)
     frame["answer"] = frame["answer"].astype("Int8")
     return frame
@@ -259,8 +260,7 @@ def _with_tmf_out_2024(codebook) -> pd.DataFrame:
     frame = _responses()
     innovation = {it.id for it in codebook.items if it.value == "innovation"}
     respondent = frame["respondent_id"].str.rsplit("-", n=1).str[-1].astype(int)
-    drop = ((frame["wave"] == 2024) & (frame["department"] == "TMF") & frame["item"].isin(innovation)
-            & (respondent >= 3))
+    drop = (frame["wave"] == 2024) & (frame["department"] == "TMF") & frame["item"].isin(innovation) & (respondent >= 3)
     return frame[~drop].reset_index(drop=True)
 
 
@@ -365,19 +365,40 @@ def test_dont_know_english(dk_scores, codebook, departments):
 def _distribution_frame() -> pd.DataFrame:
     """Return a hand-made answer_distribution frame: one shown and one withheld municipality row."""
     base = {"wave": 2025, "department": "ALL", "n": 40, "answers": 400, "departments": 5}
-    shown = {**base, "value": "organisation", "n_valid": 40, "share_1": 0.10, "share_2": 0.20, "share_3": 0.30,
-             "share_4": 0.25, "share_5": 0.15, "share_dont_know": 0.05, "share_not_applicable": 0.02,
-             "shown": True}
-    hidden = {**base, "value": "innovation", "n": 8, "n_valid": 8, "answers": pd.NA, "shown": False,
-              **{f"share_{lv}": np.nan for lv in range(1, 6)}, "share_dont_know": np.nan,
-              "share_not_applicable": np.nan}
+    shown = {
+        **base,
+        "value": "organisation",
+        "n_valid": 40,
+        "share_1": 0.10,
+        "share_2": 0.20,
+        "share_3": 0.30,
+        "share_4": 0.25,
+        "share_5": 0.15,
+        "share_dont_know": 0.05,
+        "share_not_applicable": 0.02,
+        "shown": True,
+    }
+    hidden = {
+        **base,
+        "value": "innovation",
+        "n": 8,
+        "n_valid": 8,
+        "answers": pd.NA,
+        "shown": False,
+        **{f"share_{lv}": np.nan for lv in range(1, 6)},
+        "share_dont_know": np.nan,
+        "share_not_applicable": np.nan,
+    }
     return pd.DataFrame([shown, hidden])
 
 
 def _segments(ax) -> list[tuple[float, float, float]]:
     """Return (y, left, width) of every bar segment of a diverging chart, by BarContainer."""
-    return [(round(p.get_y() + p.get_height() / 2, 6), p.get_x(), p.get_width())
-            for container in ax.containers for p in container.patches]
+    return [
+        (round(p.get_y() + p.get_height() / 2, 6), p.get_x(), p.get_width())
+        for container in ax.containers
+        for p in container.patches
+    ]
 
 
 def test_distribution_diverging_segments(codebook):
@@ -459,8 +480,11 @@ def test_change_over_departments_in_both_waves(tmf_scores, codebook):
     common = charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes)
 
     def pair(chart):
-        return next(t.get_text() for t in chart.figure.axes[0].texts
-                    if "→" in t.get_text() and round(t.get_position()[1]) == codebook.value_ids.index("innovation"))
+        return next(
+            t.get_text()
+            for t in chart.figure.axes[0].texts
+            if "→" in t.get_text() and round(t.get_position()[1]) == codebook.value_ids.index("innovation")
+        )
 
     # Published scores: 2.375 (4 departments) -> 2.9 (5); over the 4 shown in both: 2.375 -> 2.375.
     assert pair(plain) == "2,4 → 2,9"
@@ -567,8 +591,10 @@ def test_department_trend_fully_hidden_department(scores, codebook):
 
 
 def test_profile_charts_render_without_pyplot(scores, codebook, departments):
-    made = [charts.plot_department_values(scores, codebook, "ØKF", 2025),
-            charts.plot_trend(scores, codebook, department="BIF")]
+    made = [
+        charts.plot_department_values(scores, codebook, "ØKF", 2025),
+        charts.plot_trend(scores, codebook, department="BIF"),
+    ]
     for number, chart in enumerate(made, start=1):
         assert "data:image/png;base64," in charts.figure_html(chart, number=number, caption="x")
     assert plt.get_fignums() == []

@@ -42,9 +42,10 @@ def test_validate_accepts_windows_1252_semicolon_file_with_full_names(tmp_path, 
 def test_validate_reports_problems_with_place_and_exit_2(tmp_path, capsys):
     cb = load_codebook()
     path = tmp_path / "bad.csv"
-    path.write_text(f"respondent_id,department,wave,{cb.item_ids[0]}\nR1,Nowhere,2025,7\nR2,BUF,2025,3\n",
-                    encoding="utf-8")
-    code, out, err = run(["validate", str(path)], capsys)
+    path.write_text(
+        f"respondent_id,department,wave,{cb.item_ids[0]}\nR1,Nowhere,2025,7\nR2,BUF,2025,3\n", encoding="utf-8"
+    )
+    code, _out, err = run(["validate", str(path)], capsys)
     assert code == 2
     assert f"{path}:2:department" in err and "Nowhere" in err
     assert f"{path}:2:{cb.item_ids[0]}" in err and "'7'" in err
@@ -52,17 +53,24 @@ def test_validate_reports_problems_with_place_and_exit_2(tmp_path, capsys):
 
 
 def test_score_writes_the_table_contract(tmp_path, capsys):
-    code, out, err = run(["score", "--out", str(tmp_path / "out"), "--resamples", "200"], capsys)
+    code, _out, err = run(["score", "--out", str(tmp_path / "out"), "--resamples", "200"], capsys)
     assert code == 0, err
     dv = pd.read_csv(tmp_path / "out" / "tables" / "maturity_by_department_value.csv")
-    assert list(dv.columns) == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level",
-                                "suppressed"]
+    assert list(dv.columns) == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]
     hidden = dv[dv["suppressed"]]
     assert not hidden.empty and hidden[["score", "ci_low", "ci_high", "level"]].isna().all().all()
     assert (hidden["n"] < 5).all() and (dv.loc[~dv["suppressed"], "n"] >= 5).all()
     value = pd.read_csv(tmp_path / "out" / "tables" / "maturity_by_value.csv")
-    assert list(value.columns) == ["wave", "value", "score", "ci_low", "ci_high", "n_departments",
-                                   "n_respondents", "level"]
+    assert list(value.columns) == [
+        "wave",
+        "value",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n_departments",
+        "n_respondents",
+        "level",
+    ]
     assert set(value["wave"]) == {2023, 2024, 2025}
 
 
@@ -75,9 +83,9 @@ def test_min_n_changes_what_is_suppressed(tmp_path, capsys):
 
 
 def test_usage_errors_exit_2(capsys):
-    code, out, err = run(["score", "--out"], capsys)
+    code, _out, err = run(["score", "--out"], capsys)
     assert code == 2
-    code, out, err = run(["score", "--out", "x", "--min-n", "0"], capsys)
+    code, _out, err = run(["score", "--out", "x", "--min-n", "0"], capsys)
     assert code == 2 and "min-n" in err
 
 
@@ -88,7 +96,7 @@ def test_unexpected_errors_exit_1_without_traceback(monkeypatch, tmp_path, capsy
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(analysis.stats.scoring, "score_survey", boom)
-    code, out, err = run(["score", "--out", str(tmp_path)], capsys)
+    code, _out, err = run(["score", "--out", str(tmp_path)], capsys)
     assert code == 1
     assert "simulated bug" in err and "Traceback" not in err
 
@@ -96,7 +104,8 @@ def test_unexpected_errors_exit_1_without_traceback(monkeypatch, tmp_path, capsy
 def test_python_dash_m_runs_as_a_real_process(tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_text("", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "analysis", "validate", str(bad)], capture_output=True,
-                          text=True, cwd=config.PROJECT_DIR)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "validate", str(bad)], capture_output=True, text=True, cwd=config.PROJECT_DIR
+    )
     assert proc.returncode == 2
     assert str(bad) in proc.stderr and "Traceback" not in proc.stderr

@@ -68,8 +68,9 @@ def test_item_headers_match_ids_and_aliases_ignoring_case_and_space(tiny_codeboo
 
 def test_answers_parse_codes_names_and_non_answers(tiny_codebook):
     cb = tiny_codebook
-    assert [cb.parse_answer(x) for x in ["1", 5.0, " førende ", "Developing", "VED IKKE",
-                                        "Not applicable", "", None]] == [1, 5, 5, 2, 8, 9, None, None]
+    assert [
+        cb.parse_answer(x) for x in ["1", 5.0, " førende ", "Developing", "VED IKKE", "Not applicable", "", None]
+    ] == [1, 5, 5, 2, 8, 9, None, None]
     with pytest.raises(ValueError):
         cb.parse_answer("6")
 

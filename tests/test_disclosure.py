@@ -24,6 +24,12 @@ def test_distribution_pool_leaves_out_small_hidden_groups():
 
 
 def test_suppress_siblings_hides_every_part_of_a_whole_with_one_hidden_part():
-    parts = pd.DataFrame({"wave": [2025] * 4, "department": ["BUF", "BUF", "SUF", "SUF"],
-                          "value": ["a", "a", "a", "a"], "suppressed": [False, True, False, False]})
+    parts = pd.DataFrame(
+        {
+            "wave": [2025] * 4,
+            "department": ["BUF", "BUF", "SUF", "SUF"],
+            "value": ["a", "a", "a", "a"],
+            "suppressed": [False, True, False, False],
+        }
+    )
     assert suppress_siblings(parts, "value")["suppressed"].tolist() == [True, True, False, False]

@@ -70,7 +70,7 @@ def test_reverse_items_are_turned(tiny_codebook):
 
 
 def test_distribution_is_hidden_below_twice_min_n(base, tiny_codebook):
-    d = row(base, "D", "climate")                    # n_valid 3 < 4
+    d = row(base, "D", "climate")  # n_valid 3 < 4
     assert not d["shown"] and d["n"] == 3
     assert d[SHARE_COLUMNS].isna().all() and pd.isna(d["answers"])
     c = row(base, "C", "climate")

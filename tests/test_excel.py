@@ -6,21 +6,18 @@ import os
 import zipfile
 
 import pytest
+from conftest import groups_frame
 from openpyxl import load_workbook
 
-from conftest import groups_frame
-
-from analysis.tables import atomic
-from analysis.tables.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
 from analysis.stats.changes import score_changes
 from analysis.stats.scoring import score_survey
+from analysis.tables import atomic
+from analysis.tables.excel import DEFAULT_TIMESTAMP, EXCEL_NAME, write_excel
 
 #: A department code that Excel would run as a formula if it were written as it is.
 FORMULA_DEPT = '=HYPERLINK("x")'
 DATA_SHEETS_DA = ["Forvaltning x værdi", "Kommunen", "Indsatsområder", "Ved ikke", "Svarende", "Ændringer"]
 HIDDEN_COLUMNS_DA = ["Score (1-5)", "Nedre grænse (95 %)", "Øvre grænse (95 %)", "Niveau (1-5)", "Niveau"]
-
-
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +28,14 @@ def responses():
     4.0 in 2024, climate 4.0 and social 3.0 in 2025, every interval a single point (everyone
     answers alike); the changes are +2.0 (improvement) and -1.0 (decline).
     """
-    return groups_frame([
-        (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
-        (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
-        (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
-        (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
-    ])
+    return groups_frame(
+        [
+            (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
+            (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
+            (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
+            (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +46,9 @@ def scores(responses, tiny_codebook, tiny_departments):
 @pytest.fixture(scope="module")
 def workbook_path(scores, tiny_codebook, tiny_departments, tmp_path_factory):
     folder = tmp_path_factory.mktemp("excel")
-    return write_excel(scores, folder, changes=score_changes(scores, 2024, 2025), codebook=tiny_codebook,
-                       departments=tiny_departments)
+    return write_excel(
+        scores, folder, changes=score_changes(scores, 2024, 2025), codebook=tiny_codebook, departments=tiny_departments
+    )
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +103,11 @@ def test_score_cells_are_numbers_with_two_decimals(wb):
 
 
 def test_suppressed_rows_show_words_and_no_number(wb):
-    for name, hidden in (("Forvaltning x værdi", HIDDEN_COLUMNS_DA), ("Indsatsområder", HIDDEN_COLUMNS_DA),
-                         ("Ved ikke", ["Andel »Ved ikke«", "»Ved ikke«-svar", "Svar i alt", "Over 30 %"])):
+    for name, hidden in (
+        ("Forvaltning x værdi", HIDDEN_COLUMNS_DA),
+        ("Indsatsområder", HIDDEN_COLUMNS_DA),
+        ("Ved ikke", ["Andel »Ved ikke«", "»Ved ikke«-svar", "Svar i alt", "Over 30 %"]),
+    ):
         rows = [r for r in records(wb[name]) if r["Forvaltning (kode)"].value == "SUF"]
         assert rows and all(r["Skjult"].value is True for r in rows), name
         for r in rows:
@@ -123,8 +126,7 @@ def test_suppression_words_follow_min_n_and_language(responses, tiny_codebook, t
     scores = score_survey(responses, tiny_codebook, tiny_departments, min_n=3, resamples=100, seed=1)
     path = write_excel(scores, tmp_path, lang="en", codebook=tiny_codebook, departments=tiny_departments)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["About", "Department x value", "Municipality", "Focus areas", "Don't know",
-                             "Respondents"]
+    assert wb.sheetnames == ["About", "Department x value", "Municipality", "Focus areas", "Don't know", "Respondents"]
     rows = [r for r in records(wb["Department x value"]) if r["Department (code)"].value == "SUF"]
     assert rows and {r["Score (1-5)"].value for r in rows} == {"hidden (n < 3)"}
     assert {r["Department"].value for r in rows} == {"Health and Care Administration"}
@@ -183,10 +185,8 @@ def test_about_sheet_states_the_settings(wb, scores):
 
 def test_two_writes_give_identical_bytes(scores, tiny_codebook, tiny_departments, tmp_path):
     changes = score_changes(scores, 2024, 2025)
-    a = write_excel(scores, tmp_path / "a.xlsx", changes=changes, codebook=tiny_codebook,
-                    departments=tiny_departments)
-    b = write_excel(scores, tmp_path / "b.xlsx", changes=changes, codebook=tiny_codebook,
-                    departments=tiny_departments)
+    a = write_excel(scores, tmp_path / "a.xlsx", changes=changes, codebook=tiny_codebook, departments=tiny_departments)
+    b = write_excel(scores, tmp_path / "b.xlsx", changes=changes, codebook=tiny_codebook, departments=tiny_departments)
     assert a.read_bytes() == b.read_bytes()
     props = load_workbook(a).properties
     assert props.created == props.modified == DEFAULT_TIMESTAMP

@@ -26,7 +26,10 @@ def test_tables_workbook_and_sections_are_unchanged():
     changed = []
     for name, text in expected.items():
         if current[name] != text:
-            diff = "".join(difflib.unified_diff(text.splitlines(True), current[name].splitlines(True),
-                                                f"golden/{name}", "now", n=2))
+            diff = "".join(
+                difflib.unified_diff(
+                    text.splitlines(True), current[name].splitlines(True), f"golden/{name}", "now", n=2
+                )
+            )
             changed.append(diff[:3000])
     assert not changed, f"{len(changed)} golden file(s) changed:\n" + "\n".join(changed)

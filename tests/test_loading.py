@@ -38,13 +38,15 @@ def _expected_tiny(wave: int = 2025) -> pd.DataFrame:
         ("b7", "SUF", "food_2", 8),
         ("b7", "SUF", "wages_1", 9),
     ]
-    return pd.DataFrame({
-        "wave": pd.Series([wave] * 6, dtype="int64"),
-        "respondent_id": pd.Series([r[0] for r in rows], dtype="str"),
-        "department": pd.Series([r[1] for r in rows], dtype="str"),
-        "item": pd.Series([r[2] for r in rows], dtype="str"),
-        "answer": pd.array([r[3] for r in rows], dtype="Int8"),
-    })
+    return pd.DataFrame(
+        {
+            "wave": pd.Series([wave] * 6, dtype="int64"),
+            "respondent_id": pd.Series([r[0] for r in rows], dtype="str"),
+            "department": pd.Series([r[1] for r in rows], dtype="str"),
+            "item": pd.Series([r[2] for r in rows], dtype="str"),
+            "answer": pd.array([r[3] for r in rows], dtype="Int8"),
+        }
+    )
 
 
 def _csv_text(rows, sep=",") -> str:
@@ -109,7 +111,10 @@ def test_tiny_quality_record_counts_answers_and_respondents(load, tmp_path):
     assert isinstance(quality, DataQuality)
     # answers: levels 1, 4, 5 -> 3; one 'Ved ikke'; one 'Ikke relevant'; one blank.
     assert quality.answer_counts.loc[2025].to_dict() == {
-        "level": 3, "dont_know": 1, "not_applicable": 1, "blank": 1,
+        "level": 3,
+        "dont_know": 1,
+        "not_applicable": 1,
+        "blank": 1,
     }
     resp = quality.respondents()
     assert resp.index.tolist() == ["BUF", "SUF", "ØKF"]
@@ -152,9 +157,14 @@ DANISH_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("encoding, detected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "encoding, detected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("cp1252", "cp1252"),
+    ],
+)
 def test_encodings_are_detected_and_danish_letters_survive(load, tmp_path, encoding, detected):
     survey = load(_write(tmp_path / "da.csv", DANISH_ROWS, sep=";", encoding=encoding))
     df = survey.responses
@@ -170,11 +180,18 @@ def test_utf8_bom_does_not_stick_to_the_first_header(load, tmp_path):
 
 
 def test_xlsx_first_sheet_with_numbers_stored_as_floats(load, tmp_path):
-    path = _store_numbers_as_floats(_write_xlsx(tmp_path / "svar.xlsx", {"Ark1": [
-        ["respondent_id", "department", "wave", "food_1", "food_2", "wages_1"],
-        [101, "BUF", 2025, 3, 8, None],
-        [102, "SUF", 2025, "Etableret", 2, 9],
-    ]}))
+    path = _store_numbers_as_floats(
+        _write_xlsx(
+            tmp_path / "svar.xlsx",
+            {
+                "Ark1": [
+                    ["respondent_id", "department", "wave", "food_1", "food_2", "wages_1"],
+                    [101, "BUF", 2025, 3, 8, None],
+                    [102, "SUF", 2025, "Etableret", 2, 9],
+                ]
+            },
+        )
+    )
     wb = openpyxl.load_workbook(path, read_only=True)
     assert next(wb.active.iter_rows(min_row=2, values_only=True))[:5] == (101.0, "BUF", 2025.0, 3.0, 8.0)
     assert isinstance(next(wb.active.iter_rows(min_row=2, values_only=True))[0], float)
@@ -184,17 +201,25 @@ def test_xlsx_first_sheet_with_numbers_stored_as_floats(load, tmp_path):
     assert df["respondent_id"].tolist() == ["101"] * 3 + ["102"] * 3
     assert df["wave"].tolist() == [2025] * 6
     assert df["answer"].astype(object).where(df["answer"].notna(), None).tolist() == [
-        3, 8, None, 3, 2, 9,
+        3,
+        8,
+        None,
+        3,
+        2,
+        9,
     ]
     info = survey.quality.files[0]
     assert (info.format, info.sheet, info.encoding, info.delimiter) == ("xlsx", "Ark1", None, None)
 
 
 def test_xlsx_named_sheet_is_read_instead_of_the_first(load, tmp_path):
-    path = _write_xlsx(tmp_path / "svar.xlsx", {
-        "Forside": [["Rapport fra SurveyXact"]],
-        "Svar": [TINY_ROWS[0], *[[int(c) if c.isdigit() else c for c in r] for r in TINY_ROWS[1:]]],
-    })
+    path = _write_xlsx(
+        tmp_path / "svar.xlsx",
+        {
+            "Forside": [["Rapport fra SurveyXact"]],
+            "Svar": [TINY_ROWS[0], *[[int(c) if c.isdigit() else c for c in r] for r in TINY_ROWS[1:]]],
+        },
+    )
     survey = load(path, sheet="Svar")
     pd.testing.assert_frame_equal(survey.responses, _expected_tiny())
     assert survey.quality.files[0].sheet == "Svar"
@@ -213,14 +238,26 @@ def test_text_level_labels_in_danish_and_english_with_case_noise(load, tmp_path)
 
 def test_department_codes_names_and_aliases_with_case_and_space_noise(load, tmp_path):
     rows = [["respondent_id", "department", "wave", "food_1"]] + [
-        [f"r{k}", dept, "2025", "3"] for k, dept in enumerate([
-            "  buf ", "børne  og unge", "CHILDREN AND YOUTH ADMINISTRATION",
-            "sundheds- og omsorgsforvaltningen", "okf", "Økonomiforvaltningen ",
-        ])
+        [f"r{k}", dept, "2025", "3"]
+        for k, dept in enumerate(
+            [
+                "  buf ",
+                "børne  og unge",
+                "CHILDREN AND YOUTH ADMINISTRATION",
+                "sundheds- og omsorgsforvaltningen",
+                "okf",
+                "Økonomiforvaltningen ",
+            ]
+        )
     ]
     df = load(_write(tmp_path / "deps.csv", rows)).responses
     assert df.set_index("respondent_id")["department"].sort_index().tolist() == [
-        "BUF", "BUF", "BUF", "SUF", "ØKF", "ØKF",
+        "BUF",
+        "BUF",
+        "BUF",
+        "SUF",
+        "ØKF",
+        "ØKF",
     ]
 
 
@@ -233,11 +270,14 @@ def test_item_aliases_and_case_variants_as_headers(load, tmp_path):
     assert df[["item", "answer"]].values.tolist() == [["food_1", 1], ["food_2", 2], ["wages_1", 3]]
 
 
-@pytest.mark.parametrize("headers", [
-    ["Respondent", "Forvaltning", "År"],
-    [" ID ", "afdeling", "Bølge"],
-    ["RespondentID", "Department", "year"],
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Respondent", "Forvaltning", "År"],
+        [" ID ", "afdeling", "Bølge"],
+        ["RespondentID", "Department", "year"],
+    ],
+)
 def test_required_headers_accept_synonyms_and_case(load, tmp_path, headers):
     rows = [[*headers, "food_1"], ["r1", "SUF", "2024", "4"]]
     df = load(_write(tmp_path / "syn.csv", rows)).responses
@@ -258,11 +298,16 @@ def test_wave_argument_that_agrees_with_the_column_is_accepted(load, tmp_path):
 
 def test_several_files_are_stacked_and_sorted_by_wave(load, tmp_path):
     late = _write(tmp_path / "2025.csv", TINY_ROWS, sep=";")
-    early = _write_xlsx(tmp_path / "2024.xlsx", {"Ark1": [
-        ["respondent_id", "department", "wave", "food_1"],
-        ["a3", "SUF", 2024, 2],   # the same id in another wave is a different response
-        ["a1", "SUF", 2024, 4],
-    ]})
+    early = _write_xlsx(
+        tmp_path / "2024.xlsx",
+        {
+            "Ark1": [
+                ["respondent_id", "department", "wave", "food_1"],
+                ["a3", "SUF", 2024, 2],  # the same id in another wave is a different response
+                ["a1", "SUF", 2024, 4],
+            ]
+        },
+    )
     survey = load([late, early])
     df = survey.responses
     assert df["wave"].tolist() == [2024, 2024] + [2025] * 6
@@ -273,18 +318,13 @@ def test_several_files_are_stacked_and_sorted_by_wave(load, tmp_path):
     resp = survey.quality.respondents()
     assert resp.loc["SUF"].tolist() == [2, 1] and resp.loc["BUF"].tolist() == [0, 1]
     # The 2024 file has no food_2/wages_1 columns: their answers are absent, and it says so.
-    assert any(str(early) == w.file and "food_2" in w.message and "wages_1" in w.message
-               for w in survey.quality.warnings)
+    assert any(
+        str(early) == w.file and "food_2" in w.message and "wages_1" in w.message for w in survey.quality.warnings
+    )
 
 
 def test_blank_lines_are_skipped_and_quoted_delimiters_kept(load, tmp_path):
-    text = (
-        'respondent_id,department,wave,food_1,comment\n'
-        'r1,BUF,2025,3,"good, mostly"\n'
-        '\n'
-        'r2,SUF,2025,4,\n'
-        ',,,,\n'
-    )
+    text = 'respondent_id,department,wave,food_1,comment\nr1,BUF,2025,3,"good, mostly"\n\nr2,SUF,2025,4,\n,,,,\n'
     (tmp_path / "gaps.csv").write_text(text, encoding="utf-8")
     survey = load(tmp_path / "gaps.csv")
     assert survey.responses["answer"].tolist() == [3, 4]
@@ -341,12 +381,15 @@ def test_header_without_data_rows_is_an_error(load, tmp_path):
     assert p.file == str(path) and "no data rows" in p.message
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("missing.csv", None, "no file at this path"),
-    ("answers.xls", b"\xd0\xcf\x11\xe0", "'.xls'"),
-    ("corrupt.xlsx", b"this is not a zip archive", "cannot read"),
-    ("renamed.csv", b"PK\x03\x04 rest of a workbook", "Rename it to .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("missing.csv", None, "no file at this path"),
+        ("answers.xls", b"\xd0\xcf\x11\xe0", "'.xls'"),
+        ("corrupt.xlsx", b"this is not a zip archive", "cannot read"),
+        ("renamed.csv", b"PK\x03\x04 rest of a workbook", "Rename it to .xlsx"),
+    ],
+)
 def test_unreadable_files_are_errors(load, tmp_path, name, content, expected):
     path = tmp_path / name
     if content is not None:
@@ -391,9 +434,14 @@ def test_missing_sheet_lists_the_sheets_found(load, tmp_path):
     assert "'Besvarelser'" in p.message and "'Ark1', 'Ark2'" in p.message
 
 
-@pytest.mark.parametrize("dropped, hint", [
-    ("respondent_id", None), ("department", None), ("wave", "--wave"),
-])
+@pytest.mark.parametrize(
+    "dropped, hint",
+    [
+        ("respondent_id", None),
+        ("department", None),
+        ("wave", "--wave"),
+    ],
+)
 def test_missing_required_column_names_it_and_lists_the_headers(load, tmp_path, dropped, hint):
     k = TINY_ROWS[0].index(dropped)
     rows = [[c for j, c in enumerate(r) if j != k] for r in TINY_ROWS]
@@ -484,8 +532,8 @@ def test_duplicate_respondent_across_files_names_both_files(load, tmp_path):
 def test_all_problems_of_all_files_are_reported_at_once(load, tmp_path):
     rows = [
         TINY_ROWS[0],
-        ["b7", "Teknik", "2025", "7", "1", "1"],   # row 2: department, wages_1
-        ["", "BUF", "20x5", "1", "1", "x"],         # row 3: respondent_id, wave, food_2
+        ["b7", "Teknik", "2025", "7", "1", "1"],  # row 2: department, wages_1
+        ["", "BUF", "20x5", "1", "1", "x"],  # row 3: respondent_id, wave, food_2
     ]
     bad = _write(tmp_path / "bad.csv", rows)
     missing = tmp_path / "missing.csv"
@@ -493,8 +541,11 @@ def test_all_problems_of_all_files_are_reported_at_once(load, tmp_path):
         load([bad, missing])
     found = [(p.file, p.row, p.column) for p in _problems(exc)]
     assert found == [
-        (str(bad), 2, "department"), (str(bad), 2, "wages_1"),
-        (str(bad), 3, "respondent_id"), (str(bad), 3, "wave"), (str(bad), 3, "food_2"),
+        (str(bad), 2, "department"),
+        (str(bad), 2, "wages_1"),
+        (str(bad), 3, "respondent_id"),
+        (str(bad), 3, "wave"),
+        (str(bad), 3, "food_2"),
         (str(missing), None, None),
     ]
     assert str(exc.value).startswith("6 problems in the survey data:")
@@ -502,9 +553,7 @@ def test_all_problems_of_all_files_are_reported_at_once(load, tmp_path):
 
 def test_many_problems_in_one_file_are_capped_with_a_count(load, tmp_path):
     extra = 10
-    rows = [TINY_ROWS[0]] + [
-        [f"r{k}", "BUF", "2025", "1", "x", "1"] for k in range(MAX_PROBLEMS_PER_FILE + extra)
-    ]
+    rows = [TINY_ROWS[0]] + [[f"r{k}", "BUF", "2025", "1", "x", "1"] for k in range(MAX_PROBLEMS_PER_FILE + extra)]
     path = _write(tmp_path / "many.csv", rows)
     with pytest.raises(SurveyDataError) as exc:
         load(path)
@@ -533,9 +582,15 @@ def _fingerprint(path):
 def test_input_files_are_not_modified(load, tmp_path, fails):
     csv_rows = TINY_ROWS + ([["zz", "Nowhere", "2025", "1", "1", "1"]] if fails else [])
     csv = _write(tmp_path / "in.csv", csv_rows, sep=";", encoding="cp1252")
-    xlsx = _write_xlsx(tmp_path / "in.xlsx", {"Ark1": [
-        ["respondent_id", "department", "wave", "food_1"], ["x1", "BUF", 2024, 3],
-    ]})
+    xlsx = _write_xlsx(
+        tmp_path / "in.xlsx",
+        {
+            "Ark1": [
+                ["respondent_id", "department", "wave", "food_1"],
+                ["x1", "BUF", 2024, 3],
+            ]
+        },
+    )
     for p in (csv, xlsx):
         os.utime(p, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
     before = [_fingerprint(csv), _fingerprint(xlsx)]
@@ -553,8 +608,9 @@ def test_excel_sep_line_sets_the_delimiter_and_rows_count_from_the_header(load, 
     path.write_text("sep=;\n" + _csv_text(TINY_ROWS, ";"), encoding="utf-8")
     pd.testing.assert_frame_equal(load(path).responses, _expected_tiny())
     bad = tmp_path / "sepbad.csv"
-    bad.write_text("sep=;\n" + _csv_text([TINY_ROWS[0], ["b7", "Nowhere", "2025", "1", "1", "1"]], ";"),
-                   encoding="utf-8")
+    bad.write_text(
+        "sep=;\n" + _csv_text([TINY_ROWS[0], ["b7", "Nowhere", "2025", "1", "1", "1"]], ";"), encoding="utf-8"
+    )
     with pytest.raises(SurveyDataError) as exc:
         load(bad)
     assert [(p.row, p.column) for p in _problems(exc)] == [(2, "department")]

@@ -18,8 +18,9 @@ NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
 def _tracked_notebooks() -> list[Path]:
     try:
-        out = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=config.PROJECT_DIR, capture_output=True,
-                             text=True, check=True).stdout.split()
+        out = subprocess.run(
+            ["git", "ls-files", "*.ipynb"], cwd=config.PROJECT_DIR, capture_output=True, text=True, check=True
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         return NOTEBOOKS
     return [config.PROJECT_DIR / p for p in out] or NOTEBOOKS
@@ -45,8 +46,9 @@ def test_notebooks_are_thin(path):
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     params = ast.parse(tagged[0].source)
-    assert params.body and all(isinstance(node, ast.AnnAssign) for node in params.body), \
+    assert params.body and all(isinstance(node, ast.AnnAssign) for node in params.body), (
         "the parameters cell holds typed assignments only"
+    )
     for line in tagged[0].source.splitlines():
         assert "#" in line, f"parameter without a comment: {line}"
     for cell in nb.cells:
@@ -54,8 +56,9 @@ def test_notebooks_are_thin(path):
             continue
         tree = ast.parse(cell.source)
         for node in ast.walk(tree):
-            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), \
+            assert not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), (
                 f"{path.name}: logic belongs in analysis/, not in the notebook"
+            )
         assert "matplotlib" not in cell.source and "rcParams" not in cell.source
 
 
@@ -65,8 +68,9 @@ def test_notebook_executes_on_the_sample(path, tmp_path):
     import papermill
 
     out = tmp_path / path.name
-    papermill.execute_notebook(str(path), str(out), parameters={"lang": "da"}, kernel_name="python3",
-                               cwd=str(path.parent), progress_bar=False)
+    papermill.execute_notebook(
+        str(path), str(out), parameters={"lang": "da"}, kernel_name="python3", cwd=str(path.parent), progress_bar=False
+    )
     executed = nbformat.read(out, as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'lang = "da"' in injected[0].source

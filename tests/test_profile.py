@@ -85,7 +85,9 @@ def test_fully_hidden_department_shows_none_of_its_scores(bif, unsuppressed):
         assert str(getattr(bif, name)()) == ""
     assert "kan ikke vises" in text and "Færre end 5" in text
     respondents = unsuppressed.respondents
-    n_bif = int(respondents.loc[(respondents["department"] == "BIF") & (respondents["wave"] == 2025), "respondents"].iloc[0])
+    n_bif = int(
+        respondents.loc[(respondents["department"] == "BIF") & (respondents["wave"] == 2025), "respondents"].iloc[0]
+    )
     summary = _text(str(bif.summary()))
     assert not re.search(rf"\b{n_bif}\b", summary), "the paragraph must not give the number of respondents"
     assert "Metode" in text and "Beskæftigelses- og Integrationsforvaltningen (BIF)" in text
@@ -95,8 +97,17 @@ def test_fully_hidden_department_tables_are_blank(bif, tmp_path):
     written = bif.write_tables(tmp_path)
     assert {p.name for p in written} == {"profile_BIF.csv", "profile_BIF_focus_areas.csv"}
     table = pd.read_csv(tmp_path / "tables" / "profile_BIF.csv")
-    assert list(table.columns) == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level",
-                                   "suppressed"]
+    assert list(table.columns) == [
+        "wave",
+        "department",
+        "value",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n",
+        "level",
+        "suppressed",
+    ]
     assert set(table["department"]) == {"BIF"} and set(table["wave"]) == {2023, 2024, 2025}
     latest = table[table["wave"] == 2025]
     assert len(latest) == 5
@@ -158,7 +169,9 @@ def test_focus_areas_of_a_value_with_a_hidden_focus_area_are_withheld(unsuppress
     # 5 x 3.105 - (3.25 + 3.5 + 3.25 + 2.775) = 2.75. The profile shows none of the five.
     fa1 = unsuppressed.department_focus_area
     climate = fa1[(fa1["department"] == "KFF") & (fa1["wave"] == 2023) & (fa1["value"] == "climate")]
-    value = unsuppressed.department_value.set_index(["wave", "department", "value"]).loc[(2023, "KFF", "climate"), "score"]
+    value = unsuppressed.department_value.set_index(["wave", "department", "value"]).loc[
+        (2023, "KFF", "climate"), "score"
+    ]
     hidden = climate[climate["n"] < 5]
     assert len(hidden) == 1
     others = climate[climate["n"] >= 5]["score"]
@@ -257,11 +270,18 @@ def test_notebook_for_a_fully_hidden_department(tmp_path):
 
     path = config.NOTEBOOKS_DIR / "department.ipynb"
     out = tmp_path / "bif.ipynb"
-    papermill.execute_notebook(str(path), str(out), parameters={"department": "BIF", "output_dir": str(tmp_path)},
-                               kernel_name="python3", cwd=str(path.parent), progress_bar=False)
+    papermill.execute_notebook(
+        str(path),
+        str(out),
+        parameters={"department": "BIF", "output_dir": str(tmp_path)},
+        kernel_name="python3",
+        cwd=str(path.parent),
+        progress_bar=False,
+    )
     executed = nbformat.read(out, as_version=4)
-    html = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code"
-                   for o in c.outputs)
+    html = "".join(
+        o.get("data", {}).get("text/html", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs
+    )
     assert "kan ikke vises" in html and "<img" not in html and "Metode" in html
     assert (tmp_path / "tables" / "profile_BIF.csv").exists()
 

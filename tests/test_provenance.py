@@ -18,8 +18,8 @@ import pytest
 
 import analysis
 from analysis import config
-from analysis.pipeline import provenance
 from analysis.exceptions import ParameterError
+from analysis.pipeline import provenance
 from analysis.pipeline.provenance import (
     build_manifest,
     default_extra_files,
@@ -32,7 +32,7 @@ from analysis.pipeline.provenance import (
     write_manifest,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 STARTED = dt.datetime(2025, 11, 28, 9, 46, 0, tzinfo=UTC)
 FINISHED = dt.datetime(2025, 11, 28, 9, 47, 30, tzinfo=UTC)
 PARAMETERS = {"wave": 2025, "min_n": 5, "seed": 2025, "lang": "da", "title": "Modenhed i indkøbet 2025"}
@@ -114,10 +114,8 @@ def test_manifest_records_the_hashes_and_sizes_of_the_files(files):
     m = _manifest(files)
     assert m["schema"] == 1
     assert m["notebook"]["sha256"] == _sha(files["notebook"].read_bytes())
-    assert [i["sha256"] for i in m["inputs"]] == [_sha(files["r2024"].read_bytes()),
-                                                  _sha(files["r2025"].read_bytes())]
-    assert [i["bytes"] for i in m["inputs"]] == [len(files["r2024"].read_bytes()),
-                                                 len(files["r2025"].read_bytes())]
+    assert [i["sha256"] for i in m["inputs"]] == [_sha(files["r2024"].read_bytes()), _sha(files["r2025"].read_bytes())]
+    assert [i["bytes"] for i in m["inputs"]] == [len(files["r2024"].read_bytes()), len(files["r2025"].read_bytes())]
     assert m["codebook"]["sha256"] == _sha(files["codebook"].read_bytes())
     assert m["codebook"]["version"] == "2025.1"
     assert m["departments"]["sha256"] == _sha(files["departments"].read_bytes())
@@ -129,8 +127,11 @@ def test_manifest_records_the_hashes_and_sizes_of_the_files(files):
 
 def test_manifest_times_are_iso_8601_in_utc(files):
     copenhagen = dt.timezone(dt.timedelta(hours=1))  # CET, as in November
-    m = _manifest(files, started=dt.datetime(2025, 11, 28, 10, 46, 5, tzinfo=copenhagen),
-                  finished=dt.datetime(2025, 11, 28, 10, 48, 0, tzinfo=copenhagen))
+    m = _manifest(
+        files,
+        started=dt.datetime(2025, 11, 28, 10, 46, 5, tzinfo=copenhagen),
+        finished=dt.datetime(2025, 11, 28, 10, 48, 0, tzinfo=copenhagen),
+    )
     assert m["started"] == "2025-11-28T09:46:05+00:00"
     assert m["finished"] == "2025-11-28T09:48:00+00:00"
     assert _manifest(files)["finished"] is None
@@ -167,14 +168,24 @@ def test_codebook_version_is_text_even_when_yaml_reads_a_number(files):
 
 def test_a_missing_input_file_is_a_clear_error(files):
     missing = files["r2025"].with_name("responses_2026.csv")
-    with pytest.raises(ParameterError, match="responses_2026.csv"):
+    with pytest.raises(ParameterError, match=r"responses_2026\.csv"):
         _manifest(files, inputs=[missing])
 
 
 def test_libraries_are_recorded_and_a_missing_one_is_none(files, monkeypatch):
     m = _manifest(files)
-    assert set(m["libraries"]) == {"python", "pandas", "numpy", "matplotlib", "papermill",
-                                   "nbconvert", "weasyprint", "openpyxl", "babel", "scipy"}
+    assert set(m["libraries"]) == {
+        "python",
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "openpyxl",
+        "babel",
+        "scipy",
+    }
     assert m["libraries"]["pandas"] is not None
     monkeypatch.setattr(provenance, "LIBRARIES", ("pandas", "no-such-package-kk-briefing"))
     assert _manifest(files)["libraries"]["no-such-package-kk-briefing"] is None
@@ -205,8 +216,20 @@ def test_cache_key_ignores_the_order_of_parameters(files):
     assert _manifest(files, parameters=reordered)["cache_key"] == _manifest(files)["cache_key"]
 
 
-@pytest.mark.parametrize("change", ["parameter", "input bytes", "notebook", "extra file", "codebook",
-                                    "departments", "package version", "render options", "input list"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "parameter",
+        "input bytes",
+        "notebook",
+        "extra file",
+        "codebook",
+        "departments",
+        "package version",
+        "render options",
+        "input list",
+    ],
+)
 def test_cache_key_changes_with_what_decides_the_output(files, monkeypatch, change):
     key = _manifest(files)["cache_key"]
     overrides = {}
@@ -265,7 +288,7 @@ def test_a_failed_manifest_write_leaves_the_old_manifest(tmp_path, files, monkey
     assert [p.name for p in out.iterdir()] == ["manifest.json"]
 
 
-@pytest.mark.parametrize("content", [None, b"{\"cache_key\": \"abc\"", b"[1, 2]", b"\xff\xfe{}", b""])
+@pytest.mark.parametrize("content", [None, b'{"cache_key": "abc"', b"[1, 2]", b"\xff\xfe{}", b""])
 def test_read_manifest_gives_none_for_missing_or_corrupt_files(tmp_path, content):
     if content is not None:
         (tmp_path / "manifest.json").write_bytes(content)
@@ -273,7 +296,7 @@ def test_read_manifest_gives_none_for_missing_or_corrupt_files(tmp_path, content
 
 
 def test_record_outputs_hashes_every_file_but_the_manifest(tmp_path, files):
-    out, manifest = _rendered_folder(tmp_path, files)
+    _out, manifest = _rendered_folder(tmp_path, files)
     assert manifest["outputs"] == {
         "briefing.html": _sha("<html lang='da'>Økonomiudvalget</html>".encode()),
         "briefing.pdf": _sha(b"%PDF-1.7 not really\n"),
@@ -339,15 +362,17 @@ def test_a_manifest_without_outputs_vouches_for_nothing(tmp_path, files):
 def _project_is_git_repo() -> bool:
     if shutil.which("git") is None:
         return False
-    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=config.PROJECT_DIR,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=config.PROJECT_DIR, capture_output=True, text=True, check=False
+    )
     return done.returncode == 0 and Path(done.stdout.strip()).resolve() == config.PROJECT_DIR
 
 
 @pytest.mark.skipif(not _project_is_git_repo(), reason="the project is not a git work tree")
 def test_git_commit_is_the_project_head(files):
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_DIR, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=config.PROJECT_DIR, capture_output=True, text=True, check=True
+    ).stdout.strip()
     tool = _manifest(files)["tool"]
     assert re.fullmatch(r"[0-9a-f]{40}", tool["git_commit"])
     assert tool["git_commit"] == head
@@ -393,8 +418,15 @@ def test_manifest_meta_in_english(files):
 def test_provenance_rows_in_danish(files, monkeypatch):
     monkeypatch.setattr(provenance, "_git_state", lambda folder: ("0123456789ab" + "c" * 28, False))
     rows = provenance_rows(_manifest(files))
-    assert [label for label, _ in rows] == ["Kodebog", "Programversion", "Git-commit", "Inddata",
-                                            "Parametre", "Biblioteker", "Kørt"]
+    assert [label for label, _ in rows] == [
+        "Kodebog",
+        "Programversion",
+        "Git-commit",
+        "Inddata",
+        "Parametre",
+        "Biblioteker",
+        "Kørt",
+    ]
     values = dict(rows)
     assert values["Kodebog"].startswith("2025.1")
     assert values["Git-commit"] == "0123456789ab"
@@ -415,6 +447,10 @@ def test_provenance_rows_outside_git_and_in_english(files, monkeypatch):
 
 def test_default_extra_files_cover_template_cases_and_code():
     names = {p.relative_to(config.PROJECT_DIR).as_posix() for p in default_extra_files()}
-    assert {"data/cases.yaml", "analysis/report/templates/briefing/briefing.css",
-            "analysis/report/templates/briefing/index.html.j2", "analysis/stats/scoring.py"} <= names
+    assert {
+        "data/cases.yaml",
+        "analysis/report/templates/briefing/briefing.css",
+        "analysis/report/templates/briefing/index.html.j2",
+        "analysis/stats/scoring.py",
+    } <= names
     assert not any("__pycache__" in n for n in names)

@@ -13,18 +13,20 @@ from analysis.stats.reliability import cronbach_alpha, feldt_interval, score_rel
 # "Survey reliability", thinkdeeply.cc/posts/survey-reliability (CC BY 4.0). The post works
 # alpha out from the covariance matrix (mean inter-item covariance 0.309, mean variance 0.908)
 # and checks it with R, whose output reads "Items: 4, Sample units: 10, alpha: 0.674".
-PUBLISHED = np.array([
-    [3, 3, 3, 3],
-    [3, 3, 4, 3],
-    [3, 3, 3, 1],
-    [5, 4, 4, 5],
-    [2, 1, 4, 4],
-    [4, 4, 4, 5],
-    [3, 2, 3, 3],
-    [3, 4, 3, 3],
-    [4, 2, 2, 3],
-    [3, 3, 2, 3],
-])
+PUBLISHED = np.array(
+    [
+        [3, 3, 3, 3],
+        [3, 3, 4, 3],
+        [3, 3, 3, 1],
+        [5, 4, 4, 5],
+        [2, 1, 4, 4],
+        [4, 4, 4, 5],
+        [3, 2, 3, 3],
+        [3, 4, 3, 3],
+        [4, 2, 2, 3],
+        [3, 3, 2, 3],
+    ]
+)
 
 
 def test_alpha_of_a_published_example():
@@ -53,8 +55,8 @@ def test_alpha_equals_the_covariance_matrix_form(seed):
 def test_alpha_uses_complete_rows_and_refuses_degenerate_input():
     with_gaps = np.vstack([PUBLISHED, [[np.nan, 5, 5, 5], [1, np.nan, 1, 1]]]).astype(float)
     assert cronbach_alpha(with_gaps) == pytest.approx(cronbach_alpha(PUBLISHED))
-    assert np.isnan(cronbach_alpha(PUBLISHED[:2]))        # n < 3
-    assert np.isnan(cronbach_alpha(PUBLISHED[:, :1]))     # k < 2
+    assert np.isnan(cronbach_alpha(PUBLISHED[:2]))  # n < 3
+    assert np.isnan(cronbach_alpha(PUBLISHED[:, :1]))  # k < 2
     assert np.isnan(cronbach_alpha([[3, 3], [3, 3], [3, 3]]))  # no variation in the total
     with pytest.raises(ValueError):
         cronbach_alpha([1, 2, 3])
@@ -93,8 +95,7 @@ def _long(rows: list[tuple]) -> pd.DataFrame:
     out = []
     for wave, dept, rid, *answers in rows:
         for item, answer in zip(["food_1", "food_2", "wages_1"], answers):
-            out.append({"wave": wave, "respondent_id": rid, "department": dept, "item": item,
-                        "answer": answer})
+            out.append({"wave": wave, "respondent_id": rid, "department": dept, "item": item, "answer": answer})
     frame = pd.DataFrame(out)
     frame["answer"] = frame["answer"].astype("Int8")
     return frame
@@ -113,10 +114,10 @@ RELIABILITY_ROWS = [
     (2025, "BUF", "r2", 2, 3, 3),
     (2025, "SUF", "r3", 4, 2, 4),
     (2025, "SUF", "r4", 5, 1, 2),
-    (2025, "SUF", "r5", 5, 8, 5),      # Ved ikke on food_2: not a complete case for climate
-    (2025, "ØKF", "r6", None, 1, 9),   # blank food_1: not a complete case either
-    (2025, "ØKF", "r7", 3, 9, 1),      # Ikke relevant: not a complete case
-    (2024, "BUF", "r1", 1, 1, 1),      # another wave: left out
+    (2025, "SUF", "r5", 5, 8, 5),  # Ved ikke on food_2: not a complete case for climate
+    (2025, "ØKF", "r6", None, 1, 9),  # blank food_1: not a complete case either
+    (2025, "ØKF", "r7", 3, 9, 1),  # Ikke relevant: not a complete case
+    (2024, "BUF", "r1", 1, 1, 1),  # another wave: left out
 ]
 
 
@@ -141,7 +142,7 @@ def test_alpha_would_be_negative_without_turning(tiny_codebook):
 def test_single_item_and_small_values_have_no_alpha(tiny_codebook):
     table = score_reliability(_long(RELIABILITY_ROWS), tiny_codebook, wave=2025).set_index("value")
     social = table.loc["social"]
-    assert social["k"] == 1 and social["n"] == 6   # six valid wages_1 answers in 2025
+    assert social["k"] == 1 and social["n"] == 6  # six valid wages_1 answers in 2025
     assert np.isnan(social["alpha"]) and np.isnan(social["ci_low"]) and np.isnan(social["ci_high"])
     assert pd.isna(social["low"])
     two_people = score_reliability(_long(RELIABILITY_ROWS[:2]), tiny_codebook, wave=2025)

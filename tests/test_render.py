@@ -23,8 +23,8 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from analysis.pipeline import export
 from analysis.exceptions import ParameterError, RenderError
+from analysis.pipeline import export
 from analysis.pipeline.render import DEFAULT_AUTHOR, export_html, html_to_pdf, render_notebook
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,8 +72,7 @@ def test_render_writes_the_executed_notebook_html_and_pdf(rendered):
         assert path.parent == rendered.out_dir
         assert path.stat().st_size > 1000, path
     assert rendered.paths["pdf"].read_bytes().startswith(b"%PDF-")
-    assert sorted(p.name for p in rendered.out_dir.iterdir()) == [
-        "briefing.html", "briefing.ipynb", "briefing.pdf"]
+    assert sorted(p.name for p in rendered.out_dir.iterdir()) == ["briefing.html", "briefing.ipynb", "briefing.pdf"]
     assert set(rendered.timings) == {"execute", "html", "pdf", "total"}
     assert all(t >= 0 for t in rendered.timings.values())
     assert rendered.timings["total"] >= rendered.timings["execute"] + rendered.timings["pdf"]
@@ -141,7 +140,8 @@ def test_html_loads_nothing_from_the_network(html):
     remote = re.compile(
         r"""(?:\b(?:src|href)\s*=\s*["']?\s*|@import\s*(?:url\(\s*)?["']?\s*|\burl\(\s*["']?\s*)"""
         r"""(?:https?:)?//""",
-        re.IGNORECASE)
+        re.IGNORECASE,
+    )
     assert remote.findall(html) == []
     assert "<script" not in html.lower()
     assert "require.js" not in html and "mathjax" not in html.lower()
@@ -150,10 +150,19 @@ def test_html_loads_nothing_from_the_network(html):
 @pytest.mark.slow
 def test_html_has_no_code_prompts_notes_or_streams(html):
     for absent in [
-        "In [", "Out[", "jp-InputPrompt", "input_prompt", "highlight",
-        "hemmelig_kildekode_markoer", "display(HTML", "import matplotlib",  # code
-        "Analytikernote", "husk at tjekke tallene", "# Prøvebriefing",  # markdown notes
-        "stdout-markør", "stderr-markør",  # stream outputs
+        "In [",
+        "Out[",
+        "jp-InputPrompt",
+        "input_prompt",
+        "highlight",
+        "hemmelig_kildekode_markoer",
+        "display(HTML",
+        "import matplotlib",  # code
+        "Analytikernote",
+        "husk at tjekke tallene",
+        "# Prøvebriefing",  # markdown notes
+        "stdout-markør",
+        "stderr-markør",  # stream outputs
         "IPython.core.display.Image",  # a text/plain repr
     ]:
         assert absent not in html, absent
@@ -168,8 +177,7 @@ def test_every_image_is_embedded_with_alt_text(html):
         alt = re.search(r'\balt="([^"]*)"', img)
         assert alt and alt.group(1).strip(), img[:80]
     alts = [re.search(r'\balt="([^"]*)"', img).group(1) for img in images]
-    assert alts == ["Søjlediagram: modenhed for blå, grøn og rød værdi",
-                    "Samme figur vist som billede", "Figur"]
+    assert alts == ["Søjlediagram: modenhed for blå, grøn og rød værdi", "Samme figur vist som billede", "Figur"]
 
 
 # --- refusing bad input before anything runs --------------------------------------------
@@ -201,16 +209,18 @@ def test_unknown_parameter_is_refused_before_the_kernel_starts(tmp_path, no_kern
 def test_parameters_are_read_from_annotated_assignments(tmp_path, no_kernel):
     v4 = nbformat.v4
     params = v4.new_code_cell(
-        'wave: int | None = None  # survey year; None = the latest\n'
+        "wave: int | None = None  # survey year; None = the latest\n"
         "title: str = ''  # the briefing's title; empty = \"Modenhed i indkøbet <wave>\"\n"
-        'responses: list = []  # survey exports\n'
-        'a, b = 1, 2\n')
+        "responses: list = []  # survey exports\n"
+        "a, b = 1, 2\n"
+    )
     params.metadata["tags"] = ["parameters"]
     nb_path = tmp_path / "annotated.ipynb"
     nbformat.write(v4.new_notebook(cells=[params]), nb_path)
     with pytest.raises(ParameterError) as info:
-        render_notebook(nb_path, tmp_path / "out", {"wave": 2024, "title": "T", "responses": [],
-                                                   "b": 3, "bogus": 1}, title="T")
+        render_notebook(
+            nb_path, tmp_path / "out", {"wave": 2024, "title": "T", "responses": [], "b": 3, "bogus": 1}, title="T"
+        )
     message = str(info.value)
     assert message.startswith("Unknown parameter for annotated.ipynb: 'bogus'.")
     assert "wave (int | None, default None)" in message
@@ -268,8 +278,7 @@ def test_failing_render_leaves_the_previous_output_byte_for_byte(rendered, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "out.failed.ipynb"]  # no temp folders
 
     kept = nbformat.read(failed, as_version=4)
-    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "bevidst fejl")]
 
     # The next successful render replaces the output and removes the stale diagnosis.
@@ -285,50 +294,86 @@ def test_failing_render_leaves_the_previous_output_byte_for_byte(rendered, tmp_p
 def _hand_made_notebook():
     """Return an 'executed' notebook with every kind of cell and output the exporter meets."""
     v4 = nbformat.v4
-    code = v4.new_code_cell("secret_source_line = 1", execution_count=1, outputs=[
-        v4.new_output("stream", name="stdout", text="printed to stdout\n"),
-        v4.new_output("display_data", data={
-            "text/html": '<h2>Summary</h2><p>Text</p>'
-                         '<script src="https://cdn.example.org/x.js"></script>'
-                         '<script>alert("x")</script>'
-                         '<link rel="stylesheet" href="https://cdn.example.org/x.css">'
-                         '<iframe src="https://example.org/embed"></iframe>',
-            "text/plain": "<IPython.core.display.HTML object>"}),
-        v4.new_output("display_data", data={"text/plain": "only a repr"}),
-        v4.new_output("display_data", data={
-            "application/javascript": "console.log('x')", "text/plain": "js"}),
-        v4.new_output("execute_result", execution_count=1, data={
-            "text/markdown": "**Bold** markdown output", "text/plain": "md"}),
-    ])
-    error = v4.new_code_cell("1/0", execution_count=2, outputs=[
-        v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                      traceback=["Traceback line"])])
-    return v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Title\n\nA note for the analyst."), code, error,
-        v4.new_raw_cell("raw cell text")])
+    code = v4.new_code_cell(
+        "secret_source_line = 1",
+        execution_count=1,
+        outputs=[
+            v4.new_output("stream", name="stdout", text="printed to stdout\n"),
+            v4.new_output(
+                "display_data",
+                data={
+                    "text/html": "<h2>Summary</h2><p>Text</p>"
+                    '<script src="https://cdn.example.org/x.js"></script>'
+                    '<script>alert("x")</script>'
+                    '<link rel="stylesheet" href="https://cdn.example.org/x.css">'
+                    '<iframe src="https://example.org/embed"></iframe>',
+                    "text/plain": "<IPython.core.display.HTML object>",
+                },
+            ),
+            v4.new_output("display_data", data={"text/plain": "only a repr"}),
+            v4.new_output("display_data", data={"application/javascript": "console.log('x')", "text/plain": "js"}),
+            v4.new_output(
+                "execute_result",
+                execution_count=1,
+                data={"text/markdown": "**Bold** markdown output", "text/plain": "md"},
+            ),
+        ],
+    )
+    error = v4.new_code_cell(
+        "1/0",
+        execution_count=2,
+        outputs=[
+            v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=["Traceback line"])
+        ],
+    )
+    return v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Title\n\nA note for the analyst."),
+            code,
+            error,
+            v4.new_raw_cell("raw cell text"),
+        ]
+    )
 
 
 def test_export_html_keeps_only_rich_outputs_and_drops_scripts():
-    html = export_html(_hand_made_notebook(), lang="en", title="A & B <test>",
-                       metadata={"description": "Test page", "keywords": "a, b"})
+    html = export_html(
+        _hand_made_notebook(),
+        lang="en",
+        title="A & B <test>",
+        metadata={"description": "Test page", "keywords": "a, b"},
+    )
     assert '<html lang="en">' in html
     assert "<title>A &amp; B &lt;test&gt;</title>" in html
     assert re.search(r'<meta (?=[^>]*name="description")(?=[^>]*content="Test page")', html)
     assert "<h2>Summary</h2>" in html
     assert "<strong>Bold</strong> markdown output" in html
     assert '"page " counter(page) " of " counter(pages)' in html
-    for absent in ["<script", "cdn.example.org", "alert(", "printed to stdout", "only a repr",
-                   "console.log", "ZeroDivisionError", "Traceback", "secret_source_line",
-                   "A note for the analyst", "raw cell text"]:
+    for absent in [
+        "<script",
+        "cdn.example.org",
+        "alert(",
+        "printed to stdout",
+        "only a repr",
+        "console.log",
+        "ZeroDivisionError",
+        "Traceback",
+        "secret_source_line",
+        "A note for the analyst",
+        "raw cell text",
+    ]:
         assert absent not in html, absent
 
 
 def test_a_title_block_from_the_notebook_is_not_repeated():
     v4 = nbformat.v4
-    header = ('<header class="doc-header"><p class="org">Københavns Kommune</p>'
-              '<h1 class="doctitle">Notesbogens titel</h1></header>')
-    nb = v4.new_notebook(cells=[v4.new_code_cell("x", outputs=[
-        v4.new_output("display_data", data={"text/html": header})])])
+    header = (
+        '<header class="doc-header"><p class="org">Københavns Kommune</p>'
+        '<h1 class="doctitle">Notesbogens titel</h1></header>'
+    )
+    nb = v4.new_notebook(
+        cells=[v4.new_code_cell("x", outputs=[v4.new_output("display_data", data={"text/html": header})])]
+    )
     html = export_html(nb, lang="da", title="Sidens titel")
     assert len(re.findall(r"<h1\b", html)) == 1
     assert "Notesbogens titel</h1>" in html
@@ -339,10 +384,12 @@ def test_a_title_block_from_the_notebook_is_not_repeated():
 
 
 def test_html_to_pdf_fetches_nothing_remote(tmp_path):
-    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Remote</title>'
-            '<style>@page { size: A4 } body { background: url(https://example.org/bg.png) }</style>'
-            '</head><body><p>Hello</p><img src="https://example.org/x.png" alt="remote image">'
-            '<img src="file:///etc/hostname" alt="local file"></body></html>')
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Remote</title>'
+        "<style>@page { size: A4 } body { background: url(https://example.org/bg.png) }</style>"
+        '</head><body><p>Hello</p><img src="https://example.org/x.png" alt="remote image">'
+        '<img src="file:///etc/hostname" alt="local file"></body></html>'
+    )
     path = html_to_pdf(page, tmp_path / "x.pdf")
     reader = PdfReader(path)
     assert "Hello" in reader.pages[0].extract_text()
@@ -408,19 +455,22 @@ def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, mo
 # --- sanitizing outputs -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("active, gone", [
-    ('<img src="data:image/png;base64,AAAA" alt="x" onerror="alert(1)">', "onerror"),
-    ('<a href="javascript:alert(1)">link</a>', "javascript:"),
-    ("<p>text</p><script>alert(1)</script>", "<script"),
-    ('<iframe src="https://example.org"></iframe><p>text</p>', "<iframe"),
-    ("<style>@import url(http://example.org/x.css);</style><p>text</p>", "@import"),
-    ("<style>p { background: url(https://example.org/x.png) }</style><p>text</p>", "url("),
-    ('<p style="background: url(https://example.org/x.png)">text</p>', "url("),
-    ('<img src="https://example.org/pixel.png" alt="tracker">', "example.org"),
-    ('<link rel="stylesheet" href="https://example.org/x.css"><p>text</p>', "<link"),
-    ('<object data="x.swf"></object><embed src="x.swf"><p>text</p>', "swf"),
-    ('<svg viewBox="0 0 1 1" onload="alert(1)"><path d="M0 0"/></svg>', "onload"),
-])
+@pytest.mark.parametrize(
+    "active, gone",
+    [
+        ('<img src="data:image/png;base64,AAAA" alt="x" onerror="alert(1)">', "onerror"),
+        ('<a href="javascript:alert(1)">link</a>', "javascript:"),
+        ("<p>text</p><script>alert(1)</script>", "<script"),
+        ('<iframe src="https://example.org"></iframe><p>text</p>', "<iframe"),
+        ("<style>@import url(http://example.org/x.css);</style><p>text</p>", "@import"),
+        ("<style>p { background: url(https://example.org/x.png) }</style><p>text</p>", "url("),
+        ('<p style="background: url(https://example.org/x.png)">text</p>', "url("),
+        ('<img src="https://example.org/pixel.png" alt="tracker">', "example.org"),
+        ('<link rel="stylesheet" href="https://example.org/x.css"><p>text</p>', "<link"),
+        ('<object data="x.swf"></object><embed src="x.swf"><p>text</p>', "swf"),
+        ('<svg viewBox="0 0 1 1" onload="alert(1)"><path d="M0 0"/></svg>', "onload"),
+    ],
+)
 def test_safe_html_removes_active_and_external_content(active, gone):
     from analysis.pipeline.sanitize import safe_html
 
@@ -430,19 +480,23 @@ def test_safe_html_removes_active_and_external_content(active, gone):
 def test_safe_html_keeps_embedded_images_and_the_table_markup():
     from analysis.pipeline.sanitize import safe_html
 
-    ours = ('<figure class="chart"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Figur 1" width="600" '
-            'height="400" style="width:16.05cm;max-width:100%;height:auto"><figcaption class="note">Note'
-            '</figcaption></figure><table class="scores" role="table" aria-label="Scores"><thead><tr>'
-            '<th scope="col" colspan="2">Værdi</th></tr></thead><tbody><tr class="hidden"><td id="c1" '
-            'style="padding-left:1.4em">skjult (n &lt; 5)</td><td>3,2</td></tr></tbody></table>')
+    ours = (
+        '<figure class="chart"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Figur 1" width="600" '
+        'height="400" style="width:16.05cm;max-width:100%;height:auto"><figcaption class="note">Note'
+        '</figcaption></figure><table class="scores" role="table" aria-label="Scores"><thead><tr>'
+        '<th scope="col" colspan="2">Værdi</th></tr></thead><tbody><tr class="hidden"><td id="c1" '
+        'style="padding-left:1.4em">skjult (n &lt; 5)</td><td>3,2</td></tr></tbody></table>'
+    )
     assert safe_html(ours) == ours
 
 
 def test_export_html_sanitizes_every_output():
     from nbformat import v4
 
-    outputs = [v4.new_output("display_data", data={"text/html": '<img src="x" onerror="alert(1)"><p>ok</p>'}),
-               v4.new_output("display_data", data={"text/markdown": "[x](javascript:alert(1)) [y](https://e.org)"})]
+    outputs = [
+        v4.new_output("display_data", data={"text/html": '<img src="x" onerror="alert(1)"><p>ok</p>'}),
+        v4.new_output("display_data", data={"text/markdown": "[x](javascript:alert(1)) [y](https://e.org)"}),
+    ]
     code = v4.new_code_cell("x", outputs=outputs)
     html = export_html(v4.new_notebook(cells=[code]), title="T")
     assert "<p>ok</p>" in html
@@ -453,7 +507,10 @@ def test_export_html_sanitizes_every_output():
 def test_cells_tagged_remove_cell_stay_out_of_the_document():
     v4 = nbformat.v4
     kept = v4.new_code_cell("a", outputs=[v4.new_output("display_data", data={"text/html": "<p>Resumé</p>"})])
-    hidden = v4.new_code_cell("b", metadata={"tags": ["remove-cell"]}, outputs=[
-        v4.new_output("display_data", data={"text/html": "<table><tr><td>explore me</td></tr></table>"})])
+    hidden = v4.new_code_cell(
+        "b",
+        metadata={"tags": ["remove-cell"]},
+        outputs=[v4.new_output("display_data", data={"text/html": "<table><tr><td>explore me</td></tr></table>"})],
+    )
     html = export_html(v4.new_notebook(cells=[kept, hidden]), lang="da", title="T")
     assert "<p>Resumé</p>" in html and "explore me" not in html

@@ -12,9 +12,12 @@ from analysis.survey.cases import Case, CaseKind, load_cases
 
 def test_cases_are_read_into_dataclasses(tmp_path):
     path = tmp_path / "cases.yaml"
-    path.write_text("kinds:\n  - id: tender\n    name_da: Udbud\n    name_en: Tender\n"
-                    "cases:\n  - kind: tender\n    department: BUF\n    title_da: Kartofler\n"
-                    "  - kind: unknown\n    title_en: Bikes\n", encoding="utf-8")
+    path.write_text(
+        "kinds:\n  - id: tender\n    name_da: Udbud\n    name_en: Tender\n"
+        "cases:\n  - kind: tender\n    department: BUF\n    title_da: Kartofler\n"
+        "  - kind: unknown\n    title_en: Bikes\n",
+        encoding="utf-8",
+    )
     first, second = load_cases(path)
     assert first == Case(kind=CaseKind("tender", "Udbud", "Tender"), department="BUF", title_da="Kartofler")
     assert first.kind.name("en") == "Tender" and first.title("en") == "" and first.text() == ""
@@ -28,10 +31,23 @@ def test_missing_or_empty_cases_file_gives_no_cases(tmp_path):
 
 
 def test_department_value_table_says_only_hidden_for_a_suppressed_cell():
-    frame = pd.DataFrame({"department": ["A", "A", "B"], "value": ["x", "y", "x"],
-                          "suppressed": [False, True, False], "score": [2.5, 9.9, 3.0]})
-    html = department_value_table(frame, lambda r: f"<td>{r['score']}</td>", "scores", value_ids=["x", "y"],
-                                  short_names={"x": "X & co", "y": "Y"}, hidden="skjult", lang="en")
+    frame = pd.DataFrame(
+        {
+            "department": ["A", "A", "B"],
+            "value": ["x", "y", "x"],
+            "suppressed": [False, True, False],
+            "score": [2.5, 9.9, 3.0],
+        }
+    )
+    html = department_value_table(
+        frame,
+        lambda r: f"<td>{r['score']}</td>",
+        "scores",
+        value_ids=["x", "y"],
+        short_names={"x": "X & co", "y": "Y"},
+        hidden="skjult",
+        lang="en",
+    )
     assert "9.9" not in html and html.count("skjult") == 2  # suppressed, and missing
     assert "<th>Code</th>" in html and "X &amp; co" in html and "<td>2.5</td>" in html
 

@@ -42,7 +42,7 @@ def valid(frames, codebook, departments):
     reverse = {it.id for it in codebook.items if it.reverse}
     food = {it.id for it in codebook.items if "food" in it.tags}
     parts = []
-    for wave, frame in frames.items():
+    for frame in frames.values():
         long = frame.melt(id_vars=["respondent_id", "department", "wave"], var_name="item", value_name="answer")
         long = long[long["answer"].isin(["1", "2", "3", "4", "5"])].copy()
         long["x"] = long["answer"].astype(int)
@@ -121,8 +121,9 @@ def test_columns_follow_the_codebook(frames, codebook):
 def test_respondent_ids_are_unique_and_well_formed(frames):
     for wave, frame in frames.items():
         ids = frame["respondent_id"]
+        pattern = rf"R{wave % 100:02d}-\d{{3}}"
         assert ids.is_unique
-        assert ids.map(lambda s: re.fullmatch(rf"R{wave % 100:02d}-\d{{3}}", s) is not None).all()
+        assert ids.map(lambda s, pattern=pattern: re.fullmatch(pattern, s) is not None).all()
 
 
 def test_every_department_has_3_to_15_respondents_per_wave(frames, departments):
@@ -137,9 +138,7 @@ def test_every_department_has_3_to_15_respondents_per_wave(frames, departments):
 
 
 def test_full_danish_names_appear_in_exactly_one_wave(frames, departments):
-    waves_with_names = [
-        wave for wave, frame in frames.items() if not frame["department"].isin(departments.codes).all()
-    ]
+    waves_with_names = [wave for wave, frame in frames.items() if not frame["department"].isin(departments.codes).all()]
     assert len(waves_with_names) == 1
     names = frames[waves_with_names[0]]["department"]
     named = set(names[~names.isin(departments.codes)])

@@ -16,8 +16,9 @@ ITEMS = ["food_1", "food_2", "wages_1"]
 def scores(tiny_codebook, tiny_departments):
     before = people_frame({"BUF": [[2, 4, 3]] * 6, "SUF": [[3, 3, 3]] * 3}, ITEMS, wave=2024)
     after = people_frame({"BUF": [[4, 2, 3]] * 6, "SUF": [[3, 3, 3]] * 3}, ITEMS, wave=2025)
-    return score_survey(pd.concat([before, after], ignore_index=True), tiny_codebook, tiny_departments,
-                        seed=1, resamples=200)
+    return score_survey(
+        pd.concat([before, after], ignore_index=True), tiny_codebook, tiny_departments, seed=1, resamples=200
+    )
 
 
 def test_by_department_value_names_departments_values_and_levels(scores):

@@ -187,8 +187,7 @@ def test_intervals_are_seeded_and_bracket_the_score(tiny_codebook):
 
 def test_department_interval_does_not_depend_on_other_departments(tiny_codebook):
     both = score_survey(long_frame(ANSWERS), tiny_codebook, seed=3, resamples=300).department_value
-    alone = score_survey(long_frame({"X": ANSWERS["X"]}), tiny_codebook, seed=3,
-                         resamples=300).department_value
+    alone = score_survey(long_frame({"X": ANSWERS["X"]}), tiny_codebook, seed=3, resamples=300).department_value
     assert cell(both, department="X", value="va")["ci_low"] == cell(alone, department="X", value="va")["ci_low"]
 
 
@@ -207,8 +206,7 @@ answer = st.sampled_from([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 8, 9, None])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(answer, min_size=4, max_size=4), min_size=5, max_size=12),
-       st.integers(0, 2**16))
+@given(st.lists(st.lists(answer, min_size=4, max_size=4), min_size=5, max_size=12), st.integers(0, 2**16))
 def test_scores_stay_on_the_scale_and_inside_their_intervals(tmp_path_factory, people, seed):
     path = tmp_path_factory.mktemp("cb") / "codebook.yaml"
     path.write_text(TINY_CODEBOOK, encoding="utf-8")

@@ -120,8 +120,17 @@ def constructed(ranks: dict[str, list[int]]) -> pd.DataFrame:
     rows = []
     for scheme, scheme_ranks in ranks.items():
         for value, rank in zip("abc", scheme_ranks):
-            rows.append({"wave": 2025, "value": value, "scheme": scheme, "score": 4.0 - rank,
-                         "ci_low": np.nan, "ci_high": np.nan, "rank": rank})
+            rows.append(
+                {
+                    "wave": 2025,
+                    "value": value,
+                    "scheme": scheme,
+                    "score": 4.0 - rank,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "rank": rank,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -129,7 +138,9 @@ def test_ranking_holds_on_constructed_tables():
     same = constructed({"equal": [1, 2, 3], "respondents": [1, 2, 3], "headcount": [1, 2, 3]})
     assert ranking_holds(same)
     assert ranking_summary(same) == {
-        "holds": True, "schemes": ["equal", "respondents", "headcount"], "changed": [],
+        "holds": True,
+        "schemes": ["equal", "respondents", "headcount"],
+        "changed": [],
         "ranks": {v: {"equal": r, "respondents": r, "headcount": r} for v, r in zip("abc", [1, 2, 3])},
     }
     swapped = constructed({"equal": [1, 2, 3], "respondents": [1, 2, 3], "headcount": [1, 3, 2]})
@@ -141,8 +152,7 @@ def test_ranking_holds_on_constructed_tables():
 
 
 def test_ranking_summary_takes_one_wave():
-    two_waves = pd.concat([constructed({"equal": [1, 2, 3]}),
-                           constructed({"equal": [1, 2, 3]}).assign(wave=2024)])
+    two_waves = pd.concat([constructed({"equal": [1, 2, 3]}), constructed({"equal": [1, 2, 3]}).assign(wave=2024)])
     assert ranking_holds(two_waves)
     with pytest.raises(ParameterError):
         ranking_summary(two_waves)

@@ -6,7 +6,6 @@ import csv
 
 import pandas as pd
 import pytest
-
 from conftest import groups_frame
 
 from analysis.stats.changes import score_changes
@@ -26,8 +25,6 @@ from analysis.tables.contract import (
 FORMULA_DEPT = '=HYPERLINK("x")'
 
 
-
-
 @pytest.fixture(scope="module")
 def formula_scores(tiny_codebook):
     """Score five respondents of FORMULA_DEPT and two of SUF (suppressed) in 2024 and 2025.
@@ -36,25 +33,30 @@ def formula_scores(tiny_codebook):
     4.0 in 2024, climate 4.0 and social 3.0 in 2025; everyone answers alike, so every interval
     is a single point, and the change is +2.0 (improvement) and -1.0 (decline).
     """
-    responses = groups_frame([
-        (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
-        (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
-        (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
-        (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
-    ])
+    responses = groups_frame(
+        [
+            (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
+            (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
+            (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
+            (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
+        ]
+    )
     # departments=None: the bundled list, which does not know FORMULA_DEPT; it is kept as is.
     return score_survey(responses, tiny_codebook, None, resamples=100, seed=1)
 
 
 # -- neutralise_text ------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-2", "@x", "\t=1", "  =1", "\r=1", "\n=1", " \t@x",
-                                  "\u00a0=1", "＝SUM(A1)", '=HYPERLINK("x")'])
+@pytest.mark.parametrize(
+    "text",
+    ["=SUM(A1)", "+1", "-2", "@x", "\t=1", "  =1", "\r=1", "\n=1", " \t@x", "\u00a0=1", "＝SUM(A1)", '=HYPERLINK("x")'],
+)
 def test_formula_like_text_gets_a_leading_quote(text):
     assert neutralise_text(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["ØKF", "climate", "no clear change", "", "a=b", "1-2", "'=already", "ALL",
-                                  "Ved ikke", "x@y.dk"])
+@pytest.mark.parametrize(
+    "text", ["ØKF", "climate", "no clear change", "", "a=b", "1-2", "'=already", "ALL", "Ved ikke", "x@y.dk"]
+)
 def test_ordinary_text_is_untouched(text):
     assert neutralise_text(text) == text
 
@@ -131,8 +133,17 @@ def test_column_contract_is_unchanged(formula_scores, tmp_path):
     for name, columns in expected.items():
         with open(tmp_path / name, encoding="utf-8", newline="") as fh:
             assert next(csv.reader(fh)) == columns, name
-    assert DEPARTMENT_VALUE_COLUMNS == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level",
-                                        "suppressed"]
+    assert DEPARTMENT_VALUE_COLUMNS == [
+        "wave",
+        "department",
+        "value",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n",
+        "level",
+        "suppressed",
+    ]
 
 
 # --- atomic file writing --------------------------------------------------------------------

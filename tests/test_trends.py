@@ -14,11 +14,16 @@ from analysis.stats.trends import common_department_means, department_trend
 def _scores() -> Scores:
     # One value; A and B are published in both waves, C only in 2025 (suppressed in 2024).
     dv = pd.DataFrame(
-        [(2024, "A", "v", 3.0, 2.0, 4.0, 6, False), (2024, "B", "v", 3.0, 3.0, 3.0, 6, False),
-         (2024, "C", "v", 1.0, 1.0, 1.0, 3, True),
-         (2025, "A", "v", 4.0, 3.0, 5.0, 6, False), (2025, "B", "v", 2.0, 2.0, 2.0, 6, False),
-         (2025, "C", "v", 5.0, 5.0, 5.0, 6, False)],
-        columns=["wave", "department", "value", "score", "ci_low", "ci_high", "n", "suppressed"])
+        [
+            (2024, "A", "v", 3.0, 2.0, 4.0, 6, False),
+            (2024, "B", "v", 3.0, 3.0, 3.0, 6, False),
+            (2024, "C", "v", 1.0, 1.0, 1.0, 3, True),
+            (2025, "A", "v", 4.0, 3.0, 5.0, 6, False),
+            (2025, "B", "v", 2.0, 2.0, 2.0, 6, False),
+            (2025, "C", "v", 5.0, 5.0, 5.0, 6, False),
+        ],
+        columns=["wave", "department", "value", "score", "ci_low", "ci_high", "n", "suppressed"],
+    )
     replicates = {
         (2024, "A"): np.array([[1.0], [2.0], [3.0], [4.0], [5.0]]),
         (2024, "B"): np.array([[3.0]] * 5),
@@ -28,14 +33,26 @@ def _scores() -> Scores:
         (2025, "C"): np.array([[5.0]] * 5),
     }
     empty = pd.DataFrame()
-    return Scores(department_value=dv, value=empty, department_focus_area=empty, dont_know=empty, item=empty,
-                  respondents=empty, min_n=5, seed=0, resamples=5, confidence=0.5, codebook_version="test",
-                  replicates=replicates)
+    return Scores(
+        department_value=dv,
+        value=empty,
+        department_focus_area=empty,
+        dont_know=empty,
+        item=empty,
+        respondents=empty,
+        min_n=5,
+        seed=0,
+        resamples=5,
+        confidence=0.5,
+        codebook_version="test",
+        replicates=replicates,
+    )
 
 
 def _changes(n_departments: int = 2, wave_from: int = 2024) -> pd.DataFrame:
-    return pd.DataFrame([{"department": "ALL", "value": "v", "wave_from": wave_from, "wave_to": 2025,
-                          "n_departments": n_departments}])
+    return pd.DataFrame(
+        [{"department": "ALL", "value": "v", "wave_from": wave_from, "wave_to": 2025, "n_departments": n_departments}]
+    )
 
 
 def test_common_department_means_by_hand():

@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,22 @@ class JobResult:
     paths: dict[str, Path] = field(default_factory=dict)
 
 
-def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str | None, departments,
-              min_n: int, seed: int, lang: str, formats: tuple[str, ...], title: str = "",
-              economy_text: str = "", next_steps_text: str = "", sheet: str | None = None) -> list[Job]:
+def plan_jobs(
+    inputs: Sequence[Path],
+    *,
+    wave: int,
+    out: Path,
+    department: str | None,
+    departments,
+    min_n: int,
+    seed: int,
+    lang: str,
+    formats: tuple[str, ...],
+    title: str = "",
+    economy_text: str = "",
+    next_steps_text: str = "",
+    sheet: str | None = None,
+) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
     ``department`` is None (the briefing), ``"all"`` (the briefing and the seven profiles) or a
@@ -80,14 +93,32 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
     from ..report.briefing import default_title
 
     inputs = tuple(Path(p).resolve() for p in inputs)
-    common = {"responses": [str(p) for p in inputs], "wave": wave, "min_n": min_n, "seed": seed, "lang": lang,
-              "sheet": sheet or ""}
+    common = {
+        "responses": [str(p) for p in inputs],
+        "wave": wave,
+        "min_n": min_n,
+        "seed": seed,
+        "lang": lang,
+        "sheet": sheet or "",
+    }
     out = Path(out).resolve()
     briefing = Job(
-        name="briefing", notebook=BRIEFING_NOTEBOOK, out_dir=out, title=title or default_title(wave, lang),
-        parameters={**common, "title": title or default_title(wave, lang), "economy_text": economy_text,
-                    "next_steps_text": next_steps_text},
-        inputs=inputs, formats=formats, out_name="briefing", lang=lang, keep=(DEPARTMENTS_FOLDER,))
+        name="briefing",
+        notebook=BRIEFING_NOTEBOOK,
+        out_dir=out,
+        title=title or default_title(wave, lang),
+        parameters={
+            **common,
+            "title": title or default_title(wave, lang),
+            "economy_text": economy_text,
+            "next_steps_text": next_steps_text,
+        },
+        inputs=inputs,
+        formats=formats,
+        out_name="briefing",
+        lang=lang,
+        keep=(DEPARTMENTS_FOLDER,),
+    )
     if department is None:
         return [briefing]
     if department.lower() == "all":
@@ -95,14 +126,24 @@ def plan_jobs(inputs: Sequence[Path], *, wave: int, out: Path, department: str |
     else:
         code = departments.resolve(department)
         if code is None:
-            raise ParameterError(f"--department {department!r} is not a department; use 'all' or one of "
-                                 f"{', '.join(departments.codes)}.")
+            raise ParameterError(
+                f"--department {department!r} is not a department; use 'all' or one of {', '.join(departments.codes)}."
+            )
         codes = [code]
-    profiles = [Job(name=code, notebook=PROFILE_NOTEBOOK, out_dir=out / DEPARTMENTS_FOLDER / code,
-                    title=_profile_title(code, wave, lang, departments),
-                    parameters={**common, "department": code, "title": _profile_title(code, wave, lang, departments)},
-                    inputs=inputs, formats=formats, out_name="profile", lang=lang)
-                for code in codes]
+    profiles = [
+        Job(
+            name=code,
+            notebook=PROFILE_NOTEBOOK,
+            out_dir=out / DEPARTMENTS_FOLDER / code,
+            title=_profile_title(code, wave, lang, departments),
+            parameters={**common, "department": code, "title": _profile_title(code, wave, lang, departments)},
+            inputs=inputs,
+            formats=formats,
+            out_name="profile",
+            lang=lang,
+        )
+        for code in codes
+    ]
     return [briefing, *profiles] if department.lower() == "all" else profiles
 
 
@@ -116,10 +157,14 @@ def manifest_for(job: Job, started: datetime | None = None) -> dict:
     """Return the provenance manifest of a job (its cache key decides whether it must run)."""
     from .provenance import build_manifest, default_extra_files
 
-    return build_manifest(notebook=job.notebook, parameters=job.parameters, inputs=list(job.inputs),
-                          extra_files=default_extra_files(),
-                          render_options={"formats": sorted(job.formats), "out_name": job.out_name},
-                          started=started or datetime.now(timezone.utc))
+    return build_manifest(
+        notebook=job.notebook,
+        parameters=job.parameters,
+        inputs=list(job.inputs),
+        extra_files=default_extra_files(),
+        render_options={"formats": sorted(job.formats), "out_name": job.out_name},
+        started=started or datetime.now(UTC),
+    )
 
 
 def run_job(job: Job, force: bool = False, quiet: bool = True) -> JobResult:
@@ -131,22 +176,36 @@ def run_job(job: Job, force: bool = False, quiet: bool = True) -> JobResult:
     try:
         manifest = manifest_for(job)
         if not force and is_up_to_date(job.out_dir, manifest):
-            return JobResult(job, UP_TO_DATE, time.perf_counter() - start,
-                             f"same notebook, data, codebook, parameters and code as the existing output "
-                             f"(cache key {manifest['cache_key'][:12]}); use --force to render again")
-        result = render_notebook(job.notebook, job.write_dir or job.out_dir, job.parameters, formats=job.formats,
-                                 title=job.title, progress=False if quiet else None,
-                                 metadata=manifest_meta(manifest, lang=job.lang), out_name=job.out_name,
-                                 manifest=manifest, keep=job.keep, quiet=quiet)
+            return JobResult(
+                job,
+                UP_TO_DATE,
+                time.perf_counter() - start,
+                f"same notebook, data, codebook, parameters and code as the existing output "
+                f"(cache key {manifest['cache_key'][:12]}); use --force to render again",
+            )
+        result = render_notebook(
+            job.notebook,
+            job.write_dir or job.out_dir,
+            job.parameters,
+            formats=job.formats,
+            title=job.title,
+            progress=False if quiet else None,
+            metadata=manifest_meta(manifest, lang=job.lang),
+            out_name=job.out_name,
+            manifest=manifest,
+            keep=job.keep,
+            quiet=quiet,
+        )
         return JobResult(job, RENDERED, time.perf_counter() - start, paths=result.paths)
     except BriefingError as exc:
         return JobResult(job, FAILED, time.perf_counter() - start, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one job's bug must not stop the batch
+    except Exception as exc:
         return JobResult(job, FAILED, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
 
 
-def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = False,
-             progress: bool | None = None) -> list[JobResult]:
+def run_jobs(
+    jobs: Sequence[Job], *, workers: int | None = None, force: bool = False, progress: bool | None = None
+) -> list[JobResult]:
     """Run jobs (in a pool of worker processes when there are several) and return their results.
 
     A single job runs in this process and prints its steps; several run in at most
@@ -170,7 +229,7 @@ def run_jobs(jobs: Sequence[Job], *, workers: int | None = None, force: bool = F
                 job = futures[future]
                 try:
                     result = future.result()
-                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the system
+                except Exception as exc:
                     result = JobResult(job, FAILED, 0.0, f"the worker process failed: {exc}")
                 results[job.name] = result
                 bar(f"{job.name}: {result.status}")
@@ -189,8 +248,10 @@ def serial_chart_jobs(jobs: Sequence[Job]) -> list[Job]:
     second process. Other notebooks do not take the parameter and are left as they are.
     """
     ours = (BRIEFING_NOTEBOOK, PROFILE_NOTEBOOK)
-    return [replace(job, parameters={**job.parameters, "chart_background": False}) if job.notebook in ours else job
-            for job in jobs]
+    return [
+        replace(job, parameters={**job.parameters, "chart_background": False}) if job.notebook in ours else job
+        for job in jobs
+    ]
 
 
 def _context():
@@ -205,8 +266,10 @@ def _stage(jobs: Sequence[Job]) -> tuple[list[Job], Path | None]:
     nested = [j for j in jobs if any(o != j.out_dir and j.out_dir.is_relative_to(o) for o in outer)]
     if not nested:
         return list(jobs), None
-    root = min((o for o in outer if any(j.out_dir.is_relative_to(o) and j.out_dir != o for j in nested)),
-               key=lambda p: len(p.parts))
+    root = min(
+        (o for o in outer if any(j.out_dir.is_relative_to(o) and j.out_dir != o for j in nested)),
+        key=lambda p: len(p.parts),
+    )
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.staging-", dir=root.parent))
     return [replace(j, write_dir=staging / j.name) if j in nested else j for j in jobs], staging
@@ -235,12 +298,14 @@ def _progress_bar(total: int, show: bool):
             bar.update(1)
             if bar.n >= total:
                 bar.close()
+
         return advance
     done = [0]
 
     def line(note: str) -> None:
         done[0] += 1
         print(f"[{done[0]}/{total}] {note}", file=sys.stderr, flush=True)
+
     return line
 
 

@@ -19,8 +19,15 @@ from typing import Any
 
 from ..exceptions import ParameterError
 
-__all__ = ["KERNEL_NAME", "check_parameters", "execute_notebook", "execution_failure", "keep_failed",
-           "notebook_parameters", "where_kept"]
+__all__ = [
+    "KERNEL_NAME",
+    "check_parameters",
+    "execute_notebook",
+    "execution_failure",
+    "keep_failed",
+    "notebook_parameters",
+    "where_kept",
+]
 
 #: Kernel that executes the notebooks (ipykernel's spec in the project's virtual environment).
 KERNEL_NAME = "python3"
@@ -39,10 +46,11 @@ def notebook_parameters(notebook: Path) -> dict[str, dict]:
 
     try:
         nb = nbformat.read(str(notebook), as_version=4)
-    except Exception as exc:  # noqa: BLE001 - unreadable JSON and the like
+    except Exception as exc:
         raise ParameterError(f"Cannot read notebook {notebook}: {type(exc).__name__}: {exc}") from exc
-    cell = next((c for c in nb.cells if c.cell_type == "code"
-                 and "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    cell = next(
+        (c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])), None
+    )
     if cell is None:
         return {}
     try:
@@ -83,9 +91,12 @@ def _parse_parameters(source: str) -> dict[str, dict]:
             continue
         for target in targets:
             for name, value in _pair_targets(target, node.value):
-                params[name] = {"name": name, "inferred_type_name": annotation,
-                                "default": ast.unparse(value) if value is not None else "None",
-                                "help": comments.get(node.end_lineno, "")}
+                params[name] = {
+                    "name": name,
+                    "inferred_type_name": annotation,
+                    "default": ast.unparse(value) if value is not None else "None",
+                    "help": comments.get(node.end_lineno, ""),
+                }
     return params
 
 
@@ -94,8 +105,11 @@ def _pair_targets(target: ast.expr, value: ast.expr | None) -> list[tuple[str, a
     if isinstance(target, ast.Name):
         return [(target.id, value)]
     if isinstance(target, (ast.Tuple, ast.List)):
-        values = (value.elts if isinstance(value, (ast.Tuple, ast.List))
-                  and len(value.elts) == len(target.elts) else [None] * len(target.elts))
+        values = (
+            value.elts
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
+            else [None] * len(target.elts)
+        )
         return [pair for t, v in zip(target.elts, values) for pair in _pair_targets(t, v)]
     return []  # attribute or subscript targets (x.y = 1, d["k"] = 1) define no parameter
 
@@ -130,8 +144,9 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any], accepted: Ma
     unknown = [name for name in parameters if name not in accepted]
     if not unknown:
         return
-    lines = [f"Unknown parameter{'s' if len(unknown) > 1 else ''} for {notebook.name}: "
-             f"{', '.join(map(repr, unknown))}."]
+    lines = [
+        f"Unknown parameter{'s' if len(unknown) > 1 else ''} for {notebook.name}: {', '.join(map(repr, unknown))}."
+    ]
     for name in unknown:
         close = difflib.get_close_matches(name, list(accepted), n=1)
         if close:
@@ -139,8 +154,10 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any], accepted: Ma
     if accepted:
         listed = ", ".join(
             f"{name} ({p['inferred_type_name']}, default {p['default']})"
-            if p.get("inferred_type_name") not in (None, "None") else f"{name} (default {p['default']})"
-            for name, p in accepted.items())
+            if p.get("inferred_type_name") not in (None, "None")
+            else f"{name} (default {p['default']})"
+            for name, p in accepted.items()
+        )
         lines.append(f"The notebook accepts: {listed}.")
     else:
         lines.append("The notebook has no cell tagged 'parameters', so it accepts none.")
@@ -206,8 +223,7 @@ def keep_failed(nb_path: Path, failed_path: Path) -> Path | None:
 def where_kept(kept: Path | None, out_dir: Path) -> str:
     """Return the sentence that says where the failed notebook was kept and what became of the output."""
     # Called inside atomic_directory, before it cleans up: out_dir exists only if it did before.
-    unchanged = (f"{out_dir} was left unchanged." if out_dir.exists()
-                 else f"Nothing was written to {out_dir}.")
+    unchanged = f"{out_dir} was left unchanged." if out_dir.exists() else f"Nothing was written to {out_dir}."
     if kept is None:
         return unchanged
     return f"The executed notebook, with the traceback, was kept at {kept}; {unchanged}"
@@ -218,17 +234,18 @@ def execution_failure(exc: Exception, notebook: Path, out_dir: Path, kept: Path 
     from papermill.exceptions import PapermillExecutionError
 
     if not isinstance(exc, PapermillExecutionError):
-        return (f"Running {notebook.name} failed ({type(exc).__name__}: {exc}).\n"
-                f"{where_kept(kept, out_dir)}")
+        return f"Running {notebook.name} failed ({type(exc).__name__}: {exc}).\n{where_kept(kept, out_dir)}"
     number = _source_cell_number(notebook, exc.source, exc.cell_index)
     first_line = next((ln.strip() for ln in exc.source.splitlines() if ln.strip()), "")
     if len(first_line) > 100:
         first_line = first_line[:97] + "..."
     evalue = f": {exc.evalue}" if exc.evalue else ""
-    return (f"Cell {number} of {notebook.name} (counting all cells from 1) failed with "
-            f"{exc.ename}{evalue}\n"
-            f"  first line of the cell: {first_line}\n"
-            f"{where_kept(kept, out_dir)}")
+    return (
+        f"Cell {number} of {notebook.name} (counting all cells from 1) failed with "
+        f"{exc.ename}{evalue}\n"
+        f"  first line of the cell: {first_line}\n"
+        f"{where_kept(kept, out_dir)}"
+    )
 
 
 def _source_cell_number(notebook: Path, source: str, executed_index: int) -> int:
@@ -241,7 +258,7 @@ def _source_cell_number(notebook: Path, source: str, executed_index: int) -> int
 
     try:
         cells = nbformat.read(str(notebook), as_version=4).cells
-    except Exception:  # noqa: BLE001 - the message is still useful without the mapping
+    except Exception:
         return executed_index + 1
     matches = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source == source]
     if len(matches) == 1:

@@ -55,8 +55,8 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     unknown = sorted(set(requested) - set(FORMATS))
     if unknown:
         raise ParameterError(
-            f"Unknown output format(s): {', '.join(map(repr, unknown))}. "
-            f"Choose from: {', '.join(FORMATS)}.")
+            f"Unknown output format(s): {', '.join(map(repr, unknown))}. Choose from: {', '.join(FORMATS)}."
+        )
     return tuple(f for f in FORMATS if f in requested)
 
 
@@ -112,9 +112,11 @@ def export_html(
         html, resources = _exporter().from_notebook_node(notebook_node, resources=resources)
     missing = len(resources["briefing"].get("missing_alt", []))
     if missing:
-        say(f"warning: {missing} image output{'s' if missing > 1 else ''} without alt text; the "
-             f"page says {_WORDS[lang]['figure']!r} instead. Display images with "
-             "IPython.display.Image(..., alt=...) or as <img alt=...> in HTML.")
+        say(
+            f"warning: {missing} image output{'s' if missing > 1 else ''} without alt text; the "
+            f"page says {_WORDS[lang]['figure']!r} instead. Display images with "
+            "IPython.display.Image(..., alt=...) or as <img alt=...> in HTML."
+        )
     return html
 
 
@@ -238,5 +240,5 @@ def warm_up() -> None:
 
         html = export_html(nbformat.v4.new_notebook(), lang="da", title="Opvarmning")
         weasyprint.HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(io.BytesIO())
-    except Exception:  # noqa: BLE001 - the real call reports any problem
+    except Exception:
         pass

@@ -38,6 +38,7 @@ from .. import config
 from ..exceptions import ParameterError
 from ..tables.atomic import atomic_write, temporary_pattern
 from .export import TOOL_NAME
+
 # The texts for people (meta tags, the appendix table) live in their own module; they are
 # offered here too, where the notebooks and the batch find them.
 from .provenance_text import manifest_meta, provenance_rows
@@ -62,8 +63,7 @@ MANIFEST_NAME = "manifest.json"
 #: Version of the manifest's layout; part of the cache key, so a new layout never hits old output.
 SCHEMA = 1
 #: Libraries whose versions are recorded (distribution names for importlib.metadata).
-LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasyprint", "openpyxl",
-             "babel", "scipy")
+LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasyprint", "openpyxl", "babel", "scipy")
 #: Parameters left out of the cache key: render sets ``output_dir`` to a new temporary folder on
 #: every run, so keeping it in would make every render a cache miss.
 # chart_background only decides which process draws the charts (batch renders set it False):
@@ -71,7 +71,6 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasypr
 VOLATILE_PARAMETERS = frozenset({"output_dir", "chart_background"})
 _CHUNK = 1 << 20
 _GIT_TIMEOUT = 10  # seconds; a hung git (network file system, lock) must not stop a render
-
 
 
 # --- hashing -----------------------------------------------------------------------------
@@ -269,7 +268,10 @@ def read_manifest(folder: str | Path) -> dict[str, Any] | None:
 
 
 def record_outputs(
-    folder: str | Path, manifest: Mapping[str, Any], *, finished: dt.datetime | None = None,
+    folder: str | Path,
+    manifest: Mapping[str, Any],
+    *,
+    finished: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Return the manifest with ``outputs``: the SHA-256 of every file in the folder.
 
@@ -362,7 +364,8 @@ def _file_entry(path: str | Path, what: str) -> dict[str, Any]:
         reason = exc.strerror or type(exc).__name__
         raise ParameterError(
             f"Cannot read the {what} {path} for the provenance manifest ({reason}). "
-            "Check that the file exists and is readable.") from exc
+            "Check that the file exists and is readable."
+        ) from exc
 
 
 def _codebook_version(path: Path) -> str | None:
@@ -393,8 +396,9 @@ def _git_state(folder: Path) -> tuple[str | None, bool | None]:
 
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True,
-                                  text=True, timeout=_GIT_TIMEOUT, check=False)
+            done = subprocess.run(
+                ["git", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=_GIT_TIMEOUT, check=False
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout if done.returncode == 0 else None
@@ -431,7 +435,7 @@ def _library_versions() -> dict[str, str | None]:
 
 def _iso_utc(moment: dt.datetime) -> str:
     """Return a time as ISO 8601 in UTC, to the second (naive times are local time)."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def _json_safe(value: Any, where: str) -> Any:
@@ -440,8 +444,7 @@ def _json_safe(value: Any, where: str) -> Any:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ParameterError(f"{where} holds {value!r}, which JSON cannot represent; "
-                                 "give a finite number or None.")
+            raise ParameterError(f"{where} holds {value!r}, which JSON cannot represent; give a finite number or None.")
         return value
     if isinstance(value, PurePath):
         return str(value)
@@ -455,8 +458,10 @@ def _json_safe(value: Any, where: str) -> Any:
         return value.isoformat()
     if hasattr(value, "item") and callable(value.item):  # numpy scalars, without importing numpy
         return _json_safe(value.item(), where)
-    raise ParameterError(f"{where} holds a {type(value).__name__} ({value!r}), which cannot be "
-                         "recorded as JSON; give a string, number, bool, None, list or dict.")
+    raise ParameterError(
+        f"{where} holds a {type(value).__name__} ({value!r}), which cannot be "
+        "recorded as JSON; give a string, number, bool, None, list or dict."
+    )
 
 
 def _canonical_json(value: Any) -> str:

@@ -28,16 +28,42 @@ _KEYWORDS = {
     "en": "procurement, maturity, procurement policy, Finance Committee, innovation, partnerships",
 }
 _LABELS = {
-    "da": {"codebook": "Kodebog", "version": "Programversion", "git": "Git-commit",
-           "inputs": "Inddata", "parameters": "Parametre", "libraries": "Biblioteker", "run": "Kørt"},
-    "en": {"codebook": "Codebook", "version": "Program version", "git": "Git commit",
-           "inputs": "Input data", "parameters": "Parameters", "libraries": "Libraries", "run": "Run"},
+    "da": {
+        "codebook": "Kodebog",
+        "version": "Programversion",
+        "git": "Git-commit",
+        "inputs": "Inddata",
+        "parameters": "Parametre",
+        "libraries": "Biblioteker",
+        "run": "Kørt",
+    },
+    "en": {
+        "codebook": "Codebook",
+        "version": "Program version",
+        "git": "Git commit",
+        "inputs": "Input data",
+        "parameters": "Parameters",
+        "libraries": "Libraries",
+        "run": "Run",
+    },
 }
 _WORDS = {
-    "da": {"latest": "seneste runde", "none": "ingen", "not_git": "ikke kørt fra et git-repository",
-           "dirty": "med ikke-committede ændringer", "unknown": "ukendt", "time": "dansk tid"},
-    "en": {"latest": "latest wave", "none": "none", "not_git": "not run from a git repository",
-           "dirty": "with uncommitted changes", "unknown": "unknown", "time": "Copenhagen time"},
+    "da": {
+        "latest": "seneste runde",
+        "none": "ingen",
+        "not_git": "ikke kørt fra et git-repository",
+        "dirty": "med ikke-committede ændringer",
+        "unknown": "ukendt",
+        "time": "dansk tid",
+    },
+    "en": {
+        "latest": "latest wave",
+        "none": "none",
+        "not_git": "not run from a git repository",
+        "dirty": "with uncommitted changes",
+        "unknown": "unknown",
+        "time": "Copenhagen time",
+    },
 }
 
 
@@ -68,13 +94,17 @@ def manifest_meta(manifest: Mapping[str, Any], *, lang: str = "da") -> dict[str,
     codebook_version = manifest["codebook"].get("version") or words["unknown"]
     wave_text = str(wave) if wave is not None else words["latest"]
     if lang == "da":
-        description = (f"Briefing til Økonomiudvalget om modenhed i indkøb, spørgeskemaundersøgelsen "
-                       f"{wave_text}: mindste gruppestørrelse {min_n}, bootstrap-seed {seed}, "
-                       f"kodebog {codebook_version}.")
+        description = (
+            f"Briefing til Økonomiudvalget om modenhed i indkøb, spørgeskemaundersøgelsen "
+            f"{wave_text}: mindste gruppestørrelse {min_n}, bootstrap-seed {seed}, "
+            f"kodebog {codebook_version}."
+        )
     else:
-        description = (f"Briefing for the Finance Committee on procurement maturity, survey wave "
-                       f"{wave_text}: minimum group size {min_n}, bootstrap seed {seed}, "
-                       f"codebook {codebook_version}.")
+        description = (
+            f"Briefing for the Finance Committee on procurement maturity, survey wave "
+            f"{wave_text}: minimum group size {min_n}, bootstrap seed {seed}, "
+            f"codebook {codebook_version}."
+        )
     tool = manifest["tool"]
     commit = tool.get("git_commit")
     git = "unknown" if commit is None else commit + ("-dirty" if tool.get("git_dirty") else "")
@@ -119,14 +149,16 @@ def provenance_rows(manifest: Mapping[str, Any], *, lang: str = "da") -> list[tu
     parameters = ", ".join(
         f"{name} = {_short_value(value)}"
         for name, value in sorted(manifest.get("parameters", {}).items())
-        if name not in _ROWS_SKIP_PARAMETERS)
+        if name not in _ROWS_SKIP_PARAMETERS
+    )
     libraries = manifest.get("libraries", {})
     library_text = ", ".join(
         f"{'Python' if name == 'python' else name} {version}"
-        for name, version in libraries.items() if version is not None)
+        for name, version in libraries.items()
+        if version is not None
+    )
     return [
-        (labels["codebook"], f"{codebook.get('version') or words['unknown']} "
-                             f"(sha256 {codebook['sha256'][:_SHORT]})"),
+        (labels["codebook"], f"{codebook.get('version') or words['unknown']} (sha256 {codebook['sha256'][:_SHORT]})"),
         (labels["version"], f"{tool.get('name', TOOL_NAME)} {tool['version']}"),
         (labels["git"], git),
         (labels["inputs"], ", ".join(_short_inputs(manifest, sep=": ")) or words["none"]),
@@ -134,8 +166,6 @@ def provenance_rows(manifest: Mapping[str, Any], *, lang: str = "da") -> list[tu
         (labels["libraries"], library_text or words["unknown"]),
         (labels["run"], _local_time(manifest.get("started"), words)),
     ]
-
-
 
 
 def _short_inputs(manifest: Mapping[str, Any], *, sep: str) -> list[str]:
@@ -159,5 +189,5 @@ def _local_time(iso: str | None, words: Mapping[str, str]) -> str:
         from zoneinfo import ZoneInfo
 
         return f"{moment.astimezone(ZoneInfo('Europe/Copenhagen')):%Y-%m-%d %H:%M} ({words['time']})"
-    except Exception:  # noqa: BLE001 - no time zone database: UTC is still correct
-        return f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    except Exception:
+        return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"

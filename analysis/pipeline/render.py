@@ -22,14 +22,21 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..config import check_lang
 from ..exceptions import BriefingError, ParameterError, RenderError
-from .execute import (KERNEL_NAME, check_parameters, execute_notebook, execution_failure, keep_failed,
-                      notebook_parameters, where_kept)
+from .execute import (
+    KERNEL_NAME,
+    check_parameters,
+    execute_notebook,
+    execution_failure,
+    keep_failed,
+    notebook_parameters,
+    where_kept,
+)
 from .export import DEFAULT_AUTHOR, FORMATS, check_formats, export_html, html_to_pdf, warm_up
 from .messages import quiet as quiet_messages
 from .messages import say
@@ -159,9 +166,22 @@ def render_notebook(
         warming.start()
     try:
         with quiet_messages(quiet):
-            timings = _render_into(out_dir, notebook, parameters, formats, names, failed_path,
-                                   show_progress, warming, tuple(keep), manifest, lang=lang, title=title,
-                                   metadata=metadata, wants_output_dir=OUTPUT_DIR_PARAMETER in accepted)
+            timings = _render_into(
+                out_dir,
+                notebook,
+                parameters,
+                formats,
+                names,
+                failed_path,
+                show_progress,
+                warming,
+                tuple(keep),
+                manifest,
+                lang=lang,
+                title=title,
+                metadata=metadata,
+                wants_output_dir=OUTPUT_DIR_PARAMETER in accepted,
+            )
             failed_path.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
             timings["total"] = time.perf_counter() - started
             result = RenderResult(out_dir, {k: out_dir / v for k, v in names.items()}, timings)
@@ -172,10 +192,19 @@ def render_notebook(
             warming.join()  # never leave it running into interpreter shutdown
 
 
-def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple[str, ...],
-                 names: dict[str, str], failed_path: Path, progress: bool,
-                 warming: threading.Thread, keep: tuple[str, ...], manifest: Mapping[str, Any] | None,
-                 **page: Any) -> dict[str, float]:
+def _render_into(
+    out_dir: Path,
+    notebook: Path,
+    parameters: dict,
+    formats: tuple[str, ...],
+    names: dict[str, str],
+    failed_path: Path,
+    progress: bool,
+    warming: threading.Thread,
+    keep: tuple[str, ...],
+    manifest: Mapping[str, Any] | None,
+    **page: Any,
+) -> dict[str, float]:
     """Execute and export into a temporary folder that replaces ``out_dir`` on success.
 
     Returns the seconds per step. On failure, keeps the executed notebook at ``failed_path`` and
@@ -197,7 +226,7 @@ def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple
             executed = execute_notebook(notebook, nb_path, parameters, progress)
         except BriefingError:
             raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes one clear RenderError
+        except Exception as exc:
             kept = keep_failed(nb_path, failed_path)
             raise RenderError(execution_failure(exc, notebook, out_dir, kept)) from exc
         timings["execute"] = time.perf_counter() - t0
@@ -218,11 +247,10 @@ def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple
                 t0 = time.perf_counter()
                 html_to_pdf(html, work / names["pdf"], base_url=notebook.parent)
                 timings["pdf"] = time.perf_counter() - t0
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             kept = keep_failed(nb_path, failed_path)
             reason = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
-            raise RenderError(f"Exporting the briefing failed ({reason}).\n"
-                              f"{where_kept(kept, out_dir)}") from exc
+            raise RenderError(f"Exporting the briefing failed ({reason}).\n{where_kept(kept, out_dir)}") from exc
         _finish_manifest(work, manifest)
     return timings
 
@@ -230,7 +258,7 @@ def _render_into(out_dir: Path, notebook: Path, parameters: dict, formats: tuple
 def _finish_manifest(work: Path, manifest: Mapping[str, Any] | None) -> None:
     """Rewrite the manifest with the finished time and the hash of every output."""
     if manifest is not None:
-        write_manifest(work, record_outputs(work, dict(manifest), finished=datetime.now(timezone.utc)))
+        write_manifest(work, record_outputs(work, dict(manifest), finished=datetime.now(UTC)))
 
 
 def _page_language(parameters: Mapping[str, Any], accepted: Mapping[str, dict]) -> str:
@@ -256,12 +284,14 @@ def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[
     if notebook.is_relative_to(out_dir):
         raise ParameterError(
             f"Output folder {out_dir} contains the notebook {notebook.name}; the output folder is "
-            "replaced as a whole, so choose a folder of its own (e.g. reports/<name>).")
+            "replaced as a whole, so choose a folder of its own (e.g. reports/<name>)."
+        )
     own = [p for p in out_dir.iterdir() if p.name not in keep] if out_dir.is_dir() else []
     if own and not (out_dir / f"{out_name}.ipynb").exists():
         raise ParameterError(
             f"Output folder {out_dir} is not empty and holds no {out_name}.ipynb from an earlier "
-            "render; it would be replaced as a whole. Choose a new or empty folder.")
+            "render; it would be replaced as a whole. Choose a new or empty folder."
+        )
 
 
 def _share_like_umask(folder: Path) -> None:

@@ -24,8 +24,14 @@ from .words import confidence_text, hidden_word, t, threshold_text
 
 def appendix_section(b: Briefing) -> Html:
     """Return the Bilag: method, data quality, score tables, robustness and distributions."""
-    out = [f"<h2 class='appendix'>{escape(t(b.lang, 'Bilag', 'Appendices'))}</h2>",
-           method(b), data_quality(b), score_tables(b), robustness(b), department_distributions(b)]
+    out = [
+        f"<h2 class='appendix'>{escape(t(b.lang, 'Bilag', 'Appendices'))}</h2>",
+        method(b),
+        data_quality(b),
+        score_tables(b),
+        robustness(b),
+        department_distributions(b),
+    ]
     return Html("\n".join(out))
 
 
@@ -39,16 +45,26 @@ def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
 
     manifest = read_manifest(output_dir) if str(output_dir) else None
     if manifest is None:
-        note = t(lang, "Kørt interaktivt: ingen manifest (briefing render skriver et).",
-                 "Run interactively: no manifest (briefing render writes one).")
+        note = t(
+            lang,
+            "Kørt interaktivt: ingen manifest (briefing render skriver et).",
+            "Run interactively: no manifest (briefing render writes one).",
+        )
         return Html(f"<h3>{escape(title)}</h3><p class='note'>{escape(note)}</p>")
-    rows = "".join(f"<tr><th scope='row'>{escape(label)}</th><td>{escape(value)}</td></tr>"
-                   for label, value in provenance_rows(manifest, lang=lang))
-    intro = t(lang, "Dokumentet er lavet af disse data, denne kode og disse indstillinger; det samme står i "
-                    "manifest.json ved siden af og i PDF-filens metadata.",
-              "The document was made from these data, this code and these settings; the same facts are in "
-              "manifest.json beside it and in the PDF's metadata.")
-    return Html(f"<h3>{escape(title)}</h3><p>{escape(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in provenance_rows(manifest, lang=lang)
+    )
+    intro = t(
+        lang,
+        "Dokumentet er lavet af disse data, denne kode og disse indstillinger; det samme står i "
+        "manifest.json ved siden af og i PDF-filens metadata.",
+        "The document was made from these data, this code and these settings; the same facts are in "
+        "manifest.json beside it and in the PDF's metadata.",
+    )
+    return Html(
+        f"<h3>{escape(title)}</h3><p>{escape(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>"
+    )
 
 
 def data_source(is_sample: bool, lang: str) -> str:
@@ -150,11 +166,15 @@ def data_quality(b: Briefing) -> str:
         cells = "".join(f"<td class='num'>{'' if pd.isna(row[w]) else int(row[w])}</td>" for w in waves)
         rows.append(f"<tr><td>{escape(dept)}</td><td>{escape(name)}</td>{cells}</tr>")
     total = "".join(f"<td class='num'><strong>{int(resp[w].sum())}</strong></td>" for w in waves)
-    rows.append(f"<tr class='total'><td colspan='2'><strong>{escape(t(lang, 'I alt', 'Total'))}</strong></td>{total}</tr>")
-    out = [f"<h3>{escape(t(lang, 'Bilag 2. Datakvalitet', 'Appendix 2. Data quality'))}</h3>",
-           f"<p>{escape(t(lang, 'Besvarelser pr. forvaltning og år:', 'Responses per department and year:'))}</p>",
-           f"<table class='respondents'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>"
-           f"<th>{escape(t(lang, 'Forvaltning', 'Department'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"]
+    rows.append(
+        f"<tr class='total'><td colspan='2'><strong>{escape(t(lang, 'I alt', 'Total'))}</strong></td>{total}</tr>"
+    )
+    out = [
+        f"<h3>{escape(t(lang, 'Bilag 2. Datakvalitet', 'Appendix 2. Data quality'))}</h3>",
+        f"<p>{escape(t(lang, 'Besvarelser pr. forvaltning og år:', 'Responses per department and year:'))}</p>",
+        f"<table class='respondents'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>"
+        f"<th>{escape(t(lang, 'Forvaltning', 'Department'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+    ]
 
     dk = b.scores.dont_know
     dk = dk[dk["wave"] == b.wave]
@@ -166,19 +186,41 @@ def data_quality(b: Briefing) -> str:
         f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret med fed: "
         "her ved mange ikke, hvordan forvaltningen arbejder, og det er i sig selv et tegn på lav modenhed.",
         f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
-        "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.")
+        "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.",
+    )
     out.append(f"<p>{escape(flag_text)}</p>")
-    out.append(b.value_table(
-        dk, lambda r: (f"<td class='num{' flag' if r['flagged'] else ''}'>"
-                       f"{format_share(r['dont_know_share'], lang)}</td>"), "dontknow"))
+    out.append(
+        b.value_table(
+            dk,
+            lambda r: (
+                f"<td class='num{' flag' if r['flagged'] else ''}'>{format_share(r['dont_know_share'], lang)}</td>"
+            ),
+            "dontknow",
+        )
+    )
     if not flagged.empty:
-        items = [f"{d} ({names[v].lower() if lang == 'da' else names[v]})" for d, v in zip(flagged["department"], flagged["value"])]
-        out.append("<p>" + escape(t(lang, f"Over {flag} »Ved ikke«: {join_names(items, lang)}.",
-                                    f"Above {flag} don't know: {join_names(items, lang)}.")) + "</p>")
+        items = [
+            f"{d} ({names[v].lower() if lang == 'da' else names[v]})"
+            for d, v in zip(flagged["department"], flagged["value"])
+        ]
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    f"Over {flag} »Ved ikke«: {join_names(items, lang)}.",
+                    f"Above {flag} don't know: {join_names(items, lang)}.",
+                )
+            )
+            + "</p>"
+        )
     warnings = b.survey.quality.warnings
     if warnings:
-        out.append(f"<p>{escape(t(lang, 'Bemærkninger fra indlæsningen:', 'Notes from loading:'))}</p><ul class='warnings'>"
-                   + "".join(f"<li>{escape(w)}</li>" for w in warnings) + "</ul>")
+        out.append(
+            f"<p>{escape(t(lang, 'Bemærkninger fra indlæsningen:', 'Notes from loading:'))}</p><ul class='warnings'>"
+            + "".join(f"<li>{escape(w)}</li>" for w in warnings)
+            + "</ul>"
+        )
     else:
         out.append(f"<p>{escape(t(lang, 'Indlæsningen gav ingen bemærkninger.', 'Loading gave no warnings.'))}</p>")
     return "\n".join(out)
@@ -191,30 +233,40 @@ def score_tables(b: Briefing) -> str:
     head = "".join(f"<th class='num'>{escape(short[v])}</th>" for v in values)
     scores_table = b.value_table(
         b.department_cells(),
-        lambda r: (f"<td class='num'><strong>{b.number(r['score'], 2)}</strong><br>{escape(b.level_name(r['level']))}"
-                   f"{'?' if r['level_uncertain'] else ''}<br><span class='ci'>"
-                   f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>"),
-        "scores")
+        lambda r: (
+            f"<td class='num'><strong>{b.number(r['score'], 2)}</strong><br>{escape(b.level_name(r['level']))}"
+            f"{'?' if r['level_uncertain'] else ''}<br><span class='ci'>"
+            f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>"
+        ),
+        "scores",
+    )
     muni_rows = []
     for wave in b.scores.waves:
         m = b.municipal_cells(wave).set_index("value")
         tds = "".join(
             f"<td class='num'><strong>{b.number(m.loc[v, 'score'], 2)}</strong><br><span class='ci'>"
             f"{format_interval(m.loc[v, 'ci_low'], m.loc[v, 'ci_high'], lang, 2)}<br>{int(m.loc[v, 'n_departments'])} "
-            f"{escape(t(lang, 'forv.', 'dept.'))}</span></td>" for v in values)
+            f"{escape(t(lang, 'forv.', 'dept.'))}</span></td>"
+            for v in values
+        )
         muni_rows.append(f"<tr><td>{wave}</td>{tds}</tr>")
-    legend = t(lang, f"Score (1-5), niveau, {ci} og antal svarende (n). »?« betyder, at intervallet krydser en "
-                     "niveaugrænse, så niveauet er usikkert.",
-               f"Score (1-5), level, {ci} and number of respondents (n). '?' means the interval crosses a "
-               "level boundary, so the level is uncertain.")
-    return "\n".join([
-        f"<h3>{escape(t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
-        f"<p>{escape(t(lang, f'Modenhed pr. forvaltning og værdi i {b.wave}.', f'Maturity per department and value in {b.wave}.'))} {escape(legend)}</p>",
-        scores_table,
-        f"<p>{escape(t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
-        f"<table class='scores keep'><thead><tr><th>{escape(t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
-        department_change_table(b),
-    ])
+    legend = t(
+        lang,
+        f"Score (1-5), niveau, {ci} og antal svarende (n). »?« betyder, at intervallet krydser en "
+        "niveaugrænse, så niveauet er usikkert.",
+        f"Score (1-5), level, {ci} and number of respondents (n). '?' means the interval crosses a "
+        "level boundary, so the level is uncertain.",
+    )
+    return "\n".join(
+        [
+            f"<h3>{escape(t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
+            f"<p>{escape(t(lang, f'Modenhed pr. forvaltning og værdi i {b.wave}.', f'Maturity per department and value in {b.wave}.'))} {escape(legend)}</p>",
+            scores_table,
+            f"<p>{escape(t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
+            f"<table class='scores keep'><thead><tr><th>{escape(t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
+            department_change_table(b),
+        ]
+    )
 
 
 def department_change_table(b: Briefing) -> str:
@@ -226,19 +278,28 @@ def department_change_table(b: Briefing) -> str:
     def cell(r) -> str:
         sign = "+" if r["diff"] > 0 else ""
         cls = " flag" if r["verdict"] in ("improvement", "decline") else ""
-        return (f"<td class='num{cls}'>{sign}{b.number(r['diff'], 2)}<br><span class='ci'>"
-                f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{escape(change_word(r['verdict'], lang))}"
-                "</span></td>")
+        return (
+            f"<td class='num{cls}'>{sign}{b.number(r['diff'], 2)}<br><span class='ci'>"
+            f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{escape(change_word(r['verdict'], lang))}"
+            "</span></td>"
+        )
 
-    intro = t(lang, f"Ændring fra {b.previous_wave} til {b.wave} pr. forvaltning og værdi med {ci} for "
-                    "forskellen. Fed: en klar forbedring eller tilbagegang (intervallet indeholder ikke 0). En "
-                    "forvaltning, der er skjult i et af årene, er skjult her.",
-              f"Change from {b.previous_wave} to {b.wave} per department and value with the {ci} of "
-              "the difference. Bold: a clear improvement or decline (the interval excludes 0). A department "
-              "hidden in either year is hidden here.")
+    intro = t(
+        lang,
+        f"Ændring fra {b.previous_wave} til {b.wave} pr. forvaltning og værdi med {ci} for "
+        "forskellen. Fed: en klar forbedring eller tilbagegang (intervallet indeholder ikke 0). En "
+        "forvaltning, der er skjult i et af årene, er skjult her.",
+        f"Change from {b.previous_wave} to {b.wave} per department and value with the {ci} of "
+        "the difference. Bold: a clear improvement or decline (the interval excludes 0). A department "
+        "hidden in either year is hidden here.",
+    )
     table = b.value_table(
-        b.changes, cell, "scores", hidden=hidden_word(lang),
-        label=lambda d: t(lang, "Kommunen", "Municipality") if d == config.MUNICIPALITY else d)
+        b.changes,
+        cell,
+        "scores",
+        hidden=hidden_word(lang),
+        label=lambda d: t(lang, "Kommunen", "Municipality") if d == config.MUNICIPALITY else d,
+    )
     return f"<p>{escape(intro)}</p>{table}"
 
 
@@ -246,43 +307,77 @@ def robustness(b: Briefing) -> str:
     """Return appendix 4: internal consistency (alpha) and the weighting sensitivity panel."""
     lang, names, short, ci = b.lang, b.value_names(), b.short_names(), b.interval
     low_alpha = b.number(LOW_ALPHA)
-    out = [f"<h3>{escape(t(lang, 'Bilag 4. Pålidelighed og følsomhed', 'Appendix 4. Reliability and sensitivity'))}</h3>"]
+    out = [
+        f"<h3>{escape(t(lang, 'Bilag 4. Pålidelighed og følsomhed', 'Appendix 4. Reliability and sensitivity'))}</h3>"
+    ]
     alpha = b.reliability
-    out.append("<p>" + escape(t(
-        lang, "Intern konsistens: Cronbachs alfa måler, om spørgsmålene under en værdi måler det samme. Alfa "
-              "beregnes på de svarende, der har givet et gyldigt svar på alle værdiens spørgsmål, med "
-              f"{ci} (Feldt). Under {low_alpha} er værdiens score et mindre sikkert samlet mål, "
-              "og indsatsområderne vises da hver for sig.",
-        "Internal consistency: Cronbach's alpha measures whether the questions under a value measure the same "
-        "thing. Alpha uses the respondents who gave a valid answer to all of the value's questions, with a "
-        f"{ci} (Feldt). Below {low_alpha} the value's score is a less reliable summary, and "
-        "its focus areas are then shown one by one.")) + "</p>")
-    head = t(lang, "<th>Værdi</th><th class='num'>Alfa</th>"
-                   f"<th class='num'>{ci}</th><th class='num'>Svarende</th><th class='num'>Spørgsmål</th>",
-             "<th>Value</th><th class='num'>Alpha</th>"
-             f"<th class='num'>{ci}</th><th class='num'>Respondents</th><th class='num'>Questions</th>")
+    out.append(
+        "<p>"
+        + escape(
+            t(
+                lang,
+                "Intern konsistens: Cronbachs alfa måler, om spørgsmålene under en værdi måler det samme. Alfa "
+                "beregnes på de svarende, der har givet et gyldigt svar på alle værdiens spørgsmål, med "
+                f"{ci} (Feldt). Under {low_alpha} er værdiens score et mindre sikkert samlet mål, "
+                "og indsatsområderne vises da hver for sig.",
+                "Internal consistency: Cronbach's alpha measures whether the questions under a value measure the same "
+                "thing. Alpha uses the respondents who gave a valid answer to all of the value's questions, with a "
+                f"{ci} (Feldt). Below {low_alpha} the value's score is a less reliable summary, and "
+                "its focus areas are then shown one by one.",
+            )
+        )
+        + "</p>"
+    )
+    head = t(
+        lang,
+        "<th>Værdi</th><th class='num'>Alfa</th>"
+        f"<th class='num'>{ci}</th><th class='num'>Svarende</th><th class='num'>Spørgsmål</th>",
+        "<th>Value</th><th class='num'>Alpha</th>"
+        f"<th class='num'>{ci}</th><th class='num'>Respondents</th><th class='num'>Questions</th>",
+    )
     rows = "".join(
         f"<tr><td>{escape(names[r.value])}</td><td class='num'>{b.number(r.alpha, 2)}</td>"
         f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td><td class='num'>{int(r.n)}</td>"
-        f"<td class='num'>{int(r.k)}</td></tr>" for r in alpha.itertuples())
+        f"<td class='num'>{int(r.k)}</td></tr>"
+        for r in alpha.itertuples()
+    )
     out.append(f"<table class='keep'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     low = alpha[alpha["low"] == True]  # noqa: E712 - the column can hold NA
     if low.empty:
-        out.append("<p>" + escape(t(lang, f"Alle fem værdier har en alfa på mindst {low_alpha}.",
-                                    f"All five values have an alpha of at least {low_alpha}.")) + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    f"Alle fem værdier har en alfa på mindst {low_alpha}.",
+                    f"All five values have an alpha of at least {low_alpha}.",
+                )
+            )
+            + "</p>"
+        )
     for r in low.itertuples():
-        out.append("<p>" + escape(t(
-            lang, f"{names[r.value]} har en alfa under {low_alpha} ({b.number(r.alpha, 2)}); "
-                  "indsatsområderne vises derfor hver for sig:",
-            f"{names[r.value]} has an alpha below {low_alpha} ({b.number(r.alpha, 2)}); its focus "
-            "areas are therefore shown one by one:")) + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    f"{names[r.value]} har en alfa under {low_alpha} ({b.number(r.alpha, 2)}); "
+                    "indsatsområderne vises derfor hver for sig:",
+                    f"{names[r.value]} has an alpha below {low_alpha} ({b.number(r.alpha, 2)}); its focus "
+                    "areas are therefore shown one by one:",
+                )
+            )
+            + "</p>"
+        )
         out.append(focus_area_table(b, r.value))
 
     table = b.sensitivity
     summary = ranking_summary(table)
-    scheme_names = {"equal": t(lang, "Lige vægt (hovedtal)", "Equal weights (headline)"),
-                    "respondents": t(lang, "Vægtet med svarende", "Weighted by respondents"),
-                    "headcount": t(lang, "Vægtet med indkøbsmedarbejdere", "Weighted by procurement staff")}
+    scheme_names = {
+        "equal": t(lang, "Lige vægt (hovedtal)", "Equal weights (headline)"),
+        "respondents": t(lang, "Vægtet med svarende", "Weighted by respondents"),
+        "headcount": t(lang, "Vægtet med indkøbsmedarbejdere", "Weighted by procurement staff"),
+    }
     schemes = summary["schemes"]
     head = "".join(f"<th class='num'>{escape(scheme_names[sc])}</th>" for sc in schemes)
     rows = []
@@ -290,18 +385,30 @@ def robustness(b: Briefing) -> str:
         tds = []
         for sc in schemes:
             r = table[(table["value"] == vid) & (table["scheme"] == sc)].iloc[0]
-            tds.append(f"<td class='num'><strong>{b.number(r['score'], 2)}</strong> ({int(r['rank'])}.)<br>"
-                       f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}</span></td>")
+            tds.append(
+                f"<td class='num'><strong>{b.number(r['score'], 2)}</strong> ({int(r['rank'])}.)<br>"
+                f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}</span></td>"
+            )
         rows.append(f"<tr><td>{escape(short[vid])}</td>{''.join(tds)}</tr>")
-    out.append("<p>" + escape(t(
-        lang, "Følsomhed: kommunens score er gennemsnittet af de viste forvaltninger med lige vægt. Tabellen viser "
-              "også scoren, når forvaltningerne vægtes med antal svarende og med det skønnede antal "
-              "indkøbsmedarbejdere (data/departments.yaml), med placering i parentes.",
-        "Sensitivity: the municipal score is the mean of the departments shown with equal weights. The table "
-        "also shows the score when departments are weighted by respondents and by the estimated number of "
-        "procurement staff (data/departments.yaml), with the rank in brackets.")) + "</p>")
-    out.append(f"<table class='scores wide-first keep'><thead><tr><th>{escape(t(lang, 'Værdi', 'Value'))}</th>{head}"
-               f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    out.append(
+        "<p>"
+        + escape(
+            t(
+                lang,
+                "Følsomhed: kommunens score er gennemsnittet af de viste forvaltninger med lige vægt. Tabellen viser "
+                "også scoren, når forvaltningerne vægtes med antal svarende og med det skønnede antal "
+                "indkøbsmedarbejdere (data/departments.yaml), med placering i parentes.",
+                "Sensitivity: the municipal score is the mean of the departments shown with equal weights. The table "
+                "also shows the score when departments are weighted by respondents and by the estimated number of "
+                "procurement staff (data/departments.yaml), with the rank in brackets.",
+            )
+        )
+        + "</p>"
+    )
+    out.append(
+        f"<table class='scores wide-first keep'><thead><tr><th>{escape(t(lang, 'Værdi', 'Value'))}</th>{head}"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
     out.append("<p>" + escape(sensitivity_sentence(b, summary)) + "</p>")
     return "\n".join(out)
 
@@ -310,17 +417,33 @@ def sensitivity_sentence(b: Briefing, summary: dict) -> str:
     """Say whether the order of the values holds under every weighting, and which values move."""
     lang, names = b.lang, b.value_names()
     if summary["holds"]:
-        return t(lang, "Rækkefølgen af værdierne er den samme med alle vægtninger.",
-                 "The order of the values is the same under every weighting.")
+        return t(
+            lang,
+            "Rækkefølgen af værdierne er den samme med alle vægtninger.",
+            "The order of the values is the same under every weighting.",
+        )
     kept = [v for v in b.codebook.value_ids if v not in summary["changed"]]
     fixed = [f"{names[v]} ({summary['ranks'][v]['equal']}.)" for v in kept]
     moved = [names[v].lower() if lang == "da" else names[v] for v in summary["changed"]]
-    first = t(lang, f"Rækkefølgen skifter mellem vægtningerne for {join_names(moved, lang)}.",
-              f"The order changes between weightings for {join_names(moved, lang)}.")
-    second = (t(lang, f"{join_names(fixed, lang)} har samme placering med alle vægtninger.",
-                f"{join_names(fixed, lang)} keeps its place under every weighting.") if fixed else "")
-    third = t(lang, "Hovedtallet bruger lige vægt, fordi hver forvaltning er en selvstændig enhed i politikken.",
-              "The headline uses equal weights because each department is an accountable unit under the policy.")
+    first = t(
+        lang,
+        f"Rækkefølgen skifter mellem vægtningerne for {join_names(moved, lang)}.",
+        f"The order changes between weightings for {join_names(moved, lang)}.",
+    )
+    second = (
+        t(
+            lang,
+            f"{join_names(fixed, lang)} har samme placering med alle vægtninger.",
+            f"{join_names(fixed, lang)} keeps its place under every weighting.",
+        )
+        if fixed
+        else ""
+    )
+    third = t(
+        lang,
+        "Hovedtallet bruger lige vægt, fordi hver forvaltning er en selvstændig enhed i politikken.",
+        "The headline uses equal weights because each department is an accountable unit under the policy.",
+    )
     return " ".join(filter(None, [first, second, third]))
 
 
@@ -335,37 +458,66 @@ def focus_area_table(b: Briefing, value_id: str) -> str:
     for dept, g in fa.groupby("department", sort=False):
         g = g.set_index("focus_area")
         tds = "".join(
-            f"<td class='num hidden'>{escape(b.hidden)}</td>" if g.loc[f.id, "suppressed"] else
-            f"<td class='num'>{b.number(g.loc[f.id, 'score'], 2)}<br><span class='ci'>"
+            f"<td class='num hidden'>{escape(b.hidden)}</td>"
+            if g.loc[f.id, "suppressed"]
+            else f"<td class='num'>{b.number(g.loc[f.id, 'score'], 2)}<br><span class='ci'>"
             f"{format_interval(g.loc[f.id, 'ci_low'], g.loc[f.id, 'ci_high'], lang, 2)}</span></td>"
-            for f in areas)
+            for f in areas
+        )
         rows.append(f"<tr><td>{escape(dept)}</td>{tds}</tr>")
-    return (f"<table class='scores'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table class='scores'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def department_distributions(b: Briefing) -> str:
     """Return appendix 5: the answer distribution of each department large enough to show one."""
     lang = b.lang
-    out = [f"<h3>{escape(t(lang, 'Bilag 5. Svarfordelinger pr. forvaltning', 'Appendix 5. Answer distributions per department'))}</h3>"]
+    out = [
+        f"<h3>{escape(t(lang, 'Bilag 5. Svarfordelinger pr. forvaltning', 'Appendix 5. Answer distributions per department'))}</h3>"
+    ]
     depts = b.distribution_departments
     limit = distribution_limit(b.scores.min_n)
     if not depts:
-        out.append("<p>" + escape(t(lang, f"Ingen forvaltning har mindst {limit} svarende, så ingen fordeling vises.",
-                                    f"No department has at least {limit} respondents, so no distribution is shown."))
-                   + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    f"Ingen forvaltning har mindst {limit} svarende, så ingen fordeling vises.",
+                    f"No department has at least {limit} respondents, so no distribution is shown.",
+                )
+            )
+            + "</p>"
+        )
         return "\n".join(out)
-    others = [c for c in b.scores.respondents.loc[b.scores.respondents["wave"] == b.wave, "department"]
-              if c not in depts]
-    out.append("<p>" + escape(t(
-        lang, f"Fordelinger vises kun for forvaltninger med mindst {limit} svarende ({join_names(depts, lang)})"
-              + (f"; {join_names(others, lang)} vises ikke." if others else "."),
-        f"Distributions are shown only for departments with at least {limit} respondents "
-        f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} are not shown." if others else ".")))
-        + "</p>")
+    others = [
+        c for c in b.scores.respondents.loc[b.scores.respondents["wave"] == b.wave, "department"] if c not in depts
+    ]
+    out.append(
+        "<p>"
+        + escape(
+            t(
+                lang,
+                f"Fordelinger vises kun for forvaltninger med mindst {limit} svarende ({join_names(depts, lang)})"
+                + (f"; {join_names(others, lang)} vises ikke." if others else "."),
+                f"Distributions are shown only for departments with at least {limit} respondents "
+                f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} are not shown." if others else "."),
+            )
+        )
+        + "</p>"
+    )
     for dept in depts:
         name = b.departments.name_of(dept, lang)
-        out.append(b.figure(f"distribution:{dept}", t(
-            lang, f"Svarfordeling pr. værdi i {b.wave}: {name}.",
-            f"Answer distribution per value in {b.wave}: {name}.")))
+        out.append(
+            b.figure(
+                f"distribution:{dept}",
+                t(
+                    lang,
+                    f"Svarfordeling pr. værdi i {b.wave}: {name}.",
+                    f"Answer distribution per value in {b.wave}: {name}.",
+                ),
+            )
+        )
     return "\n".join(out)

@@ -67,8 +67,9 @@ class Briefing(NumberedFigures):
     @cached_property
     def distribution(self) -> pd.DataFrame:
         """Return the answer distributions of this wave (municipality and departments)."""
-        return answer_distribution(self.survey.responses, self.codebook, wave=self.wave,
-                                   min_n=self.scores.min_n, departments=self.departments)
+        return answer_distribution(
+            self.survey.responses, self.codebook, wave=self.wave, min_n=self.scores.min_n, departments=self.departments
+        )
 
     @cached_property
     def distribution_departments(self) -> list[str]:
@@ -87,8 +88,9 @@ class Briefing(NumberedFigures):
     @cached_property
     def reliability(self) -> pd.DataFrame:
         """Return Cronbach's alpha per value for this wave (Feldt interval)."""
-        return score_reliability(self.survey.responses, self.codebook, wave=self.wave,
-                                 confidence=self.scores.confidence)
+        return score_reliability(
+            self.survey.responses, self.codebook, wave=self.wave, confidence=self.scores.confidence
+        )
 
     @cached_property
     def sensitivity(self) -> pd.DataFrame:
@@ -141,9 +143,16 @@ class Briefing(NumberedFigures):
 
         A suppressed (or missing) cell says ``hidden`` (default: :attr:`hidden`) and nothing else.
         """
-        return department_value_table(frame, cell, css, value_ids=self.codebook.value_ids,
-                                      short_names=self.short_names(), hidden=hidden or self.hidden,
-                                      lang=self.lang, label=label)
+        return department_value_table(
+            frame,
+            cell,
+            css,
+            value_ids=self.codebook.value_ids,
+            short_names=self.short_names(),
+            hidden=hidden or self.hidden,
+            lang=self.lang,
+            label=label,
+        )
 
     # -- charts -------------------------------------------------------------------------------
     @cached_property
@@ -159,21 +168,23 @@ class Briefing(NumberedFigures):
         lang = self.lang
         builders = {
             "values": lambda: charts.plot_value_maturity(self.scores, self.codebook, self.wave, lang),
-            "heatmap": lambda: charts.plot_department_heatmap(self.scores, self.codebook, self.departments,
-                                                              self.wave, lang),
-            "innovation": lambda: charts.plot_innovation_by_department(self.scores, self.codebook,
-                                                                       self.departments, self.wave, lang),
-            "dont_know": lambda: charts.plot_dont_know(self.scores, self.codebook, self.departments, self.wave,
-                                                       lang),
-            "distribution": lambda: charts.plot_distribution(self.distribution, self.codebook, lang,
-                                                             department=config.MUNICIPALITY),
+            "heatmap": lambda: charts.plot_department_heatmap(
+                self.scores, self.codebook, self.departments, self.wave, lang
+            ),
+            "innovation": lambda: charts.plot_innovation_by_department(
+                self.scores, self.codebook, self.departments, self.wave, lang
+            ),
+            "dont_know": lambda: charts.plot_dont_know(self.scores, self.codebook, self.departments, self.wave, lang),
+            "distribution": lambda: charts.plot_distribution(
+                self.distribution, self.codebook, lang, department=config.MUNICIPALITY
+            ),
         }
         if len(self.scores.waves) > 1:
             builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
         for dept in self.distribution_departments:
-            builders[f"distribution:{dept}"] = (
-                lambda dept=dept: charts.plot_distribution(self.distribution, self.codebook, lang,
-                                                           department=dept))
+            builders[f"distribution:{dept}"] = lambda dept=dept: charts.plot_distribution(
+                self.distribution, self.codebook, lang, department=dept
+            )
         return ChartBatch(builders, background=self.chart_background)
 
     def start_charts(self) -> None:
@@ -185,13 +196,21 @@ class Briefing(NumberedFigures):
         """Return the title block, with a warning when the data are the synthetic sample."""
         lang = self.lang
         kind = t(lang, "Orientering til Økonomiudvalget", "Briefing for the Finance Committee (Økonomiudvalget)")
-        return document_header(organisation_text(lang), kind, self.title,
-                               prepared_text(self.wave, _dt.date.today(), lang), is_sample=self.is_sample, lang=lang)
+        return document_header(
+            organisation_text(lang),
+            kind,
+            self.title,
+            prepared_text(self.wave, _dt.date.today(), lang),
+            is_sample=self.is_sample,
+            lang=lang,
+        )
 
     def resume(self) -> Html:
         """Return the Resumé: 3-5 sentences generated from the numbers."""
-        return Html(f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>\n"
-                    f"<p class=\"lead\">{escape(' '.join(self.resume_sentences()))}</p>")
+        return Html(
+            f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>\n"
+            f'<p class="lead">{escape(" ".join(self.resume_sentences()))}</p>'
+        )
 
     def resume_sentences(self) -> list[str]:
         """Return the Resumé's sentences: scope, least and most mature value, leaders, change."""
@@ -201,14 +220,17 @@ class Briefing(NumberedFigures):
         n_resp = int(respondents.loc[respondents["wave"] == self.wave, "respondents"].sum())
         n_dept = int(respondents.loc[respondents["wave"] == self.wave, "department"].nunique())
         published_all = [d for d, g in cells.groupby("department", sort=False) if not g["suppressed"].any()]
-        sentences = [t(
-            lang,
-            f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
-            f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; af hensyn til "
-            f"anonymiteten kan {len(published_all)} af forvaltningerne vises på alle værdier.",
-            f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
-            f"departments how mature procurement is on the five values of the procurement policy; to protect "
-            f"anonymity, {len(published_all)} of the departments can be shown on every value.")]
+        sentences = [
+            t(
+                lang,
+                f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
+                f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; af hensyn til "
+                f"anonymiteten kan {len(published_all)} af forvaltningerne vises på alle værdier.",
+                f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
+                f"departments how mature procurement is on the five values of the procurement policy; to protect "
+                f"anonymity, {len(published_all)} of the departments can be shown on every value.",
+            )
+        ]
         muni_est = estimates(muni, "value", names)
         level_by_name = {names[r.value]: self.level_name(r.level) for r in muni.itertuples()}
         for which in ("lowest", "highest"):
@@ -219,13 +241,16 @@ class Briefing(NumberedFigures):
         if not inno.empty and pd.notna(inno["score"].iloc[0]):
             row = inno.iloc[0]
             municipality = Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"])
-            sentences.append(sentence_leaders(
-                estimates(cells[cells["value"] == INNOVATION], "department"), municipality,
-                names[INNOVATION], lang))
+            sentences.append(
+                sentence_leaders(
+                    estimates(cells[cells["value"] == INNOVATION], "department"), municipality, names[INNOVATION], lang
+                )
+            )
         if self.previous_wave is not None:
             changes = self.changes
-            sentences.append(sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names,
-                                              self.previous_wave, lang))
+            sentences.append(
+                sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, self.previous_wave, lang)
+            )
         return sentences
 
     def case(self) -> Html:
@@ -236,8 +261,9 @@ class Briefing(NumberedFigures):
 
     def economy(self, text: str = "") -> Html:
         """Return the Økonomi section with the analyst's text (a standard sentence when empty)."""
-        text = text or t(self.lang, "Orienteringen har ingen økonomiske konsekvenser.",
-                         "The briefing has no financial consequences.")
+        text = text or t(
+            self.lang, "Orienteringen har ingen økonomiske konsekvenser.", "The briefing has no financial consequences."
+        )
         return Html(f"<h2>{escape(t(self.lang, 'Økonomi', 'Finances'))}</h2>\n<p>{escape(text)}</p>")
 
     def next_steps(self, text: str = "") -> Html:
@@ -247,7 +273,8 @@ class Briefing(NumberedFigures):
             f"Økonomiforvaltningen gentager undersøgelsen i {self.wave + 1} og forelægger resultatet for "
             "Økonomiudvalget som en del af den årlige opfølgning på indkøbspolitikken.",
             f"The Finance Administration repeats the survey in {self.wave + 1} and presents the result to the "
-            "Finance Committee as part of the yearly follow-up on the procurement policy.")
+            "Finance Committee as part of the yearly follow-up on the procurement policy.",
+        )
         return Html(f"<h2>{escape(t(self.lang, 'Videre proces', 'Next steps'))}</h2>\n<p>{escape(text)}</p>")
 
     def appendix(self) -> Html:
@@ -260,8 +287,9 @@ class Briefing(NumberedFigures):
         """Return the provenance appendix (:func:`analysis.report.appendix.provenance_section`)."""
         from .appendix import provenance_section
 
-        return provenance_section(self.lang, output_dir,
-                                  title or t(self.lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance"))
+        return provenance_section(
+            self.lang, output_dir, title or t(self.lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
+        )
 
     def write_tables(self, output_dir: str | Path) -> list[Path]:
         """Write the score tables (:func:`analysis.tables.documents.write_briefing_tables`)."""
@@ -272,15 +300,28 @@ class Briefing(NumberedFigures):
 
 def default_title(wave: int, lang: str = "da") -> str:
     """Return the briefing's default title for ``wave``."""
-    return t(lang, f"Modenhed i indkøbet {wave}: opfølgning på indkøbspolitikken",
-             f"Procurement maturity {wave}: follow-up on the procurement policy")
+    return t(
+        lang,
+        f"Modenhed i indkøbet {wave}: opfølgning på indkøbspolitikken",
+        f"Procurement maturity {wave}: follow-up on the procurement policy",
+    )
 
 
-def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | None = None,
-                     min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
-                     resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
-                     codebook: Codebook | None = None, departments: Departments | None = None,
-                     charts: bool = True, sheet: str | None = None, chart_background: bool = True) -> Briefing:
+def prepare_briefing(
+    responses: list[str] | str | None = None,
+    *,
+    wave: int | None = None,
+    min_n: int = config.DEFAULT_MIN_N,
+    seed: int = config.DEFAULT_SEED,
+    resamples: int = config.DEFAULT_RESAMPLES,
+    lang: str = "da",
+    title: str = "",
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+    charts: bool = True,
+    sheet: str | None = None,
+    chart_background: bool = True,
+) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
     Parameters
@@ -318,9 +359,18 @@ def prepare_briefing(responses: list[str] | str | None = None, *, wave: int | No
         wave = max(waves)
     elif int(wave) not in waves:
         raise ParameterError(f"wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}.")
-    briefing = Briefing(survey=survey, scores=scores, codebook=codebook, departments=departments, wave=int(wave),
-                        lang=lang, title=title or default_title(int(wave), lang), is_sample=is_sample,
-                        response_files=files, chart_background=chart_background)
+    briefing = Briefing(
+        survey=survey,
+        scores=scores,
+        codebook=codebook,
+        departments=departments,
+        wave=int(wave),
+        lang=lang,
+        title=title or default_title(int(wave), lang),
+        is_sample=is_sample,
+        response_files=files,
+        chart_background=chart_background,
+    )
     if charts:
         briefing.start_charts()
     return briefing

@@ -38,22 +38,29 @@ def case_section(b: Briefing) -> Html:
     lang, names, ci = b.lang, b.value_names(), b.interval
     cells, muni = b.department_cells(), b.municipal_cells()
     prev, min_n = b.previous_wave, b.scores.min_n
-    out = [f"<h2>{escape(t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
-           "<p>" + escape(t(
-               lang,
-               "Indkøbspolitikken 2023-2026 følges op hvert år, og opfølgningen forelægges Økonomiudvalget. "
-               "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
-               "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
-               "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
-               f"Ikke påbegyndt (1) til Førende (5). Alle tal vises med et {ci}, og teksten kalder "
-               "kun én værdi eller forvaltning højere end en anden, når intervallerne ikke overlapper.",
-               "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
-               "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
-               "of the departments how far their department has come on each of the policy's five equal "
-               "values, with a focus on partnerships and innovation. Each question is answered on five "
-               f"levels from Not started (1) to Leading (5). Every number comes with a {ci}, and the "
-               "text calls one value or department higher than another only when their intervals do not "
-               "overlap.")) + "</p>"]
+    out = [
+        f"<h2>{escape(t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
+        "<p>"
+        + escape(
+            t(
+                lang,
+                "Indkøbspolitikken 2023-2026 følges op hvert år, og opfølgningen forelægges Økonomiudvalget. "
+                "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
+                "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
+                "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
+                f"Ikke påbegyndt (1) til Førende (5). Alle tal vises med et {ci}, og teksten kalder "
+                "kun én værdi eller forvaltning højere end en anden, når intervallerne ikke overlapper.",
+                "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
+                "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
+                "of the departments how far their department has come on each of the policy's five equal "
+                "values, with a focus on partnerships and innovation. Each question is answered on five "
+                f"levels from Not started (1) to Leading (5). Every number comes with a {ci}, and the "
+                "text calls one value or department higher than another only when their intervals do not "
+                "overlap.",
+            )
+        )
+        + "</p>",
+    ]
 
     out.append(f"<h3>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h3>")
     level_by_name = {names[r.value]: b.level_name(r.level) for r in muni.itertuples()}
@@ -61,77 +68,154 @@ def case_section(b: Briefing) -> Html:
     if muni_est:
         low = min(muni_est, key=lambda e: e.score)
         high = max(muni_est, key=lambda e: e.score)
-        out.append("<p>" + escape(" ".join([
-            sentence_extreme(muni_est, "lowest", level_by_name[low.name], lang),
-            sentence_extreme(muni_est, "highest", level_by_name[high.name], lang)])) + "</p>")
-    out.append(b.figure("values", t(
-        lang, f"Kommunens modenhed pr. værdi i {b.wave}: gennemsnit af de viste forvaltninger med {ci} "
-              "og antal forvaltninger og svarende (n).",
-        f"The municipality's maturity per value in {b.wave}: mean of the departments shown, with {ci} "
-        "and the number of departments and respondents (n).")))
+        out.append(
+            "<p>"
+            + escape(
+                " ".join(
+                    [
+                        sentence_extreme(muni_est, "lowest", level_by_name[low.name], lang),
+                        sentence_extreme(muni_est, "highest", level_by_name[high.name], lang),
+                    ]
+                )
+            )
+            + "</p>"
+        )
+    out.append(
+        b.figure(
+            "values",
+            t(
+                lang,
+                f"Kommunens modenhed pr. værdi i {b.wave}: gennemsnit af de viste forvaltninger med {ci} "
+                "og antal forvaltninger og svarende (n).",
+                f"The municipality's maturity per value in {b.wave}: mean of the departments shown, with {ci} "
+                "and the number of departments and respondents (n).",
+            ),
+        )
+    )
 
     out.append(f"<h3>{escape(t(lang, 'Forvaltningerne', 'The departments'))}</h3>")
     out.append("<p>" + escape(suppression_sentence(b)) + "</p>")
-    out.append(b.figure("heatmap", t(
-        lang, f"Modenhed pr. forvaltning og værdi i {b.wave} med niveau, score og antal svarende (n). Grå, "
-              f"skraverede felter er skjult af hensyn til anonymiteten (færre end {min_n} svar). "
-              "»?« betyder, at intervallet krydser en niveaugrænse, så niveauet er usikkert.",
-        f"Maturity per department and value in {b.wave} with level, score and respondents (n). Grey hatched "
-        f"cells are hidden to protect anonymity (fewer than {min_n} answers). '?' means the "
-        "interval crosses a level boundary, so the level is uncertain.")))
+    out.append(
+        b.figure(
+            "heatmap",
+            t(
+                lang,
+                f"Modenhed pr. forvaltning og værdi i {b.wave} med niveau, score og antal svarende (n). Grå, "
+                f"skraverede felter er skjult af hensyn til anonymiteten (færre end {min_n} svar). "
+                "»?« betyder, at intervallet krydser en niveaugrænse, så niveauet er usikkert.",
+                f"Maturity per department and value in {b.wave} with level, score and respondents (n). Grey hatched "
+                f"cells are hidden to protect anonymity (fewer than {min_n} answers). '?' means the "
+                "interval crosses a level boundary, so the level is uncertain.",
+            ),
+        )
+    )
 
     out.append(f"<h3>{escape(names[INNOVATION])}</h3>")
     inno = muni[muni["value"] == INNOVATION]
     if not inno.empty and pd.notna(inno["score"].iloc[0]):
         row = inno.iloc[0]
-        out.append("<p>" + escape(sentence_leaders(
-            estimates(cells[cells["value"] == INNOVATION], "department"),
-            Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"]),
-            names[INNOVATION], lang)) + "</p>")
-    out.append(b.figure("innovation", t(
-        lang, f"{names[INNOVATION]} pr. forvaltning i {b.wave} med {ci}; den lodrette linje er "
-              "kommunens gennemsnit.",
-        f"{names[INNOVATION]} per department in {b.wave} with {ci}; the vertical line is the "
-        "municipal mean.")))
+        out.append(
+            "<p>"
+            + escape(
+                sentence_leaders(
+                    estimates(cells[cells["value"] == INNOVATION], "department"),
+                    Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"]),
+                    names[INNOVATION],
+                    lang,
+                )
+            )
+            + "</p>"
+        )
+    out.append(
+        b.figure(
+            "innovation",
+            t(
+                lang,
+                f"{names[INNOVATION]} pr. forvaltning i {b.wave} med {ci}; den lodrette linje er kommunens gennemsnit.",
+                f"{names[INNOVATION]} per department in {b.wave} with {ci}; the vertical line is the municipal mean.",
+            ),
+        )
+    )
     out.append(cases_table(load_cases(), lang))
 
     if prev is not None:
         out.append(f"<h3>{escape(t(lang, f'Udvikling siden {prev}', f'Change since {prev}'))}</h3>")
         changes = b.changes
-        out.append("<p>" + escape(" ".join(filter(None, [
-            sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, prev, lang),
-            department_change_sentence(b, changes)]))) + "</p>")
-        out.append(b.figure("trend", t(
-            lang, f"Kommunens modenhed pr. værdi og år med {ci}. Tallet under hvert punkt er antallet "
-                  "af viste forvaltninger, som kan skifte fra år til år.",
-            f"The municipality's maturity per value and year with {ci}. The number under each point "
-            "is the number of departments shown, which can change from year to year.")))
+        out.append(
+            "<p>"
+            + escape(
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, prev, lang),
+                            department_change_sentence(b, changes),
+                        ],
+                    )
+                )
+            )
+            + "</p>"
+        )
+        out.append(
+            b.figure(
+                "trend",
+                t(
+                    lang,
+                    f"Kommunens modenhed pr. værdi og år med {ci}. Tallet under hvert punkt er antallet "
+                    "af viste forvaltninger, som kan skifte fra år til år.",
+                    f"The municipality's maturity per value and year with {ci}. The number under each point "
+                    "is the number of departments shown, which can change from year to year.",
+                ),
+            )
+        )
         out.append(change_table(b, changes))
 
     flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)
     out.append(f"<h3>{escape(t(lang, 'Kendskab: svaret »Ved ikke«', 'Awareness: the answer “don’t know”'))}</h3>")
     out.append("<p>" + escape(dont_know_sentence(b)) + "</p>")
-    out.append(b.figure("dont_know", t(
-        lang, f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
-        f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
-        "is marked.")))
+    out.append(
+        b.figure(
+            "dont_know",
+            t(
+                lang,
+                f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
+                f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
+                "is marked.",
+            ),
+        )
+    )
 
     limit = distribution_limit(min_n)
     out.append(f"<h3>{escape(t(lang, 'Svarfordelinger', 'Answer distributions'))}</h3>")
-    out.append("<p>" + escape(t(
-        lang, "Fordelingen af svarene på de fem niveauer viser, om en middelscore dækker over enighed eller "
-              "spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 deles af "
-              "midterlinjen. Fordelinger pr. forvaltning står i bilag 5 for forvaltninger med mindst "
-              f"{limit} svarende.",
-        "The distribution of the answers over the five levels shows whether a mean hides agreement or "
-        "spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and level 3 is split by the "
-        f"centre line. Distributions per department are in appendix 5 for departments with at least "
-        f"{limit} respondents.")) + "</p>")
-    out.append(b.figure("distribution", t(
-        lang, f"Svarfordeling pr. værdi i {b.wave} for de viste forvaltninger under ét; »Ved ikke« og »Ikke "
-              "relevant« til højre som andel af alle svar.",
-        f"Answer distribution per value in {b.wave} for the departments shown, together; 'don't know' and "
-        "'not applicable' on the right as shares of all answers.")))
+    out.append(
+        "<p>"
+        + escape(
+            t(
+                lang,
+                "Fordelingen af svarene på de fem niveauer viser, om en middelscore dækker over enighed eller "
+                "spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 deles af "
+                "midterlinjen. Fordelinger pr. forvaltning står i bilag 5 for forvaltninger med mindst "
+                f"{limit} svarende.",
+                "The distribution of the answers over the five levels shows whether a mean hides agreement or "
+                "spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and level 3 is split by the "
+                f"centre line. Distributions per department are in appendix 5 for departments with at least "
+                f"{limit} respondents.",
+            )
+        )
+        + "</p>"
+    )
+    out.append(
+        b.figure(
+            "distribution",
+            t(
+                lang,
+                f"Svarfordeling pr. værdi i {b.wave} for de viste forvaltninger under ét; »Ved ikke« og »Ikke "
+                "relevant« til højre som andel af alle svar.",
+                f"Answer distribution per value in {b.wave} for the departments shown, together; 'don't know' and "
+                "'not applicable' on the right as shares of all answers.",
+            ),
+        )
+    )
     return Html("\n".join(out))
 
 
@@ -152,13 +236,24 @@ def department_change_sentence(b: Briefing, changes: pd.DataFrame) -> str:
             else:
                 values = join_names([names[v].lower() if lang == "da" else names[v] for v in g["value"]], lang)
             items.append(f"{dept} {t(lang, 'på', 'on')} {values}")
-        parts.append(t(lang, f"en klar {change_word(verdict, lang)} for {join_names(items, lang)}",
-                       f"a clear {change_word(verdict, lang)} for {join_names(items, lang)}"))
+        parts.append(
+            t(
+                lang,
+                f"en klar {change_word(verdict, lang)} for {join_names(items, lang)}",
+                f"a clear {change_word(verdict, lang)} for {join_names(items, lang)}",
+            )
+        )
     if not parts:
-        return t(lang, "Ingen enkelt forvaltning har en klar ændring på nogen værdi.",
-                 "No single department shows a clear change on any value.")
-    return t(lang, f"Blandt forvaltningerne er der {'; og '.join(parts)} (bilag 3).",
-             f"Among the departments there is {'; and '.join(parts)} (appendix 3).")
+        return t(
+            lang,
+            "Ingen enkelt forvaltning har en klar ændring på nogen værdi.",
+            "No single department shows a clear change on any value.",
+        )
+    return t(
+        lang,
+        f"Blandt forvaltningerne er der {'; og '.join(parts)} (bilag 3).",
+        f"Among the departments there is {'; and '.join(parts)} (appendix 3).",
+    )
 
 
 def dont_know_sentence(b: Briefing) -> str:
@@ -171,22 +266,32 @@ def dont_know_sentence(b: Briefing) -> str:
     flagged = dk[dk["flagged"] == True]  # noqa: E712 - the column can hold NaN
     flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)
     value_name = names[top].lower() if lang == "da" else names[top]
-    first = t(lang,
-              f"Andelen »Ved ikke« er størst på {value_name}: {format_share(share[top], lang)} af svarene i de "
-              f"viste forvaltninger.",
-              f"The share of 'don't know' is largest on {value_name}: {format_share(share[top], lang)} of the "
-              "answers in the departments shown.")
+    first = t(
+        lang,
+        f"Andelen »Ved ikke« er størst på {value_name}: {format_share(share[top], lang)} af svarene i de "
+        f"viste forvaltninger.",
+        f"The share of 'don't know' is largest on {value_name}: {format_share(share[top], lang)} of the "
+        "answers in the departments shown.",
+    )
     if flagged.empty:
-        second = t(lang, f"Ingen forvaltning har over {flag} »Ved ikke« på en værdi.",
-                   f"No department has more than {flag} 'don't know' on a value.")
+        second = t(
+            lang,
+            f"Ingen forvaltning har over {flag} »Ved ikke« på en værdi.",
+            f"No department has more than {flag} 'don't know' on a value.",
+        )
     else:
-        items = [f"{r.department} ({(names[r.value].lower() if lang == 'da' else names[r.value])}, "
-                 f"{format_share(r.dont_know_share, lang)})" for r in flagged.itertuples()]
-        second = t(lang,
-                   f"Over {flag} svarer »Ved ikke« i {join_names(items, lang)}. Når mange ikke ved, hvordan "
-                   "forvaltningen arbejder, er det i sig selv et tegn på lav modenhed.",
-                   f"More than {flag} answer 'don't know' in {join_names(items, lang)}. When many do not know "
-                   "how their department works, that is itself a sign of low maturity.")
+        items = [
+            f"{r.department} ({(names[r.value].lower() if lang == 'da' else names[r.value])}, "
+            f"{format_share(r.dont_know_share, lang)})"
+            for r in flagged.itertuples()
+        ]
+        second = t(
+            lang,
+            f"Over {flag} svarer »Ved ikke« i {join_names(items, lang)}. Når mange ikke ved, hvordan "
+            "forvaltningen arbejder, er det i sig selv et tegn på lav modenhed.",
+            f"More than {flag} answer 'don't know' in {join_names(items, lang)}. When many do not know "
+            "how their department works, that is itself a sign of low maturity.",
+        )
     return f"{first} {second}"
 
 
@@ -198,12 +303,20 @@ def suppression_sentence(b: Briefing) -> str:
     if hidden.empty:
         return t(lang, "Alle forvaltninger kan vises på alle værdier.", "Every department can be shown on every value.")
     fully = [d for d, g in cells.groupby("department", sort=False) if g["suppressed"].all()]
-    partly = {d: [names[v] for v in g.loc[g["suppressed"], "value"]]
-              for d, g in cells.groupby("department", sort=False) if g["suppressed"].any() and not g["suppressed"].all()}
+    partly = {
+        d: [names[v] for v in g.loc[g["suppressed"], "value"]]
+        for d, g in cells.groupby("department", sort=False)
+        if g["suppressed"].any() and not g["suppressed"].all()
+    }
     parts = []
     if fully:
-        parts.append(t(lang, f"{join_names(fully, lang)} vises ikke på nogen værdi",
-                       f"{join_names(fully, lang)} cannot be shown on any value"))
+        parts.append(
+            t(
+                lang,
+                f"{join_names(fully, lang)} vises ikke på nogen værdi",
+                f"{join_names(fully, lang)} cannot be shown on any value",
+            )
+        )
     for dept, vals in partly.items():
         vals_text = join_names([v.lower() for v in vals] if lang == "da" else vals, lang)
         parts.append(t(lang, f"{dept} vises ikke på {vals_text}", f"{dept} cannot be shown on {vals_text}"))
@@ -214,38 +327,58 @@ def suppression_sentence(b: Briefing) -> str:
         f"resultater ikke kan regnes baglæns; de skjulte forvaltninger indgår derfor ikke i gennemsnittet.",
         f"{'; '.join(parts)}, because fewer than {min_n} gave a valid answer. The municipal "
         f"figures average the departments shown, so hidden results cannot be worked out backwards; the "
-        f"hidden departments are therefore not part of the average.")
+        f"hidden departments are therefore not part of the average.",
+    )
 
 
 def cases_table(cases: list[Case], lang: str) -> str:
     """Return the examples of innovation work as a table; nothing when there are none."""
     if not cases:
         return ""
-    rows = [f"<tr><td>{escape(case.kind.name(lang))}</td><td>{escape(case.department)}</td>"
-            f"<td><strong>{escape(case.title(lang))}</strong><br>{escape(case.text(lang))}</td></tr>"
-            for case in cases]
-    head = t(lang, "<th>Type</th><th>Forvaltning</th><th>Eksempel</th>", "<th>Kind</th><th>Department</th><th>Case</th>")
-    intro = t(lang, "Forvaltningerne har beskrevet tre slags innovationsarbejde i indkøbet:",
-              "The departments described three kinds of innovation work in procurement:")
-    return (f"<p>{escape(intro)}</p><table class=\"cases\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    rows = [
+        f"<tr><td>{escape(case.kind.name(lang))}</td><td>{escape(case.department)}</td>"
+        f"<td><strong>{escape(case.title(lang))}</strong><br>{escape(case.text(lang))}</td></tr>"
+        for case in cases
+    ]
+    head = t(
+        lang, "<th>Type</th><th>Forvaltning</th><th>Eksempel</th>", "<th>Kind</th><th>Department</th><th>Case</th>"
+    )
+    intro = t(
+        lang,
+        "Forvaltningerne har beskrevet tre slags innovationsarbejde i indkøbet:",
+        "The departments described three kinds of innovation work in procurement:",
+    )
+    return (
+        f'<p>{escape(intro)}</p><table class="cases"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def change_table(b: Briefing, changes: pd.DataFrame) -> str:
     """Return the municipality's change per value since the previous wave, with its verdict."""
     lang, names, ci = b.lang, b.value_names(), b.interval
     muni = changes[changes["department"] == config.MUNICIPALITY]
-    head = t(lang, "<th>Værdi</th><th class='num'>Ændring</th>"
-                   f"<th class='num'>{ci}</th><th class='num'>Forvaltninger</th><th>Vurdering</th>",
-             "<th>Value</th><th class='num'>Change</th>"
-             f"<th class='num'>{ci}</th><th class='num'>Departments</th><th>Verdict</th>")
+    head = t(
+        lang,
+        "<th>Værdi</th><th class='num'>Ændring</th>"
+        f"<th class='num'>{ci}</th><th class='num'>Forvaltninger</th><th>Vurdering</th>",
+        "<th>Value</th><th class='num'>Change</th>"
+        f"<th class='num'>{ci}</th><th class='num'>Departments</th><th>Verdict</th>",
+    )
     rows = []
     for r in muni.itertuples():
         sign = "+" if r.diff > 0 else ""
-        rows.append(f"<tr><td>{escape(names[r.value])}</td><td class='num'>{sign}{b.number(r.diff, 2)}</td>"
-                    f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td>"
-                    f"<td class='num'>{r.n_departments}</td><td>{escape(change_word(r.verdict, lang))}</td></tr>")
-    note = t(lang, "Ændringen er beregnet over de forvaltninger, der kan vises i begge år.",
-             "The change is computed over the departments that can be shown in both years.")
-    return (f"<table class='changes keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-            f"<p class='note'>{escape(note)}</p>")
+        rows.append(
+            f"<tr><td>{escape(names[r.value])}</td><td class='num'>{sign}{b.number(r.diff, 2)}</td>"
+            f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td>"
+            f"<td class='num'>{r.n_departments}</td><td>{escape(change_word(r.verdict, lang))}</td></tr>"
+        )
+    note = t(
+        lang,
+        "Ændringen er beregnet over de forvaltninger, der kan vises i begge år.",
+        "The change is computed over the departments that can be shown in both years.",
+    )
+    return (
+        f"<table class='changes keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='note'>{escape(note)}</p>"
+    )

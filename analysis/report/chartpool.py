@@ -49,8 +49,9 @@ class ChartBatch:
             self._theirs = order[:k]
             ctx = multiprocessing.get_context("fork")
             self._receive, send = ctx.Pipe(duplex=False)
-            self._child = ctx.Process(target=_render_in_child,
-                                      args=([self._builders[n] for n in self._theirs], send), daemon=True)
+            self._child = ctx.Process(
+                target=_render_in_child, args=([self._builders[n] for n in self._theirs], send), daemon=True
+            )
             self._child.start()
             send.close()
 
@@ -111,7 +112,7 @@ def _render_in_child(builders: list[Callable[[], Chart]], send) -> None:
         try:
             chart = build()
             out.append((chart.to_png(), chart.alt))
-        except Exception:  # noqa: BLE001 - the parent renders this one itself
+        except Exception:
             out.append(None)
     send.send(out)
     send.close()

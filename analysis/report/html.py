@@ -43,22 +43,39 @@ def document_header(org: str, kind: str, title: str, meta: str, *, is_sample: bo
     org, kind, title, meta
         The organisation line, the kind of document, its title and the line under the title.
     """
-    parts = [f'<header class="doc-header"><p class="org">{escape(org)}</p><p class="kind">{escape(kind)}</p>',
-             f'<h1 class="doctitle">{escape(title)}</h1><p class="meta">{escape(meta)}</p></header>']
+    parts = [
+        f'<header class="doc-header"><p class="org">{escape(org)}</p><p class="kind">{escape(kind)}</p>',
+        f'<h1 class="doctitle">{escape(title)}</h1><p class="meta">{escape(meta)}</p></header>',
+    ]
     if is_sample:
-        parts.append('<aside class="synthetic"><strong>{}</strong> {}</aside>'.format(
-            escape(t(lang, "Syntetiske data.", "Synthetic data.")),
-            escape(t(lang,
-                     "Denne udgave er lavet på projektets syntetiske eksempeldata. Tallene viser ikke "
-                     "virkelige svar og må ikke bruges som grundlag for beslutninger.",
-                     "This edition was made from the project's synthetic sample data. The numbers are "
-                     "not real answers and must not be used for decisions."))))
+        parts.append(
+            '<aside class="synthetic"><strong>{}</strong> {}</aside>'.format(
+                escape(t(lang, "Syntetiske data.", "Synthetic data.")),
+                escape(
+                    t(
+                        lang,
+                        "Denne udgave er lavet på projektets syntetiske eksempeldata. Tallene viser ikke "
+                        "virkelige svar og må ikke bruges som grundlag for beslutninger.",
+                        "This edition was made from the project's synthetic sample data. The numbers are "
+                        "not real answers and must not be used for decisions.",
+                    )
+                ),
+            )
+        )
     return Html("\n".join(parts))
 
 
-def department_value_table(frame: pd.DataFrame, cell: Callable[[pd.Series], str], css: str, *,
-                           value_ids: list[str], short_names: dict[str, str], hidden: str, lang: str,
-                           label: Callable[[str], str] | None = None) -> str:
+def department_value_table(
+    frame: pd.DataFrame,
+    cell: Callable[[pd.Series], str],
+    css: str,
+    *,
+    value_ids: list[str],
+    short_names: dict[str, str],
+    hidden: str,
+    lang: str,
+    label: Callable[[str], str] | None = None,
+) -> str:
     """Return an HTML table with a row per department and a column per value.
 
     Parameters
@@ -81,11 +98,12 @@ def department_value_table(frame: pd.DataFrame, cell: Callable[[pd.Series], str]
     rows = []
     for dept, g in frame.groupby("department", sort=False):
         g = g.set_index("value")
-        tds = "".join(cell(g.loc[v]) if v in g.index and not g.loc[v, "suppressed"] else hidden_td
-                      for v in value_ids)
+        tds = "".join(cell(g.loc[v]) if v in g.index and not g.loc[v, "suppressed"] else hidden_td for v in value_ids)
         rows.append(f"<tr><td>{escape(label(dept) if label else dept)}</td>{tds}</tr>")
-    return (f"<table class='{css}'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table class='{css}'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 class FigureNumbers:

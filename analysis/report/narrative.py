@@ -66,18 +66,21 @@ def sentence_extreme(estimates: list[Estimate], which: str, level_name: str, lan
         low_high = "laveste" if which == "lowest" else "højeste"
         if not tied:
             return f"{top.name} er den {word} modne værdi med en score på {score} ({level_name.lower()})."
-        return (f"{top.name} har den {low_high} score ({score}, {level_name.lower()}), "
-                f"men ligger på niveau med {join_names(tied, lang)}.")
+        return (
+            f"{top.name} har den {low_high} score ({score}, {level_name.lower()}), "
+            f"men ligger på niveau med {join_names(tied, lang)}."
+        )
     word = "least" if which == "lowest" else "most"
     low_high = "lowest" if which == "lowest" else "highest"
     if not tied:
         return f"{top.name} is the {word} mature value, scoring {score} ({level_name.lower()})."
-    return (f"{top.name} has the {low_high} score ({score}, {level_name.lower()}) "
-            f"but is on level with {join_names(tied, lang)}.")
+    return (
+        f"{top.name} has the {low_high} score ({score}, {level_name.lower()}) "
+        f"but is on level with {join_names(tied, lang)}."
+    )
 
 
-def sentence_leaders(departments: list[Estimate], municipality: Estimate, value_name: str,
-                     lang: str = "da") -> str:
+def sentence_leaders(departments: list[Estimate], municipality: Estimate, value_name: str, lang: str = "da") -> str:
     """Name the departments clearly above the municipality on a value.
 
     A department leads when its interval lies entirely above the municipality's score;
@@ -88,10 +91,8 @@ def sentence_leaders(departments: list[Estimate], municipality: Estimate, value_
     names = join_names([d.name for d in leaders], lang)
     if lang == "da":
         if not leaders:
-            return (f"Ingen forvaltning ligger klart over kommunens gennemsnit på {value_name.lower()} "
-                    f"({score}).")
-        verb = "ligger" if len(leaders) > 1 else "ligger"
-        return f"På {value_name.lower()} {verb} {names} klart over kommunens gennemsnit på {score}."
+            return f"Ingen forvaltning ligger klart over kommunens gennemsnit på {value_name.lower()} ({score})."
+        return f"På {value_name.lower()} ligger {names} klart over kommunens gennemsnit på {score}."
     if not leaders:
         return f"No department is clearly above the municipal average on {value_name.lower()} ({score})."
     verb = "are" if len(leaders) > 1 else "is"
@@ -104,8 +105,10 @@ def sentence_changes(changes: pd.DataFrame, names: dict[str, str], wave_from: in
     ``changes`` holds the municipality rows of :func:`analysis.stats.scoring.score_changes`;
     ``names`` maps value ids to display names.
     """
-    by = {v: [names[r.value] for r in changes.itertuples() if r.verdict == v]
-          for v in ("improvement", "decline", "no clear change")}
+    by = {
+        v: [names[r.value] for r in changes.itertuples() if r.verdict == v]
+        for v in ("improvement", "decline", "no clear change")
+    }
     for verdict in ("improvement", "decline"):
         if len(by[verdict]) == len(changes) > 1:
             by[verdict] = ["alle værdier" if lang == "da" else "every value"]
@@ -141,10 +144,13 @@ def change_word(verdict: str, lang: str = "da") -> str:
     ('forbedring', 'no clear change')
     """
     words = {
-        "da": {"improvement": "forbedring", "decline": "tilbagegang", "no clear change": "ingen klar ændring",
-               "": "skjult"},
-        "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change",
-               "": "hidden"},
+        "da": {
+            "improvement": "forbedring",
+            "decline": "tilbagegang",
+            "no clear change": "ingen klar ændring",
+            "": "skjult",
+        },
+        "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change", "": "hidden"},
     }
     return words[check_lang(lang)][verdict]
 

@@ -154,9 +154,12 @@ class DepartmentProfile(NumberedFigures):
             if r["suppressed"] or pd.isna(r["score"]) or pd.isna(r["muni_score"]):
                 verdicts.append("")
             else:
-                verdicts.append(compare(Estimate(vid, r["score"], r["ci_low"], r["ci_high"]),
-                                        Estimate(config.MUNICIPALITY, r["muni_score"], r["muni_low"],
-                                                 r["muni_high"])))
+                verdicts.append(
+                    compare(
+                        Estimate(vid, r["score"], r["ci_low"], r["ci_high"]),
+                        Estimate(config.MUNICIPALITY, r["muni_score"], r["muni_low"], r["muni_high"]),
+                    )
+                )
         out["verdict"] = verdicts
         return out
 
@@ -295,33 +298,43 @@ class DepartmentProfile(NumberedFigures):
         lang, code, deps = self.lang, self.department, self.briefing.departments
         builders = {}
         if not self.all_hidden:
-            builders["values"] = lambda: charts.plot_department_values(self.scores, self.codebook, code,
-                                                                       self.wave, lang, departments=deps)
+            builders["values"] = lambda: charts.plot_department_values(
+                self.scores, self.codebook, code, self.wave, lang, departments=deps
+            )
         if self.shows_distribution:
             builders["distribution"] = lambda: charts.plot_distribution(
-                self.briefing.distribution, self.codebook, lang, department=code, min_n=self.min_n,
-                departments=deps)
+                self.briefing.distribution, self.codebook, lang, department=code, min_n=self.min_n, departments=deps
+            )
         if self.has_trend:
-            builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang, department=code,
-                                                          departments=deps)
+            builders["trend"] = lambda: charts.plot_trend(
+                self.scores, self.codebook, lang, department=code, departments=deps
+            )
         return ChartBatch(builders, background=self.briefing.chart_background)
 
     # -- sections -----------------------------------------------------------------------------
     def header(self) -> Html:
         """Return the title block of a department profile, with the synthetic-data notice."""
         lang = self.lang
-        kind = t(lang, f"Forvaltningsprofil · {self.name} ({self.department})",
-                 f"Department profile · {self.name} ({self.department})")
-        return document_header(organisation_text(lang), kind, self.title,
-                               prepared_text(self.wave, _dt.date.today(), lang),
-                               is_sample=self.briefing.is_sample, lang=lang)
+        kind = t(
+            lang,
+            f"Forvaltningsprofil · {self.name} ({self.department})",
+            f"Department profile · {self.name} ({self.department})",
+        )
+        return document_header(
+            organisation_text(lang),
+            kind,
+            self.title,
+            prepared_text(self.wave, _dt.date.today(), lang),
+            is_sample=self.briefing.is_sample,
+            lang=lang,
+        )
 
     def summary(self) -> Html:
         """Return the summary: 2-4 sentences from the numbers (one paragraph when all is hidden)."""
         head = f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>"
         if self.all_hidden:
-            return Html(f"{head}\n<p class=\"lead\">{escape(self.all_hidden_text())}</p>")
-        return Html(f"{head}\n<p class=\"lead\">{escape(' '.join(self.summary_sentences()))}</p>")
+            return Html(f'{head}\n<p class="lead">{escape(self.all_hidden_text())}</p>')
+        return Html(f'{head}\n<p class="lead">{escape(" ".join(self.summary_sentences()))}</p>')
 
     def all_hidden_text(self) -> str:
         """Return the one paragraph of a department hidden on every value."""
@@ -337,7 +350,8 @@ class DepartmentProfile(NumberedFigures):
             f"staff gave a valid answer on each of the procurement policy's five values, and so that no single "
             f"answer can be recognised, results are shown only for groups of at least {n}. The department is "
             f"therefore not part of the municipal average either. Once at least {n} answer in a later survey, "
-            f"the profile can be shown.")
+            f"the profile can be shown.",
+        )
 
     def summary_sentences(self) -> list[str]:
         """Return the summary's sentences: scope, against the municipality, strongest and weakest value."""
@@ -346,12 +360,18 @@ class DepartmentProfile(NumberedFigures):
         shown = comp[~comp["suppressed"]]
         hidden = [self.value_name(v, lower=True) for v in comp.index[comp["suppressed"]]]
         respondents = self.scores.respondents
-        n_resp = int(respondents.loc[(respondents["wave"] == self.wave)
-                                     & (respondents["department"] == self.department), "respondents"].sum())
+        n_resp = int(
+            respondents.loc[
+                (respondents["wave"] == self.wave) & (respondents["department"] == self.department), "respondents"
+            ].sum()
+        )
         who = f"{self.name} ({self.department})"
         if not hidden:
-            first = t(lang, f"{who} kan vises på alle fem værdier i {self.wave}; {n_resp} medarbejdere har svaret.",
-                      f"{who} can be shown on all five values in {self.wave}; {n_resp} staff answered.")
+            first = t(
+                lang,
+                f"{who} kan vises på alle fem værdier i {self.wave}; {n_resp} medarbejdere har svaret.",
+                f"{who} can be shown on all five values in {self.wave}; {n_resp} staff answered.",
+            )
         else:
             k = len(shown)
             first = t(
@@ -359,36 +379,59 @@ class DepartmentProfile(NumberedFigures):
                 f"{who} kan vises på {k} af de fem værdier i {self.wave}; på {join_names(hidden, lang)} har færre "
                 f"end {self.min_n} givet et gyldigt svar, så resultatet vises ikke af hensyn til anonymiteten.",
                 f"{who} can be shown on {k} of the five values in {self.wave}; on {join_names(hidden, lang)} fewer "
-                f"than {self.min_n} gave a valid answer, so the result is not shown, to protect anonymity.")
+                f"than {self.min_n} gave a valid answer, so the result is not shown, to protect anonymity.",
+            )
         sentences = [first, self._comparison_sentence(shown)]
         sentences.extend(self._extreme_sentences(shown))
         return [s for s in sentences if s]
 
     def _comparison_sentence(self, shown: pd.DataFrame) -> str:
         lang = self.lang
-        groups = {v: [self.value_name(vid, lower=True) for vid in shown.index[shown["verdict"] == v]]
-                  for v in (HIGHER, LOWER, LEVEL)}
+        groups = {
+            v: [self.value_name(vid, lower=True) for vid in shown.index[shown["verdict"] == v]]
+            for v in (HIGHER, LOWER, LEVEL)
+        }
         if not any(groups.values()):
             return ""
         if not groups[HIGHER] and not groups[LOWER]:
-            scope = (t(lang, "alle fem værdier", "all five values") if len(shown) == 5 else
-                     t(lang, f"alle {len(shown)} værdier, der kan vises", f"all {len(shown)} values shown"))
-            return t(lang, f"Forvaltningen ligger på niveau med kommunens gennemsnit på {scope}: intervallerne "
-                           "overlapper.",
-                     f"The department is on level with the municipal average on {scope}: the intervals overlap.")
+            scope = (
+                t(lang, "alle fem værdier", "all five values")
+                if len(shown) == 5
+                else t(lang, f"alle {len(shown)} værdier, der kan vises", f"all {len(shown)} values shown")
+            )
+            return t(
+                lang,
+                f"Forvaltningen ligger på niveau med kommunens gennemsnit på {scope}: intervallerne overlapper.",
+                f"The department is on level with the municipal average on {scope}: the intervals overlap.",
+            )
         parts = []
         said_average = False
         if groups[HIGHER]:
-            parts.append(t(lang, f"klart over kommunens gennemsnit på {join_names(groups[HIGHER], lang)}",
-                           f"clearly above the municipal average on {join_names(groups[HIGHER], lang)}"))
+            parts.append(
+                t(
+                    lang,
+                    f"klart over kommunens gennemsnit på {join_names(groups[HIGHER], lang)}",
+                    f"clearly above the municipal average on {join_names(groups[HIGHER], lang)}",
+                )
+            )
             said_average = True
         if groups[LOWER]:
             names = join_names(groups[LOWER], lang)
-            parts.append(t(lang, f"klart under på {names}" if said_average else f"klart under kommunens gennemsnit på {names}",
-                           f"clearly below on {names}" if said_average else f"clearly below the municipal average on {names}"))
+            parts.append(
+                t(
+                    lang,
+                    f"klart under på {names}" if said_average else f"klart under kommunens gennemsnit på {names}",
+                    f"clearly below on {names}" if said_average else f"clearly below the municipal average on {names}",
+                )
+            )
         if groups[LEVEL]:
-            parts.append(t(lang, f"på niveau med kommunen på {join_names(groups[LEVEL], lang)}",
-                           f"on level with the municipality on {join_names(groups[LEVEL], lang)}"))
+            parts.append(
+                t(
+                    lang,
+                    f"på niveau med kommunen på {join_names(groups[LEVEL], lang)}",
+                    f"on level with the municipality on {join_names(groups[LEVEL], lang)}",
+                )
+            )
         # Semicolons between the groups: value names such as "partnerskaber og innovation" hold an "og".
         return t(lang, f"Forvaltningen ligger {'; '.join(parts)}.", f"The department is {'; '.join(parts)}.")
 
@@ -412,27 +455,51 @@ class DepartmentProfile(NumberedFigures):
             return join_names([self.value_name(e.name, lower=True) for e in es], lang)
 
         if len(top_ties) == len(est) - 1 and len(bottom_ties) == len(est) - 1:
-            return [t(lang, f"Ingen af forvaltningens værdier skiller sig klart ud: højest scorer {say(top)} og "
-                            f"lavest {say(bottom)}, men intervallerne overlapper.",
-                      f"None of the department's values stands clearly apart: the highest score is {say(top)} and "
-                      f"the lowest {say(bottom)}, but the intervals overlap.")]
+            return [
+                t(
+                    lang,
+                    f"Ingen af forvaltningens værdier skiller sig klart ud: højest scorer {say(top)} og "
+                    f"lavest {say(bottom)}, men intervallerne overlapper.",
+                    f"None of the department's values stands clearly apart: the highest score is {say(top)} and "
+                    f"the lowest {say(bottom)}, but the intervals overlap.",
+                )
+            ]
         out = []
         if not top_ties:
-            out.append(t(lang, f"Forvaltningens stærkeste værdi er {say(top)}, klart over de øvrige værdier.",
-                         f"The department's strongest value is {say(top)}, clearly above its other values."))
+            out.append(
+                t(
+                    lang,
+                    f"Forvaltningens stærkeste værdi er {say(top)}, klart over de øvrige værdier.",
+                    f"The department's strongest value is {say(top)}, clearly above its other values.",
+                )
+            )
         else:
-            out.append(t(lang, f"Den højeste score har forvaltningen på {say(top)}, men den ligger på niveau med "
-                               f"{names(top_ties)}.",
-                         f"Its highest score is on {say(top)}, but that is on level with {names(top_ties)}."))
+            out.append(
+                t(
+                    lang,
+                    f"Den højeste score har forvaltningen på {say(top)}, men den ligger på niveau med "
+                    f"{names(top_ties)}.",
+                    f"Its highest score is on {say(top)}, but that is on level with {names(top_ties)}.",
+                )
+            )
         if len(est) == 2 and top_ties:
             return out  # the two values are on level: the first sentence said it all
         if not bottom_ties:
-            out.append(t(lang, f"Den svageste værdi er {say(bottom)}, klart under de øvrige værdier.",
-                         f"The weakest value is {say(bottom)}, clearly below the other values."))
+            out.append(
+                t(
+                    lang,
+                    f"Den svageste værdi er {say(bottom)}, klart under de øvrige værdier.",
+                    f"The weakest value is {say(bottom)}, clearly below the other values.",
+                )
+            )
         else:
-            out.append(t(lang, f"Den laveste score har den på {say(bottom)}, som dog ligger på niveau med "
-                               f"{names(bottom_ties)}.",
-                         f"Its lowest score is on {say(bottom)}, which is on level with {names(bottom_ties)}."))
+            out.append(
+                t(
+                    lang,
+                    f"Den laveste score har den på {say(bottom)}, som dog ligger på niveau med {names(bottom_ties)}.",
+                    f"Its lowest score is on {say(bottom)}, which is on level with {names(bottom_ties)}.",
+                )
+            )
         return out
 
     def values(self) -> Html:
@@ -468,14 +535,26 @@ class DepartmentProfile(NumberedFigures):
 
 def default_profile_title(department_name: str, code: str, wave: int, lang: str = "da") -> str:
     """Return a profile's default title, e.g. "Modenhed i indkøbet 2025: Børne- og Ungdomsforvaltningen (BUF)"."""
-    return t(lang, f"Modenhed i indkøbet {wave}: {department_name} ({code})",
-             f"Procurement maturity {wave}: {department_name} ({code})")
+    return t(
+        lang,
+        f"Modenhed i indkøbet {wave}: {department_name} ({code})",
+        f"Procurement maturity {wave}: {department_name} ({code})",
+    )
 
 
-def prepare_profile(department: str, responses: list[str] | str | None = None, *, wave: int | None = None,
-                    min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
-                    resamples: int = config.DEFAULT_RESAMPLES, lang: str = "da", title: str = "",
-                    sheet: str | None = None, chart_background: bool = True) -> DepartmentProfile:
+def prepare_profile(
+    department: str,
+    responses: list[str] | str | None = None,
+    *,
+    wave: int | None = None,
+    min_n: int = config.DEFAULT_MIN_N,
+    seed: int = config.DEFAULT_SEED,
+    resamples: int = config.DEFAULT_RESAMPLES,
+    lang: str = "da",
+    title: str = "",
+    sheet: str | None = None,
+    chart_background: bool = True,
+) -> DepartmentProfile:
     """Load, check and score the survey and return one department's :class:`DepartmentProfile`.
 
     Parameters
@@ -512,12 +591,24 @@ def prepare_profile(department: str, responses: list[str] | str | None = None, *
     departments = load_departments()
     code = departments.resolve(department) if str(department).strip() else None
     if code is None:
-        raise ParameterError(f"department {department!r} is not a department; use one of the codes "
-                             f"{', '.join(departments.codes)} (or a department's name).")
+        raise ParameterError(
+            f"department {department!r} is not a department; use one of the codes "
+            f"{', '.join(departments.codes)} (or a department's name)."
+        )
     # The committee briefing's own charts are not needed here: only its numbers.
-    briefing = prepare_briefing(responses, wave=wave, min_n=min_n, seed=seed, resamples=resamples, lang=lang,
-                                title=title, departments=departments, charts=False, sheet=sheet,
-                                chart_background=chart_background)
+    briefing = prepare_briefing(
+        responses,
+        wave=wave,
+        min_n=min_n,
+        seed=seed,
+        resamples=resamples,
+        lang=lang,
+        title=title,
+        departments=departments,
+        charts=False,
+        sheet=sheet,
+        chart_background=chart_background,
+    )
     briefing.title = title or default_profile_title(departments[code].name(lang), code, briefing.wave, lang)
     profile = DepartmentProfile(briefing=briefing, department=code)
     if not profile.all_hidden:

@@ -37,53 +37,82 @@ def values_section(p: DepartmentProfile) -> Html:
     lang = p.lang
     comp = p.comparison()
     # The chart right under the heading, so the two move to a new page together.
-    intro = ("<p>" + escape(t(
-               lang,
-               f"Figuren viser forvaltningens score på hver af indkøbspolitikkens fem værdier med {p.interval}, "
-               "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når de "
-               "to intervaller ikke overlapper.",
-               "The chart shows the department's score on each of the procurement policy's five values with "
-               f"its {p.interval}, and the municipal average just below it. The department is called above or "
-               "below the municipality only when the two intervals do not overlap.")) + "</p>")
-    out = [f"<h2>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h2>",
-           p.figure("values", t(
-               lang,
-               f"Modenhed i {p.name} pr. værdi i {p.wave} (blå prik) og kommunens gennemsnit af de viste "
-               f"forvaltninger (grå), begge med {p.interval}; n er antal svarende i forvaltningen."
-               + (f" En værdi med færre end {p.min_n} svar er skjult." if comp["suppressed"].any() else ""),
-               f"Maturity in {p.name} per value in {p.wave} (blue dot) and the municipal average of the "
-               f"departments shown (grey), both with {p.interval}; n is the department's respondents."
-               + (f" A value with fewer than {p.min_n} answers is hidden." if comp["suppressed"].any() else ""))),
-           intro]
-    words = {HIGHER: t(lang, "klart over", "clearly above"), LOWER: t(lang, "klart under", "clearly below"),
-             LEVEL: t(lang, "på niveau", "on level")}
-    head = t(lang,
-             f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
-             f"<th>Niveau</th><th class='num'>n</th><th class='num'>Kommunen</th><th class='num'>{p.interval}</th>"
-             "<th>Forvaltningen ligger</th>",
-             f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
-             f"<th>Level</th><th class='num'>n</th><th class='num'>Municipality</th><th class='num'>{p.interval}</th>"
-             "<th>The department is</th>")
+    intro = (
+        "<p>"
+        + escape(
+            t(
+                lang,
+                f"Figuren viser forvaltningens score på hver af indkøbspolitikkens fem værdier med {p.interval}, "
+                "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når de "
+                "to intervaller ikke overlapper.",
+                "The chart shows the department's score on each of the procurement policy's five values with "
+                f"its {p.interval}, and the municipal average just below it. The department is called above or "
+                "below the municipality only when the two intervals do not overlap.",
+            )
+        )
+        + "</p>"
+    )
+    out = [
+        f"<h2>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h2>",
+        p.figure(
+            "values",
+            t(
+                lang,
+                f"Modenhed i {p.name} pr. værdi i {p.wave} (blå prik) og kommunens gennemsnit af de viste "
+                f"forvaltninger (grå), begge med {p.interval}; n er antal svarende i forvaltningen."
+                + (f" En værdi med færre end {p.min_n} svar er skjult." if comp["suppressed"].any() else ""),
+                f"Maturity in {p.name} per value in {p.wave} (blue dot) and the municipal average of the "
+                f"departments shown (grey), both with {p.interval}; n is the department's respondents."
+                + (f" A value with fewer than {p.min_n} answers is hidden." if comp["suppressed"].any() else ""),
+            ),
+        ),
+        intro,
+    ]
+    words = {
+        HIGHER: t(lang, "klart over", "clearly above"),
+        LOWER: t(lang, "klart under", "clearly below"),
+        LEVEL: t(lang, "på niveau", "on level"),
+    }
+    head = t(
+        lang,
+        f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
+        f"<th>Niveau</th><th class='num'>n</th><th class='num'>Kommunen</th><th class='num'>{p.interval}</th>"
+        "<th>Forvaltningen ligger</th>",
+        f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
+        f"<th>Level</th><th class='num'>n</th><th class='num'>Municipality</th><th class='num'>{p.interval}</th>"
+        "<th>The department is</th>",
+    )
     rows = []
     for vid, r in comp.iterrows():
-        muni = (f"<td class='num'>{p.number(r['muni_score'], 2)}</td>"
-                f"<td class='num'>{p.ci(r['muni_low'], r['muni_high'], 2)}</td>")
+        muni = (
+            f"<td class='num'>{p.number(r['muni_score'], 2)}</td>"
+            f"<td class='num'>{p.ci(r['muni_low'], r['muni_high'], 2)}</td>"
+        )
         if r["suppressed"]:
-            rows.append(f"<tr><td>{escape(p.short(vid))}</td><td class='hidden' colspan='4'>"
-                        f"{escape(p.cannot_show)}</td>{muni}<td class='hidden'>–</td></tr>")
+            rows.append(
+                f"<tr><td>{escape(p.short(vid))}</td><td class='hidden' colspan='4'>"
+                f"{escape(p.cannot_show)}</td>{muni}<td class='hidden'>–</td></tr>"
+            )
             continue
         cls = " class='flag'" if r["verdict"] in (HIGHER, LOWER) else ""
-        rows.append(f"<tr><td>{escape(p.short(vid))}</td><td class='num'><strong>{p.number(r['score'], 2)}"
-                    f"</strong></td><td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                    f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td>"
-                    f"<td class='num'>{int(r['n'])}</td>{muni}<td{cls}>{escape(words[r['verdict']])}</td></tr>")
-    note = t(lang, "Score på skalaen 1-5 og niveau; »?« betyder, at intervallet krydser en niveaugrænse, så "
-                   "niveauet er usikkert. Kommunens tal er gennemsnittet af de viste forvaltninger, denne "
-                   "forvaltning medregnet.",
-             "Score on the 1-5 scale and level; '?' means the interval crosses a level boundary, so the level "
-             "is uncertain. The municipal figure is the mean of the departments shown, this one included.")
-    out.append(f"<table class='profile-values keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-               f"</tbody></table><p class='note'>{escape(note)}</p>")
+        rows.append(
+            f"<tr><td>{escape(p.short(vid))}</td><td class='num'><strong>{p.number(r['score'], 2)}"
+            f"</strong></td><td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
+            f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td>"
+            f"<td class='num'>{int(r['n'])}</td>{muni}<td{cls}>{escape(words[r['verdict']])}</td></tr>"
+        )
+    note = t(
+        lang,
+        "Score på skalaen 1-5 og niveau; »?« betyder, at intervallet krydser en niveaugrænse, så "
+        "niveauet er usikkert. Kommunens tal er gennemsnittet af de viste forvaltninger, denne "
+        "forvaltning medregnet.",
+        "Score on the 1-5 scale and level; '?' means the interval crosses a level boundary, so the level "
+        "is uncertain. The municipal figure is the mean of the departments shown, this one included.",
+    )
+    out.append(
+        f"<table class='profile-values keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
+        f"</tbody></table><p class='note'>{escape(note)}</p>"
+    )
     return Html("\n".join(out))
 
 
@@ -95,17 +124,27 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
     cells = p.cells()
     fa = p.focus_areas_table()
     muni_fa = p.municipal_focus_areas()
-    out = [f"<h2>{escape(t(lang, 'Indsatsområder', 'Focus areas'))}</h2>",
-           "<p>" + escape(t(
-               lang,
-               "Hver værdi består af flere indsatsområder. Tabellen viser for hver værdi det indsatsområde, "
-               "hvor forvaltningen scorer lavest, med kommunens gennemsnit for samme indsatsområde.",
-               "Each value consists of several focus areas. The table shows, for each value, the focus area "
-               "where the department scores lowest, with the municipal average for the same focus area.")) + "</p>"]
-    head = t(lang, "<th>Værdi</th><th>Lavest scorende indsatsområde</th><th class='num'>Score</th>"
-                   f"<th class='num'>{p.interval}</th><th class='num'>Kommunen</th>",
-             "<th>Value</th><th>Lowest-scoring focus area</th><th class='num'>Score</th>"
-             f"<th class='num'>{p.interval}</th><th class='num'>Municipality</th>")
+    out = [
+        f"<h2>{escape(t(lang, 'Indsatsområder', 'Focus areas'))}</h2>",
+        "<p>"
+        + escape(
+            t(
+                lang,
+                "Hver værdi består af flere indsatsområder. Tabellen viser for hver værdi det indsatsområde, "
+                "hvor forvaltningen scorer lavest, med kommunens gennemsnit for samme indsatsområde.",
+                "Each value consists of several focus areas. The table shows, for each value, the focus area "
+                "where the department scores lowest, with the municipal average for the same focus area.",
+            )
+        )
+        + "</p>",
+    ]
+    head = t(
+        lang,
+        "<th>Værdi</th><th>Lavest scorende indsatsområde</th><th class='num'>Score</th>"
+        f"<th class='num'>{p.interval}</th><th class='num'>Kommunen</th>",
+        "<th>Value</th><th>Lowest-scoring focus area</th><th class='num'>Score</th>"
+        f"<th class='num'>{p.interval}</th><th class='num'>Municipality</th>",
+    )
     rows = []
     values_hidden = False
     for vid in p.codebook.value_ids:
@@ -116,32 +155,47 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
         g = fa[(fa["value"] == vid) & fa["shown"]]
         if g.empty:  # scoring hides every focus area of a value when one is hidden
             values_hidden = True
-            rows.append(f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(focus_areas_hidden_text(p))}</td></tr>")
+            rows.append(
+                f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(focus_areas_hidden_text(p))}</td></tr>"
+            )
             continue
         low = g.loc[g["score"].idxmin()]
-        rows.append(f"<tr><td>{name}</td><td>{escape(p.codebook.focus_area_name(low['focus_area'], lang))}</td>"
-                    f"<td class='num'><strong>{p.number(low['score'], 2)}</strong></td>"
-                    f"<td class='num'>{p.ci(low['ci_low'], low['ci_high'], 2)}</td>"
-                    f"<td class='num'>{p.number(muni_fa.get(low['focus_area'], np.nan), 2)}</td></tr>")
-    out.append(f"<table class='profile-focus keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-               "</tbody></table>")
+        rows.append(
+            f"<tr><td>{name}</td><td>{escape(p.codebook.focus_area_name(low['focus_area'], lang))}</td>"
+            f"<td class='num'><strong>{p.number(low['score'], 2)}</strong></td>"
+            f"<td class='num'>{p.ci(low['ci_low'], low['ci_high'], 2)}</td>"
+            f"<td class='num'>{p.number(muni_fa.get(low['focus_area'], np.nan), 2)}</td></tr>"
+        )
+    out.append(
+        f"<table class='profile-focus keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
     if values_hidden:
-        out.append("<p class='note'>" + escape(t(
-            lang,
-            f"Når ét indsatsområde under en værdi har færre end {p.min_n} svar, vises ingen af værdiens "
-            "indsatsområder: værdiens score er gennemsnittet af indsatsområderne, så det skjulte ellers kunne "
-            "regnes ud fra de andre.",
-            f"When one focus area of a value has fewer than {p.min_n} answers, none of the value's focus "
-            "areas is shown: the value's score is the mean of its focus areas, so the hidden one could "
-            "otherwise be worked out from the others.")) + "</p>")
+        out.append(
+            "<p class='note'>"
+            + escape(
+                t(
+                    lang,
+                    f"Når ét indsatsområde under en værdi har færre end {p.min_n} svar, vises ingen af værdiens "
+                    "indsatsområder: værdiens score er gennemsnittet af indsatsområderne, så det skjulte ellers kunne "
+                    "regnes ud fra de andre.",
+                    f"When one focus area of a value has fewer than {p.min_n} answers, none of the value's focus "
+                    "areas is shown: the value's score is the mean of its focus areas, so the hidden one could "
+                    "otherwise be worked out from the others.",
+                )
+            )
+            + "</p>"
+        )
     out.append(focus_points(p, fa, muni_fa))
     return Html("\n".join(out))
 
 
 def focus_areas_hidden_text(p: DepartmentProfile) -> str:
     """Return the words for a value whose focus areas are hidden because one of them is small."""
-    return t(p.lang, f"Indsatsområderne vises ikke: et af dem har færre end {p.min_n} svar",
-             f"Focus areas not shown: one of them has fewer than {p.min_n} answers")
+    return t(
+        p.lang,
+        f"Indsatsområderne vises ikke: et af dem har færre end {p.min_n} svar",
+        f"Focus areas not shown: one of them has fewer than {p.min_n} answers",
+    )
 
 
 def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> str:
@@ -150,23 +204,42 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
     out = [f"<h3>{escape(t(lang, 'Hvad data peger på', 'What the data point to'))}</h3>"]
     shown = fa[fa["shown"]].sort_values("score", kind="stable").head(N_FOCUS_POINTS)
     if shown.empty:
-        out.append("<p>" + escape(t(lang, "Ingen indsatsområder kan vises for forvaltningen.",
-                                 "No focus area of the department can be shown.")) + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    "Ingen indsatsområder kan vises for forvaltningen.",
+                    "No focus area of the department can be shown.",
+                )
+            )
+            + "</p>"
+        )
         return "\n".join(out)
-    out.append("<p>" + escape(t(
-        lang,
-        f"De {len(shown)} indsatsområder, hvor forvaltningen scorer lavest på tværs af værdierne, er oplagte "
-        "emner for det videre arbejde. Under hvert står de udsagn i spørgeskemaet, som forvaltningen scorer "
-        "lavest på; de kan være et konkret sted at begynde.",
-        f"The {len(shown)} focus areas where the department scores lowest across the values are natural "
-        "candidates for the next steps. Under each are the statements in the questionnaire the department "
-        "scores lowest on; they may be a concrete place to start.")) + "</p>")
+    out.append(
+        "<p>"
+        + escape(
+            t(
+                lang,
+                f"De {len(shown)} indsatsområder, hvor forvaltningen scorer lavest på tværs af værdierne, er oplagte "
+                "emner for det videre arbejde. Under hvert står de udsagn i spørgeskemaet, som forvaltningen scorer "
+                "lavest på; de kan være et konkret sted at begynde.",
+                f"The {len(shown)} focus areas where the department scores lowest across the values are natural "
+                "candidates for the next steps. Under each are the statements in the questionnaire the department "
+                "scores lowest on; they may be a concrete place to start.",
+            )
+        )
+        + "</p>"
+    )
     items = p.scores.item
-    items = items[(items["wave"] == p.wave) & (items["department"] == p.department)
-                  & ~items["suppressed"].astype(bool) & items["mean"].notna()]
+    items = items[
+        (items["wave"] == p.wave)
+        & (items["department"] == p.department)
+        & ~items["suppressed"].astype(bool)
+        & items["mean"].notna()
+    ]
     # Quoted inside a sentence, so without their own full stop.
-    texts = {it.id: (it.text_en if lang == "en" else it.text_da).strip().rstrip(".")
-             for it in p.codebook.items}
+    texts = {it.id: (it.text_en if lang == "en" else it.text_da).strip().rstrip(".") for it in p.codebook.items}
     entries = []
     for r in shown.itertuples():
         fa_name = p.codebook.focus_area_name(r.focus_area, lang)
@@ -175,14 +248,23 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
         if pd.notna(muni):
             m = p.number(muni, 2)
             if r.ci_high < muni:
-                relation = t(lang, f"Kommunens gennemsnit er {m}, så forvaltningen ligger klart under.",
-                             f"The municipal average is {m}, so the department is clearly below it.")
+                relation = t(
+                    lang,
+                    f"Kommunens gennemsnit er {m}, så forvaltningen ligger klart under.",
+                    f"The municipal average is {m}, so the department is clearly below it.",
+                )
             elif r.ci_low > muni:
-                relation = t(lang, f"Kommunens gennemsnit er lavere ({m}): området er svagt i hele kommunen.",
-                             f"The municipal average is lower ({m}): the area is weak across the municipality.")
+                relation = t(
+                    lang,
+                    f"Kommunens gennemsnit er lavere ({m}): området er svagt i hele kommunen.",
+                    f"The municipal average is lower ({m}): the area is weak across the municipality.",
+                )
             else:
-                relation = t(lang, f"Kommunens gennemsnit er {m}, så forvaltningen ligger på niveau med kommunen.",
-                             f"The municipal average is {m}, so the department is on level with the municipality.")
+                relation = t(
+                    lang,
+                    f"Kommunens gennemsnit er {m}, så forvaltningen ligger på niveau med kommunen.",
+                    f"The municipal average is {m}, so the department is on level with the municipality.",
+                )
         own = items[items["focus_area"] == r.focus_area].sort_values("mean", kind="stable")
         # The items at or below the focus area's score pull it down; at least the lowest one.
         low = own[own["mean"] <= r.score + 1e-9].head(N_ITEMS)
@@ -190,28 +272,42 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
             low = own.head(1)
         quoted = [f"»{texts[i]}«" if lang == "da" else f"“{texts[i]}”" for i in low["item"]]
         if not quoted:
-            item_text = t(lang, f"Hvert af områdets udsagn har færre end {p.min_n} svar, så de rangeres ikke",
-                          f"Each of the area's statements has fewer than {p.min_n} answers, so they are not "
-                          "ranked")
+            item_text = t(
+                lang,
+                f"Hvert af områdets udsagn har færre end {p.min_n} svar, så de rangeres ikke",
+                f"Each of the area's statements has fewer than {p.min_n} answers, so they are not ranked",
+            )
         elif len(quoted) == 1:
             item_text = t(lang, f"Lavest scorer udsagnet {quoted[0]}", f"The lowest-scoring statement is {quoted[0]}")
         else:
-            item_text = t(lang, f"Lavest scorer udsagnene {join_names(quoted, lang)}",
-                          f"The lowest-scoring statements are {join_names(quoted, lang)}")
+            item_text = t(
+                lang,
+                f"Lavest scorer udsagnene {join_names(quoted, lang)}",
+                f"The lowest-scoring statements are {join_names(quoted, lang)}",
+            )
         entries.append(
             f"<li><strong>{escape(fa_name)}</strong> ({escape(p.value_name(r.value, lower=True))}): "
             f"{p.number(r.score, 2)} ({escape(p.interval)} "
             f"{p.ci(r.ci_low, r.ci_high, 2)}). {escape(relation)}"
-            + (f"<br>{escape(item_text)}." if item_text else "") + "</li>")
+            + (f"<br>{escape(item_text)}." if item_text else "")
+            + "</li>"
+        )
     out.append(f"<ol class='focus-points'>{''.join(entries)}</ol>")
-    out.append("<p class='note'>" + escape(t(
-        lang,
-        "Listen viser, hvor svarene ligger lavest, ikke hvad der er vigtigst; den er et udgangspunkt for "
-        "forvaltningens egen drøftelse af, hvor den vil sætte ind. Spørgsmålenes enkelte gennemsnit vises ikke, "
-        "så intet spørgsmål med få svar kan regnes ud.",
-        "The list shows where the answers are lowest, not what matters most; it is a starting point for the "
-        "department's own discussion of where to act. The questions' own means are not shown, so no question "
-        "with few answers can be worked out.")) + "</p>")
+    out.append(
+        "<p class='note'>"
+        + escape(
+            t(
+                lang,
+                "Listen viser, hvor svarene ligger lavest, ikke hvad der er vigtigst; den er et udgangspunkt for "
+                "forvaltningens egen drøftelse af, hvor den vil sætte ind. Spørgsmålenes enkelte gennemsnit vises ikke, "
+                "så intet spørgsmål med få svar kan regnes ud.",
+                "The list shows where the answers are lowest, not what matters most; it is a starting point for the "
+                "department's own discussion of where to act. The questions' own means are not shown, so no question "
+                "with few answers can be worked out.",
+            )
+        )
+        + "</p>"
+    )
     return "\n".join(out)
 
 
@@ -224,34 +320,57 @@ def distributions_section(p: DepartmentProfile) -> Html:
     out = [f"<h2>{escape(t(lang, 'Svarfordeling og kendskab', 'Answer distribution and awareness'))}</h2>"]
     rows = p.distribution_rows()
     if p.shows_distribution:
-        not_shown = [p.value_name(v, lower=True) for v in rows.index
-                     if not bool(rows.loc[v, "shown"]) or pd.isna(rows.loc[v, "shown"])]
-        text = t(lang,
-                 "Fordelingen af forvaltningens svar på de fem niveauer viser, om scoren dækker over enighed "
-                 "eller spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 "
-                 "deles af midterlinjen.",
-                 "The distribution of the department's answers over the five levels shows whether its score "
-                 "hides agreement or spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and "
-                 "level 3 is split by the centre line.")
+        not_shown = [
+            p.value_name(v, lower=True)
+            for v in rows.index
+            if not bool(rows.loc[v, "shown"]) or pd.isna(rows.loc[v, "shown"])
+        ]
+        text = t(
+            lang,
+            "Fordelingen af forvaltningens svar på de fem niveauer viser, om scoren dækker over enighed "
+            "eller spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 "
+            "deles af midterlinjen.",
+            "The distribution of the department's answers over the five levels shows whether its score "
+            "hides agreement or spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and "
+            "level 3 is split by the centre line.",
+        )
         if not_shown:
-            text += " " + t(lang, f"På {join_names(not_shown, lang)} vises fordelingen ikke, fordi færre end "
-                                  f"{limit} har svaret; fordelinger vises kun for grupper på mindst {limit}.",
-                            f"On {join_names(not_shown, lang)} the distribution is not shown because fewer than "
-                            f"{limit} answered; distributions are shown only for groups of at least {limit}.")
+            text += " " + t(
+                lang,
+                f"På {join_names(not_shown, lang)} vises fordelingen ikke, fordi færre end "
+                f"{limit} har svaret; fordelinger vises kun for grupper på mindst {limit}.",
+                f"On {join_names(not_shown, lang)} the distribution is not shown because fewer than "
+                f"{limit} answered; distributions are shown only for groups of at least {limit}.",
+            )
         out.append(f"<p>{escape(text)}</p>")
-        out.append(p.figure("distribution", t(
-            lang, f"Svarfordeling pr. værdi i {p.wave}: {p.name}. »Ved ikke« og »Ikke relevant« til højre "
-                  "som andel af alle svar.",
-            f"Answer distribution per value in {p.wave}: {p.name}. 'Don't know' and 'not applicable' on "
-            "the right as shares of all answers.")))
+        out.append(
+            p.figure(
+                "distribution",
+                t(
+                    lang,
+                    f"Svarfordeling pr. værdi i {p.wave}: {p.name}. »Ved ikke« og »Ikke relevant« til højre "
+                    "som andel af alle svar.",
+                    f"Answer distribution per value in {p.wave}: {p.name}. 'Don't know' and 'not applicable' on "
+                    "the right as shares of all answers.",
+                ),
+            )
+        )
     else:
-        out.append("<p>" + escape(t(
-            lang, f"Svarfordelingen vises ikke, fordi færre end {limit} i forvaltningen har svaret på hver "
-                  f"værdi. En fordeling viser mere end en score, så den vises kun for grupper på mindst {limit} "
-                  f"(to gange mindstegrænsen på {p.min_n}).",
-            f"The answer distribution is not shown because fewer than {limit} in the department answered on "
-            f"each value. A distribution shows more than a score, so it is shown only for groups of at least "
-            f"{limit} (twice the minimum of {p.min_n}).")) + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    f"Svarfordelingen vises ikke, fordi færre end {limit} i forvaltningen har svaret på hver "
+                    f"værdi. En fordeling viser mere end en score, så den vises kun for grupper på mindst {limit} "
+                    f"(to gange mindstegrænsen på {p.min_n}).",
+                    f"The answer distribution is not shown because fewer than {limit} in the department answered on "
+                    f"each value. A distribution shows more than a score, so it is shown only for groups of at least "
+                    f"{limit} (twice the minimum of {p.min_n}).",
+                )
+            )
+            + "</p>"
+        )
     out.append(dont_know_block(p))
     return Html("\n".join(out))
 
@@ -261,36 +380,52 @@ def dont_know_block(p: DepartmentProfile) -> str:
     dk = p.dont_know()
     limit = p.flag
     out = [f"<h3>{escape(t(lang, 'Kendskab: svaret »Ved ikke«', 'Awareness: the answer “don’t know”'))}</h3>"]
-    head = t(lang, f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>Kommunen</th>",
-             f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>Municipality</th>")
+    head = t(
+        lang,
+        f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>Kommunen</th>",
+        f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>Municipality</th>",
+    )
     rows = []
     for vid, r in dk.iterrows():
         if r["suppressed"] or pd.isna(r["share"]):
             own = f"<td class='num hidden'>{escape(p.hidden)}</td>"
         else:
-            own = (f"<td class='num{' flag' if r['flagged'] else ''}'>{p.share(r['share'])}"
-                   f"{' ▲' if r['flagged'] else ''}</td>")
-        muni = (f"<td class='num{' flag' if r['muni_flagged'] else ''}'>{p.share(r['muni_share'])}"
-                f"{' ▲' if r['muni_flagged'] else ''}</td>")
+            own = (
+                f"<td class='num{' flag' if r['flagged'] else ''}'>{p.share(r['share'])}"
+                f"{' ▲' if r['flagged'] else ''}</td>"
+            )
+        muni = (
+            f"<td class='num{' flag' if r['muni_flagged'] else ''}'>{p.share(r['muni_share'])}"
+            f"{' ▲' if r['muni_flagged'] else ''}</td>"
+        )
         rows.append(f"<tr><td>{escape(p.short(vid))}</td>{own}{muni}</tr>")
     flagged = [p.value_name(v, lower=True) for v in dk.index[dk["flagged"].astype(bool)]]
     if flagged:
-        sentence = t(lang, f"Over {limit} af forvaltningens svar er »Ved ikke« på {join_names(flagged, lang)} "
-                           "(markeret ▲). Når mange ikke ved, hvordan forvaltningen arbejder, er det i sig selv "
-                           "et tegn på lav modenhed, og kendskabet kan være et sted at begynde.",
-                     f"More than {limit} of the department's answers are 'don't know' on "
-                     f"{join_names(flagged, lang)} (marked ▲). When many do not know how their department works, "
-                     "that is itself a sign of low maturity, and awareness may be a place to start.")
+        sentence = t(
+            lang,
+            f"Over {limit} af forvaltningens svar er »Ved ikke« på {join_names(flagged, lang)} "
+            "(markeret ▲). Når mange ikke ved, hvordan forvaltningen arbejder, er det i sig selv "
+            "et tegn på lav modenhed, og kendskabet kan være et sted at begynde.",
+            f"More than {limit} of the department's answers are 'don't know' on "
+            f"{join_names(flagged, lang)} (marked ▲). When many do not know how their department works, "
+            "that is itself a sign of low maturity, and awareness may be a place to start.",
+        )
     else:
-        sentence = t(lang, f"Ingen af forvaltningens værdier har over {limit} »Ved ikke«.",
-                     f"None of the department's values has more than {limit} 'don't know'.")
-    intro = t(lang, "Andelen »Ved ikke« af de afgivne svar pr. værdi, ved siden af kommunens (de viste "
-                    "forvaltninger under ét).",
-              "The share of 'don't know' among the answers given per value, beside the municipality's (the "
-              "departments shown, together).")
+        sentence = t(
+            lang,
+            f"Ingen af forvaltningens værdier har over {limit} »Ved ikke«.",
+            f"None of the department's values has more than {limit} 'don't know'.",
+        )
+    intro = t(
+        lang,
+        "Andelen »Ved ikke« af de afgivne svar pr. værdi, ved siden af kommunens (de viste forvaltninger under ét).",
+        "The share of 'don't know' among the answers given per value, beside the municipality's (the "
+        "departments shown, together).",
+    )
     out.append(f"<p>{escape(intro)} {escape(sentence)}</p>")
-    out.append(f"<table class='profile-dontknow keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-               "</tbody></table>")
+    out.append(
+        f"<table class='profile-dontknow keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
     return "\n".join(out)
 
 
@@ -301,18 +436,32 @@ def trend_section(p: DepartmentProfile) -> Html:
     lang = p.lang
     out = [f"<h2>{escape(t(lang, 'Udvikling over tid', 'Change over time'))}</h2>"]
     if not p.has_trend:
-        out.append("<p>" + escape(t(lang, "Data har kun ét år, så udviklingen kan først vises, når undersøgelsen "
-                                       "er gentaget.",
-                                 "The data hold one year only, so the change can be shown once the survey has "
-                                 "been repeated.")) + "</p>")
+        out.append(
+            "<p>"
+            + escape(
+                t(
+                    lang,
+                    "Data har kun ét år, så udviklingen kan først vises, når undersøgelsen er gentaget.",
+                    "The data hold one year only, so the change can be shown once the survey has been repeated.",
+                )
+            )
+            + "</p>"
+        )
         return Html("\n".join(out))
     waves = p.scores.waves
-    out.append(p.figure("trend", t(
-        lang, f"Modenhed i {p.name} pr. værdi og år ({waves[0]}-{waves[-1]}) med {p.interval}; n under hvert "
-              f"år er antal svarende. Et år, hvor færre end {p.min_n} svarede på værdien, er skjult.",
-        f"Maturity in {p.name} per value and year ({waves[0]}-{waves[-1]}) with {p.interval}; n under each "
-        f"year is the number of respondents. A year in which fewer than {p.min_n} answered on the value is "
-        "hidden.")))
+    out.append(
+        p.figure(
+            "trend",
+            t(
+                lang,
+                f"Modenhed i {p.name} pr. værdi og år ({waves[0]}-{waves[-1]}) med {p.interval}; n under hvert "
+                f"år er antal svarende. Et år, hvor færre end {p.min_n} svarede på værdien, er skjult.",
+                f"Maturity in {p.name} per value and year ({waves[0]}-{waves[-1]}) with {p.interval}; n under each "
+                f"year is the number of respondents. A year in which fewer than {p.min_n} answered on the value is "
+                "hidden.",
+            ),
+        )
+    )
     prev = p.previous_wave
     if prev is not None:
         out.append(f"<h3>{escape(t(lang, f'Ændring siden {prev}', f'Change since {prev}'))}</h3>")
@@ -327,26 +476,36 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
     published = changes[~changes["suppressed"].astype("boolean").fillna(True).astype(bool)]
     hidden = [p.value_name(v, lower=True) for v in changes.index if v not in published.index]
     if published.empty:
-        text = t(lang, f"Ændringen siden {prev} kan ikke vises på nogen værdi, fordi forvaltningen havde færre "
-                       f"end {p.min_n} svar i et af årene.",
-                 f"The change since {prev} cannot be shown on any value, because the department had fewer than "
-                 f"{p.min_n} answers in one of the years.")
+        text = t(
+            lang,
+            f"Ændringen siden {prev} kan ikke vises på nogen værdi, fordi forvaltningen havde færre "
+            f"end {p.min_n} svar i et af årene.",
+            f"The change since {prev} cannot be shown on any value, because the department had fewer than "
+            f"{p.min_n} answers in one of the years.",
+        )
     else:
         names = {v: p.codebook.value_name(v, lang) for v in p.codebook.value_ids}
         text = sentence_changes(published.reset_index(), names, prev, lang)
         if hidden:
-            text += " " + t(lang, f"På {join_names(hidden, lang)} kan ændringen ikke vises, fordi forvaltningen "
-                                  f"havde færre end {p.min_n} svar i et af årene.",
-                            f"On {join_names(hidden, lang)} the change cannot be shown, because the department "
-                            f"had fewer than {p.min_n} answers in one of the years.")
-    text += " " + t(lang, f"En ændring kaldes kun en forbedring eller tilbagegang, når {p.interval}let for "
-                          "forskellen ikke indeholder 0.",
-                    f"A change is called an improvement or a decline only when the {p.interval} of the "
-                    "difference excludes 0.")
-    head = t(lang, f"<th>Værdi</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
-                   f"<th class='num'>Ændring</th><th class='num'>{p.interval}</th><th>Vurdering</th>",
-             f"<th>Value</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
-             f"<th class='num'>Change</th><th class='num'>{p.interval}</th><th>Verdict</th>")
+            text += " " + t(
+                lang,
+                f"På {join_names(hidden, lang)} kan ændringen ikke vises, fordi forvaltningen "
+                f"havde færre end {p.min_n} svar i et af årene.",
+                f"On {join_names(hidden, lang)} the change cannot be shown, because the department "
+                f"had fewer than {p.min_n} answers in one of the years.",
+            )
+    text += " " + t(
+        lang,
+        f"En ændring kaldes kun en forbedring eller tilbagegang, når {p.interval}let for forskellen ikke indeholder 0.",
+        f"A change is called an improvement or a decline only when the {p.interval} of the difference excludes 0.",
+    )
+    head = t(
+        lang,
+        f"<th>Værdi</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
+        f"<th class='num'>Ændring</th><th class='num'>{p.interval}</th><th>Vurdering</th>",
+        f"<th>Value</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
+        f"<th class='num'>Change</th><th class='num'>{p.interval}</th><th>Verdict</th>",
+    )
     rows = []
     for vid in p.codebook.value_ids:
         cells = []
@@ -359,15 +518,21 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
             r = published.loc[vid]
             sign = "+" if r["diff"] > 0 else ""
             cls = " class='flag'" if r["verdict"] in ("improvement", "decline") else ""
-            cells.append(f"<td class='num'>{sign}{p.number(r['diff'], 2)}</td>"
-                         f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                         f"<td{cls}>{escape(change_word(r['verdict'], lang))}</td>")
+            cells.append(
+                f"<td class='num'>{sign}{p.number(r['diff'], 2)}</td>"
+                f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
+                f"<td{cls}>{escape(change_word(r['verdict'], lang))}</td>"
+            )
         else:
-            cells.append(f"<td class='num hidden'>{escape(hidden_word(lang))}</td>"
-                         f"<td class='num hidden'>–</td><td class='hidden'>{escape(hidden_word(lang))}</td>")
+            cells.append(
+                f"<td class='num hidden'>{escape(hidden_word(lang))}</td>"
+                f"<td class='num hidden'>–</td><td class='hidden'>{escape(hidden_word(lang))}</td>"
+            )
         rows.append(f"<tr><td>{escape(p.short(vid))}</td>{''.join(cells)}</tr>")
-    return (f"<p>{escape(text)}</p><table class='profile-change keep'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<p>{escape(text)}</p><table class='profile-change keep'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def appendix_section(p: DepartmentProfile) -> Html:
@@ -435,39 +600,55 @@ def figures_table(p: DepartmentProfile) -> str:
     lang = p.lang
     cells = p.cells()
     fa = p.focus_areas_table().set_index("focus_area")
-    head = t(lang, f"<th>Værdi og indsatsområde</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-                   "<th class='num'>n</th><th>Niveau</th>",
-             f"<th>Value and focus area</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-             "<th class='num'>n</th><th>Level</th>")
+    head = t(
+        lang,
+        f"<th>Værdi og indsatsområde</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
+        "<th class='num'>n</th><th>Niveau</th>",
+        f"<th>Value and focus area</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
+        "<th class='num'>n</th><th>Level</th>",
+    )
     indent = " style='padding-left:1.4em'"  # focus areas under their value
     rows = []
     for value in p.codebook.values:
         c = cells.loc[value.id]
         name = f"<strong>{escape(value.name(lang))}</strong>"
         if c["suppressed"]:
-            rows.append(f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>"
-                        f"{escape(p.cannot_show)}</td></tr>")
+            rows.append(
+                f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>{escape(p.cannot_show)}</td></tr>"
+            )
             continue
-        rows.append(f"<tr class='value'><td>{name}</td><td class='num'><strong>{p.number(c['score'], 2)}</strong>"
-                    f"</td><td class='num'>{p.ci(c['ci_low'], c['ci_high'], 2)}</td>"
-                    f"<td class='num'>{int(c['n'])}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
-                    "</td></tr>")
+        rows.append(
+            f"<tr class='value'><td>{name}</td><td class='num'><strong>{p.number(c['score'], 2)}</strong>"
+            f"</td><td class='num'>{p.ci(c['ci_low'], c['ci_high'], 2)}</td>"
+            f"<td class='num'>{int(c['n'])}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
+            "</td></tr>"
+        )
         for area in value.focus_areas:
             label = escape(area.name_en if lang == "en" else area.name_da)
             r = fa.loc[area.id] if area.id in fa.index else None
             if r is None or not r["shown"]:
-                rows.append(f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{escape(p.hidden)}"
-                            "</td></tr>")
+                rows.append(
+                    f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{escape(p.hidden)}"
+                    "</td></tr>"
+                )
                 continue
-            rows.append(f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{p.number(r['score'], 2)}</td>"
-                        f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                        f"<td class='num'>{int(r['n'])}</td>"
-                        f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td></tr>")
-    intro = t(lang, f"{p.name}s værdier og indsatsområder i {p.wave}: score (1-5), {p.interval}, antal "
-                    "svarende (n) og niveau; »?« betyder, at niveauet er usikkert.",
-              f"The values and focus areas of {p.name} in {p.wave}: score (1-5), {p.interval}, number "
-              "of respondents (n) and level; '?' means the level is uncertain.")
-    return "\n".join([f"<h3>{escape(t(lang, 'Forvaltningens tal', 'The department’s figures'))}</h3>",
-                      f"<p>{escape(intro)}</p>",
-                      f"<table class='profile-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-                      "</tbody></table>"])
+            rows.append(
+                f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{p.number(r['score'], 2)}</td>"
+                f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
+                f"<td class='num'>{int(r['n'])}</td>"
+                f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td></tr>"
+            )
+    intro = t(
+        lang,
+        f"{p.name}s værdier og indsatsområder i {p.wave}: score (1-5), {p.interval}, antal "
+        "svarende (n) og niveau; »?« betyder, at niveauet er usikkert.",
+        f"The values and focus areas of {p.name} in {p.wave}: score (1-5), {p.interval}, number "
+        "of respondents (n) and level; '?' means the level is uncertain.",
+    )
+    return "\n".join(
+        [
+            f"<h3>{escape(t(lang, 'Forvaltningens tal', 'The department’s figures'))}</h3>",
+            f"<p>{escape(intro)}</p>",
+            f"<table class='profile-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+        ]
+    )

@@ -54,8 +54,11 @@ def cannot_show_text(min_n: int, lang: str = "da") -> str:
     >>> cannot_show_text(5)
     'Kan ikke vises af hensyn til anonymiteten (færre end 5 svar)'
     """
-    return t(lang, f"Kan ikke vises af hensyn til anonymiteten (færre end {min_n} svar)",
-             f"Cannot be shown, to protect anonymity (fewer than {min_n} answers)")
+    return t(
+        lang,
+        f"Kan ikke vises af hensyn til anonymiteten (færre end {min_n} svar)",
+        f"Cannot be shown, to protect anonymity (fewer than {min_n} answers)",
+    )
 
 
 def interval_text(confidence: float, lang: str = "da") -> str:
@@ -114,8 +117,11 @@ def organisation_text(lang: str = "da") -> str:
     >>> organisation_text()
     'Københavns Kommune · Økonomiforvaltningen'
     """
-    return t(lang, "Københavns Kommune · Økonomiforvaltningen",
-             "City of Copenhagen · Finance Administration (Økonomiforvaltningen)")
+    return t(
+        lang,
+        "Københavns Kommune · Økonomiforvaltningen",
+        "City of Copenhagen · Finance Administration (Økonomiforvaltningen)",
+    )
 
 
 def prepared_text(wave: int, date: datetime.date, lang: str = "da") -> str:
@@ -126,5 +132,8 @@ def prepared_text(wave: int, date: datetime.date, lang: str = "da") -> str:
     >>> prepared_text(2025, datetime.date(2026, 3, 1))
     'Spørgeskemaundersøgelse 2025 · udarbejdet 1. marts 2026'
     """
-    return t(lang, f"Spørgeskemaundersøgelse {wave} · udarbejdet {format_date_long(date, lang)}",
-             f"Survey {wave} · prepared {format_date_long(date, lang)}")
+    return t(
+        lang,
+        f"Spørgeskemaundersøgelse {wave} · udarbejdet {format_date_long(date, lang)}",
+        f"Survey {wave} · prepared {format_date_long(date, lang)}",
+    )

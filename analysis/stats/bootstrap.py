@@ -67,8 +67,9 @@ def _multinomial_weights(draws: np.ndarray, n: int) -> np.ndarray:
     return weights
 
 
-def resample(n: int, statistic: Callable[[np.ndarray], tuple[np.ndarray, ...]], resamples: int,
-             rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def resample(
+    n: int, statistic: Callable[[np.ndarray], tuple[np.ndarray, ...]], resamples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, ...]:
     """Return bootstrap replicates of a statistic of ``n`` respondents drawn with replacement.
 
     Parameters

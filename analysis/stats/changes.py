@@ -23,8 +23,15 @@ from .bootstrap import percentile_interval, stratified_mean
 if TYPE_CHECKING:  # Scores is only named in signatures; the scores module imports this one.
     from .scores import Scores
 
-__all__ = ["DECLINE", "IMPROVEMENT", "NO_CLEAR_CHANGE", "LEVELS_OF_CHANGE", "score_changes",
-           "score_changes_to", "score_focus_area_changes"]
+__all__ = [
+    "DECLINE",
+    "IMPROVEMENT",
+    "LEVELS_OF_CHANGE",
+    "NO_CLEAR_CHANGE",
+    "score_changes",
+    "score_changes_to",
+    "score_focus_area_changes",
+]
 
 IMPROVEMENT, DECLINE, NO_CLEAR_CHANGE = "improvement", "decline", "no clear change"
 #: What :func:`score_changes` can compare.
@@ -49,8 +56,9 @@ def _check_waves(scores: Scores, wave_from: int, wave_to: int) -> None:
         raise ParameterError(f"cannot compare waves {wave_from} and {wave_to}: the data have {sorted(waves)}.")
 
 
-def _department_changes(cells: pd.DataFrame, replicates: dict, confidence: float, key: str,
-                        wave_from: int, wave_to: int) -> tuple[list[dict], dict[str, list[str]]]:
+def _department_changes(
+    cells: pd.DataFrame, replicates: dict, confidence: float, key: str, wave_from: int, wave_to: int
+) -> tuple[list[dict], dict[str, list[str]]]:
     """Return one change row per department x ``key`` (value or focus area) present in both waves.
 
     ``cells`` is a department table of :class:`Scores`; the replicate column of a ``key`` is
@@ -71,15 +79,29 @@ def _department_changes(cells: pd.DataFrame, replicates: dict, confidence: float
             if not present:
                 continue
             published = not any(bool(indexed.loc[kk, "suppressed"]) for kk in keys)
-            row = {"department": dept, "value": value_of[cid], key: cid, "wave_from": wave_from,
-                   "wave_to": wave_to, "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-                   "verdict": "", "n_departments": 1, "suppressed": not published}
+            row = {
+                "department": dept,
+                "value": value_of[cid],
+                key: cid,
+                "wave_from": wave_from,
+                "wave_to": wave_to,
+                "diff": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "verdict": "",
+                "n_departments": 1,
+                "suppressed": not published,
+            }
             if published:
                 compared[cid].append(dept)
                 diff_reps = replicates[(wave_to, dept)][:, k] - replicates[(wave_from, dept)][:, k]
                 low, high = percentile_interval(diff_reps, confidence)
-                row.update(diff=float(indexed.loc[keys[1], "score"] - indexed.loc[keys[0], "score"]),
-                           ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
+                row.update(
+                    diff=float(indexed.loc[keys[1], "score"] - indexed.loc[keys[0], "score"]),
+                    ci_low=float(low),
+                    ci_high=float(high),
+                    verdict=_verdict(low, high),
+                )
             rows.append(row)
     return rows, compared
 
@@ -113,23 +135,34 @@ def score_changes(scores: Scores, wave_from: int, wave_to: int, *, level: str = 
     if level != "value":
         raise ParameterError(f"level must be one of {LEVELS_OF_CHANGE}, found {level!r}.")
     _check_waves(scores, wave_from, wave_to)
-    rows, compared = _department_changes(scores.department_value, scores.replicates, scores.confidence,
-                                         "value", wave_from, wave_to)
+    rows, compared = _department_changes(
+        scores.department_value, scores.replicates, scores.confidence, "value", wave_from, wave_to
+    )
     dv = scores.department_value.set_index(["wave", "department", "value"])
     by_value: dict[str, list[dict]] = {vid: [] for vid in compared}
     for row in rows:
         by_value[row["value"]].append(row)
     out = []
     for k, (vid, common) in enumerate(compared.items()):
-        row = {"department": config.MUNICIPALITY, "value": vid, "wave_from": wave_from, "wave_to": wave_to,
-               "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "verdict": "",
-               "n_departments": len(common), "suppressed": not common}
+        row = {
+            "department": config.MUNICIPALITY,
+            "value": vid,
+            "wave_from": wave_from,
+            "wave_to": wave_to,
+            "diff": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "verdict": "",
+            "n_departments": len(common),
+            "suppressed": not common,
+        }
         if common:
             before = stratified_mean([scores.replicates[(wave_from, d)][:, k] for d in common])
             after = stratified_mean([scores.replicates[(wave_to, d)][:, k] for d in common])
             low, high = percentile_interval(after - before, scores.confidence)
-            diff = float(np.mean([dv.loc[(wave_to, d, vid), "score"] - dv.loc[(wave_from, d, vid), "score"]
-                                  for d in common]))
+            diff = float(
+                np.mean([dv.loc[(wave_to, d, vid), "score"] - dv.loc[(wave_from, d, vid), "score"] for d in common])
+            )
             row.update(diff=diff, ci_low=float(low), ci_high=float(high), verdict=_verdict(low, high))
         out += by_value[vid] + [row]
     return pd.DataFrame(out)
@@ -151,10 +184,22 @@ def score_focus_area_changes(scores: Scores, wave_from: int, wave_to: int) -> pd
         order and departments in table order within each.
     """
     _check_waves(scores, wave_from, wave_to)
-    rows, _ = _department_changes(scores.department_focus_area, scores.focus_area_replicates,
-                                  scores.confidence, "focus_area", wave_from, wave_to)
-    columns = ["department", "value", "focus_area", "wave_from", "wave_to", "diff", "ci_low", "ci_high",
-               "verdict", "n_departments", "suppressed"]
+    rows, _ = _department_changes(
+        scores.department_focus_area, scores.focus_area_replicates, scores.confidence, "focus_area", wave_from, wave_to
+    )
+    columns = [
+        "department",
+        "value",
+        "focus_area",
+        "wave_from",
+        "wave_to",
+        "diff",
+        "ci_low",
+        "ci_high",
+        "verdict",
+        "n_departments",
+        "suppressed",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

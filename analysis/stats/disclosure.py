@@ -176,7 +176,8 @@ def infer_min_n(distribution: pd.DataFrame, min_n: int | None = None) -> int:
         if int(min_n) < 1 or not fits(int(min_n)):
             raise ParameterError(
                 f"min_n={min_n!r} does not fit the distribution frame: a row is shown exactly when n_valid >= "
-                f"2 * min_n. Pass the min_n the frame was made with (answer_distribution(..., min_n=...)).")
+                f"2 * min_n. Pass the min_n the frame was made with (answer_distribution(..., min_n=...))."
+            )
         return int(min_n)
     if fits(config.DEFAULT_MIN_N):
         return config.DEFAULT_MIN_N

@@ -47,13 +47,18 @@ def _add(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
     return {key: a[key] + b[key] for key in a}
 
 
-def _row(wave: int, department: str, value: str, counts: dict[str, int], shown: bool,
-         pooled: int | None) -> dict:
+def _row(wave: int, department: str, value: str, counts: dict[str, int], shown: bool, pooled: int | None) -> dict:
     """Turn counts into one table row, blanking every share (and the answer count) when hidden."""
     valid = sum(counts[f"level_{lv}"] for lv in LEVELS)
     answers = counts["answers"]
-    row = {"wave": wave, "department": department, "value": value, "n": counts["n"],
-           "n_valid": counts["n_valid"], "answers": answers if shown else pd.NA}
+    row = {
+        "wave": wave,
+        "department": department,
+        "value": value,
+        "n": counts["n"],
+        "n_valid": counts["n_valid"],
+        "answers": answers if shown else pd.NA,
+    }
     for lv in LEVELS:
         row[f"share_{lv}"] = counts[f"level_{lv}"] / valid if shown and valid else np.nan
     row["share_dont_know"] = counts["dont_know"] / answers if shown and answers else np.nan
@@ -63,9 +68,15 @@ def _row(wave: int, department: str, value: str, counts: dict[str, int], shown: 
     return row
 
 
-def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = None, *, wave: int,
-                        min_n: int = config.DEFAULT_MIN_N, by_department: bool = True,
-                        departments: Departments | None = None) -> pd.DataFrame:
+def answer_distribution(
+    responses: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    wave: int,
+    min_n: int = config.DEFAULT_MIN_N,
+    by_department: bool = True,
+    departments: Departments | None = None,
+) -> pd.DataFrame:
     """Tabulate how each value's answers spread over the levels, for the municipality and departments.
 
     Parameters
@@ -136,17 +147,20 @@ def answer_distribution(responses: pd.DataFrame, codebook: Codebook | None = Non
     municipal_rows, department_rows = [], []
     for vid in codebook.value_ids:
         cols = item_values == vid
-        per_dept = {d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable)
-                    for d in present}
+        per_dept = {
+            d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable) for d in present
+        }
         pool = distribution_pool({d: per_dept[d]["n_valid"] for d in present}, min_n)
         total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
         for d in pool:
             total = _add(total, per_dept[d])
-        municipal_rows.append(_row(wave, config.MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n),
-                                   len(pool)))
+        municipal_rows.append(
+            _row(wave, config.MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n), len(pool))
+        )
         for d in present:
-            department_rows.append(_row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n),
-                                        None))
+            department_rows.append(
+                _row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n), None)
+            )
 
     rows = municipal_rows
     if by_department:

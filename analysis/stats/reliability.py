@@ -66,8 +66,7 @@ def cronbach_alpha(matrix) -> float:
     return float(k / (k - 1) * (1 - item_var / total_var))
 
 
-def feldt_interval(alpha: float, n: int, k: int, confidence: float = config.CONFIDENCE
-                   ) -> tuple[float, float]:
+def feldt_interval(alpha: float, n: int, k: int, confidence: float = config.CONFIDENCE) -> tuple[float, float]:
     """Return Feldt's (1965) confidence interval for Cronbach's alpha.
 
     With ``F_p`` the ``p`` quantile of the F distribution with ``n - 1`` and
@@ -112,8 +111,9 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = config.CONF
     return float(low), float(high)
 
 
-def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None, *, wave: int,
-                      confidence: float = config.CONFIDENCE) -> pd.DataFrame:
+def score_reliability(
+    responses: pd.DataFrame, codebook: Codebook | None = None, *, wave: int, confidence: float = config.CONFIDENCE
+) -> pd.DataFrame:
     """Compute Cronbach's alpha and its Feldt interval for every value of one wave.
 
     Parameters
@@ -165,8 +165,18 @@ def score_reliability(responses: pd.DataFrame, codebook: Codebook | None = None,
         n, k = int(complete.sum()), int(cols.sum())
         alpha = cronbach_alpha(scored[complete][:, cols]) if n else float("nan")
         low, high = feldt_interval(alpha, n, k, confidence)
-        rows.append({"wave": int(wave), "value": vid, "alpha": alpha, "ci_low": low, "ci_high": high,
-                     "n": n, "k": k, "low": pd.NA if np.isnan(alpha) else bool(alpha < LOW_ALPHA)})
+        rows.append(
+            {
+                "wave": int(wave),
+                "value": vid,
+                "alpha": alpha,
+                "ci_low": low,
+                "ci_high": high,
+                "n": n,
+                "k": k,
+                "low": pd.NA if np.isnan(alpha) else bool(alpha < LOW_ALPHA),
+            }
+        )
     table = pd.DataFrame(rows)
     table["low"] = table["low"].astype("boolean")
     return table

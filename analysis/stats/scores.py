@@ -123,8 +123,22 @@ class Scores:
         'Children and Youth Administration'
         """
         return self._named(self.department_value, lang)[
-            ["wave", "department", "department_name", "value", "value_name", "score", "ci_low", "ci_high",
-             "n", "level", "level_name", "level_uncertain", "suppressed"]]
+            [
+                "wave",
+                "department",
+                "department_name",
+                "value",
+                "value_name",
+                "score",
+                "ci_low",
+                "ci_high",
+                "n",
+                "level",
+                "level_name",
+                "level_uncertain",
+                "suppressed",
+            ]
+        ]
 
     def by_value(self, lang: str = "da") -> pd.DataFrame:
         """Return the municipality's value scores with names beside the codes.
@@ -148,8 +162,20 @@ class Scores:
         ['wave', 'value', 'value_name']
         """
         return self._named(self.value, lang)[
-            ["wave", "value", "value_name", "score", "ci_low", "ci_high", "n_departments", "n_respondents",
-             "level", "level_name", "level_uncertain"]]
+            [
+                "wave",
+                "value",
+                "value_name",
+                "score",
+                "ci_low",
+                "ci_high",
+                "n_departments",
+                "n_respondents",
+                "level",
+                "level_name",
+                "level_uncertain",
+            ]
+        ]
 
     def by_focus_area(self, lang: str = "da") -> pd.DataFrame:
         """Return the department x focus area scores with names beside the codes.
@@ -178,8 +204,24 @@ class Scores:
         3
         """
         return self._named(self.department_focus_area, lang)[
-            ["wave", "department", "department_name", "value", "value_name", "focus_area", "focus_area_name",
-             "score", "ci_low", "ci_high", "n", "level", "level_name", "level_uncertain", "suppressed"]]
+            [
+                "wave",
+                "department",
+                "department_name",
+                "value",
+                "value_name",
+                "focus_area",
+                "focus_area_name",
+                "score",
+                "ci_low",
+                "ci_high",
+                "n",
+                "level",
+                "level_name",
+                "level_uncertain",
+                "suppressed",
+            ]
+        ]
 
     def changes(self, wave_from: int, wave_to: int, level: str = "value", lang: str = "da") -> pd.DataFrame:
         """Return the changes between two waves with names beside the codes.
@@ -215,8 +257,23 @@ class Scores:
         """
         table = self._named(score_changes(self, wave_from, wave_to, level=level), lang)
         codes = ["focus_area", "focus_area_name"] if level == "focus_area" else []
-        return table[["department", "department_name", "value", "value_name", *codes, "wave_from", "wave_to",
-                      "diff", "ci_low", "ci_high", "verdict", "n_departments", "suppressed"]]
+        return table[
+            [
+                "department",
+                "department_name",
+                "value",
+                "value_name",
+                *codes,
+                "wave_from",
+                "wave_to",
+                "diff",
+                "ci_low",
+                "ci_high",
+                "verdict",
+                "n_departments",
+                "suppressed",
+            ]
+        ]
 
     def _named(self, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         """Return a copy of ``frame`` with a name column for each code column it has."""
@@ -225,17 +282,21 @@ class Scores:
         departments = self.departments or load_departments()
         out = frame.copy()
         if "department" in out:
-            names = {code: (config.MUNICIPALITY_NAME[lang] if code == config.MUNICIPALITY
-                            else departments.name_of(code, lang))
-                     for code in out["department"].unique()}
+            names = {
+                code: (
+                    config.MUNICIPALITY_NAME[lang] if code == config.MUNICIPALITY else departments.name_of(code, lang)
+                )
+                for code in out["department"].unique()
+            }
             out["department_name"] = out["department"].map(names)
         if "value" in out:
             out["value_name"] = out["value"].map({v: codebook.value_name(v, lang) for v in out["value"].unique()})
         if "focus_area" in out:
             out["focus_area_name"] = out["focus_area"].map(
-                {f: codebook.focus_area_name(f, lang) for f in out["focus_area"].unique()})
+                {f: codebook.focus_area_name(f, lang) for f in out["focus_area"].unique()}
+            )
         if "level" in out:
             out["level_name"] = pd.array(
-                [pd.NA if pd.isna(lv) else codebook.level_name(int(lv), lang) for lv in out["level"]],
-                dtype="string")
+                [pd.NA if pd.isna(lv) else codebook.level_name(int(lv), lang) for lv in out["level"]], dtype="string"
+            )
         return out

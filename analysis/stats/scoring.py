@@ -69,8 +69,9 @@ def _mean_of_present(x: np.ndarray, ind: np.ndarray) -> np.ndarray:
     return _mean_or_nan(np.where(present, x, 0.0) @ ind, present.astype(np.float64) @ ind)
 
 
-def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.ndarray,
-           fa_value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _chain(
+    weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.ndarray, fa_value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Compute focus-area and value scores for each row of respondent ``weights``.
 
     ``stacked`` holds, side by side, the valid scores (0 where not valid) and the validity mask
@@ -85,10 +86,16 @@ def _chain(weights: np.ndarray, stacked: np.ndarray, n_items: int, item_fa: np.n
     return fa, value
 
 
-def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
-                 departments: Departments | None = None, *, min_n: int = config.DEFAULT_MIN_N, seed: int = config.DEFAULT_SEED,
-                 resamples: int = config.DEFAULT_RESAMPLES,
-                 confidence: float = config.CONFIDENCE) -> Scores:
+def score_survey(
+    responses: pd.DataFrame,
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+    *,
+    min_n: int = config.DEFAULT_MIN_N,
+    seed: int = config.DEFAULT_SEED,
+    resamples: int = config.DEFAULT_RESAMPLES,
+    confidence: float = config.CONFIDENCE,
+) -> Scores:
     """Score every wave, department, focus area and value of a survey, with intervals.
 
     Parameters
@@ -144,8 +151,11 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         ones = np.ones((1, len(rows)), dtype=np.float32)
         fa_point, value_point = (a[0] for a in _chain(ones, stacked, n_items, item_fa_ind, fa_value_ind))
         fa_reps, value_reps = resample(
-            len(rows), lambda w: _chain(w, stacked, n_items, item_fa_ind, fa_value_ind), resamples,
-            department_generator(seed, wave, dept))
+            len(rows),
+            lambda w, stacked=stacked: _chain(w, stacked, n_items, item_fa_ind, fa_value_ind),
+            resamples,
+            department_generator(seed, wave, dept),
+        )
         fa_low, fa_high = percentile_interval(fa_reps, confidence)
         value_low, value_high = percentile_interval(value_reps, confidence)
         n_value = ((v.astype(np.float64) @ item_value_ind) > 0).sum(axis=0)
@@ -163,35 +173,62 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
         replicates[(wave, dept)] = value_reps
         fa_replicates[(wave, dept)] = fa_reps
         for k, vid in enumerate(value_ids):
-            dv_rows.append({
-                "wave": wave, "department": dept, "value": vid,
-                "score": value_point[k], "ci_low": value_low[k], "ci_high": value_high[k],
-                "n": int(n_value[k]), "suppressed": bool(value_suppressed[k]),
-            })
-            dk_rows.append({
-                "wave": wave, "department": dept, "value": vid,
-                "dont_know": int(dk_by_value[k]), "answers": int(answers_by_value[k]),
-                "n": int(answering_respondents[k]),
-            })
+            dv_rows.append(
+                {
+                    "wave": wave,
+                    "department": dept,
+                    "value": vid,
+                    "score": value_point[k],
+                    "ci_low": value_low[k],
+                    "ci_high": value_high[k],
+                    "n": int(n_value[k]),
+                    "suppressed": bool(value_suppressed[k]),
+                }
+            )
+            dk_rows.append(
+                {
+                    "wave": wave,
+                    "department": dept,
+                    "value": vid,
+                    "dont_know": int(dk_by_value[k]),
+                    "answers": int(answers_by_value[k]),
+                    "n": int(answering_respondents[k]),
+                }
+            )
         for k, fid in enumerate(fa_ids):
-            fa_rows.append({
-                "wave": wave, "department": dept, "value": value_ids[fa_value[k]], "focus_area": fid,
-                "score": fa_point[k], "ci_low": fa_low[k], "ci_high": fa_high[k], "n": int(n_fa[k]),
-                # A focus area of a suppressed value is suppressed too: its scores would give
-                # the value's score away.
-                "suppressed": bool(is_suppressed(n_fa[k], min_n) or value_suppressed[fa_value[k]]),
-            })
+            fa_rows.append(
+                {
+                    "wave": wave,
+                    "department": dept,
+                    "value": value_ids[fa_value[k]],
+                    "focus_area": fid,
+                    "score": fa_point[k],
+                    "ci_low": fa_low[k],
+                    "ci_high": fa_high[k],
+                    "n": int(n_fa[k]),
+                    # A focus area of a suppressed value is suppressed too: its scores would give
+                    # the value's score away.
+                    "suppressed": bool(is_suppressed(n_fa[k], min_n) or value_suppressed[fa_value[k]]),
+                }
+            )
         n_valid_item = v.sum(axis=0)
         item_mean = _mean_or_nan(m.sum(axis=0), n_valid_item)
         for k, iid in enumerate(item_ids):
-            item_rows.append({
-                "wave": wave, "department": dept, "value": value_ids[fa_value[item_fa[k]]],
-                "focus_area": fa_ids[item_fa[k]], "item": iid, "mean": item_mean[k],
-                "n_valid": int(n_valid_item[k]), "dont_know": int(is_dk[:, k].sum()),
-                "not_applicable": int(is_na[:, k].sum()), "blank": int(is_blank[:, k].sum()),
-                "suppressed": bool(is_suppressed(n_valid_item[k], min_n)
-                                   or value_suppressed[fa_value[item_fa[k]]]),
-            })
+            item_rows.append(
+                {
+                    "wave": wave,
+                    "department": dept,
+                    "value": value_ids[fa_value[item_fa[k]]],
+                    "focus_area": fa_ids[item_fa[k]],
+                    "item": iid,
+                    "mean": item_mean[k],
+                    "n_valid": int(n_valid_item[k]),
+                    "dont_know": int(is_dk[:, k].sum()),
+                    "not_applicable": int(is_na[:, k].sum()),
+                    "blank": int(is_blank[:, k].sum()),
+                    "suppressed": bool(is_suppressed(n_valid_item[k], min_n) or value_suppressed[fa_value[item_fa[k]]]),
+                }
+            )
 
     dv = _finish_cells(pd.DataFrame(dv_rows))
     fa = _finish_cells(suppress_siblings(pd.DataFrame(fa_rows), "value"))
@@ -207,19 +244,30 @@ def score_survey(responses: pd.DataFrame, codebook: Codebook | None = None,
     value = _municipality(dv, replicates, value_ids, confidence)
     order = {code: k for k, code in enumerate(departments.order(dv["department"]))}
     return Scores(
-        department_value=_in_order(dv, order), value=value, department_focus_area=_in_order(fa, order),
-        dont_know=_in_order(dkt, order), item=_in_order(items, order),
-        respondents=_in_order(pd.DataFrame(resp_rows), order), min_n=min_n, seed=seed, resamples=resamples,
-        confidence=confidence, codebook_version=codebook.version, replicates=replicates,
-        focus_area_replicates=fa_replicates, codebook=codebook, departments=departments,
+        department_value=_in_order(dv, order),
+        value=value,
+        department_focus_area=_in_order(fa, order),
+        dont_know=_in_order(dkt, order),
+        item=_in_order(items, order),
+        respondents=_in_order(pd.DataFrame(resp_rows), order),
+        min_n=min_n,
+        seed=seed,
+        resamples=resamples,
+        confidence=confidence,
+        codebook_version=codebook.version,
+        replicates=replicates,
+        focus_area_replicates=fa_replicates,
+        codebook=codebook,
+        departments=departments,
     )
 
 
 def _in_order(frame: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """Sort a table by wave and department order (code -> position), keeping the codebook order within."""
     key = frame["department"].map(order)
-    return (frame.assign(_key=key).sort_values(["wave", "_key"], kind="stable")
-            .drop(columns="_key").reset_index(drop=True))
+    return (
+        frame.assign(_key=key).sort_values(["wave", "_key"], kind="stable").drop(columns="_key").reset_index(drop=True)
+    )
 
 
 def _finish_cells(cells: pd.DataFrame) -> pd.DataFrame:
@@ -240,16 +288,34 @@ def _municipality(dv: pd.DataFrame, replicates: dict, value_ids: list[str], conf
         for k, vid in enumerate(value_ids):
             pub = published(cells[cells["value"] == vid])
             if pub.empty:
-                rows.append({"wave": int(wave), "value": vid, "score": np.nan, "ci_low": np.nan,
-                             "ci_high": np.nan, "n_departments": 0, "n_respondents": 0})
+                rows.append(
+                    {
+                        "wave": int(wave),
+                        "value": vid,
+                        "score": np.nan,
+                        "ci_low": np.nan,
+                        "ci_high": np.nan,
+                        "n_departments": 0,
+                        "n_respondents": 0,
+                    }
+                )
                 continue
             # Stratified bootstrap: resample b of the municipality is the mean of resample b of
             # every published department, each drawn within its own department.
             low, high = percentile_interval(
-                stratified_mean([replicates[(int(wave), d)][:, k] for d in pub["department"]]), confidence)
-            rows.append({"wave": int(wave), "value": vid, "score": float(pub["score"].mean()),
-                         "ci_low": float(low), "ci_high": float(high),
-                         "n_departments": int(len(pub)), "n_respondents": int(pub["n"].sum())})
+                stratified_mean([replicates[(int(wave), d)][:, k] for d in pub["department"]]), confidence
+            )
+            rows.append(
+                {
+                    "wave": int(wave),
+                    "value": vid,
+                    "score": float(pub["score"].mean()),
+                    "ci_low": float(low),
+                    "ci_high": float(high),
+                    "n_departments": len(pub),
+                    "n_respondents": int(pub["n"].sum()),
+                }
+            )
     out = pd.DataFrame(rows)
     out["level"] = pd.array(level_of(out["score"].to_numpy()), dtype="Int64")
     low, high = level_of(out["ci_low"].to_numpy()), level_of(out["ci_high"].to_numpy())

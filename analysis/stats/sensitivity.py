@@ -86,8 +86,9 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
         for k, vid in enumerate(value_ids):
             pub = published_all[published_all["value"] == vid]
             if pub.empty:
-                rows.append({"wave": wave, "value": vid, "scheme": scheme,
-                             "score": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+                rows.append(
+                    {"wave": wave, "value": vid, "scheme": scheme, "score": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+                )
                 continue
             reps = [scores.replicates[(wave, d)][:, k] for d in pub["department"]]
             if scheme == "equal":
@@ -102,12 +103,10 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
                 score = float(np.average(pub["score"].to_numpy(dtype=float), weights=weights))
                 combined = stratified_mean(reps, weights)
             low, high = percentile_interval(combined, scores.confidence)
-            rows.append({"wave": wave, "value": vid, "scheme": scheme, "score": score,
-                         "ci_low": low, "ci_high": high})
+            rows.append({"wave": wave, "value": vid, "scheme": scheme, "score": score, "ci_low": low, "ci_high": high})
 
     table = pd.DataFrame(rows, columns=["wave", "value", "scheme", "score", "ci_low", "ci_high"])
-    table["rank"] = (table.groupby("scheme", sort=False)["score"]
-                     .rank(method="min", ascending=False).astype("Int64"))
+    table["rank"] = table.groupby("scheme", sort=False)["score"].rank(method="min", ascending=False).astype("Int64")
     return table
 
 
@@ -179,8 +178,10 @@ def ranking_summary(table: pd.DataFrame) -> dict:
     """
     waves = sorted(set(table["wave"]))
     if len(waves) > 1:
-        raise ParameterError(f"ranking_summary takes one wave; the table has {waves}. "
-                             "Filter it first, e.g. table[table['wave'] == 2025].")
+        raise ParameterError(
+            f"ranking_summary takes one wave; the table has {waves}. "
+            "Filter it first, e.g. table[table['wave'] == 2025]."
+        )
     ranks = _rank_matrix(table)
     scored = ranks.dropna(how="all")
     changed = [v for v in scored.index if scored.loc[v].nunique(dropna=False) > 1]
@@ -188,6 +189,5 @@ def ranking_summary(table: pd.DataFrame) -> dict:
         "holds": not changed,
         "schemes": list(ranks.columns),
         "changed": changed,
-        "ranks": {v: {s: (None if pd.isna(r) else int(r)) for s, r in ranks.loc[v].items()}
-                  for v in ranks.index},
+        "ranks": {v: {s: (None if pd.isna(r) else int(r)) for s, r in ranks.loc[v].items()} for v in ranks.index},
     }

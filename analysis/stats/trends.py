@@ -19,8 +19,9 @@ from .scores import Scores
 _SCORE_COLUMNS = ["score", "ci_low", "ci_high"]
 
 
-def common_department_means(scores: Scores, value_ids: Sequence[str], changes: pd.DataFrame, wave_from: int,
-                            wave_to: int) -> pd.DataFrame:
+def common_department_means(
+    scores: Scores, value_ids: Sequence[str], changes: pd.DataFrame, wave_from: int, wave_to: int
+) -> pd.DataFrame:
     """Return both waves' municipal means over the departments published in both, as the change table compares.
 
     :func:`analysis.stats.scoring.score_changes` compares the municipality over the departments
@@ -53,31 +54,41 @@ def common_department_means(scores: Scores, value_ids: Sequence[str], changes: p
     ParameterError
         When ``changes`` compares other waves or was computed from other scores.
     """
-    muni = (changes[changes["department"] == config.MUNICIPALITY] if "department" in changes.columns
-            else changes.iloc[0:0])
+    muni = (
+        changes[changes["department"] == config.MUNICIPALITY] if "department" in changes.columns else changes.iloc[0:0]
+    )
     muni = muni[(muni["wave_from"] == wave_from) & (muni["wave_to"] == wave_to)] if not muni.empty else muni
     if muni.empty:
-        found = (sorted({f"{a} → {b}" for a, b in zip(changes["wave_from"], changes["wave_to"])})
-                 if {"wave_from", "wave_to"} <= set(changes.columns) else [])
+        found = (
+            sorted({f"{a} → {b}" for a, b in zip(changes["wave_from"], changes["wave_to"])})
+            if {"wave_from", "wave_to"} <= set(changes.columns)
+            else []
+        )
         raise ParameterError(
             f"changes has no municipality (department '{config.MUNICIPALITY}') rows from {wave_from} to {wave_to}"
             + (f" (it compares {', '.join(found)})" if found else "")
-            + f"; pass score_changes(scores, {wave_from}, {wave_to}) for this chart.")
+            + f"; pass score_changes(scores, {wave_from}, {wave_to}) for this chart."
+        )
     muni = muni.drop_duplicates("value").set_index("value")
     dv = scores.department_value
     published = dv[~dv["suppressed"].astype(bool) & dv["score"].notna()]
-    by_wave = {wv: published[published["wave"] == wv].set_index(["value", "department"])["score"]
-               for wv in (wave_from, wave_to)}
+    by_wave = {
+        wv: published[published["wave"] == wv].set_index(["value", "department"])["score"]
+        for wv in (wave_from, wave_to)
+    }
     order = list(dict.fromkeys(dv["value"]))  # the replicates' columns (as in score_changes)
     rows: dict[int, list[dict]] = {wave_from: [], wave_to: []}
     for vid in value_ids:
-        depts = sorted(set(by_wave[wave_from].get(vid, pd.Series(dtype=float)).index)
-                       & set(by_wave[wave_to].get(vid, pd.Series(dtype=float)).index))
+        depts = sorted(
+            set(by_wave[wave_from].get(vid, pd.Series(dtype=float)).index)
+            & set(by_wave[wave_to].get(vid, pd.Series(dtype=float)).index)
+        )
         expected = int(muni.loc[vid, "n_departments"]) if vid in muni.index else len(depts)
         if len(depts) != expected:
             raise ParameterError(
                 f"changes counts {expected} departments published in both {wave_from} and {wave_to} for {vid!r}, "
-                f"but these scores have {len(depts)}; make both from the same score_survey result.")
+                f"but these scores have {len(depts)}; make both from the same score_survey result."
+            )
         for wv in (wave_from, wave_to):
             score, low, high = np.nan, np.nan, np.nan
             if depts:
@@ -86,10 +97,17 @@ def common_department_means(scores: Scores, value_ids: Sequence[str], changes: p
                 reps = [scores.replicates.get((wv, d)) for d in depts]
                 if k is not None and all(r is not None for r in reps):
                     low, high = _mean_interval(np.column_stack([r[:, k] for r in reps]), scores.confidence)
-            rows[wv].append({"wave": wv, "value": vid, "score": score, "ci_low": float(low), "ci_high": float(high),
-                             "n_departments": len(depts)})
-    return pd.DataFrame(rows[wave_from] + rows[wave_to],
-                        columns=["wave", "value", *_SCORE_COLUMNS, "n_departments"])
+            rows[wv].append(
+                {
+                    "wave": wv,
+                    "value": vid,
+                    "score": score,
+                    "ci_low": float(low),
+                    "ci_high": float(high),
+                    "n_departments": len(depts),
+                }
+            )
+    return pd.DataFrame(rows[wave_from] + rows[wave_to], columns=["wave", "value", *_SCORE_COLUMNS, "n_departments"])
 
 
 def _mean_interval(replicates: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -130,8 +148,10 @@ def department_trend(scores: Scores, department: str) -> pd.DataFrame:
     dv = scores.department_value
     cells = dv[dv["department"] == department].copy()
     if cells.empty:
-        raise ParameterError(f"department {department!r} has no scores; the scored departments are "
-                             f"{', '.join(dict.fromkeys(dv['department']))}.")
+        raise ParameterError(
+            f"department {department!r} has no scores; the scored departments are "
+            f"{', '.join(dict.fromkeys(dv['department']))}."
+        )
     hidden = cells["suppressed"].astype(bool) | cells["score"].isna()
     cells.loc[hidden, _SCORE_COLUMNS] = np.nan
     return cells[["value", "wave", *_SCORE_COLUMNS, "n"]].reset_index(drop=True)

@@ -74,11 +74,13 @@ def answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataF
     resp_codes, _ = pd.factorize(key)
     first = np.empty(resp_codes.max() + 1 if len(resp_codes) else 0, dtype=np.int64)
     first[resp_codes[::-1]] = np.arange(len(resp_codes) - 1, -1, -1)  # first row of each respondent
-    meta = pd.DataFrame({
-        "wave": np.asarray(waves)[wave_codes[first]].astype(np.int64),
-        "department": np.asarray(depts, dtype=object)[dept_codes[first]],
-        "respondent_id": np.asarray(rids, dtype=object)[rid_codes[first]],
-    })
+    meta = pd.DataFrame(
+        {
+            "wave": np.asarray(waves)[wave_codes[first]].astype(np.int64),
+            "department": np.asarray(depts, dtype=object)[dept_codes[first]],
+            "respondent_id": np.asarray(rids, dtype=object)[rid_codes[first]],
+        }
+    )
     order = meta.sort_values(["wave", "department", "respondent_id"]).index.to_numpy()
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -88,8 +90,7 @@ def answer_matrix(responses: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataF
     return meta.iloc[order].reset_index(drop=True), matrix
 
 
-def wave_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
-                ) -> tuple[np.ndarray, np.ndarray]:
+def wave_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the departments and the respondents x items answer codes (0 = blank) of one wave.
 
     The matrix is :func:`answer_matrix` of the wave's rows, so respondents are counted exactly
@@ -105,7 +106,6 @@ def wave_matrix(responses: pd.DataFrame, codebook: Codebook, wave: int
     rows = responses[waves.to_numpy() == int(wave)]
     if rows.empty:
         found = sorted(set(waves.tolist()))
-        raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. "
-                             "Pick one of those waves.")
+        raise ParameterError(f"wave {wave} has no responses; the data have waves {found}. Pick one of those waves.")
     meta, matrix = answer_matrix(rows, codebook)
     return meta["department"].to_numpy(dtype=object), matrix

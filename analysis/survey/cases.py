@@ -64,13 +64,21 @@ def load_cases(path: str | Path | None = None) -> list[Case]:
     if not path.exists():
         return []
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    kinds = {k["id"]: CaseKind(id=k["id"], name_da=_text(k.get("name_da")), name_en=_text(k.get("name_en")))
-             for k in doc.get("kinds") or []}
-    return [Case(kind=kinds.get(c.get("kind"), CaseKind(id=_text(c.get("kind")))),
-                 department=_text(c.get("department")),
-                 title_da=_text(c.get("title_da")), title_en=_text(c.get("title_en")),
-                 text_da=_text(c.get("text_da")), text_en=_text(c.get("text_en")))
-            for c in doc.get("cases") or []]
+    kinds = {
+        k["id"]: CaseKind(id=k["id"], name_da=_text(k.get("name_da")), name_en=_text(k.get("name_en")))
+        for k in doc.get("kinds") or []
+    }
+    return [
+        Case(
+            kind=kinds.get(c.get("kind"), CaseKind(id=_text(c.get("kind")))),
+            department=_text(c.get("department")),
+            title_da=_text(c.get("title_da")),
+            title_en=_text(c.get("title_en")),
+            text_da=_text(c.get("text_da")),
+            text_en=_text(c.get("text_en")),
+        )
+        for c in doc.get("cases") or []
+    ]
 
 
 def _text(value: object) -> str:

@@ -203,9 +203,7 @@ class Codebook:
 
     def levels_extra_names(self) -> str:
         """Return the names of the two non-level answers with their codes."""
-        return (
-            f"'Ved ikke' ({self.dont_know}) or 'Ikke relevant' ({self.not_applicable})"
-        )
+        return f"'Ved ikke' ({self.dont_know}) or 'Ikke relevant' ({self.not_applicable})"
 
 
 # ------------------------------------------------------------------------------------------
@@ -234,9 +232,7 @@ def _require(entry: Any, key: str, where: str, kind: type | tuple = str) -> Any:
         raise CodebookError(f"{where}: missing '{key}'. Add it to the entry.")
     value = entry[key]
     if not isinstance(value, kind):
-        raise CodebookError(
-            f"{where}: '{key}' should be {getattr(kind, '__name__', kind)}, found {value!r}."
-        )
+        raise CodebookError(f"{where}: '{key}' should be {getattr(kind, '__name__', kind)}, found {value!r}.")
     return value
 
 
@@ -265,11 +261,11 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     if tuple(sorted(levels)) != _LEVEL_CODES:
         raise CodebookError(f"{src}: scale.levels must have the codes 1-5, found {sorted(levels)}.")
     dk = _require(_require(scale, "dont_know", f"{src}: scale", dict), "code", f"{src}: scale.dont_know", int)
-    na = _require(
-        _require(scale, "not_applicable", f"{src}: scale", dict), "code", f"{src}: scale.not_applicable", int
-    )
+    na = _require(_require(scale, "not_applicable", f"{src}: scale", dict), "code", f"{src}: scale.not_applicable", int)
     if dk in levels or na in levels or dk == na:
-        raise CodebookError(f"{src}: the codes of 'Ved ikke' ({dk}) and 'Ikke relevant' ({na}) must differ from 1-5 and each other.")
+        raise CodebookError(
+            f"{src}: the codes of 'Ved ikke' ({dk}) and 'Ikke relevant' ({na}) must differ from 1-5 and each other."
+        )
 
     seen: dict[str, str] = {}
 
@@ -329,8 +325,16 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
             fas.append(
                 FocusArea(fid, _require(fa, "name_da", fwhere), _require(fa, "name_en", fwhere), vid, tuple(items))
             )
-        values.append(Value(vid, _require(v, "name_da", vwhere), _require(v, "name_en", vwhere), tuple(fas),
-                            short_da=str(v.get("short_da") or ""), short_en=str(v.get("short_en") or "")))
+        values.append(
+            Value(
+                vid,
+                _require(v, "name_da", vwhere),
+                _require(v, "name_en", vwhere),
+                tuple(fas),
+                short_da=str(v.get("short_da") or ""),
+                short_en=str(v.get("short_en") or ""),
+            )
+        )
     if not values:
         raise CodebookError(f"{src}: 'values' is empty.")
 

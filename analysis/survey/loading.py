@@ -28,7 +28,7 @@ from .quality import DataQuality, FileInfo
 from .reading import read_table
 from .validation import BLANK, CheckedFile, check_duplicates, check_table, parse_wave
 
-__all__ = ["DataQuality", "FileInfo", "MAX_PROBLEMS_PER_FILE", "Survey", "load_responses"]
+__all__ = ["MAX_PROBLEMS_PER_FILE", "DataQuality", "FileInfo", "Survey", "load_responses"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,9 +57,7 @@ def _as_path_list(paths) -> list[str | os.PathLike]:
         out = list(paths)
         if out and all(isinstance(p, (str, os.PathLike)) for p in out):
             return out
-    raise ParameterError(
-        f"expected a path or a list of paths to survey exports, found {paths!r}."
-    )
+    raise ParameterError(f"expected a path or a list of paths to survey exports, found {paths!r}.")
 
 
 def _check_wave_argument(wave) -> int | None:
@@ -73,8 +71,14 @@ def _check_wave_argument(wave) -> int | None:
     raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {wave!r}.")
 
 
-def load_responses(paths, codebook: Codebook | None = None, departments: Departments | None = None,
-                   *, wave: int | None = None, sheet: str | None = None) -> Survey:
+def load_responses(
+    paths,
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+    *,
+    wave: int | None = None,
+    sheet: str | None = None,
+) -> Survey:
     """Load survey exports into one tidy long frame, checking every cell.
 
     Parameters
@@ -131,8 +135,7 @@ def load_responses(paths, codebook: Codebook | None = None, departments: Departm
         path = Path(p)
         key = path.resolve()
         if key in seen:
-            log.add("unreadable", None, None,
-                    f"expected each file once, found it given twice (also as {seen[key]!r}).")
+            log.add("unreadable", None, None, f"expected each file once, found it given twice (also as {seen[key]!r}).")
             continue
         seen[key] = label
         table = read_table(path, label, sheet, log)
@@ -149,8 +152,9 @@ def load_responses(paths, codebook: Codebook | None = None, departments: Departm
     return _assemble([r for _, r in results], codebook, departments, warnings)
 
 
-def _assemble(results: list[CheckedFile], codebook: Codebook, departments: Departments,
-              warnings: list[Problem]) -> Survey:
+def _assemble(
+    results: list[CheckedFile], codebook: Codebook, departments: Departments, warnings: list[Problem]
+) -> Survey:
     """Stack the checked files, sort respondents, and unfold them into the long frame."""
     item_ids = np.array(codebook.item_ids, dtype=object)
     n_items = len(item_ids)
@@ -163,14 +167,14 @@ def _assemble(results: list[CheckedFile], codebook: Codebook, departments: Depar
         matrix[start:stop][:, r.item_positions] = r.answers
         present[start:stop, r.item_positions] = True
         start = stop
-    respondents = pd.DataFrame({
-        "wave": np.concatenate([r.wave for r in results]).astype(np.int64),
-        "department": np.concatenate([r.department for r in results]).astype(object),
-        "respondent_id": np.concatenate([r.respondent_id for r in results]).astype(object),
-    })
-    order = respondents.sort_values(
-        ["wave", "department", "respondent_id"], kind="stable"
-    ).index.to_numpy()
+    respondents = pd.DataFrame(
+        {
+            "wave": np.concatenate([r.wave for r in results]).astype(np.int64),
+            "department": np.concatenate([r.department for r in results]).astype(object),
+            "respondent_id": np.concatenate([r.respondent_id for r in results]).astype(object),
+        }
+    )
+    order = respondents.sort_values(["wave", "department", "respondent_id"], kind="stable").index.to_numpy()
     respondents = respondents.iloc[order].reset_index(drop=True)
     matrix, present = matrix[order], present[order]
 
@@ -179,18 +183,21 @@ def _assemble(results: list[CheckedFile], codebook: Codebook, departments: Depar
     values = matrix[resp_idx, item_idx]
     mask = values == BLANK
     answer = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int8), mask)
-    responses = pd.DataFrame({
-        "wave": respondents["wave"].to_numpy()[resp_idx],
-        "respondent_id": pd.array(respondents["respondent_id"].to_numpy()[resp_idx], dtype="str"),
-        "department": pd.array(respondents["department"].to_numpy()[resp_idx], dtype="str"),
-        "item": pd.array(item_ids[item_idx], dtype="str"),
-        "answer": answer,
-    })
+    responses = pd.DataFrame(
+        {
+            "wave": respondents["wave"].to_numpy()[resp_idx],
+            "respondent_id": pd.array(respondents["respondent_id"].to_numpy()[resp_idx], dtype="str"),
+            "department": pd.array(respondents["department"].to_numpy()[resp_idx], dtype="str"),
+            "item": pd.array(item_ids[item_idx], dtype="str"),
+            "answer": answer,
+        }
+    )
 
     # Answer kinds per wave, counted once here so reports need not recount them.
     kinds = np.select(
         [mask, values == codebook.dont_know, values == codebook.not_applicable],
-        [3, 1, 2], default=0,
+        [3, 1, 2],
+        default=0,
     )
     wave_values, wave_index = np.unique(respondents["wave"].to_numpy(), return_inverse=True)
     counts = np.bincount(wave_index[resp_idx] * 4 + kinds, minlength=4 * len(wave_values))
@@ -206,7 +213,9 @@ def _assemble(results: list[CheckedFile], codebook: Codebook, departments: Depar
     resp_counts.index.name, resp_counts.columns.name = "department", "wave"
 
     quality = DataQuality(
-        files=[r.info for r in results], warnings=list(warnings),
-        answer_counts=counts, respondent_counts=resp_counts,
+        files=[r.info for r in results],
+        warnings=list(warnings),
+        answer_counts=counts,
+        respondent_counts=resp_counts,
     )
     return Survey(responses=responses, quality=quality)

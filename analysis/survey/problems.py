@@ -28,8 +28,7 @@ class FileProblems:
         self._entries: list[tuple[int, int, Problem]] = []
         self.counts: Counter[str] = Counter()
 
-    def add(self, kind: str, row: int | None, column: str | None, message: str,
-            colpos: int = -1) -> None:
+    def add(self, kind: str, row: int | None, column: str | None, message: str, colpos: int = -1) -> None:
         """Record one problem; ``colpos`` orders problems of the same row like the file."""
         self.counts[kind] += 1
         self._entries.append((row or 0, colpos, Problem(self.label, row, column, message)))
@@ -53,19 +52,27 @@ class FileProblems:
         if total > len(listed):
             more = total - len(listed)
             kinds = ", ".join(f"{v} {_KIND_NAMES.get(k, k)}" for k, v in sorted(self.counts.items()) if v)
-            listed.append(Problem(
-                self.label, None, None,
-                f"... and {more} more problem{'s' if more != 1 else ''} not listed; in all this "
-                f"file has {kinds}. Fix the ones above and run again.",
-            ))
+            listed.append(
+                Problem(
+                    self.label,
+                    None,
+                    None,
+                    f"... and {more} more problem{'s' if more != 1 else ''} not listed; in all this "
+                    f"file has {kinds}. Fix the ones above and run again.",
+                )
+            )
         return listed
 
 
 _KIND_NAMES = {
-    "answer": "answers outside the scale", "department": "unknown departments",
-    "wave": "bad waves", "respondent_id": "blank respondent ids",
-    "duplicate": "duplicate respondent ids", "header": "header problems",
-    "empty": "empty-file problems", "unreadable": "read errors",
+    "answer": "answers outside the scale",
+    "department": "unknown departments",
+    "wave": "bad waves",
+    "respondent_id": "blank respondent ids",
+    "duplicate": "duplicate respondent ids",
+    "header": "header problems",
+    "empty": "empty-file problems",
+    "unreadable": "read errors",
 }
 
 
@@ -74,4 +81,3 @@ def quote_list(names: Iterable[str], limit: int = 20) -> str:
     names = list(names)
     shown = ", ".join(repr(str(x)) for x in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "") or "none"
-

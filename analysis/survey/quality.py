@@ -18,10 +18,18 @@ __all__ = ["DataQuality", "FileInfo"]
 _DELIMITER_NAMES_DA = {";": "semikolon", "\t": "tabulator", ",": "komma"}
 
 _KIND_LABELS = {
-    "en": {"level": "on the 1-5 scale", "dont_know": "'Ved ikke' (don't know)",
-           "not_applicable": "'Ikke relevant' (not applicable)", "blank": "blank"},
-    "da": {"level": "på skalaen 1-5", "dont_know": "'Ved ikke'",
-           "not_applicable": "'Ikke relevant'", "blank": "blanke"},
+    "en": {
+        "level": "on the 1-5 scale",
+        "dont_know": "'Ved ikke' (don't know)",
+        "not_applicable": "'Ikke relevant' (not applicable)",
+        "blank": "blank",
+    },
+    "da": {
+        "level": "på skalaen 1-5",
+        "dont_know": "'Ved ikke'",
+        "not_applicable": "'Ikke relevant'",
+        "blank": "blanke",
+    },
 }
 
 
@@ -121,13 +129,17 @@ class DataQuality:
             Files read, respondents per department and wave, answer kinds and warnings.
         """
         da = lang == "da"
-        n = (lambda x: _format_int(x, lang))
+
+        def n(x):
+            return _format_int(x, lang)
+
         lines = ["Kontrol af besvarelser" if da else "Survey data check", ""]
         lines.append(f"{'Filer' if da else 'Files'} ({len(self.files)}):")
         for f in self.files:
             if f.format == "csv":
                 how = f"CSV, {f.encoding}, " + (
-                    f"skilletegn {_DELIMITER_NAMES_DA.get(f.delimiter, repr(f.delimiter))}" if da
+                    f"skilletegn {_DELIMITER_NAMES_DA.get(f.delimiter, repr(f.delimiter))}"
+                    if da
                     else f"{DELIMITER_NAMES.get(f.delimiter, repr(f.delimiter))}-delimited"
                 )
             else:
@@ -138,22 +150,18 @@ class DataQuality:
         total = int(self.respondent_counts.to_numpy().sum())
         waves = ", ".join(str(w) for w in self.waves)
         lines.append("")
-        lines.append(
-            f"{'Respondenter' if da else 'Respondents'}: {n(total)} "
-            f"({'bølger' if da else 'waves'} {waves})"
-        )
+        lines.append(f"{'Respondenter' if da else 'Respondents'}: {n(total)} ({'bølger' if da else 'waves'} {waves})")
         lines.append("")
-        lines.append("Respondenter pr. forvaltning og bølge:" if da
-                     else "Respondents per department and wave:")
+        lines.append("Respondenter pr. forvaltning og bølge:" if da else "Respondents per department and wave:")
         table = self.respondent_counts.copy()
         table.loc["I alt" if da else "Total"] = table.sum()
         cells = [[str(i)] + [n(int(v)) for v in row] for i, row in zip(table.index, table.to_numpy())]
         head = ["Forvaltning" if da else "Department"] + [str(c) for c in table.columns]
         widths = [max(len(r[k]) for r in [head, *cells]) for k in range(len(head))]
         for r in [head, *cells]:
-            lines.append("  " + "  ".join(
-                r[k].ljust(widths[k]) if k == 0 else r[k].rjust(widths[k]) for k in range(len(r))
-            ))
+            lines.append(
+                "  " + "  ".join(r[k].ljust(widths[k]) if k == 0 else r[k].rjust(widths[k]) for k in range(len(r)))
+            )
         lines.append("")
         lines.append("Svar:" if da else "Answers:")
         counts = self.answer_counts.sum()
@@ -181,4 +189,3 @@ def _format_share(x: float, lang: str) -> str:
     """Return a share as a percentage with one decimal, decimal comma for "da"."""
     text = f"{100 * x:.1f} %"
     return text.replace(".", ",") if lang == "da" else text
-

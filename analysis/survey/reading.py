@@ -45,13 +45,16 @@ class RawTable:
 def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> RawTable | None:
     """Read one file as strings, or record why it cannot be read and return None."""
     if not path.exists():
-        log.add("unreadable", None, None,
-                "expected a survey export (.csv, .txt or .xlsx), found no file at this path. "
-                "Check the spelling and the folder.")
+        log.add(
+            "unreadable",
+            None,
+            None,
+            "expected a survey export (.csv, .txt or .xlsx), found no file at this path. "
+            "Check the spelling and the folder.",
+        )
         return None
     if not path.is_file():
-        log.add("unreadable", None, None,
-                "expected a file, found a folder. Give the export files inside it instead.")
+        log.add("unreadable", None, None, "expected a file, found a folder. Give the export files inside it instead.")
         return None
     suffix = path.suffix.lower()
     if suffix in _CSV_SUFFIXES:
@@ -59,8 +62,12 @@ def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> 
     if suffix in _XLSX_SUFFIXES:
         return _read_xlsx(path, sheet, log)
     hint = " Open it in Excel and save it as .xlsx or CSV." if suffix in {".xls", ".ods"} else ""
-    log.add("unreadable", None, None,
-            f"expected a .csv, .txt or .xlsx file, found the extension {suffix or '(none)'!r}.{hint}")
+    log.add(
+        "unreadable",
+        None,
+        None,
+        f"expected a .csv, .txt or .xlsx file, found the extension {suffix or '(none)'!r}.{hint}",
+    )
     return None
 
 
@@ -81,10 +88,14 @@ def _decode(data: bytes, log: FileProblems) -> tuple[str, str] | None:
             error = error or exc
     assert error is not None
     line = data[: error.start].count(b"\n") + 1
-    log.add("unreadable", line, None,
-            f"expected text in UTF-8 or Windows-1252, found the byte "
-            f"0x{data[error.start]:02x} that neither can decode. "
-            "Save the file again as 'CSV UTF-8' (Excel: File > Save As).")
+    log.add(
+        "unreadable",
+        line,
+        None,
+        f"expected text in UTF-8 or Windows-1252, found the byte "
+        f"0x{data[error.start]:02x} that neither can decode. "
+        "Save the file again as 'CSV UTF-8' (Excel: File > Save As).",
+    )
     return None
 
 
@@ -104,16 +115,14 @@ def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
         log.add("unreadable", None, None, f"expected a readable file, found an error: {exc}.")
         return None
     if data.startswith(b"PK\x03\x04"):
-        log.add("unreadable", None, None,
-                "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
+        log.add("unreadable", None, None, "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
         return None
     decoded = _decode(data, log)
     if decoded is None:
         return None
     text, encoding = decoded
     if not text.strip():
-        log.add("empty", None, None,
-                "expected a header row and one row per respondent, found an empty file.")
+        log.add("empty", None, None, "expected a header row and one row per respondent, found an empty file.")
         return None
     first_line, _, rest = text.partition("\n")
     # Excel writes a "sep=;" line when asked to; it hides the line when it opens the file, so
@@ -125,22 +134,32 @@ def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
         delimiter = _detect_delimiter(first_line)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, quotechar='"', engine="c",
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
         )
     except pd.errors.EmptyDataError:
-        log.add("empty", None, None,
-                "expected a header row and one row per respondent, found an empty file.")
+        log.add("empty", None, None, "expected a header row and one row per respondent, found an empty file.")
         return None
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
             expected, line, saw = found.groups()
-            log.add("unreadable", int(line), None,
-                    f"expected {expected} fields like the header, found {saw} "
-                    f"({DELIMITER_NAMES.get(delimiter, delimiter)}-delimited). A cell probably "
-                    "holds the delimiter without quotes; quote it or remove it. (Only the first "
-                    "such row is reported.)")
+            log.add(
+                "unreadable",
+                int(line),
+                None,
+                f"expected {expected} fields like the header, found {saw} "
+                f"({DELIMITER_NAMES.get(delimiter, delimiter)}-delimited). A cell probably "
+                "holds the delimiter without quotes; quote it or remove it. (Only the first "
+                "such row is reported.)",
+            )
         else:
             log.add("unreadable", None, None, f"expected delimited text, found a parse error: {exc}")
         return None
@@ -173,9 +192,13 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
         # read_only streams the sheet and never writes; data_only gives formulas' cached values.
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
-        log.add("unreadable", None, None,
-                f"expected an Excel workbook (.xlsx), found a file openpyxl cannot read "
-                f"({type(exc).__name__}: {exc}). Open it in Excel and save it again as .xlsx.")
+        log.add(
+            "unreadable",
+            None,
+            None,
+            f"expected an Excel workbook (.xlsx), found a file openpyxl cannot read "
+            f"({type(exc).__name__}: {exc}). Open it in Excel and save it again as .xlsx.",
+        )
         return None
     try:
         names = wb.sheetnames
@@ -186,8 +209,9 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
                 n for n in names if normalise_label(n) == normalise_label(sheet)
             ]
             if not match:
-                log.add("unreadable", None, None,
-                        f"expected a sheet named {sheet!r}, found the sheets {quote_list(names)}.")
+                log.add(
+                    "unreadable", None, None, f"expected a sheet named {sheet!r}, found the sheets {quote_list(names)}."
+                )
                 return None
             ws = wb[match[0]]
         # Some tools write a wrong <dimension> tag, which would truncate a read-only sheet.
@@ -195,17 +219,24 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
         rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         title = ws.title
     except Exception as exc:
-        log.add("unreadable", None, None,
-                f"expected a readable worksheet, found an error ({type(exc).__name__}: {exc}). "
-                "Open it in Excel and save it again as .xlsx.")
+        log.add(
+            "unreadable",
+            None,
+            None,
+            f"expected a readable worksheet, found an error ({type(exc).__name__}: {exc}). "
+            "Open it in Excel and save it again as .xlsx.",
+        )
         return None
     finally:
         wb.close()
     width = max((len(r) for r in rows), default=0)
     if width == 0:
-        log.add("empty", None, None,
-                f"expected a header row and one row per respondent on sheet {title!r}, "
-                "found an empty sheet.")
+        log.add(
+            "empty",
+            None,
+            None,
+            f"expected a header row and one row per respondent on sheet {title!r}, found an empty sheet.",
+        )
         return None
     grid = np.empty((len(rows), width), dtype=object)
     grid[:] = ""
@@ -213,4 +244,3 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
         grid[i, : len(r)] = r
     header = [str(h).strip() for h in grid[0]]
     return RawTable(header, grid[1:], "xlsx", sheet=title, sheets=tuple(names))
-

@@ -54,13 +54,23 @@ BASE_WAVE = 2023
 
 #: Latent change per wave by department (added to :data:`VALUE_GAIN`): a modest, uneven rise.
 DEPARTMENT_GAIN: dict[str, float] = {
-    "ØKF": 0.15, "BUF": 0.15, "SUF": 0.10, "SOF": 0.10, "TMF": 0.20, "KFF": 0.05, "BIF": 0.10,
+    "ØKF": 0.15,
+    "BUF": 0.15,
+    "SUF": 0.10,
+    "SOF": 0.10,
+    "TMF": 0.20,
+    "KFF": 0.05,
+    "BIF": 0.10,
 }
 
 #: Latent change per wave by value (added to :data:`DEPARTMENT_GAIN`): climate moves fastest,
 #: innovation no faster than the departments, labour nearly flat (already high).
 VALUE_GAIN: dict[str, float] = {
-    "organisation": 0.02, "climate": 0.08, "labour": -0.03, "environment": 0.04, "innovation": 0.00,
+    "organisation": 0.02,
+    "climate": 0.08,
+    "labour": -0.03,
+    "environment": 0.04,
+    "innovation": 0.00,
 }
 
 #: Extra latent maturity on items tagged "food" (BUF's food partnerships, e.g. the EAT potatoes).
@@ -74,8 +84,13 @@ NOISE_SD = 0.60
 #: Respondents per department and wave: drawn uniformly from [low, high] in every wave. BIF and
 #: KFF are small enough to fall below the anonymity threshold (min_n = 5) in some or all waves.
 RESPONDENTS: dict[str, tuple[int, int]] = {
-    "ØKF": (6, 10), "BUF": (11, 15), "SUF": (11, 15), "SOF": (5, 9),
-    "TMF": (11, 15), "KFF": (4, 6), "BIF": (3, 4),
+    "ØKF": (6, 10),
+    "BUF": (11, 15),
+    "SUF": (11, 15),
+    "SOF": (5, 9),
+    "TMF": (11, 15),
+    "KFF": (4, 6),
+    "BIF": (3, 4),
 }
 
 #: Share of *Ved ikke* per item, drawn once per item from [low, high].
@@ -175,10 +190,7 @@ def make_sample(
     _check_model(codebook, departments)
     offsets = _item_offsets(codebook, seed)
     dk_base, na_base = _item_missing_rates(codebook, seed)
-    return {
-        int(wave): _make_wave(codebook, departments, int(wave), seed, offsets, dk_base, na_base)
-        for wave in waves
-    }
+    return {int(wave): _make_wave(codebook, departments, int(wave), seed, offsets, dk_base, na_base) for wave in waves}
 
 
 def write_sample(
@@ -249,8 +261,11 @@ def latent_table(waves: tuple[int, ...] | None = None) -> pd.DataFrame:
     """
     codes = list(LATENT)
     if waves is None:
-        return pd.DataFrame([[LATENT[d][v] for v in MODEL_VALUES] for d in codes],
-                            index=pd.Index(codes, name="department"), columns=list(MODEL_VALUES))
+        return pd.DataFrame(
+            [[LATENT[d][v] for v in MODEL_VALUES] for d in codes],
+            index=pd.Index(codes, name="department"),
+            columns=list(MODEL_VALUES),
+        )
     rows = [[_latent(d, v, w) for v in MODEL_VALUES] for d in codes for w in waves]
     index = pd.MultiIndex.from_tuples([(d, w) for d in codes for w in waves], names=["department", "wave"])
     return pd.DataFrame(rows, index=index, columns=list(MODEL_VALUES))
@@ -389,9 +404,12 @@ def _markdown_table(frame: pd.DataFrame, fmt: str = "{}") -> str:
 def _readme_text(frames: dict[int, pd.DataFrame], codebook: Codebook, departments: Departments, seed: int) -> str:
     """Return the sample folder's README: what the data are, how they were made, what for."""
     waves = sorted(frames)
-    counts = pd.DataFrame(
-        {w: frames[w]["department"].map(departments.resolve).value_counts() for w in waves}
-    ).reindex(departments.codes).fillna(0).astype(int)
+    counts = (
+        pd.DataFrame({w: frames[w]["department"].map(departments.resolve).value_counts() for w in waves})
+        .reindex(departments.codes)
+        .fillna(0)
+        .astype(int)
+    )
     counts.index.name = "department"
     shares = pd.DataFrame(
         {
@@ -406,11 +424,12 @@ def _readme_text(frames: dict[int, pd.DataFrame], codebook: Codebook, department
     shares.index.name = "answer"
     latent = latent_table()
     gains = pd.DataFrame({"gain per wave": [DEPARTMENT_GAIN[d] for d in latent.index]}, index=latent.index)
-    value_gain = pd.DataFrame({"gain per wave": [VALUE_GAIN[v] for v in MODEL_VALUES]},
-                              index=pd.Index(list(MODEL_VALUES), name="value"))
+    value_gain = pd.DataFrame(
+        {"gain per wave": [VALUE_GAIN[v] for v in MODEL_VALUES]}, index=pd.Index(list(MODEL_VALUES), name="value")
+    )
     food_items = ", ".join(f"`{it.id}`" for it in codebook.items if "food" in it.tags) or "none"
     site_items = ", ".join(f"`{it.id}`" for it in codebook.items if _is_site_item(it)) or "none"
-    full_names = ", ".join(f"{d} as \"{departments[d].name_da}\"" for d in FULL_NAME_DEPARTMENTS)
+    full_names = ", ".join(f'{d} as "{departments[d].name_da}"' for d in FULL_NAME_DEPARTMENTS)
     files = ", ".join(f"`responses_{w}.csv`" for w in waves)
     return f"""# Synthetic sample: NOT real survey answers
 
@@ -450,7 +469,7 @@ The model, in plain words:
    {BASE_WAVE}). It follows what the policy documents say about the real departments: SUF and TMF
    work systematically with partnerships and innovation, BUF partly but strongly on food, the
    others little; innovation is the least mature value. In BUF the food-tagged items get
-   +{FOOD_BOOST.get('BUF', 0):.1f}: {food_items}.
+   +{FOOD_BOOST.get("BUF", 0):.1f}: {food_items}.
 2. Every wave the latent maturity rises a little: a department gain plus a value gain per year
    (tables below), about +0.1 to +0.2 per wave on average, not the same everywhere.
 3. An answer is latent maturity + a small fixed item offset (sd {ITEM_SD}, drawn from the seed,
@@ -466,8 +485,8 @@ The model, in plain words:
    ({", ".join(f"{d} {p:.0%}" for d, p in SITE_NOT_APPLICABLE.items())}). Those items: {site_items}.
 6. *Ved ikke*: {DONT_KNOW_BASE[0]:.0%}-{DONT_KNOW_BASE[1]:.0%} per item; on innovation items in
    the departments with latent innovation below {UNAWARE_BELOW} about 30 %: there
-   {UNAWARE_DONT_KNOW['respondent']:.0%} of the respondents know nothing about the value and the
-   others answer *Ved ikke* to {UNAWARE_DONT_KNOW['item']:.0%} of its items. Not knowing is itself
+   {UNAWARE_DONT_KNOW["respondent"]:.0%} of the respondents know nothing about the value and the
+   others answer *Ved ikke* to {UNAWARE_DONT_KNOW["item"]:.0%} of its items. Not knowing is itself
    a signal.
 7. Blanks: {STOP_EARLY:.0%} of respondents stop early and leave the rest of the questionnaire
    blank; besides, {SKIP_ITEM:.1%} of single answers are skipped.

@@ -29,9 +29,7 @@ _REQUIRED_HEADERS = {
     "department": ("department", "forvaltning", "afdeling"),
     "wave": ("wave", "år", "aar", "year", "bølge"),
 }
-_ROLE_BY_KEY = {
-    normalise_label(name): role for role, names in _REQUIRED_HEADERS.items() for name in names
-}
+_ROLE_BY_KEY = {normalise_label(name): role for role, names in _REQUIRED_HEADERS.items() for name in names}
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 
@@ -86,20 +84,27 @@ def parse_wave(text: str) -> int | None:
     return int(re.split(r"[.,]", text)[0])
 
 
-def _claim_column(columns: dict[str, int], key: str, j: int, header: list[str], what: str, fix: str,
-                  log: FileProblems) -> None:
+def _claim_column(
+    columns: dict[str, int], key: str, j: int, header: list[str], what: str, fix: str, log: FileProblems
+) -> None:
     """Give column ``j`` to ``key``, or record that ``key`` already has a column."""
     if key in columns:
         first = columns[key]
-        log.add("header", 1, header[j],
-                f"expected one {what}, found two: {header[first]!r} (column {first + 1}) and "
-                f"{header[j]!r} (column {j + 1}). {fix}", j)
+        log.add(
+            "header",
+            1,
+            header[j],
+            f"expected one {what}, found two: {header[first]!r} (column {first + 1}) and "
+            f"{header[j]!r} (column {j + 1}). {fix}",
+            j,
+        )
     else:
         columns[key] = j
 
 
-def _map_headers(header: list[str], codebook: Codebook, blank_cell: np.ndarray | None,
-                 log: FileProblems) -> tuple[dict[str, int], dict[str, int], list[str]]:
+def _map_headers(
+    header: list[str], codebook: Codebook, blank_cell: np.ndarray | None, log: FileProblems
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
     """Return the columns of the required roles and of the codebook items, and the unknown headers.
 
     ``blank_cell`` (None when there are no data rows) tells which headerless columns hold data.
@@ -125,15 +130,25 @@ def _map_headers(header: list[str], codebook: Codebook, blank_cell: np.ndarray |
     return roles, items, unknown
 
 
-def check_table(table: RawTable, label: str, codebook: Codebook, departments: Departments,
-                 wave_arg: int | None, log: FileProblems, warnings: list[Problem]) -> CheckedFile | None:
+def check_table(
+    table: RawTable,
+    label: str,
+    codebook: Codebook,
+    departments: Departments,
+    wave_arg: int | None,
+    log: FileProblems,
+    warnings: list[Problem],
+) -> CheckedFile | None:
     """Check every cell of one file; record problems and warnings; return its content."""
     header = table.header
     grid = table.cells
     if all(h == "" for h in header):
-        log.add("empty", 1, None,
-                "expected the header (respondent_id, department, wave and the item ids) in row 1, "
-                "found a blank row.")
+        log.add(
+            "empty",
+            1,
+            None,
+            "expected the header (respondent_id, department, wave and the item ids) in row 1, found a blank row.",
+        )
         return None
 
     # Factorise the whole grid once: every later check works per distinct value, not per cell.
@@ -153,25 +168,38 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
 
     found_headers = quote_list([h for h in header if h])
     others = [n for n in table.sheets if n != table.sheet]
-    sheet_hint = (f" The workbook also has the sheet{'s' if len(others) > 1 else ''} "
-                  f"{quote_list(others)}; choose one with --sheet (sheet= in Python)."
-                  if others else "")
+    sheet_hint = (
+        f" The workbook also has the sheet{'s' if len(others) > 1 else ''} "
+        f"{quote_list(others)}; choose one with --sheet (sheet= in Python)."
+        if others
+        else ""
+    )
     for role, names in _REQUIRED_HEADERS.items():
         if role in roles or (role == "wave" and wave_arg is not None):
             continue
-        hint = (" Add a wave column (the survey year) or give the wave on the command line "
-                "with --wave (wave= in Python).") if role == "wave" else ""
-        log.add("header", 1, None,
-                f"expected the required column {role!r} (or {', '.join(repr(n) for n in names[1:])}), "
-                f"found only the headers {found_headers}.{hint}{sheet_hint}")
+        hint = (
+            (" Add a wave column (the survey year) or give the wave on the command line with --wave (wave= in Python).")
+            if role == "wave"
+            else ""
+        )
+        log.add(
+            "header",
+            1,
+            None,
+            f"expected the required column {role!r} (or {', '.join(repr(n) for n in names[1:])}), "
+            f"found only the headers {found_headers}.{hint}{sheet_hint}",
+        )
     if not items:
-        log.add("header", 1, None,
-                f"expected at least one column named after a codebook item (e.g. "
-                f"{codebook.item_ids[0]!r}), found the headers {found_headers}. Is this the "
-                f"survey export?{sheet_hint}")
+        log.add(
+            "header",
+            1,
+            None,
+            f"expected at least one column named after a codebook item (e.g. "
+            f"{codebook.item_ids[0]!r}), found the headers {found_headers}. Is this the "
+            f"survey export?{sheet_hint}",
+        )
     if n_rows == 0:
-        log.add("empty", None, None,
-                "expected one row per respondent below the header in row 1, found no data rows.")
+        log.add("empty", None, None, "expected one row per respondent below the header in row 1, found no data rows.")
         return None
 
     # -- respondent ids
@@ -180,10 +208,16 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
     if "respondent_id" in roles:
         j = roles["respondent_id"]
         rid = stripped[codes[:, j]]
-        log.add_cells("respondent_id", np.flatnonzero(rid == ""), lambda i: (
-            int(row_numbers[i]), header[j],
-            "expected a respondent id, found a blank cell. Give every row an id "
-            "(any text unique within the wave).", j))
+        log.add_cells(
+            "respondent_id",
+            np.flatnonzero(rid == ""),
+            lambda i: (
+                int(row_numbers[i]),
+                header[j],
+                "expected a respondent id, found a blank cell. Give every row an id (any text unique within the wave).",
+                j,
+            ),
+        )
 
     # -- departments
     dept = np.full(n_rows, None, dtype=object)
@@ -199,10 +233,14 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
         def department_problem(i):
             raw = uniques[col_codes[i]]
             found = "a blank cell" if str(raw).strip() == "" else repr(raw)
-            return (int(row_numbers[i]), header[jd],
-                    f"expected a department code ({valid}) or a department's name, found "
-                    f"{found}. Fix the cell, or add the spelling as an alias in "
-                    "data/departments.yaml.", jd)
+            return (
+                int(row_numbers[i]),
+                header[jd],
+                f"expected a department code ({valid}) or a department's name, found "
+                f"{found}. Fix the cell, or add the spelling as an alias in "
+                "data/departments.yaml.",
+                jd,
+            )
 
         log.add_cells("department", np.flatnonzero(pd.isna(dept)), department_problem)
 
@@ -233,14 +271,21 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
         def wave_problem(i):
             raw = str(uniques[col_codes[i]])
             found = "a blank cell" if raw.strip() == "" else repr(raw)
-            return (int(row_numbers[i]), header[jw],
-                    f"expected the wave as a whole number (the survey year, e.g. 2025), "
-                    f"found {found}.", jw)
+            return (
+                int(row_numbers[i]),
+                header[jw],
+                f"expected the wave as a whole number (the survey year, e.g. 2025), found {found}.",
+                jw,
+            )
 
         def mismatch_problem(i):
-            return (int(row_numbers[i]), header[jw],
-                    f"expected wave {wave_arg} (given with --wave / wave=), found "
-                    f"{stripped[col_codes[i]]!r}. Fix the cell or leave out the argument.", jw)
+            return (
+                int(row_numbers[i]),
+                header[jw],
+                f"expected wave {wave_arg} (given with --wave / wave=), found "
+                f"{stripped[col_codes[i]]!r}. Fix the cell or leave out the argument.",
+                jw,
+            )
 
         log.add_cells("wave", bad, wave_problem)
         log.add_cells("wave", mismatch, mismatch_problem)
@@ -262,48 +307,69 @@ def check_table(table: RawTable, label: str, codebook: Codebook, departments: De
     def answer_problem(cell):
         r, c = cell
         j = int(item_cols[c])
-        return (int(row_numbers[r]), header[j],
-                f"expected {accepted}; found {uniques[answer_codes[r, c]]!r}.", j)
+        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {uniques[answer_codes[r, c]]!r}.", j)
 
     log.add_cells("answer", bad_cells, answer_problem)
 
     # -- warnings (not fatal)
     if unknown:
-        warnings.append(Problem(
-            label, 1, None,
-            f"{len(unknown)} column{'s match' if len(unknown) != 1 else ' matches'} no codebook "
-            f"item and {'were' if len(unknown) != 1 else 'was'} ignored: {quote_list(unknown)}. "
-            "If they are survey questions, rename them to an item id or add the header as an "
-            "alias in data/codebook.yaml.",
-        ))
+        warnings.append(
+            Problem(
+                label,
+                1,
+                None,
+                f"{len(unknown)} column{'s match' if len(unknown) != 1 else ' matches'} no codebook "
+                f"item and {'were' if len(unknown) != 1 else 'was'} ignored: {quote_list(unknown)}. "
+                "If they are survey questions, rename them to an item id or add the header as an "
+                "alias in data/codebook.yaml.",
+            )
+        )
     missing = [i for i in codebook.item_ids if i not in items]
     if missing and items:
-        warnings.append(Problem(
-            label, None, None,
-            f"{len(missing)} codebook item{'s have' if len(missing) != 1 else ' has'} no column, so "
-            f"their answers are absent: {quote_list(missing)}.",
-        ))
+        warnings.append(
+            Problem(
+                label,
+                None,
+                None,
+                f"{len(missing)} codebook item{'s have' if len(missing) != 1 else ' has'} no column, so "
+                f"their answers are absent: {quote_list(missing)}.",
+            )
+        )
     if len(present):
         silent = np.flatnonzero((answers == BLANK).all(axis=1))
         if len(silent):
             rows_text = ", ".join(str(int(row_numbers[i])) for i in silent[:20])
             more = f" and {len(silent) - 20} more" if len(silent) > 20 else ""
-            warnings.append(Problem(
-                label, None, None,
-                f"{len(silent)} respondent{'s' if len(silent) != 1 else ''} left every item "
-                f"blank (rows {rows_text}{more}); they count as respondents but give no answers.",
-            ))
+            warnings.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"{len(silent)} respondent{'s' if len(silent) != 1 else ''} left every item "
+                    f"blank (rows {rows_text}{more}); they count as respondents but give no answers.",
+                )
+            )
 
     info = FileInfo(
-        path=label, format=table.format, encoding=table.encoding, delimiter=table.delimiter,
-        sheet=table.sheet, data_rows=n_rows,
+        path=label,
+        format=table.format,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+        data_rows=n_rows,
         waves=tuple(sorted({int(w) for w in wave[wave_ok]})),
-        blank_rows=int(len(grid) - n_rows), item_columns=tuple(present),
+        blank_rows=int(len(grid) - n_rows),
+        item_columns=tuple(present),
         unknown_columns=tuple(unknown),
     )
     return CheckedFile(
-        info=info, rows=row_numbers, wave=wave, wave_ok=wave_ok, respondent_id=rid,
-        department=dept, answers=answers.astype(np.int8),
+        info=info,
+        rows=row_numbers,
+        wave=wave,
+        wave_ok=wave_ok,
+        respondent_id=rid,
+        department=dept,
+        answers=answers.astype(np.int8),
         item_positions=np.array([item_order[i] for i in present], dtype=np.intp),
         id_header=header[roles["respondent_id"]] if "respondent_id" in roles else "respondent_id",
         id_col=roles.get("respondent_id", -1),
@@ -315,10 +381,16 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
     frames = []
     for k, (_, res) in enumerate(results):
         ok = res.wave_ok & (res.respondent_id != "")
-        frames.append(pd.DataFrame({
-            "file": k, "row": res.rows[ok], "wave": res.wave[ok],
-            "rid": res.respondent_id[ok].astype(object),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "file": k,
+                    "row": res.rows[ok],
+                    "wave": res.wave[ok],
+                    "rid": res.respondent_id[ok].astype(object),
+                }
+            )
+        )
     if not frames:
         return
     allrows = pd.concat(frames, ignore_index=True)
@@ -332,15 +404,16 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
     for k, (log, res) in enumerate(results):
         positions = np.flatnonzero(later & (file_of == k))
 
-        def duplicate_problem(i, log=log, res=res):
+        def duplicate_problem(i, log=log, res=res, k=k):
             first_label = results[int(first_file[i])][0].label
-            place = (f"row {int(first_row[i])}" if int(first_file[i]) == k
-                     else f"{first_label} row {int(first_row[i])}")
-            return (int(allrows.at[i, "row"]), res.id_header,
-                    f"expected each respondent_id once per wave, found "
-                    f"{allrows.at[i, 'rid']!r} again in wave {int(allrows.at[i, 'wave'])} "
-                    f"(first at {place}). Remove the repeated row or give it its own id.",
-                    res.id_col)
+            place = f"row {int(first_row[i])}" if int(first_file[i]) == k else f"{first_label} row {int(first_row[i])}"
+            return (
+                int(allrows.at[i, "row"]),
+                res.id_header,
+                f"expected each respondent_id once per wave, found "
+                f"{allrows.at[i, 'rid']!r} again in wave {int(allrows.at[i, 'wave'])} "
+                f"(first at {place}). Remove the repeated row or give it its own id.",
+                res.id_col,
+            )
 
         log.add_cells("duplicate", positions, duplicate_problem)
-

@@ -16,10 +16,29 @@ from ..stats.scores import Scores
 #: Column order of each published table. Analysts' own scripts rely on these names.
 DEPARTMENT_VALUE_COLUMNS = ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]
 VALUE_COLUMNS = ["wave", "value", "score", "ci_low", "ci_high", "n_departments", "n_respondents", "level"]
-FOCUS_AREA_COLUMNS = ["wave", "department", "value", "focus_area", "score", "ci_low", "ci_high", "n", "level",
-                      "suppressed"]
-DONT_KNOW_COLUMNS = ["wave", "department", "value", "dont_know_share", "dont_know", "answers", "n", "flagged",
-                     "suppressed"]
+FOCUS_AREA_COLUMNS = [
+    "wave",
+    "department",
+    "value",
+    "focus_area",
+    "score",
+    "ci_low",
+    "ci_high",
+    "n",
+    "level",
+    "suppressed",
+]
+DONT_KNOW_COLUMNS = [
+    "wave",
+    "department",
+    "value",
+    "dont_know_share",
+    "dont_know",
+    "answers",
+    "n",
+    "flagged",
+    "suppressed",
+]
 RESPONDENT_COLUMNS = ["wave", "department", "respondents"]
 CHANGE_COLUMNS = ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high", "verdict"]
 

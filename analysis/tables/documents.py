@@ -29,8 +29,16 @@ def write_briefing_tables(briefing: Briefing, output_dir: str | Path) -> list[Pa
         return []
     folder, changes = Path(output_dir) / "tables", briefing.all_changes()
     written = write_tables(briefing.scores, folder, changes=changes)
-    written.append(write_excel(briefing.scores, folder, changes=changes, lang=briefing.lang,
-                               codebook=briefing.codebook, departments=briefing.departments))
+    written.append(
+        write_excel(
+            briefing.scores,
+            folder,
+            changes=changes,
+            lang=briefing.lang,
+            codebook=briefing.codebook,
+            departments=briefing.departments,
+        )
+    )
     return written
 
 
@@ -50,8 +58,10 @@ def write_profile_tables(profile: DepartmentProfile, output_dir: str | Path) -> 
     values = table_department_value(scores)
     areas = table_focus_area(scores)
     written = []
-    for name, frame in ((f"profile_{code}.csv", values[values["department"] == code]),
-                        (f"profile_{code}_focus_areas.csv", areas[areas["department"] == code])):
+    for name, frame in (
+        (f"profile_{code}.csv", values[values["department"] == code]),
+        (f"profile_{code}_focus_areas.csv", areas[areas["department"] == code]),
+    ):
         frame = frame.copy()
         for column in frame.columns:
             if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):

@@ -33,10 +33,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from .. import config
 from ..config import check_lang
 from ..stats.scores import Scores
+from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from .atomic import atomic_write
 from .contract import TABLES, neutralise_text, table_changes
 
@@ -54,8 +54,18 @@ _PERCENT_FORMAT = "0.0%"
 _INT_FORMAT = "0"
 _FLOATS = {"score", "ci_low", "ci_high", "diff"}
 _PERCENTS = {"dont_know_share"}
-_INTS = {"wave", "n", "level", "n_departments", "n_respondents", "dont_know", "answers", "respondents",
-         "wave_from", "wave_to"}
+_INTS = {
+    "wave",
+    "n",
+    "level",
+    "n_departments",
+    "n_respondents",
+    "dont_know",
+    "answers",
+    "respondents",
+    "wave_from",
+    "wave_to",
+}
 _FORBIDDEN_IN_SHEET_NAMES = "[]:*?/\\"
 
 
@@ -78,85 +88,174 @@ class _Sheet:
 _ABOUT_SHEET = _Sheet("Om tabellerne", "About", "", "")
 _SHEETS = {
     "maturity_by_department_value.csv": _Sheet(
-        "Forvaltning x værdi", "Department x value",
+        "Forvaltning x værdi",
+        "Department x value",
         "Modenhed pr. år, forvaltning og værdi med {ci}-interval.",
-        "Maturity per year, department and value with its {ci} interval."),
+        "Maturity per year, department and value with its {ci} interval.",
+    ),
     "maturity_by_value.csv": _Sheet(
-        "Kommunen", "Municipality",
+        "Kommunen",
+        "Municipality",
         "Kommunens modenhed pr. år og værdi: gennemsnit af de viste forvaltninger.",
-        "The municipality's maturity per year and value: mean of the departments shown."),
+        "The municipality's maturity per year and value: mean of the departments shown.",
+    ),
     "maturity_by_department_focus_area.csv": _Sheet(
-        "Indsatsområder", "Focus areas",
+        "Indsatsområder",
+        "Focus areas",
         "Modenhed pr. år, forvaltning og indsatsområde.",
-        "Maturity per year, department and focus area."),
+        "Maturity per year, department and focus area.",
+    ),
     "dont_know_by_department_value.csv": _Sheet(
-        "Ved ikke", "Don't know",
+        "Ved ikke",
+        "Don't know",
         "Andelen »Ved ikke« pr. år, forvaltning og værdi; over {flag} markeres.",
-        "Share of 'don't know' per year, department and value; above {flag} is flagged."),
+        "Share of 'don't know' per year, department and value; above {flag} is flagged.",
+    ),
     "respondents_by_department.csv": _Sheet(
-        "Svarende", "Respondents",
-        "Antal svarende pr. år og forvaltning.",
-        "Respondents per year and department."),
+        "Svarende", "Respondents", "Antal svarende pr. år og forvaltning.", "Respondents per year and department."
+    ),
     _CHANGES: _Sheet(
-        "Ændringer", "Changes",
+        "Ændringer",
+        "Changes",
         "Ændring pr. forvaltning og værdi mellem to år; ALL er hele kommunen.",
-        "Change per department and value between two years; ALL is the whole municipality."),
+        "Change per department and value between two years; ALL is the whole municipality.",
+    ),
 }
 
 #: Header and explanation of every column: (header da, header en, explanation da, explanation en).
 #: Columns ending in ``_name`` exist only in Excel; the others are the CSV columns.
 _COLUMNS = {
     "wave": ("År", "Year", "Undersøgelsens år.", "Survey year."),
-    "department": ("Forvaltning (kode)", "Department (code)", "Forvaltningens kode, som i CSV-filerne.",
-                   "The department's code, as in the CSV files."),
+    "department": (
+        "Forvaltning (kode)",
+        "Department (code)",
+        "Forvaltningens kode, som i CSV-filerne.",
+        "The department's code, as in the CSV files.",
+    ),
     "department_name": ("Forvaltning", "Department", "Forvaltningens navn.", "The department's name."),
     "value": ("Værdi (kode)", "Value (code)", "Værdiens kode i kodebogen.", "The value's code in the codebook."),
     "value_name": ("Værdi", "Value", "Indkøbspolitikkens værdi.", "The procurement policy's value."),
-    "focus_area": ("Indsatsområde (kode)", "Focus area (code)", "Indsatsområdets kode i kodebogen.",
-                   "The focus area's code in the codebook."),
+    "focus_area": (
+        "Indsatsområde (kode)",
+        "Focus area (code)",
+        "Indsatsområdets kode i kodebogen.",
+        "The focus area's code in the codebook.",
+    ),
     "focus_area_name": ("Indsatsområde", "Focus area", "Indsatsområdets navn.", "The focus area's name."),
-    "score": ("Score (1-5)", "Score (1-5)", "Modenhed på skalaen 1-5 (gennemsnit af gennemsnit, se metodebilaget).",
-              "Maturity on the 1-5 scale (a mean of means, see the method appendix)."),
-    "ci_low": ("Nedre grænse ({ci})", "Lower bound ({ci})", "Nedre grænse af {ci}-intervallet (bootstrap).",
-               "Lower bound of the {ci} interval (bootstrap)."),
-    "ci_high": ("Øvre grænse ({ci})", "Upper bound ({ci})", "Øvre grænse af {ci}-intervallet (bootstrap).",
-                "Upper bound of the {ci} interval (bootstrap)."),
+    "score": (
+        "Score (1-5)",
+        "Score (1-5)",
+        "Modenhed på skalaen 1-5 (gennemsnit af gennemsnit, se metodebilaget).",
+        "Maturity on the 1-5 scale (a mean of means, see the method appendix).",
+    ),
+    "ci_low": (
+        "Nedre grænse ({ci})",
+        "Lower bound ({ci})",
+        "Nedre grænse af {ci}-intervallet (bootstrap).",
+        "Lower bound of the {ci} interval (bootstrap).",
+    ),
+    "ci_high": (
+        "Øvre grænse ({ci})",
+        "Upper bound ({ci})",
+        "Øvre grænse af {ci}-intervallet (bootstrap).",
+        "Upper bound of the {ci} interval (bootstrap).",
+    ),
     "n": ("Svarende (n)", "Respondents (n)", "Antal svarende bag tallet.", "Number of respondents behind the figure."),
-    "level": ("Niveau (1-5)", "Level (1-5)", "Nærmeste modenhedsniveau; halve runder op (2,5 bliver 3).",
-              "Nearest maturity level; halves round up (2.5 becomes 3)."),
+    "level": (
+        "Niveau (1-5)",
+        "Level (1-5)",
+        "Nærmeste modenhedsniveau; halve runder op (2,5 bliver 3).",
+        "Nearest maturity level; halves round up (2.5 becomes 3).",
+    ),
     "level_name": ("Niveau", "Level", "Niveauets navn.", "The level's name."),
-    "suppressed": ("Skjult", "Hidden", "SAND, når gruppen er for lille til at blive vist (anonymitet).",
-                   "TRUE when the group is too small to be shown (anonymity)."),  # min_n is added in the sheet
-    "n_departments": ("Forvaltninger", "Departments", "Antal viste forvaltninger i gennemsnittet.",
-                      "Number of departments shown that make up the mean."),
-    "n_respondents": ("Svarende i alt", "Respondents in all", "Svarende i de viste forvaltninger.",
-                      "Respondents in the departments shown."),
-    "dont_know_share": ("Andel »Ved ikke«", "Don't know share", "»Ved ikke« som andel af alle afgivne svar.",
-                        "'Don't know' as a share of all answers given."),
+    "suppressed": (
+        "Skjult",
+        "Hidden",
+        "SAND, når gruppen er for lille til at blive vist (anonymitet).",
+        "TRUE when the group is too small to be shown (anonymity).",
+    ),  # min_n is added in the sheet
+    "n_departments": (
+        "Forvaltninger",
+        "Departments",
+        "Antal viste forvaltninger i gennemsnittet.",
+        "Number of departments shown that make up the mean.",
+    ),
+    "n_respondents": (
+        "Svarende i alt",
+        "Respondents in all",
+        "Svarende i de viste forvaltninger.",
+        "Respondents in the departments shown.",
+    ),
+    "dont_know_share": (
+        "Andel »Ved ikke«",
+        "Don't know share",
+        "»Ved ikke« som andel af alle afgivne svar.",
+        "'Don't know' as a share of all answers given.",
+    ),
     "dont_know": ("»Ved ikke«-svar", "Don't know answers", "Antal »Ved ikke«-svar.", "Number of 'don't know' answers."),
-    "answers": ("Svar i alt", "Answers in all", "Antal afgivne svar på værdiens spørgsmål.",
-                "Number of answers given to the value's questions."),
-    "flagged": ("Over {flag}", "Above {flag}", "SAND, når over {flag} svarer »Ved ikke«.",
-                "TRUE when more than {flag} answer 'don't know'."),
-    "respondents": ("Svarende", "Respondents", "Antal svarende i forvaltningen (antallet vises altid).",
-                    "Number of respondents in the department (always shown)."),
+    "answers": (
+        "Svar i alt",
+        "Answers in all",
+        "Antal afgivne svar på værdiens spørgsmål.",
+        "Number of answers given to the value's questions.",
+    ),
+    "flagged": (
+        "Over {flag}",
+        "Above {flag}",
+        "SAND, når over {flag} svarer »Ved ikke«.",
+        "TRUE when more than {flag} answer 'don't know'.",
+    ),
+    "respondents": (
+        "Svarende",
+        "Respondents",
+        "Antal svarende i forvaltningen (antallet vises altid).",
+        "Number of respondents in the department (always shown).",
+    ),
     "wave_from": ("Fra år", "From year", "Året, der sammenlignes fra.", "The year compared from."),
     "wave_to": ("Til år", "To year", "Året, der sammenlignes med.", "The year compared to."),
-    "diff": ("Ændring", "Change", "Score i til-året minus score i fra-året; negativ er et fald.",
-             "Score in the to-year minus score in the from-year; negative is a fall."),
-    "verdict": ("Vurdering (kode)", "Verdict (code)", "improvement, decline eller no clear change, som i CSV-filen.",
-                "improvement, decline or no clear change, as in the CSV file."),
-    "verdict_name": ("Vurdering", "Verdict",
-                     "Forbedring eller tilbagegang kun når {ci}-intervallet for ændringen ikke rummer 0.",
-                     "Improvement or decline only when the {ci} interval of the change excludes 0."),
+    "diff": (
+        "Ændring",
+        "Change",
+        "Score i til-året minus score i fra-året; negativ er et fald.",
+        "Score in the to-year minus score in the from-year; negative is a fall.",
+    ),
+    "verdict": (
+        "Vurdering (kode)",
+        "Verdict (code)",
+        "improvement, decline eller no clear change, som i CSV-filen.",
+        "improvement, decline or no clear change, as in the CSV file.",
+    ),
+    "verdict_name": (
+        "Vurdering",
+        "Verdict",
+        "Forbedring eller tilbagegang kun når {ci}-intervallet for ændringen ikke rummer 0.",
+        "Improvement or decline only when the {ci} interval of the change excludes 0.",
+    ),
 }
 
 #: The columns that carry a finding about a group, so are replaced by words in suppressed rows.
-_HIDDEN = {"score", "ci_low", "ci_high", "level", "level_name", "diff", "verdict", "verdict_name",
-           "dont_know_share", "dont_know", "answers", "flagged"}
+_HIDDEN = {
+    "score",
+    "ci_low",
+    "ci_high",
+    "level",
+    "level_name",
+    "diff",
+    "verdict",
+    "verdict_name",
+    "dont_know_share",
+    "dont_know",
+    "answers",
+    "flagged",
+}
 #: Name columns (Excel only), each placed right after the code column it names.
-_NAMED = {"department": "department_name", "value": "value_name", "focus_area": "focus_area_name",
-          "level": "level_name", "verdict": "verdict_name"}
+_NAMED = {
+    "department": "department_name",
+    "value": "value_name",
+    "focus_area": "focus_area_name",
+    "level": "level_name",
+    "verdict": "verdict_name",
+}
 _VERDICTS = {
     "da": {"improvement": "forbedring", "decline": "tilbagegang", "no clear change": "ingen klar ændring"},
     "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change"},
@@ -183,9 +282,16 @@ def hidden_text(min_n: int, lang: str = "da") -> str:
     return _t(check_lang(lang), f"skjult (n < {min_n})", f"hidden (n < {min_n})")
 
 
-def write_excel(scores: Scores, path: str | Path, *, changes: pd.DataFrame | None = None, lang: str = "da",
-                codebook: Codebook | None = None, departments: Departments | None = None,
-                timestamp: datetime | None = None) -> Path:
+def write_excel(
+    scores: Scores,
+    path: str | Path,
+    *,
+    changes: pd.DataFrame | None = None,
+    lang: str = "da",
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+    timestamp: datetime | None = None,
+) -> Path:
     """Write the score tables as one Excel workbook and return its path.
 
     Parameters
@@ -238,8 +344,9 @@ def write_excel(scores: Scores, path: str | Path, *, changes: pd.DataFrame | Non
     for name, frame, mask in sheets:
         title = _sheet_title(name, lang, used)
         titles[name] = title
-        _write_table(wb.create_sheet(title), frame, mask, hidden_text(scores.min_n, lang), lang,
-                     _settings_filler(scores))
+        _write_table(
+            wb.create_sheet(title), frame, mask, hidden_text(scores.min_n, lang), lang, _settings_filler(scores)
+        )
     _write_about(about, scores, [(titles[name], name, frame) for name, frame, _ in sheets], lang)
 
     stamp = timestamp or DEFAULT_TIMESTAMP
@@ -265,6 +372,7 @@ def _suppressed(frame: pd.DataFrame) -> np.ndarray:
 
 def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Departments, lang: str) -> pd.DataFrame:
     """Return ``frame`` with a name column right after each code column."""
+
     def department(code):
         if code == config.MUNICIPALITY:
             return config.MUNICIPALITY_NAME[lang]
@@ -279,6 +387,7 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
                 return find(code)
             except (KeyError, ValueError, TypeError):
                 return code
+
         return name
 
     namers = {
@@ -291,8 +400,11 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
     out = frame.copy()
     for code, name in _NAMED.items():
         if code in out.columns:
-            out.insert(out.columns.get_loc(code) + 1, name,
-                       pd.Series([namers[code](x) for x in out[code]], index=out.index, dtype=object))
+            out.insert(
+                out.columns.get_loc(code) + 1,
+                name,
+                pd.Series([namers[code](x) for x in out[code]], index=out.index, dtype=object),
+            )
     return out
 
 
@@ -304,7 +416,7 @@ def _sheet_title(name: str, lang: str, used: set[str]) -> str:
     base, k = title, 2
     while title.casefold() in used:
         suffix = f" ({k})"
-        title, k = base[:31 - len(suffix)] + suffix, k + 1
+        title, k = base[: 31 - len(suffix)] + suffix, k + 1
     used.add(title.casefold())
     return title
 
@@ -320,7 +432,7 @@ def _cell_value(column: str, value):
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return None
-        return int(round(value)) if column in _INTS and float(value).is_integer() else float(value)
+        return round(value) if column in _INTS and float(value).is_integer() else float(value)
     return str(value)
 
 
@@ -362,6 +474,7 @@ def _settings_filler(scores: Scores) -> Callable[[str], str]:
     Sheet and column texts quote the confidence level and the don't-know threshold; they are
     formatted from the settings, so a changed setting never leaves a stale number in the workbook.
     """
+
     def percent(x: float) -> str:
         return f"{100 * x:.0f} %"
 
@@ -369,8 +482,9 @@ def _settings_filler(scores: Scores) -> Callable[[str], str]:
     return lambda text: text.format(**values)
 
 
-def _write_table(ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, lang: str,
-                 settings: Callable[[str], str]) -> None:
+def _write_table(
+    ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, lang: str, settings: Callable[[str], str]
+) -> None:
     """Fill a sheet with a header row (bold, frozen, filterable) and one row per table row."""
     columns = list(frame.columns)
     widths = []
@@ -422,26 +536,47 @@ def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]]
         (t("Seed (startværdi for bootstrap)", "Seed (bootstrap)"), scores.seed),
         (t("Konfidensniveau", "Confidence level"), float(scores.confidence)),
         (),
-        (t("Anonymitet", "Anonymity"),
-         t(f"En forvaltning med færre end {scores.min_n} svarende på en værdi vises ikke: score, interval og niveau "
-           f"står som »{hidden_text(scores.min_n, lang)}«.",
-           f"A department with fewer than {scores.min_n} respondents on a value is not shown: score, interval and "
-           f"level read '{hidden_text(scores.min_n, lang)}'.")),
-        ("", t("Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult forvaltning kan ikke regnes "
-               "ud fra kommunens tal og de andres.",
-               "The municipality's figure is the mean of the departments shown, so a hidden department cannot be "
-               "worked out from the total and the others.")),
-        (t("Tal", "Numbers"),
-         t("Tal er gemt som tal (to decimaler, andele i procent); Excel viser decimalkomma efter computerens "
-           "sprogindstilling.",
-           "Numbers are stored as numbers (two decimals, shares as percentages); Excel shows the decimal "
-           "separator of the computer's locale.")),
-        (t("Koder", "Codes"),
-         t("Kolonner med »(kode)« svarer til CSV-filerne i mappen tables; navnekolonnerne findes kun her.",
-           "Columns marked '(code)' match the CSV files in the tables folder; the name columns are only here.")),
-        (t("Tekst", "Text"),
-         t("Tekst, der begynder med = + - eller @, har fået et ' foran, så Excel ikke udfører den som en formel.",
-           "Text beginning with = + - or @ has a ' in front, so that Excel does not run it as a formula.")),
+        (
+            t("Anonymitet", "Anonymity"),
+            t(
+                f"En forvaltning med færre end {scores.min_n} svarende på en værdi vises ikke: score, interval og niveau "
+                f"står som »{hidden_text(scores.min_n, lang)}«.",
+                f"A department with fewer than {scores.min_n} respondents on a value is not shown: score, interval and "
+                f"level read '{hidden_text(scores.min_n, lang)}'.",
+            ),
+        ),
+        (
+            "",
+            t(
+                "Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult forvaltning kan ikke regnes "
+                "ud fra kommunens tal og de andres.",
+                "The municipality's figure is the mean of the departments shown, so a hidden department cannot be "
+                "worked out from the total and the others.",
+            ),
+        ),
+        (
+            t("Tal", "Numbers"),
+            t(
+                "Tal er gemt som tal (to decimaler, andele i procent); Excel viser decimalkomma efter computerens "
+                "sprogindstilling.",
+                "Numbers are stored as numbers (two decimals, shares as percentages); Excel shows the decimal "
+                "separator of the computer's locale.",
+            ),
+        ),
+        (
+            t("Koder", "Codes"),
+            t(
+                "Kolonner med »(kode)« svarer til CSV-filerne i mappen tables; navnekolonnerne findes kun her.",
+                "Columns marked '(code)' match the CSV files in the tables folder; the name columns are only here.",
+            ),
+        ),
+        (
+            t("Tekst", "Text"),
+            t(
+                "Tekst, der begynder med = + - eller @, har fået et ' foran, så Excel ikke udfører den som en formel.",
+                "Text beginning with = + - or @ has a ' in front, so that Excel does not run it as a formula.",
+            ),
+        ),
         (),
         (t("Ark", "Sheet"), t("Kolonne", "Column"), t("CSV-kolonne", "CSV column"), t("Forklaring", "Explanation")),
     ]
@@ -503,4 +638,3 @@ def _deterministic_bytes(wb: Workbook, stamp: datetime) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, data)
     return out.getvalue()
-

@@ -92,7 +92,7 @@ WORDS = {
         "trend_depts": "depts = departments\nbehind the point",
         "trend_department_point": "The department's score",
         "trend_respondents": "n = respondents;\nhidden: fewer than {n}",
-        "dont_know_axis": "Share of \"Don't know\" among all answers",
+        "dont_know_axis": 'Share of "Don\'t know" among all answers',
         "flag_legend": "over {share}: marked",
         "dist_axis": "Share of the answers at levels 1–5",
         "dist_lower": "← lower maturity",
@@ -227,8 +227,17 @@ def level_axis(ax, codebook: Codebook, lang: str, limits: tuple[float, float] = 
             continue
         if level % 2 == 1:
             ax.axvspan(level - 0.5, level + 0.5, color=BAND_SHADE, zorder=0, linewidth=0)
-        ax.text(level, 1.02, wrap(codebook.level_name(level, lang), 15), transform=ax.get_xaxis_transform(),
-                ha="center", va="baseline", fontsize=8, color="#595959", linespacing=1.0)
+        ax.text(
+            level,
+            1.02,
+            wrap(codebook.level_name(level, lang), 15),
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="baseline",
+            fontsize=8,
+            color="#595959",
+            linespacing=1.0,
+        )
     ax.set_xlim(lo, hi)
     if (lo, hi) == (0.5, 5.5):
         ax.set_xticks(range(1, 6), [num(k, lang, 0) for k in range(1, 6)])
@@ -322,21 +331,45 @@ def label_rows(ax: Axes, labels: list[str], top: float, *, ids=(), highlight: st
 
 def suppressed_patch(xy: tuple[float, float], width: float, height: float, *, zorder: float = 1) -> Rectangle:
     """Return the light-grey hatched rectangle that stands in for a suppressed cell, row or band."""
-    return Rectangle(xy, width, height, facecolor=SUPPRESSED_FILL, edgecolor=SUPPRESSED_HATCH, hatch="///",
-                     linewidth=0, zorder=zorder)
+    return Rectangle(
+        xy,
+        width,
+        height,
+        facecolor=SUPPRESSED_FILL,
+        edgecolor=SUPPRESSED_HATCH,
+        hatch="///",
+        linewidth=0,
+        zorder=zorder,
+    )
 
 
 def suppressed_handle(min_n: int, lang: str) -> Patch:
     """Return the legend entry for :func:`suppressed_patch`: "Skjult: færre end 5 svar"."""
-    return Patch(facecolor=SUPPRESSED_FILL, edgecolor=SUPPRESSED_HATCH, hatch="///", linewidth=0,
-                 label=word_table(lang)["hidden_legend"].format(n=min_n))
+    return Patch(
+        facecolor=SUPPRESSED_FILL,
+        edgecolor=SUPPRESSED_HATCH,
+        hatch="///",
+        linewidth=0,
+        label=word_table(lang)["hidden_legend"].format(n=min_n),
+    )
 
 
-def suppressed_label(ax: Axes, x: float, y: float, text: str, *, pad: float = 0.25, fontsize: float = 8.5,
-                      zorder: float = 4, **kwargs) -> Text:
+def suppressed_label(
+    ax: Axes, x: float, y: float, text: str, *, pad: float = 0.25, fontsize: float = 8.5, zorder: float = 4, **kwargs
+) -> Text:
     """Write ``text`` centred at (x, y) on a patch of the suppressed fill, so the hatching stays off it."""
-    return ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=DARK, zorder=zorder,
-                   bbox={"boxstyle": f"round,pad={pad}", "facecolor": SUPPRESSED_FILL, "linewidth": 0}, **kwargs)
+    return ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        color=DARK,
+        zorder=zorder,
+        bbox={"boxstyle": f"round,pad={pad}", "facecolor": SUPPRESSED_FILL, "linewidth": 0},
+        **kwargs,
+    )
 
 
 def grid_figure(ax: Axes | None, n_rows: int, row_height: float) -> tuple[Figure, Axes, Axes, Axes]:
@@ -352,8 +385,18 @@ def grid_figure(ax: Axes | None, n_rows: int, row_height: float) -> tuple[Figure
     return fig, fig.add_subplot(gs[0, :]), fig.add_subplot(gs[1, 0]), fig.add_subplot(gs[1, 1])
 
 
-def draw_grid(ax: Axes, matrix: np.ndarray, row_labels: list[str], column_labels: list[str], cell_text, *, cmap, norm,
-              min_n: int, lang: str):
+def draw_grid(
+    ax: Axes,
+    matrix: np.ndarray,
+    row_labels: list[str],
+    column_labels: list[str],
+    cell_text,
+    *,
+    cmap,
+    norm,
+    min_n: int,
+    lang: str,
+):
     """Draw a department x value grid on ``ax`` and return its image, for the colour bar.
 
     ``matrix`` (rows x columns) colours the cells. ``cell_text(r, c)`` returns None for a suppressed
@@ -372,8 +415,9 @@ def draw_grid(ax: Axes, matrix: np.ndarray, row_labels: list[str], column_labels
                 suppressed_label(ax, c, r, hidden, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
                 continue
             text, style = shown
-            ax.text(c, r, text, ha="center", va="center", zorder=3, color=text_colour(cmap(norm(matrix[r, c]))),
-                    **style)
+            ax.text(
+                c, r, text, ha="center", va="center", zorder=3, color=text_colour(cmap(norm(matrix[r, c]))), **style
+            )
     # White lines between the cells.
     ax.set_xticks(np.arange(len(column_labels) + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(len(row_labels) + 1) - 0.5, minor=True)
@@ -419,8 +463,6 @@ def png_bytes(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-
-
 def alt_hidden_cells(scores: Scores, codebook: Codebook, hidden: dict[str, list[str]], lang: str) -> str:
     """Return the alt text's sentence naming a grid's suppressed cells (``hidden``: values by department)."""
     parts = []
@@ -434,8 +476,6 @@ def alt_hidden_cells(scores: Scores, codebook: Codebook, hidden: dict[str, list[
     if not parts:
         return ""
     return hidden_sentence(scores.min_n, join_names(parts, lang), lang)
-
-
 
 
 # ------------------------------------------------------------------------------------------

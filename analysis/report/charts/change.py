@@ -33,9 +33,17 @@ from .base import (
 )
 
 
-def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: int, lang: str = "da", *,
-                highlight: str | None = "innovation", changes: pd.DataFrame | None = None,
-                ax: Axes | None = None) -> Chart:
+def plot_change(
+    scores: Scores,
+    codebook: Codebook,
+    wave: int,
+    previous_wave: int,
+    lang: str = "da",
+    *,
+    highlight: str | None = "innovation",
+    changes: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+) -> Chart:
     """Plot the municipality's maturity per value in two waves, an arrow from the older to the newer.
 
     Parameters
@@ -86,45 +94,116 @@ def plot_change(scores: Scores, codebook: Codebook, wave: int, previous_wave: in
         fig, ax = figure_and_axes(ax, 3.8)
         # Changes between waves are tenths of a point: the axis shows only the levels the
         # values and their intervals reach, so an arrow is long enough to see.
-        level_axis(ax, codebook, lang, zoom_limits([*now["ci_low"], *now["ci_high"], *before["ci_low"],
-                                                      *before["ci_high"]]))
+        level_axis(
+            ax, codebook, lang, zoom_limits([*now["ci_low"], *now["ci_high"], *before["ci_low"], *before["ci_high"]])
+        )
         labels = []
         for pos, vid in enumerate(codebook.value_ids):
             labels.append(wrap(codebook.value_name(vid, lang)))
             a, b = before.loc[vid], now.loc[vid]
-            for row, y, colour, face in ((a, pos - offset, old_colour, "white"),
-                                         (b, pos + offset, new_colour, new_colour)):
+            for row, y, colour, face in (
+                (a, pos - offset, old_colour, "white"),
+                (b, pos + offset, new_colour, new_colour),
+            ):
                 if pd.isna(row["score"]):
                     continue
-                ax.plot([row["ci_low"], row["ci_high"]], [y, y], color=colour, linewidth=0.9, alpha=0.8, zorder=2,
-                        solid_capstyle="butt")
+                ax.plot(
+                    [row["ci_low"], row["ci_high"]],
+                    [y, y],
+                    color=colour,
+                    linewidth=0.9,
+                    alpha=0.8,
+                    zorder=2,
+                    solid_capstyle="butt",
+                )
                 ax.plot([row["ci_low"]] * 2, [y - 0.06, y + 0.06], color=colour, linewidth=0.9, alpha=0.8, zorder=2)
                 ax.plot([row["ci_high"]] * 2, [y - 0.06, y + 0.06], color=colour, linewidth=0.9, alpha=0.8, zorder=2)
-                ax.plot(row["score"], pos, "o", markersize=7, markerfacecolor=face, markeredgecolor=colour,
-                        markeredgewidth=1.5, zorder=4)
-            if pd.notna(a["score"]) and pd.notna(b["score"]):
-                if abs(b["score"] - a["score"]) >= 0.08:
-                    ax.annotate("", xy=(b["score"], pos), xytext=(a["score"], pos), zorder=3,
-                                arrowprops={"arrowstyle": "-|>,head_length=0.5,head_width=0.25", "color": DARK,
-                                            "linewidth": 1.2, "shrinkA": 4.5, "shrinkB": 4.5})
+                ax.plot(
+                    row["score"],
+                    pos,
+                    "o",
+                    markersize=7,
+                    markerfacecolor=face,
+                    markeredgecolor=colour,
+                    markeredgewidth=1.5,
+                    zorder=4,
+                )
+            if pd.notna(a["score"]) and pd.notna(b["score"]) and abs(b["score"] - a["score"]) >= 0.08:
+                ax.annotate(
+                    "",
+                    xy=(b["score"], pos),
+                    xytext=(a["score"], pos),
+                    zorder=3,
+                    arrowprops={
+                        "arrowstyle": "-|>,head_length=0.5,head_width=0.25",
+                        "color": DARK,
+                        "linewidth": 1.2,
+                        "shrinkA": 4.5,
+                        "shrinkB": 4.5,
+                    },
+                )
             pair = f"{num(a['score'], lang)} → {num(b['score'], lang)}"
             if common is not None:
                 pair += f"\n{num(common[vid], lang, 0)} {w['depts_short']}"
-            ax.text(1.02, pos, pair, transform=ax.get_yaxis_transform(), ha="left", va="center",
-                    fontsize=8.5, color=DARK, **({} if common is None else {"linespacing": 1.1}))
+            ax.text(
+                1.02,
+                pos,
+                pair,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=8.5,
+                color=DARK,
+                **({} if common is None else {"linespacing": 1.1}),
+            )
         header = f"{previous_wave} → {wave}"
         if common is None:
-            ax.text(1.02, -0.75, header, transform=ax.get_yaxis_transform(), ha="left",
-                    va="center", fontsize=8, color="#595959")
+            ax.text(
+                1.02,
+                -0.75,
+                header,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="center",
+                fontsize=8,
+                color="#595959",
+            )
         else:
-            ax.text(1.02, -0.75, f"{header}\n{w['common_note']}", transform=ax.get_yaxis_transform(), ha="left",
-                    va="bottom", fontsize=8, color="#595959", linespacing=1.1)
+            ax.text(
+                1.02,
+                -0.75,
+                f"{header}\n{w['common_note']}",
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="bottom",
+                fontsize=8,
+                color="#595959",
+                linespacing=1.1,
+            )
         label_rows(ax, labels, -1.0, ids=codebook.value_ids, highlight=highlight)
         handles = [
-            Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor="white",
-                   markeredgecolor=old_colour, markeredgewidth=1.5, label=str(previous_wave)),
-            Line2D([], [], marker="o", linestyle="none", markersize=7, markerfacecolor=new_colour,
-                   markeredgecolor=new_colour, markeredgewidth=1.5, label=str(wave)),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=7,
+                markerfacecolor="white",
+                markeredgecolor=old_colour,
+                markeredgewidth=1.5,
+                label=str(previous_wave),
+            ),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=7,
+                markerfacecolor=new_colour,
+                markeredgecolor=new_colour,
+                markeredgewidth=1.5,
+                label=str(wave),
+            ),
             Line2D([], [], color=GREY, linewidth=0.9, label=w["interval"]),
         ]
         key_legend(fig, ax, own_figure, handles, ncol=3)
@@ -141,24 +220,30 @@ def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
         groups.setdefault(int(n), []).append(codebook.value_name(vid, lang))
     if len(groups) == 1:
         n = next(iter(groups))
-        counted = (f"{num(n, lang, 0)} forvaltninger" if lang == "da" else f"{num(n, lang, 0)} departments")
+        counted = f"{num(n, lang, 0)} forvaltninger" if lang == "da" else f"{num(n, lang, 0)} departments"
     else:
-        parts = [f"{num(n, lang, 0)} for {join_names(names, lang)}"
-                 for n, names in groups.items()]
+        parts = [f"{num(n, lang, 0)} for {join_names(names, lang)}" for n, names in groups.items()]
         counted = "; ".join(parts)
     if lang == "da":
-        return (" Begge års tal er gennemsnit over de forvaltninger, der kan vises i begge år, som i "
-                f"ændringstabellen ({counted}).")
-    return (" Both years' figures are means over the departments that can be shown in both years, as in the "
-            f"change table ({counted}).")
+        return (
+            " Begge års tal er gennemsnit over de forvaltninger, der kan vises i begge år, som i "
+            f"ændringstabellen ({counted})."
+        )
+    return (
+        " Both years' figures are means over the departments that can be shown in both years, as in the "
+        f"change table ({counted})."
+    )
 
 
 def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
     both = pd.DataFrame({"old": before["score"], "new": now["score"]}).dropna()
-    text = t(lang, f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
-                   f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.",
-                   f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
-                   f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.")
+    text = t(
+        lang,
+        f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
+        f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.",
+        f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
+        f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.",
+    )
     if both.empty:
         return text
     diff = both["new"] - both["old"]
@@ -166,8 +251,10 @@ def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
 
     def move(vid):
         r = both.loc[vid]
-        return (f"{codebook.value_name(vid, lang)} {num(r['old'], lang)} → {num(r['new'], lang)} "
-                f"({signed(r['new'] - r['old'], lang)})")
+        return (
+            f"{codebook.value_name(vid, lang)} {num(r['old'], lang)} → {num(r['new'], lang)} "
+            f"({signed(r['new'] - r['old'], lang)})"
+        )
 
     low, high = both["new"].idxmin(), both["new"].idxmax()
 
@@ -187,4 +274,3 @@ def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
         if diff[down] < 0:
             text += f" Largest fall: {move(down)}."
     return text
-

@@ -47,8 +47,9 @@ from .base import (
 )
 
 
-def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                            lang: str = "da", *, ax: Axes | None = None) -> Chart:
+def plot_department_heatmap(
+    scores: Scores, codebook: Codebook, departments: Departments, wave: int, lang: str = "da", *, ax: Axes | None = None
+) -> Chart:
     """Plot maturity per department and value as a colour grid with level, score and n in each cell.
 
     Parameters
@@ -88,20 +89,45 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
         if cell["suppressed"] or pd.isna(cell["score"]):
             return None
         level = level_text(codebook, cell["level"], bool(cell["level_uncertain"]), lang)
-        return (f"{level}\n{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
-                {"fontsize": 7.5, "linespacing": 1.25})
+        return (
+            f"{level}\n{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
+            {"fontsize": 7.5, "linespacing": 1.25},
+        )
 
     with matplotlib.style.context(config.STYLE_PATH):
         fig, ax, cax, lax = grid_figure(ax, len(codes), 0.44)
-        image = draw_grid(ax, matrix, codes, [wrap(codebook.value_name(v, lang), 14) for v in value_ids], cell_text,
-                          cmap=cmap, norm=norm, min_n=scores.min_n, lang=lang)
+        image = draw_grid(
+            ax,
+            matrix,
+            codes,
+            [wrap(codebook.value_name(v, lang), 14) for v in value_ids],
+            cell_text,
+            cmap=cmap,
+            norm=norm,
+            min_n=scores.min_n,
+            lang=lang,
+        )
         handles = [
             suppressed_handle(scores.min_n, lang),
-            Line2D([], [], linestyle="none", marker="$?$", markersize=8, color=DARK,
-                   label=w["uncertain"].removeprefix("? = ")),
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="$?$",
+                markersize=8,
+                color=DARK,
+                label=w["uncertain"].removeprefix("? = "),
+            ),
         ]
-        draw_grid_key(fig, image, cax, lax, range(1, 6),
-                      [f"{num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)], handles)
+        draw_grid_key(
+            fig,
+            image,
+            cax,
+            lax,
+            range(1, 6),
+            [f"{num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)],
+            handles,
+        )
 
     return Chart(fig, _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang))
 
@@ -109,23 +135,38 @@ def plot_department_heatmap(scores: Scores, codebook: Codebook, departments: Dep
 def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
     cells = pd.concat([g.assign(value=vid) for vid, g in grid.items()]).rename_axis("department").reset_index()
     shown = cells[cells["score"].notna()]
-    text = t(lang, f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5).",
-                   f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5).")
+    text = t(
+        lang,
+        f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5).",
+        f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5).",
+    )
     if not shown.empty:
+
         def say(k):
             r = shown.loc[k]
-            return (f"{department_title(departments, r['department'], lang)}, "
-                    f"{codebook.value_name(r['value'], lang)} {num(r['score'], lang)}")
+            return (
+                f"{department_title(departments, r['department'], lang)}, "
+                f"{codebook.value_name(r['value'], lang)} {num(r['score'], lang)}"
+            )
 
         low, high = shown["score"].idxmin(), shown["score"].idxmax()
         text += lowest_highest(say(low), say(high), lang)
     hidden = cells[cells["score"].isna()]
-    return text + alt_hidden_cells(scores, codebook, {code: hidden.loc[hidden["department"] == code, "value"].tolist()
-                                                       for code in codes}, lang)
+    return text + alt_hidden_cells(
+        scores, codebook, {code: hidden.loc[hidden["department"] == code, "value"].tolist() for code in codes}, lang
+    )
 
 
-def plot_innovation_by_department(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                                  lang: str = "da", value: str = "innovation", *, ax: Axes | None = None) -> Chart:
+def plot_innovation_by_department(
+    scores: Scores,
+    codebook: Codebook,
+    departments: Departments,
+    wave: int,
+    lang: str = "da",
+    value: str = "innovation",
+    *,
+    ax: Axes | None = None,
+) -> Chart:
     """Plot one value's maturity per department, sorted by score, against the municipality's.
 
     Parameters
@@ -171,23 +212,47 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
             cell = cells.loc[code]
             labels.append(f"{wrap(departments.name_of(code, lang), 28)} ({code})")
             if code in shown.index:
-                interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], pos, fmt="o", color=BLUE, ecolor=BLUE,
-                             elinewidth=1.6, capsize=3, markersize=6.5, zorder=3)
-                label_interval(ax, cell["ci_low"], cell["ci_high"], pos,
-                                f"{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
-                                fontsize=8.5, color=BLUE, zorder=4,
-                                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0,
-                                      "alpha": 0.75})
+                interval_dot(
+                    ax,
+                    cell["score"],
+                    cell["ci_low"],
+                    cell["ci_high"],
+                    pos,
+                    fmt="o",
+                    color=BLUE,
+                    ecolor=BLUE,
+                    elinewidth=1.6,
+                    capsize=3,
+                    markersize=6.5,
+                    zorder=3,
+                )
+                label_interval(
+                    ax,
+                    cell["ci_low"],
+                    cell["ci_high"],
+                    pos,
+                    f"{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
+                    fontsize=8.5,
+                    color=BLUE,
+                    zorder=4,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.75},
+                )
             else:
                 ax.add_patch(suppressed_patch((0.5, pos - 0.38), 5, 0.76))
                 suppressed_label(ax, 3, pos, hidden_text(scores.min_n, lang))
         if pd.notna(muni["score"]):
             ax.axvline(muni["score"], color=DARK, linestyle=(0, (4, 2)), linewidth=1.1, zorder=2)
             right = muni["score"] < 4.2  # near the top end the label goes left of the line
-            ax.text(muni["score"] + (0.05 if right else -0.05), -0.75,
-                    f"{w['municipality']} {num(muni['score'], lang)}", ha="left" if right else "right",
-                    va="center", fontsize=8.5, color=DARK,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.8})
+            ax.text(
+                muni["score"] + (0.05 if right else -0.05),
+                -0.75,
+                f"{w['municipality']} {num(muni['score'], lang)}",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=8.5,
+                color=DARK,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.8},
+            )
         label_rows(ax, labels, -1.1)
 
     return Chart(fig, _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang))
@@ -195,8 +260,11 @@ def plot_innovation_by_department(scores: Scores, codebook: Codebook, department
 
 def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang) -> str:
     name = codebook.value_name(value, lang)
-    text = t(lang, f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først.",
-                   f"Maturity on {name} in each department in {wave} with 95% intervals, highest first.")
+    text = t(
+        lang,
+        f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først.",
+        f"Maturity on {name} in each department in {wave} with 95% intervals, highest first.",
+    )
 
     def say(code):
         r = shown.loc[code]
@@ -206,9 +274,11 @@ def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, w
     if not shown.empty:
         text += lowest_highest(say(shown.index[-1]), say(shown.index[0]), lang, highest_first=True)
     if pd.notna(muni["score"]):
-        text += (f" Kommunen samlet: {num(muni['score'], lang)}." if lang == "da"
-                 else f" Municipality: {num(muni['score'], lang)}.")
+        text += (
+            f" Kommunen samlet: {num(muni['score'], lang)}."
+            if lang == "da"
+            else f" Municipality: {num(muni['score'], lang)}."
+        )
     if not hidden.empty:
         text += hidden_sentence(scores.min_n, join_names(list(hidden.index), lang), lang)
     return text
-

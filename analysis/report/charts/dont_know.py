@@ -45,8 +45,9 @@ def _share(x: float, lang: str, threshold: float | None = None) -> str:
     return format_share(x, lang)
 
 
-def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments, wave: int,
-                   lang: str = "da", *, ax: Axes | None = None) -> Chart:
+def plot_dont_know(
+    scores: Scores, codebook: Codebook, departments: Departments, wave: int, lang: str = "da", *, ax: Axes | None = None
+) -> Chart:
     """Plot the share of "Ved ikke" answers per department and value as a grid, marking those over 30 %.
 
     Parameters
@@ -79,17 +80,30 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
     value_ids = codebook.value_ids
     codes = department_order(scores, departments, wave)
     dk = scores.dont_know[scores.dont_know["wave"] == wave].set_index(["department", "value"])
-    published = {(r.department, r.value) for r in
-                 scores.department_value[scores.department_value["wave"] == wave].itertuples()
-                 if not r.suppressed and pd.notna(r.score)}
+    published = {
+        (r.department, r.value)
+        for r in scores.department_value[scores.department_value["wave"] == wave].itertuples()
+        if not r.suppressed and pd.notna(r.score)
+    }
     cells = {}
     for code in codes:
         for vid in value_ids:
             row = dk.loc[(code, vid)] if (code, vid) in dk.index else None
-            hidden = (row is None or bool(row["suppressed"]) or pd.isna(row["dont_know_share"])
-                      or (code, vid) not in published)
-            cells[(code, vid)] = None if hidden else (float(row["dont_know_share"]), int(row["n"]),
-                                                      bool(row["dont_know_share"] > config.DONT_KNOW_FLAG))
+            hidden = (
+                row is None
+                or bool(row["suppressed"])
+                or pd.isna(row["dont_know_share"])
+                or (code, vid) not in published
+            )
+            cells[(code, vid)] = (
+                None
+                if hidden
+                else (
+                    float(row["dont_know_share"]),
+                    int(row["n"]),
+                    bool(row["dont_know_share"] > config.DONT_KNOW_FLAG),
+                )
+            )
     shares = [c[0] for c in cells.values() if c is not None]
     top = max(0.5, float(np.ceil(max(shares, default=0) * 10) / 10))
     cmap = matplotlib.colormaps["Purples"]
@@ -102,23 +116,41 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
         if cell is None:
             return None
         share, n, flagged = cell
-        return (f"{_share(share, lang, threshold)}\n(n = {num(n, lang, 0)})",
-                {"fontsize": 8 if flagged else 7.5, "linespacing": 1.2, "fontweight": "bold" if flagged else "normal"})
+        return (
+            f"{_share(share, lang, threshold)}\n(n = {num(n, lang, 0)})",
+            {"fontsize": 8 if flagged else 7.5, "linespacing": 1.2, "fontweight": "bold" if flagged else "normal"},
+        )
 
     with matplotlib.style.context(config.STYLE_PATH):
         fig, ax, cax, lax = grid_figure(ax, len(codes), 0.40)
-        image = draw_grid(ax, matrix, codes, [wrap(codebook.value(v).short(lang), 14) for v in value_ids], cell_text,
-                          cmap=cmap, norm=norm, min_n=scores.min_n, lang=lang)
+        image = draw_grid(
+            ax,
+            matrix,
+            codes,
+            [wrap(codebook.value(v).short(lang), 14) for v in value_ids],
+            cell_text,
+            cmap=cmap,
+            norm=norm,
+            min_n=scores.min_n,
+            lang=lang,
+        )
         for r, code in enumerate(codes):
             for c, vid in enumerate(value_ids):
                 cell = cells[(code, vid)]
                 if cell is not None and cell[2]:  # over the flag: outlined
-                    ax.add_patch(Rectangle((c - 0.44, r - 0.40), 0.88, 0.80, facecolor="none", edgecolor=DARK,
-                                           linewidth=2.2, zorder=4))
+                    ax.add_patch(
+                        Rectangle(
+                            (c - 0.44, r - 0.40), 0.88, 0.80, facecolor="none", edgecolor=DARK, linewidth=2.2, zorder=4
+                        )
+                    )
         ticks = np.round(np.arange(0, top + 0.001, 0.1), 2)
         handles = [
-            Patch(facecolor="white", edgecolor=DARK, linewidth=2.0,
-                  label=w["flag_legend"].format(share=threshold_text(threshold, lang))),
+            Patch(
+                facecolor="white",
+                edgecolor=DARK,
+                linewidth=2.0,
+                label=w["flag_legend"].format(share=threshold_text(threshold, lang)),
+            ),
             suppressed_handle(scores.min_n, lang),
         ]
         draw_grid_key(fig, image, cax, lax, ticks, [format_share(tick, lang) for tick in ticks], handles)
@@ -131,15 +163,18 @@ def plot_dont_know(scores: Scores, codebook: Codebook, departments: Departments,
 def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> str:
     threshold = config.DONT_KNOW_FLAG
     limit = threshold_text(threshold, lang)
-    text = t(lang, f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi "
-                   f"i {wave}.",
-                   f"Colour grid of the share of \"Don't know\" answers in each department on each procurement "
-                   f"value in {wave}.")
+    text = t(
+        lang,
+        f"Farvekort over andelen af svaret »Ved ikke« i hver forvaltning på hver indkøbsværdi i {wave}.",
+        f'Colour grid of the share of "Don\'t know" answers in each department on each procurement value in {wave}.',
+    )
 
     def say(key):
         code, vid = key
-        return (f"{department_title(departments, code, lang)}, {codebook.value_name(vid, lang)} "
-                f"{_share(cells[key][0], lang, threshold)}")
+        return (
+            f"{department_title(departments, code, lang)}, {codebook.value_name(vid, lang)} "
+            f"{_share(cells[key][0], lang, threshold)}"
+        )
 
     shown = {key: cell for key, cell in cells.items() if cell is not None}
     flagged = [key for key, cell in shown.items() if cell[2]]
@@ -154,5 +189,3 @@ def _alt_dont_know(scores, codebook, departments, cells, codes, wave, lang) -> s
         text += lowest_highest(say(low), say(high), lang, highest_first=True)
     hidden = {code: [vid for (c, vid), cell in cells.items() if c == code and cell is None] for code in codes}
     return text + alt_hidden_cells(scores, codebook, hidden, lang)
-
-

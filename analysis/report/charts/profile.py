@@ -35,8 +35,16 @@ from .base import (
 )
 
 
-def plot_department_values(scores: Scores, codebook: Codebook, department: str, wave: int, lang: str = "da", *,
-                           departments: Departments | None = None, ax: Axes | None = None) -> Chart:
+def plot_department_values(
+    scores: Scores,
+    codebook: Codebook,
+    department: str,
+    wave: int,
+    lang: str = "da",
+    *,
+    departments: Departments | None = None,
+    ax: Axes | None = None,
+) -> Chart:
     """Plot one department's maturity on each value beside the municipality's, with 95 % intervals.
 
     Parameters
@@ -72,8 +80,10 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
     dv = scores.department_value
     cells = dv[(dv["wave"] == wave) & (dv["department"] == department)].set_index("value")
     if cells.empty:
-        raise ParameterError(f"department {department!r} has no answers in {wave}; the departments with answers "
-                             f"are {', '.join(dict.fromkeys(dv.loc[dv['wave'] == wave, 'department']))}.")
+        raise ParameterError(
+            f"department {department!r} has no answers in {wave}; the departments with answers "
+            f"are {', '.join(dict.fromkeys(dv.loc[dv['wave'] == wave, 'department']))}."
+        )
     cells = cells.reindex(codebook.value_ids)
     cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
     cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
@@ -99,21 +109,72 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
                 x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
                 suppressed_label(ax, x_text, y_dept, hidden_text(scores.min_n, lang), pad=0.2, fontsize=8)
             else:
-                interval_dot(ax, cell["score"], cell["ci_low"], cell["ci_high"], y_dept, fmt="o", color=dept_colour,
-                             ecolor=dept_colour, elinewidth=1.6, capsize=3, markersize=7, zorder=3)
-                label_interval(ax, cell["ci_low"], cell["ci_high"], y_dept, num(cell["score"], lang),
-                                fontsize=9, fontweight="bold", color=dept_colour, zorder=4)
+                interval_dot(
+                    ax,
+                    cell["score"],
+                    cell["ci_low"],
+                    cell["ci_high"],
+                    y_dept,
+                    fmt="o",
+                    color=dept_colour,
+                    ecolor=dept_colour,
+                    elinewidth=1.6,
+                    capsize=3,
+                    markersize=7,
+                    zorder=3,
+                )
+                label_interval(
+                    ax,
+                    cell["ci_low"],
+                    cell["ci_high"],
+                    y_dept,
+                    num(cell["score"], lang),
+                    fontsize=9,
+                    fontweight="bold",
+                    color=dept_colour,
+                    zorder=4,
+                )
             if pd.notna(m["score"]):
-                interval_dot(ax, m["score"], m["ci_low"], m["ci_high"], y_muni, fmt="D", color=muni_colour,
-                             ecolor=muni_colour, elinewidth=1.1, capsize=2.5, markersize=5, markerfacecolor="white",
-                             markeredgewidth=1.2, zorder=3)
-                label_interval(ax, m["ci_low"], m["ci_high"], y_muni, num(m["score"], lang), fontsize=8,
-                                color=muni_colour, zorder=4)
+                interval_dot(
+                    ax,
+                    m["score"],
+                    m["ci_low"],
+                    m["ci_high"],
+                    y_muni,
+                    fmt="D",
+                    color=muni_colour,
+                    ecolor=muni_colour,
+                    elinewidth=1.1,
+                    capsize=2.5,
+                    markersize=5,
+                    markerfacecolor="white",
+                    markeredgewidth=1.2,
+                    zorder=3,
+                )
+                label_interval(
+                    ax,
+                    m["ci_low"],
+                    m["ci_high"],
+                    y_muni,
+                    num(m["score"], lang),
+                    fontsize=8,
+                    color=muni_colour,
+                    zorder=4,
+                )
         label_rows(ax, labels, -0.55)
         handles = [
             Line2D([], [], color=dept_colour, marker="o", markersize=7, linewidth=1.6, label=f"{who}"),
-            Line2D([], [], color=muni_colour, marker="D", markersize=5, markerfacecolor="white",
-                   markeredgewidth=1.2, linewidth=1.1, label=w["municipality_mean"]),
+            Line2D(
+                [],
+                [],
+                color=muni_colour,
+                marker="D",
+                markersize=5,
+                markerfacecolor="white",
+                markeredgewidth=1.2,
+                linewidth=1.1,
+                label=w["municipality_mean"],
+            ),
         ]
         if cells["suppressed"].any():
             handles.append(suppressed_handle(scores.min_n, lang))
@@ -124,10 +185,13 @@ def plot_department_values(scores: Scores, codebook: Codebook, department: str, 
 
 def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
     who = department_title(departments, department, lang)
-    text = t(lang, f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
-                   f"gennemsnit ved siden af og 95 %-intervaller.",
-                   f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
-                   f"municipal average beside it and 95% intervals.")
+    text = t(
+        lang,
+        f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
+        f"gennemsnit ved siden af og 95 %-intervaller.",
+        f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
+        f"municipal average beside it and 95% intervals.",
+    )
     parts, hidden = [], []
     for vid, cell in cells.iterrows():
         name = codebook.value_name(vid, lang)
@@ -142,5 +206,3 @@ def _alt_department_values(scores, codebook, cells, muni, department, department
     if hidden:
         text += f" {hidden_text(scores.min_n, lang, capital=True)}: {join_names(hidden, lang)}."
     return text
-
-

@@ -33,9 +33,16 @@ from .base import (
 )
 
 
-def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
-               highlight: str | None = "innovation", department: str | None = None,
-               departments: Departments | None = None, ax: Axes | None = None) -> Chart:
+def plot_trend(
+    scores: Scores,
+    codebook: Codebook,
+    lang: str = "da",
+    *,
+    highlight: str | None = "innovation",
+    department: str | None = None,
+    departments: Departments | None = None,
+    ax: Axes | None = None,
+) -> Chart:
     """Plot the municipality's maturity on each value across the survey waves, one small panel per value.
 
     Parameters
@@ -78,8 +85,12 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
         table = scores.value.set_index(["value", "wave"])
     else:
         table = department_trend(scores, department).set_index(["value", "wave"])
-    rows = {vid: table.reindex([(vid, wv) for wv in waves]).droplevel(0) if vid in table.index.get_level_values(0)
-            else pd.DataFrame(index=waves, columns=table.columns, dtype=float) for vid in codebook.value_ids}
+    rows = {
+        vid: table.reindex([(vid, wv) for wv in waves]).droplevel(0)
+        if vid in table.index.get_level_values(0)
+        else pd.DataFrame(index=waves, columns=table.columns, dtype=float)
+        for vid in codebook.value_ids
+    }
     lo, hi = zoom_limits([x for r in rows.values() for x in [*r["ci_low"], *r["ci_high"]]])
     n_panels = len(rows)
     n_cols = 3 if n_panels > 2 else max(n_panels, 1)
@@ -97,15 +108,22 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                     ax.axhspan(level - 0.5, level + 0.5, color=BAND_SHADE, zorder=0, linewidth=0)
             ax.set_ylim(lo, hi)
             centres = [lv for lv in range(1, 6) if lo < lv < hi]
-            ax.set_yticks(centres, [f"{codebook.level_name(lv, lang)} {num(lv, lang, 0)}" for lv in centres]
-                          if k % n_cols == 0 else [])
+            ax.set_yticks(
+                centres,
+                [f"{codebook.level_name(lv, lang)} {num(lv, lang, 0)}" for lv in centres] if k % n_cols == 0 else [],
+            )
             ax.tick_params(axis="y", length=0, labelsize=7.5)
             ax.grid(axis="x", visible=False)
             ax.spines["left"].set_visible(False)
             ax.set_xlim(waves[0] - 0.5, waves[-1] + 0.5)
             ax.set_xticks(waves, [str(wv) for wv in waves], fontsize=7.5)
-            ax.set_title(wrap(codebook.value_name(vid, lang), 24), fontsize=8.5, color=colour if vid == highlight
-                         else DARK, loc="left", linespacing=1.05)
+            ax.set_title(
+                wrap(codebook.value_name(vid, lang), 24),
+                fontsize=8.5,
+                color=colour if vid == highlight else DARK,
+                loc="left",
+                linespacing=1.05,
+            )
             # Texts placed a few points off their data position (cheaper to lay out than annotations).
             below = offset_copy(ax.get_xaxis_transform(), fig=fig, y=-15, units="points")
             up = offset_copy(ax.transData, fig=fig, y=2, units="points")
@@ -116,8 +134,18 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                 # The line breaks at a wave without a score rather than bridging it.
                 ax.plot(waves, r["score"].astype(float).to_numpy(), color=colour, linewidth=1.3, zorder=3)
                 error = [points - r["ci_low"][have].astype(float), r["ci_high"][have].astype(float) - points]
-                ax.errorbar(x, points, yerr=error, fmt="o", color=colour, ecolor=colour, elinewidth=1.2, capsize=2.5,
-                            markersize=5, zorder=3)
+                ax.errorbar(
+                    x,
+                    points,
+                    yerr=error,
+                    fmt="o",
+                    color=colour,
+                    ecolor=colour,
+                    elinewidth=1.2,
+                    capsize=2.5,
+                    markersize=5,
+                    zorder=3,
+                )
             for wv in waves:
                 row = r.loc[wv]
                 if department is None:
@@ -129,29 +157,59 @@ def plot_trend(scores: Scores, codebook: Codebook, lang: str = "da", *,
                     under = f"n = {num(row['n'], lang, 0)}"
                 ax.text(wv, 0, under, transform=below, ha="center", va="top", fontsize=6.5, color="#595959")
                 if pd.isna(row["score"]):
-                    ax.text(wv, (lo + hi) / 2, w["hidden_lc"], ha="center", va="center", fontsize=7, color=GREY,
-                            rotation=90)
+                    ax.text(
+                        wv, (lo + hi) / 2, w["hidden_lc"], ha="center", va="center", fontsize=7, color=GREY, rotation=90
+                    )
                     continue
                 above = row["ci_high"] + label_room < hi
-                ax.text(wv, row["ci_high"] if above else row["ci_low"], num(row["score"], lang),
-                        transform=up if above else down, ha="center", va="bottom" if above else "top",
-                        fontsize=7.5, fontweight="bold", color=colour, zorder=4)
+                ax.text(
+                    wv,
+                    row["ci_high"] if above else row["ci_low"],
+                    num(row["score"], lang),
+                    transform=up if above else down,
+                    ha="center",
+                    va="bottom" if above else "top",
+                    fontsize=7.5,
+                    fontweight="bold",
+                    color=colour,
+                    zorder=4,
+                )
         free = gs[n_panels // n_cols, n_panels % n_cols] if n_panels % n_cols else None
         handles = [
-            Line2D([], [], color=BLUE, marker="o", markersize=5, linewidth=1.3,
-                   label=w["trend_point"] if department is None else w["trend_department_point"]),
-            Line2D([], [], color=BLUE, marker="|", markersize=9, linestyle="none", markeredgewidth=1.2,
-                   label=w["interval"]),
-            Line2D([], [], linestyle="none", marker="None",
-                   label=w["trend_depts"] if department is None
-                   else w["trend_respondents"].format(n=num(scores.min_n, lang, 0))),
+            Line2D(
+                [],
+                [],
+                color=BLUE,
+                marker="o",
+                markersize=5,
+                linewidth=1.3,
+                label=w["trend_point"] if department is None else w["trend_department_point"],
+            ),
+            Line2D(
+                [], [], color=BLUE, marker="|", markersize=9, linestyle="none", markeredgewidth=1.2, label=w["interval"]
+            ),
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="None",
+                label=w["trend_depts"]
+                if department is None
+                else w["trend_respondents"].format(n=num(scores.min_n, lang, 0)),
+            ),
         ]
         if free is not None:
             # In the free place of the grid (a figure legend there costs no layout, unlike an axes).
             box = free.get_position(fig)
-            legend = fig.legend(handles=handles, loc="center left",
-                                bbox_to_anchor=(box.x0 + 0.02, box.y0 + box.height / 2), frameon=False,
-                                fontsize=7.5, handlelength=1.6, borderaxespad=0)
+            legend = fig.legend(
+                handles=handles,
+                loc="center left",
+                bbox_to_anchor=(box.x0 + 0.02, box.y0 + box.height / 2),
+                frameon=False,
+                fontsize=7.5,
+                handlelength=1.6,
+                borderaxespad=0,
+            )
         else:
             legend = fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=7.5)
         legend.get_texts()[-1].set_color("#595959")
@@ -179,10 +237,12 @@ def _alt_series(codebook, rows, waves, lang) -> str:
 def _alt_department_trend(scores, codebook, rows, waves, department, departments, lang) -> str:
     span = _span(waves)
     who = department_title(departments, department, lang)
-    text = t(lang, f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
-                   f"med 95 %-intervaller.",
-                   f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
-                   f"with 95% intervals.")
+    text = t(
+        lang,
+        f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med 95 %-intervaller.",
+        f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
+        f"with 95% intervals.",
+    )
     text += _alt_series(codebook, rows, waves, lang)
     hidden = []
     for vid, r in rows.items():
@@ -196,10 +256,12 @@ def _alt_department_trend(scores, codebook, rows, waves, department, departments
 
 def _alt_trend(codebook, rows, waves, lang) -> str:
     span = _span(waves)
-    text = t(lang, f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi "
-                   f"med 95 %-intervaller.",
-                   f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
-                   f"per value with 95% intervals.")
+    text = t(
+        lang,
+        f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med 95 %-intervaller.",
+        f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
+        f"per value with 95% intervals.",
+    )
     text += _alt_series(codebook, rows, waves, lang)
     patterns: dict[tuple[int, ...], list[str]] = {}
     for vid, r in rows.items():
@@ -210,7 +272,9 @@ def _alt_trend(codebook, rows, waves, lang) -> str:
         numbers = join_names([num(c, lang, 0) for c in counts], lang)
         parts.append(numbers + (f" ({join_names(names, lang)})" if len(patterns) > 1 else ""))
     years, counted = join_names([str(wv) for wv in waves], lang), "; ".join(parts)
-    text += t(lang, f" Antal forvaltninger bag punkterne i {years}: {counted}.",
-              f" Number of departments behind the points in {years}: {counted}.")
+    text += t(
+        lang,
+        f" Antal forvaltninger bag punkterne i {years}: {counted}.",
+        f" Number of departments behind the points in {years}: {counted}.",
+    )
     return text
-

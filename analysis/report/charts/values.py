@@ -31,8 +31,15 @@ from .base import (
 )
 
 
-def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str = "da", *,
-                        highlight: str | None = "innovation", ax: Axes | None = None) -> Chart:
+def plot_value_maturity(
+    scores: Scores,
+    codebook: Codebook,
+    wave: int,
+    lang: str = "da",
+    *,
+    highlight: str | None = "innovation",
+    ax: Axes | None = None,
+) -> Chart:
     """Plot the municipality's maturity on each policy value, with 95 % intervals and level bands.
 
     Parameters
@@ -72,13 +79,41 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
             labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, n = {num(n_resp, lang, 0)}")
             colour = VERMILLION if vid == highlight else BLUE
             if pd.isna(row["score"]):
-                ax.text(3, pos, hidden_text(scores.min_n, lang, capital=True), ha="center", va="center", color=GREY,
-                        fontsize=8.5)
+                ax.text(
+                    3,
+                    pos,
+                    hidden_text(scores.min_n, lang, capital=True),
+                    ha="center",
+                    va="center",
+                    color=GREY,
+                    fontsize=8.5,
+                )
                 continue
-            interval_dot(ax, row["score"], row["ci_low"], row["ci_high"], pos, fmt="o", color=colour, ecolor=colour,
-                         elinewidth=1.6, capsize=3, markersize=7, zorder=3)
-            label_interval(ax, row["ci_low"], row["ci_high"], pos, num(row["score"], lang), fontsize=9,
-                            fontweight="bold", color=colour, zorder=4)
+            interval_dot(
+                ax,
+                row["score"],
+                row["ci_low"],
+                row["ci_high"],
+                pos,
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                elinewidth=1.6,
+                capsize=3,
+                markersize=7,
+                zorder=3,
+            )
+            label_interval(
+                ax,
+                row["ci_low"],
+                row["ci_high"],
+                pos,
+                num(row["score"], lang),
+                fontsize=9,
+                fontweight="bold",
+                color=colour,
+                zorder=4,
+            )
         label_rows(ax, labels, -0.6, ids=rows.index, highlight=highlight)
 
     return Chart(fig, _alt_value_maturity(scores, codebook, rows, wave, lang))
@@ -86,23 +121,28 @@ def plot_value_maturity(scores: Scores, codebook: Codebook, wave: int, lang: str
 
 def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, wave: int, lang: str) -> str:
     shown = rows[rows["score"].notna()]
-    text = t(lang, f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, "
-                   f"med 95 %-intervaller.",
-                   f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
-                   f"1–5 scale, with 95% intervals.")
+    text = t(
+        lang,
+        f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, med 95 %-intervaller.",
+        f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
+        f"1–5 scale, with 95% intervals.",
+    )
     if not shown.empty:
         low, high = shown["score"].idxmin(), shown["score"].idxmax()
 
         def say(vid):
             r = shown.loc[vid]
-            return (f"{codebook.value_name(vid, lang)} {num(r['score'], lang)} "
-                    f"({level_text(codebook, r['level'], bool(r['level_uncertain']), lang)})")
+            return (
+                f"{codebook.value_name(vid, lang)} {num(r['score'], lang)} "
+                f"({level_text(codebook, r['level'], bool(r['level_uncertain']), lang)})"
+            )
 
         text += lowest_highest(say(low), say(high), lang)
     hidden = scores.suppressed_departments(wave)
     if hidden:
-        text += (f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {join_names(hidden, lang)}."
-                 if lang == "da" else
-                 f" Average of the departments shown; hidden (n < {scores.min_n}): {join_names(hidden, lang)}.")
+        text += (
+            f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {join_names(hidden, lang)}."
+            if lang == "da"
+            else f" Average of the departments shown; hidden (n < {scores.min_n}): {join_names(hidden, lang)}."
+        )
     return text
-
