@@ -62,8 +62,14 @@ def test_notebooks_are_thin(path):
         assert "matplotlib" not in cell.source and "rcParams" not in cell.source
 
 
+#: Notebooks the render tests already execute end to end (test_batch renders the briefing and every
+#: profile through papermill, test_briefing the briefing in both languages), so running them here
+#: again would only cost time.
+RENDERED_ELSEWHERE = {"briefing.ipynb", "department.ipynb"}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name not in RENDERED_ELSEWHERE], ids=lambda p: p.name)
 def test_notebook_executes_on_the_sample(path, tmp_path):
     import papermill
 
