@@ -10,13 +10,13 @@ from analysis.report.narrative import (
     LEVEL,
     LOWER,
     Estimate,
-    change_word,
     compare,
     join_names,
     sentence_changes,
     sentence_extreme,
     sentence_leaders,
 )
+from analysis.words import change_word
 
 CLEAR = [
     Estimate("Partnerskaber og innovation", 2.1, 1.9, 2.3),

@@ -18,7 +18,7 @@ import pytest
 
 from analysis import config, load_responses, score_survey
 from analysis.exceptions import ParameterError
-from analysis.report.formatting import format_number
+from analysis.formatting import format_number
 from analysis.report.profile import DepartmentProfile, prepare_profile
 
 SECTIONS = ("header", "summary", "values", "focus_areas", "distributions", "trend", "appendix")

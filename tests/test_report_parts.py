@@ -6,8 +6,8 @@ import pandas as pd
 
 from analysis.report.chartpool import ChartBatch
 from analysis.report.html import FigureNumbers, Html, department_value_table, document_header, escape
-from analysis.report.words import cannot_show_text, hidden_word, interval_text, threshold_text
 from analysis.survey.cases import Case, CaseKind, load_cases
+from analysis.words import cannot_show_text, hidden_word, interval_text, threshold_text
 
 
 def test_cases_are_read_into_dataclasses(tmp_path):

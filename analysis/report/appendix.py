@@ -12,14 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
+from ..formatting import format_interval, format_share, join_names
 from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
+from ..words import change_word, confidence_text, hidden_word, t, threshold_text
 from .briefing import Briefing
-from .formatting import format_interval, format_share, join_names
 from .html import Html, escape, heading_and_paragraphs
-from .narrative import change_word
-from .words import confidence_text, hidden_word, t, threshold_text
 
 
 def appendix_section(b: Briefing) -> Html:

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
+from ..formatting import format_number
 from ..stats.changes import score_changes, score_changes_to
 from ..stats.distributions import answer_distribution
 from ..stats.reliability import score_reliability
@@ -27,10 +28,9 @@ from ..stats.scoring import score_survey
 from ..stats.sensitivity import score_sensitivity
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..survey.loading import Survey, load_responses
-from .formatting import format_number
+from ..words import hidden_text, interval_text, organisation_text, prepared_text, t
 from .html import Html, NumberedFigures, department_value_table, document_header, escape
 from .narrative import Estimate, estimates, sentence_changes, sentence_extreme, sentence_leaders
-from .words import hidden_text, interval_text, organisation_text, prepared_text, t
 
 __all__ = ["Briefing", "Html", "default_title", "prepare_briefing"]
 

@@ -13,21 +13,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import config
+from ..formatting import format_interval, format_share, join_names
 from ..stats.disclosure import distribution_limit
 from ..survey.cases import Case, load_cases
+from ..words import change_word, t, threshold_text
 from .briefing import INNOVATION
-from .formatting import format_interval, format_share
 from .html import Html, escape
 from .narrative import (
     Estimate,
-    change_word,
     estimates,
-    join_names,
     sentence_changes,
     sentence_extreme,
     sentence_leaders,
 )
-from .words import t, threshold_text
 
 if TYPE_CHECKING:
     from .briefing import Briefing

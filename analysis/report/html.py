@@ -14,7 +14,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from .words import t
+from ..words import t
 
 
 class Html(str):

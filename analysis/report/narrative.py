@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..config import check_lang
-from .formatting import format_number, join_names
+from ..formatting import format_number, join_names
 
 HIGHER, LOWER, LEVEL = "higher", "lower", "on level"
 
@@ -133,26 +132,6 @@ def sentence_changes(changes: pd.DataFrame, names: dict[str, str], wave_from: in
         return f"Since {wave_from} there is no clear change on any value."
     rest = " The other values show no clear change." if by["no clear change"] else ""
     return f"Since {wave_from}, {' and '.join(parts)}.{rest}"
-
-
-def change_word(verdict: str, lang: str = "da") -> str:
-    """Return the words for a change verdict.
-
-    Examples
-    --------
-    >>> change_word("improvement"), change_word("no clear change", "en")
-    ('forbedring', 'no clear change')
-    """
-    words = {
-        "da": {
-            "improvement": "forbedring",
-            "decline": "tilbagegang",
-            "no clear change": "ingen klar ændring",
-            "": "skjult",
-        },
-        "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change", "": "hidden"},
-    }
-    return words[check_lang(lang)][verdict]
 
 
 def estimates(frame: pd.DataFrame, name_col: str, names: dict[str, str] | None = None) -> list[Estimate]:

@@ -3,7 +3,7 @@
 The notebook ``notebooks/department.ipynb`` makes one :class:`DepartmentProfile` with
 :func:`prepare_profile` and shows its sections: header, summary, values, focus areas, answer
 distributions and don't know, change over time, appendix (the longer ones in
-:mod:`analysis.report.profile_sections`). The profile is built on the committee briefing
+:mod:`analysis.report.profile_sections`, :mod:`analysis.report.profile_appendix`). The profile is built on the committee briefing
 (:func:`analysis.report.briefing.prepare_briefing`), so it uses exactly the same scores,
 intervals, seed and suppression as the briefing the committee sees.
 
@@ -35,14 +35,10 @@ import pandas as pd
 from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
+from ..formatting import format_interval, format_number, format_share, join_names
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, load_departments
-from . import profile_sections
-from .briefing import Briefing, prepare_briefing
-from .formatting import format_interval, format_number, format_share, join_names
-from .html import Html, NumberedFigures, document_header, escape
-from .narrative import HIGHER, LEVEL, LOWER, Estimate, compare
-from .words import (
+from ..words import (
     cannot_show_text,
     hidden_text,
     interval_text,
@@ -51,6 +47,10 @@ from .words import (
     t,
     threshold_text,
 )
+from . import profile_appendix, profile_sections
+from .briefing import Briefing, prepare_briefing
+from .html import Html, NumberedFigures, document_header, escape
+from .narrative import HIGHER, LEVEL, LOWER, Estimate, compare
 
 __all__ = ["DepartmentProfile", "default_profile_title", "prepare_profile"]
 
@@ -520,7 +520,7 @@ class DepartmentProfile(NumberedFigures):
 
     def appendix(self) -> Html:
         """Return the method note and the department's table of values and focus areas."""
-        return profile_sections.appendix_section(self)
+        return profile_appendix.appendix_section(self)
 
     def provenance(self, output_dir: str | Path = "") -> Html:
         """Return the provenance section (data, code and settings behind this profile)."""

@@ -7,18 +7,16 @@ its method note).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from ..formatting import join_names
 from ..stats.disclosure import distribution_limit
-from .appendix import data_source
-from .formatting import format_number, join_names
-from .html import Html, escape, heading_and_paragraphs
-from .narrative import HIGHER, LEVEL, LOWER, change_word, sentence_changes
-from .words import hidden_word, t
+from ..words import change_word, hidden_word, t
+from .html import Html, escape
+from .narrative import HIGHER, LEVEL, LOWER, sentence_changes
 
 if TYPE_CHECKING:
     from .profile import DepartmentProfile
@@ -532,123 +530,4 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
     return (
         f"<p>{escape(text)}</p><table class='profile-change keep'><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def appendix_section(p: DepartmentProfile) -> Html:
-    """Return the method note and the department's table of values and focus areas."""
-    lang = p.lang
-    heading = t(lang, "Bilag", "Appendix")
-    if p.all_hidden:
-        # One page: no page break before a method note that is the only thing left to show.
-        return Html(f"<h2>{escape(heading)}</h2>\n{method(p)}")
-    return Html("\n".join([f"<h2 class='appendix'>{escape(heading)}</h2>", method(p), figures_table(p)]))
-
-
-def method(p: DepartmentProfile) -> str:
-    lang, s = p.lang, p.scores
-    n, limit = s.min_n, distribution_limit(s.min_n)
-    resamples = format_number(s.resamples, lang, 0)
-    data = data_source(p.briefing.is_sample, lang)
-    files = ", ".join(Path(f).name for f in p.briefing.response_files)
-    if lang == "da":
-        paras = [
-            "Hvert spørgsmål beskriver en praksis, og den svarende vælger det af fem niveauer fra Ikke påbegyndt "
-            "(1) til Førende (5), der bedst beskriver forvaltningens praksis; »Ved ikke« og »Ikke relevant« "
-            "indgår ikke i scoren. Forvaltningens score på et spørgsmål er gennemsnittet af dens gyldige svar, "
-            "et indsatsområdes score gennemsnittet af dets spørgsmål og en værdis score gennemsnittet af dens "
-            "indsatsområder. Niveauet er det nærmeste hele niveau (halve rundes op). Kommunens score er "
-            "gennemsnittet af de viste forvaltninger, som vejer lige meget.",
-            f"Usikkerheden vises som {p.interval}ler beregnet med bootstrap: svarene trækkes {resamples} gange "
-            f"med tilbagelægning inden for forvaltningen (fast startværdi {s.seed}), og hele beregningen gentages "
-            "hver gang. Teksten kalder kun forvaltningen over eller under kommunen, eller én værdi stærkere end "
-            "en anden, når intervallerne ikke overlapper, og kun en ændring en forbedring eller tilbagegang, når "
-            "intervallet for forskellen ikke indeholder 0.",
-            f"Anonymitet: Et resultat vises ikke, når færre end {n} har givet et gyldigt svar. Det gælder "
-            "overalt i profilen: score, interval, niveau, indsatsområder, figurer, udvikling og tabeller. "
-            f"Svarfordelinger vises kun for grupper på mindst {limit}. Når ét indsatsområde er skjult, vises "
-            "værdiens øvrige indsatsområder heller ikke, og spørgsmålenes enkelte gennemsnit vises ikke, så "
-            "intet skjult tal kan regnes ud af de viste. Skjulte resultater indgår ikke i kommunens gennemsnit.",
-            f"Data: {data} ({files}).",
-        ]
-    else:
-        paras = [
-            "Each question describes a practice, and the respondent picks the one of five levels from Not "
-            "started (1) to Leading (5) that best describes the department's practice; 'don't know' and 'not "
-            "applicable' are not scored. The department's score on a question is the mean of its valid answers, "
-            "a focus area's score the mean of its questions and a value's score the mean of its focus areas. "
-            "The level is the nearest whole level (halves round up). The municipal score is the mean of the "
-            "departments shown, each weighing the same.",
-            f"Uncertainty is shown as {p.interval}s by bootstrap: the answers are redrawn {resamples} times "
-            f"with replacement within the department (fixed seed {s.seed}) and the whole calculation is "
-            "repeated each time. The text calls the department above or below the municipality, or one value "
-            "stronger than another, only when their intervals do not overlap, and a change an improvement or "
-            "decline only when the interval of the difference excludes 0.",
-            f"Anonymity: a result is not shown when fewer than {n} gave a valid answer. This holds everywhere "
-            "in the profile: score, interval, level, focus areas, charts, change and tables. Answer "
-            f"distributions are shown only for groups of at least {limit}. When one focus area is hidden, the "
-            "value's other focus areas are not shown either, and the questions' own means are not shown, so no "
-            "hidden number can be worked out from the ones shown. Hidden results are not part of the municipal "
-            "average.",
-            f"Data: {data} ({files}).",
-        ]
-    title = t(lang, "Metode", "Method")
-    return heading_and_paragraphs(title, paras)
-
-
-def figures_table(p: DepartmentProfile) -> str:
-    lang = p.lang
-    cells = p.cells()
-    fa = p.focus_areas_table().set_index("focus_area")
-    head = t(
-        lang,
-        f"<th>Værdi og indsatsområde</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-        "<th class='num'>n</th><th>Niveau</th>",
-        f"<th>Value and focus area</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-        "<th class='num'>n</th><th>Level</th>",
-    )
-    indent = " style='padding-left:1.4em'"  # focus areas under their value
-    rows = []
-    for value in p.codebook.values:
-        c = cells.loc[value.id]
-        name = f"<strong>{escape(value.name(lang))}</strong>"
-        if c["suppressed"]:
-            rows.append(
-                f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>{escape(p.cannot_show)}</td></tr>"
-            )
-            continue
-        rows.append(
-            f"<tr class='value'><td>{name}</td><td class='num'><strong>{p.number(c['score'], 2)}</strong>"
-            f"</td><td class='num'>{p.ci(c['ci_low'], c['ci_high'], 2)}</td>"
-            f"<td class='num'>{int(c['n'])}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
-            "</td></tr>"
-        )
-        for area in value.focus_areas:
-            label = escape(area.name_en if lang == "en" else area.name_da)
-            r = fa.loc[area.id] if area.id in fa.index else None
-            if r is None or not r["shown"]:
-                rows.append(
-                    f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{escape(p.hidden)}"
-                    "</td></tr>"
-                )
-                continue
-            rows.append(
-                f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{p.number(r['score'], 2)}</td>"
-                f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                f"<td class='num'>{int(r['n'])}</td>"
-                f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td></tr>"
-            )
-    intro = t(
-        lang,
-        f"{p.name}s værdier og indsatsområder i {p.wave}: score (1-5), {p.interval}, antal "
-        "svarende (n) og niveau; »?« betyder, at niveauet er usikkert.",
-        f"The values and focus areas of {p.name} in {p.wave}: score (1-5), {p.interval}, number "
-        "of respondents (n) and level; '?' means the level is uncertain.",
-    )
-    return "\n".join(
-        [
-            f"<h3>{escape(t(lang, 'Forvaltningens tal', 'The department’s figures'))}</h3>",
-            f"<p>{escape(intro)}</p>",
-            f"<table class='profile-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
-        ]
     )

@@ -21,7 +21,6 @@ import io
 import math
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,12 +32,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from .. import config
+from .. import config, words
 from ..config import check_lang
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
+from ..words import change_word, hidden_text
 from .atomic import atomic_write
 from .contract import TABLES, neutralise_text, table_changes
+from .workbook_texts import ABOUT_SHEET, CHANGES, COLUMNS, SHEETS
 
 #: File name used when :func:`write_excel` is given a folder.
 EXCEL_NAME = "briefing_tables.xlsx"
@@ -47,7 +48,6 @@ EXCEL_NAME = "briefing_tables.xlsx"
 DEFAULT_TIMESTAMP = datetime(2000, 1, 1)
 #: The time stamped on every entry of the xlsx zip container (the earliest a zip can hold).
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_CHANGES = "change_by_department_value.csv"
 
 _FLOAT_FORMAT = "0.00"
 _PERCENT_FORMAT = "0.0%"
@@ -68,170 +68,6 @@ _INTS = {
 }
 _FORBIDDEN_IN_SHEET_NAMES = "[]:*?/\\"
 
-
-@dataclass(frozen=True)
-class _Sheet:
-    """A sheet's name and one-line description in Danish and English."""
-
-    da: str
-    en: str
-    about_da: str
-    about_en: str
-
-    def name(self, lang: str) -> str:
-        return self.en if lang == "en" else self.da
-
-    def about(self, lang: str) -> str:
-        return self.about_en if lang == "en" else self.about_da
-
-
-_ABOUT_SHEET = _Sheet("Om tabellerne", "About", "", "")
-_SHEETS = {
-    "maturity_by_department_value.csv": _Sheet(
-        "Forvaltning x værdi",
-        "Department x value",
-        "Modenhed pr. år, forvaltning og værdi med {ci}-interval.",
-        "Maturity per year, department and value with its {ci} interval.",
-    ),
-    "maturity_by_value.csv": _Sheet(
-        "Kommunen",
-        "Municipality",
-        "Kommunens modenhed pr. år og værdi: gennemsnit af de viste forvaltninger.",
-        "The municipality's maturity per year and value: mean of the departments shown.",
-    ),
-    "maturity_by_department_focus_area.csv": _Sheet(
-        "Indsatsområder",
-        "Focus areas",
-        "Modenhed pr. år, forvaltning og indsatsområde.",
-        "Maturity per year, department and focus area.",
-    ),
-    "dont_know_by_department_value.csv": _Sheet(
-        "Ved ikke",
-        "Don't know",
-        "Andelen »Ved ikke« pr. år, forvaltning og værdi; over {flag} markeres.",
-        "Share of 'don't know' per year, department and value; above {flag} is flagged.",
-    ),
-    "respondents_by_department.csv": _Sheet(
-        "Svarende", "Respondents", "Antal svarende pr. år og forvaltning.", "Respondents per year and department."
-    ),
-    _CHANGES: _Sheet(
-        "Ændringer",
-        "Changes",
-        "Ændring pr. forvaltning og værdi mellem to år; ALL er hele kommunen.",
-        "Change per department and value between two years; ALL is the whole municipality.",
-    ),
-}
-
-#: Header and explanation of every column: (header da, header en, explanation da, explanation en).
-#: Columns ending in ``_name`` exist only in Excel; the others are the CSV columns.
-_COLUMNS = {
-    "wave": ("År", "Year", "Undersøgelsens år.", "Survey year."),
-    "department": (
-        "Forvaltning (kode)",
-        "Department (code)",
-        "Forvaltningens kode, som i CSV-filerne.",
-        "The department's code, as in the CSV files.",
-    ),
-    "department_name": ("Forvaltning", "Department", "Forvaltningens navn.", "The department's name."),
-    "value": ("Værdi (kode)", "Value (code)", "Værdiens kode i kodebogen.", "The value's code in the codebook."),
-    "value_name": ("Værdi", "Value", "Indkøbspolitikkens værdi.", "The procurement policy's value."),
-    "focus_area": (
-        "Indsatsområde (kode)",
-        "Focus area (code)",
-        "Indsatsområdets kode i kodebogen.",
-        "The focus area's code in the codebook.",
-    ),
-    "focus_area_name": ("Indsatsområde", "Focus area", "Indsatsområdets navn.", "The focus area's name."),
-    "score": (
-        "Score (1-5)",
-        "Score (1-5)",
-        "Modenhed på skalaen 1-5 (gennemsnit af gennemsnit, se metodebilaget).",
-        "Maturity on the 1-5 scale (a mean of means, see the method appendix).",
-    ),
-    "ci_low": (
-        "Nedre grænse ({ci})",
-        "Lower bound ({ci})",
-        "Nedre grænse af {ci}-intervallet (bootstrap).",
-        "Lower bound of the {ci} interval (bootstrap).",
-    ),
-    "ci_high": (
-        "Øvre grænse ({ci})",
-        "Upper bound ({ci})",
-        "Øvre grænse af {ci}-intervallet (bootstrap).",
-        "Upper bound of the {ci} interval (bootstrap).",
-    ),
-    "n": ("Svarende (n)", "Respondents (n)", "Antal svarende bag tallet.", "Number of respondents behind the figure."),
-    "level": (
-        "Niveau (1-5)",
-        "Level (1-5)",
-        "Nærmeste modenhedsniveau; halve runder op (2,5 bliver 3).",
-        "Nearest maturity level; halves round up (2.5 becomes 3).",
-    ),
-    "level_name": ("Niveau", "Level", "Niveauets navn.", "The level's name."),
-    "suppressed": (
-        "Skjult",
-        "Hidden",
-        "SAND, når gruppen er for lille til at blive vist (anonymitet).",
-        "TRUE when the group is too small to be shown (anonymity).",
-    ),  # min_n is added in the sheet
-    "n_departments": (
-        "Forvaltninger",
-        "Departments",
-        "Antal viste forvaltninger i gennemsnittet.",
-        "Number of departments shown that make up the mean.",
-    ),
-    "n_respondents": (
-        "Svarende i alt",
-        "Respondents in all",
-        "Svarende i de viste forvaltninger.",
-        "Respondents in the departments shown.",
-    ),
-    "dont_know_share": (
-        "Andel »Ved ikke«",
-        "Don't know share",
-        "»Ved ikke« som andel af alle afgivne svar.",
-        "'Don't know' as a share of all answers given.",
-    ),
-    "dont_know": ("»Ved ikke«-svar", "Don't know answers", "Antal »Ved ikke«-svar.", "Number of 'don't know' answers."),
-    "answers": (
-        "Svar i alt",
-        "Answers in all",
-        "Antal afgivne svar på værdiens spørgsmål.",
-        "Number of answers given to the value's questions.",
-    ),
-    "flagged": (
-        "Over {flag}",
-        "Above {flag}",
-        "SAND, når over {flag} svarer »Ved ikke«.",
-        "TRUE when more than {flag} answer 'don't know'.",
-    ),
-    "respondents": (
-        "Svarende",
-        "Respondents",
-        "Antal svarende i forvaltningen (antallet vises altid).",
-        "Number of respondents in the department (always shown).",
-    ),
-    "wave_from": ("Fra år", "From year", "Året, der sammenlignes fra.", "The year compared from."),
-    "wave_to": ("Til år", "To year", "Året, der sammenlignes med.", "The year compared to."),
-    "diff": (
-        "Ændring",
-        "Change",
-        "Score i til-året minus score i fra-året; negativ er et fald.",
-        "Score in the to-year minus score in the from-year; negative is a fall.",
-    ),
-    "verdict": (
-        "Vurdering (kode)",
-        "Verdict (code)",
-        "improvement, decline eller no clear change, som i CSV-filen.",
-        "improvement, decline or no clear change, as in the CSV file.",
-    ),
-    "verdict_name": (
-        "Vurdering",
-        "Verdict",
-        "Forbedring eller tilbagegang kun når {ci}-intervallet for ændringen ikke rummer 0.",
-        "Improvement or decline only when the {ci} interval of the change excludes 0.",
-    ),
-}
 
 #: The columns that carry a finding about a group, so are replaced by words in suppressed rows.
 _HIDDEN = {
@@ -256,30 +92,10 @@ _NAMED = {
     "level": "level_name",
     "verdict": "verdict_name",
 }
-_VERDICTS = {
-    "da": {"improvement": "forbedring", "decline": "tilbagegang", "no clear change": "ingen klar ændring"},
-    "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change"},
-}
-
 _BOLD = Font(bold=True)
 _HIDDEN_FONT = Font(italic=True, color="595959")
 _HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
-
-
-def _t(lang: str, da: str, en: str) -> str:
-    return en if lang == "en" else da
-
-
-def hidden_text(min_n: int, lang: str = "da") -> str:
-    """Return the words written in a suppressed cell, e.g. ``skjult (n < 5)``.
-
-    Examples
-    --------
-    >>> hidden_text(5), hidden_text(10, "en")
-    ('skjult (n < 5)', 'hidden (n < 10)')
-    """
-    return _t(check_lang(lang), f"skjult (n < {min_n})", f"hidden (n < {min_n})")
 
 
 def write_excel(
@@ -334,11 +150,11 @@ def write_excel(
             mask = changes["suppressed"].to_numpy(dtype=bool)
         else:
             mask = frame["diff"].isna().to_numpy()
-        sheets.append((_CHANGES, _with_names(frame, codebook, departments, lang), mask))
+        sheets.append((CHANGES, _with_names(frame, codebook, departments, lang), mask))
 
     wb = Workbook()
     about = wb.active
-    about.title = _ABOUT_SHEET.name(lang)
+    about.title = ABOUT_SHEET.name(lang)
     used = {about.title.casefold()}
     titles = {}
     for name, frame, mask in sheets:
@@ -353,7 +169,7 @@ def write_excel(
     props = wb.properties
     props.creator = "analysis"
     props.lastModifiedBy = None
-    props.title = _t(lang, "Modenhed i indkøbet: tabeller", "Procurement maturity: tables")
+    props.title = words.t(lang, "Modenhed i indkøbet: tabeller", "Procurement maturity: tables")
     props.created = props.modified = stamp
     atomic_write(target, _deterministic_bytes(wb, stamp))
     return target
@@ -395,7 +211,7 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
         "value": lookup(lambda v: codebook.value_name(v, lang)),
         "focus_area": lookup(lambda f: codebook.focus_area_name(f, lang)),
         "level": lambda lv: codebook.level_name(int(lv), lang) if pd.notna(lv) else None,
-        "verdict": lambda v: _VERDICTS[lang].get(v, v) if isinstance(v, str) and v else None,
+        "verdict": lambda v: change_word(v, lang) if isinstance(v, str) and v else None,
     }
     out = frame.copy()
     for code, name in _NAMED.items():
@@ -410,7 +226,7 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
 
 def _sheet_title(name: str, lang: str, used: set[str]) -> str:
     """Return a valid, unused sheet title for table ``name`` (at most 31 characters)."""
-    sheet = _SHEETS.get(name)
+    sheet = SHEETS.get(name)
     title = sheet.name(lang) if sheet else name.removesuffix(".csv").replace("_", " ")
     title = "".join(" " if c in _FORBIDDEN_IN_SHEET_NAMES else c for c in title).strip(" '")[:31] or "Tabel"
     base, k = title, 2
@@ -490,8 +306,8 @@ def _write_table(
     widths = []
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j)
-        da, en = _COLUMNS[column][:2] if column in _COLUMNS else (column, column)
-        _set_text(cell, settings(_t(lang, da, en)))
+        da, en = COLUMNS[column][:2] if column in COLUMNS else (column, column)
+        _set_text(cell, settings(words.t(lang, da, en)))
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _HEADER_BORDER
         widths.append(len(str(cell.value)) + 4)  # room for the filter button
     records = frame.to_dict("records")
@@ -525,7 +341,10 @@ def _write_table(
 def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]], lang: str) -> None:
     """Write the first sheet: settings, the anonymity rule, and what each column means."""
     fill = _settings_filler(scores)
-    t = lambda da, en: _t(lang, da, en)  # noqa: E731
+
+    def t(da: str, en: str) -> str:
+        return words.t(lang, da, en)
+
     rows: list[tuple] = [
         (t("Modenhed i indkøbet: tabeller", "Procurement maturity: tables"),),
         (),
@@ -583,11 +402,11 @@ def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]]
     header_row = len(rows)
     sheet_rows = []
     for title, csv_name, frame in sheets:
-        sheet = _SHEETS.get(csv_name)
+        sheet = SHEETS.get(csv_name)
         sheet_rows.append(len(rows) + 1)
         rows.append((title, "", csv_name, fill(sheet.about(lang)) if sheet else ""))
         for column in frame.columns:
-            da, en, about_da, about_en = _COLUMNS.get(column, (column, column, "", ""))
+            da, en, about_da, about_en = COLUMNS.get(column, (column, column, "", ""))
             csv_column = "" if column.endswith("_name") and column[:-5] in _NAMED else column
             if column == "suppressed":
                 about_da = f"SAND, når n < {scores.min_n}: tallene er skjult af hensyn til anonymiteten."

@@ -35,10 +35,10 @@ from PIL import Image
 from ... import config
 from ...config import check_lang
 from ...exceptions import ParameterError
+from ...formatting import format_number, join_names
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ..formatting import format_number, join_names
-from ..words import hidden_text, t
+from ...words import hidden_text, t
 
 # Okabe-Ito colours (the style's cycle), named for what they mean here.
 BLUE = "#0072B2"

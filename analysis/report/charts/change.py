@@ -9,11 +9,11 @@ from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
+from ...formatting import join_names
 from ...stats.scores import Scores
 from ...stats.trends import common_department_means
 from ...survey.codebook import Codebook
-from ..formatting import join_names
-from ..words import t
+from ...words import t
 from .base import (
     BLUE,
     DARK,

@@ -14,7 +14,7 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ..words import hidden_text, t
+from ...words import hidden_text, t
 from .base import (
     BLUE,
     DARK,

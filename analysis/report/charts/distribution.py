@@ -11,10 +11,10 @@ from matplotlib.text import Text
 
 from ... import config
 from ...exceptions import ParameterError
+from ...formatting import format_share, join_names
 from ...stats.disclosure import distribution_limit, infer_min_n
 from ...survey.codebook import Codebook, Departments
-from ..formatting import format_share, join_names
-from ..words import hidden_text, t
+from ...words import hidden_text, t
 from .base import (
     DARK,
     Chart,

@@ -11,10 +11,10 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, Rectangle
 
 from ... import config
+from ...formatting import format_share
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ..formatting import format_share
-from ..words import t, threshold_text
+from ...words import t, threshold_text
 from .base import (
     DARK,
     Chart,

@@ -10,11 +10,11 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import offset_copy
 
 from ... import config
+from ...formatting import join_names
 from ...stats.scores import Scores
 from ...stats.trends import department_trend
 from ...survey.codebook import Codebook, Departments
-from ..formatting import join_names
-from ..words import t
+from ...words import t
 from .base import (
     BAND_SHADE,
     BLUE,

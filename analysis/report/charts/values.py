@@ -7,10 +7,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ... import config
+from ...formatting import join_names
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook
-from ..formatting import join_names
-from ..words import hidden_text, t
+from ...words import hidden_text, t
 from .base import (
     BLUE,
     GREY,

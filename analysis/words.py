@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from .config import check_lang
 from .formatting import format_date_long, format_number, format_share
 
 
@@ -137,3 +138,23 @@ def prepared_text(wave: int, date: datetime.date, lang: str = "da") -> str:
         f"Spørgeskemaundersøgelse {wave} · udarbejdet {format_date_long(date, lang)}",
         f"Survey {wave} · prepared {format_date_long(date, lang)}",
     )
+
+
+def change_word(verdict: str, lang: str = "da") -> str:
+    """Return the words for a change verdict.
+
+    Examples
+    --------
+    >>> change_word("improvement"), change_word("no clear change", "en")
+    ('forbedring', 'no clear change')
+    """
+    words = {
+        "da": {
+            "improvement": "forbedring",
+            "decline": "tilbagegang",
+            "no clear change": "ingen klar ændring",
+            "": "skjult",
+        },
+        "en": {"improvement": "improvement", "decline": "decline", "no clear change": "no clear change", "": "hidden"},
+    }
+    return words[check_lang(lang)][verdict]

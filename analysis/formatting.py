@@ -9,7 +9,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from ..config import check_lang
+from .config import check_lang
 
 _LOCALES = {"da": "da_DK", "en": "en_GB"}
 _LONG_DATE = {"da": "d. MMMM y", "en": "d MMMM y"}
