@@ -110,12 +110,7 @@ def test_tiny_quality_record_counts_answers_and_respondents(load, tmp_path):
     quality = load(path).quality
     assert isinstance(quality, DataQuality)
     # answers: levels 1, 4, 5 -> 3; one 'Ved ikke'; one 'Ikke relevant'; one blank.
-    assert quality.answer_counts.loc[2025].to_dict() == {
-        "level": 3,
-        "dont_know": 1,
-        "not_applicable": 1,
-        "blank": 1,
-    }
+    assert quality.answer_counts.loc[2025].to_dict() == {"level": 3, "dont_know": 1, "not_applicable": 1, "blank": 1}
     resp = quality.respondents()
     assert resp.index.tolist() == ["BUF", "SUF", "ØKF"]
     assert resp[2025].tolist() == [1, 1, 0]
@@ -157,14 +152,7 @@ DANISH_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "encoding, detected",
-    [
-        ("utf-8", "utf-8"),
-        ("utf-8-sig", "utf-8-sig"),
-        ("cp1252", "cp1252"),
-    ],
-)
+@pytest.mark.parametrize("encoding, detected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")])
 def test_encodings_are_detected_and_danish_letters_survive(load, tmp_path, encoding, detected):
     survey = load(_write(tmp_path / "da.csv", DANISH_ROWS, sep=";", encoding=encoding))
     df = survey.responses
@@ -200,14 +188,7 @@ def test_xlsx_first_sheet_with_numbers_stored_as_floats(load, tmp_path):
     df = survey.responses
     assert df["respondent_id"].tolist() == ["101"] * 3 + ["102"] * 3
     assert df["wave"].tolist() == [2025] * 6
-    assert df["answer"].astype(object).where(df["answer"].notna(), None).tolist() == [
-        3,
-        8,
-        None,
-        3,
-        2,
-        9,
-    ]
+    assert df["answer"].astype(object).where(df["answer"].notna(), None).tolist() == [3, 8, None, 3, 2, 9]
     info = survey.quality.files[0]
     assert (info.format, info.sheet, info.encoding, info.delimiter) == ("xlsx", "Ark1", None, None)
 
@@ -272,11 +253,7 @@ def test_item_aliases_and_case_variants_as_headers(load, tmp_path):
 
 @pytest.mark.parametrize(
     "headers",
-    [
-        ["Respondent", "Forvaltning", "År"],
-        [" ID ", "afdeling", "Bølge"],
-        ["RespondentID", "Department", "year"],
-    ],
+    [["Respondent", "Forvaltning", "År"], [" ID ", "afdeling", "Bølge"], ["RespondentID", "Department", "year"]],
 )
 def test_required_headers_accept_synonyms_and_case(load, tmp_path, headers):
     rows = [[*headers, "food_1"], ["r1", "SUF", "2024", "4"]]
@@ -335,10 +312,7 @@ def test_blank_lines_are_skipped_and_quoted_delimiters_kept(load, tmp_path):
 def test_bundled_codebook_and_departments_are_the_defaults(tmp_path):
     codebook, departments = load_codebook(), load_departments()
     first, second = codebook.item_ids[:2]
-    rows = [
-        ["respondent_id", "department", "wave", second, first],
-        ["x1", departments.codes[0], "2025", "2", "4"],
-    ]
+    rows = [["respondent_id", "department", "wave", second, first], ["x1", departments.codes[0], "2025", "2", "4"]]
     df = load_responses(_write(tmp_path / "real.csv", rows)).responses
     assert df[["item", "answer"]].values.tolist() == [[first, 4], [second, 2]]
     assert df["department"].tolist() == [departments.codes[0]] * 2
@@ -434,14 +408,7 @@ def test_missing_sheet_lists_the_sheets_found(load, tmp_path):
     assert "'Besvarelser'" in p.message and "'Ark1', 'Ark2'" in p.message
 
 
-@pytest.mark.parametrize(
-    "dropped, hint",
-    [
-        ("respondent_id", None),
-        ("department", None),
-        ("wave", "--wave"),
-    ],
-)
+@pytest.mark.parametrize("dropped, hint", [("respondent_id", None), ("department", None), ("wave", "--wave")])
 def test_missing_required_column_names_it_and_lists_the_headers(load, tmp_path, dropped, hint):
     k = TINY_ROWS[0].index(dropped)
     rows = [[c for j, c in enumerate(r) if j != k] for r in TINY_ROWS]
@@ -583,13 +550,7 @@ def test_input_files_are_not_modified(load, tmp_path, fails):
     csv_rows = TINY_ROWS + ([["zz", "Nowhere", "2025", "1", "1", "1"]] if fails else [])
     csv = _write(tmp_path / "in.csv", csv_rows, sep=";", encoding="cp1252")
     xlsx = _write_xlsx(
-        tmp_path / "in.xlsx",
-        {
-            "Ark1": [
-                ["respondent_id", "department", "wave", "food_1"],
-                ["x1", "BUF", 2024, 3],
-            ]
-        },
+        tmp_path / "in.xlsx", {"Ark1": [["respondent_id", "department", "wave", "food_1"], ["x1", "BUF", 2024, 3]]}
     )
     for p in (csv, xlsx):
         os.utime(p, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
@@ -617,11 +578,7 @@ def test_excel_sep_line_sets_the_delimiter_and_rows_count_from_the_header(load, 
 
 
 def test_unnamed_column_with_data_is_a_warning_and_an_empty_one_is_ignored(load, tmp_path):
-    rows = [
-        [*TINY_ROWS[0], "", ""],
-        [*TINY_ROWS[1], "note", ""],
-        [*TINY_ROWS[2], "", ""],
-    ]
+    rows = [[*TINY_ROWS[0], "", ""], [*TINY_ROWS[1], "note", ""], [*TINY_ROWS[2], "", ""]]
     survey = load(_write(tmp_path / "unnamed.csv", rows))
     pd.testing.assert_frame_equal(survey.responses, _expected_tiny())
     [warning] = survey.quality.warnings
@@ -629,10 +586,7 @@ def test_unnamed_column_with_data_is_a_warning_and_an_empty_one_is_ignored(load,
 
 
 def test_two_columns_for_one_item_is_an_error_naming_both(load, tmp_path):
-    rows = [
-        ["respondent_id", "department", "wave", "food_1", "Q1"],
-        ["r1", "BUF", "2025", "3", "4"],
-    ]
+    rows = [["respondent_id", "department", "wave", "food_1", "Q1"], ["r1", "BUF", "2025", "3", "4"]]
     path = _write(tmp_path / "twice.csv", rows)
     with pytest.raises(SurveyDataError) as exc:
         load(path)

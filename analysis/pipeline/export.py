@@ -37,10 +37,7 @@ TEMPLATE_NAME = "briefing"
 TEMPLATE_DIR = config.TEMPLATES_DIR / TEMPLATE_NAME
 CSS_PATH = TEMPLATE_DIR / "briefing.css"
 
-_WORDS = {
-    "da": {"page": "side", "of": "af", "figure": "Figur"},
-    "en": {"page": "page", "of": "of", "figure": "Figure"},
-}
+_WORDS = {"da": {"page": "side", "of": "af", "figure": "Figur"}, "en": {"page": "page", "of": "of", "figure": "Figure"}}
 # The output types a briefing shows, best first. Widgets, JavaScript, LaTeX and plain text are
 # never shown: a briefing is a static document, and text/plain is a repr, not content.
 _DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"]
@@ -60,13 +57,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in requested)
 
 
-def export_html(
-    notebook_node: Any,
-    *,
-    lang: str = "da",
-    title: str,
-    metadata: Mapping[str, str] | None = None,
-) -> str:
+def export_html(notebook_node: Any, *, lang: str = "da", title: str, metadata: Mapping[str, str] | None = None) -> str:
     """Return an executed notebook as one self-contained HTML page in the briefing style.
 
     Only the rich display outputs appear (text/html, text/markdown, SVG, PNG and JPEG images
@@ -157,9 +148,7 @@ def html_to_pdf(html: str, path: str | Path, *, base_url: str | Path | None = No
 
     path = Path(path)
     document = weasyprint.HTML(
-        string=html,
-        base_url=str(base_url) if base_url is not None else None,
-        url_fetcher=_url_fetcher(),
+        string=html, base_url=str(base_url) if base_url is not None else None, url_fetcher=_url_fetcher()
     )
     # Tagged PDF: the structure (headings, tables, alt text) for screen readers.
     document.write_pdf(path, pdf_tags=True)

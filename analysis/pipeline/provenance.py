@@ -268,10 +268,7 @@ def read_manifest(folder: str | Path) -> dict[str, Any] | None:
 
 
 def record_outputs(
-    folder: str | Path,
-    manifest: Mapping[str, Any],
-    *,
-    finished: dt.datetime | None = None,
+    folder: str | Path, manifest: Mapping[str, Any], *, finished: dt.datetime | None = None
 ) -> dict[str, Any]:
     """Return the manifest with ``outputs``: the SHA-256 of every file in the folder.
 

@@ -19,13 +19,7 @@ from ..survey.cases import Case, load_cases
 from ..words import change_word, t, threshold_text
 from .briefing import INNOVATION
 from .html import Html, escape
-from .narrative import (
-    Estimate,
-    estimates,
-    sentence_changes,
-    sentence_extreme,
-    sentence_leaders,
-)
+from .narrative import Estimate, estimates, sentence_changes, sentence_extreme, sentence_leaders
 
 if TYPE_CHECKING:
     from .briefing import Briefing

@@ -38,15 +38,7 @@ from ..exceptions import ParameterError
 from ..formatting import format_interval, format_number, format_share, join_names
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, load_departments
-from ..words import (
-    cannot_show_text,
-    hidden_text,
-    interval_text,
-    organisation_text,
-    prepared_text,
-    t,
-    threshold_text,
-)
+from ..words import cannot_show_text, hidden_text, interval_text, organisation_text, prepared_text, t, threshold_text
 from . import profile_appendix, profile_sections
 from .briefing import Briefing, prepare_briefing
 from .html import Html, NumberedFigures, document_header, escape

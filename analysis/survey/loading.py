@@ -194,11 +194,7 @@ def _assemble(
     )
 
     # Answer kinds per wave, counted once here so reports need not recount them.
-    kinds = np.select(
-        [mask, values == codebook.dont_know, values == codebook.not_applicable],
-        [3, 1, 2],
-        default=0,
-    )
+    kinds = np.select([mask, values == codebook.dont_know, values == codebook.not_applicable], [3, 1, 2], default=0)
     wave_values, wave_index = np.unique(respondents["wave"].to_numpy(), return_inverse=True)
     counts = np.bincount(wave_index[resp_idx] * 4 + kinds, minlength=4 * len(wave_values))
     counts = pd.DataFrame(
@@ -213,9 +209,6 @@ def _assemble(
     resp_counts.index.name, resp_counts.columns.name = "department", "wave"
 
     quality = DataQuality(
-        files=[r.info for r in results],
-        warnings=list(warnings),
-        answer_counts=counts,
-        respondent_counts=resp_counts,
+        files=[r.info for r in results], warnings=list(warnings), answer_counts=counts, respondent_counts=resp_counts
     )
     return Survey(responses=responses, quality=quality)

@@ -194,11 +194,7 @@ def make_sample(
 
 
 def write_sample(
-    out_dir: str | Path,
-    *,
-    seed: int = 2025,
-    codebook: Codebook | None = None,
-    departments: Departments | None = None,
+    out_dir: str | Path, *, seed: int = 2025, codebook: Codebook | None = None, departments: Departments | None = None
 ) -> list[Path]:
     """Write the synthetic sample as ``responses_<wave>.csv`` files plus a ``README.md``.
 

@@ -383,12 +383,7 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
         ok = res.wave_ok & (res.respondent_id != "")
         frames.append(
             pd.DataFrame(
-                {
-                    "file": k,
-                    "row": res.rows[ok],
-                    "wave": res.wave[ok],
-                    "rid": res.respondent_id[ok].astype(object),
-                }
+                {"file": k, "row": res.rows[ok], "wave": res.wave[ok], "rid": res.respondent_id[ok].astype(object)}
             )
         )
     if not frames:

@@ -319,6 +319,32 @@ def interval_dot(ax: Axes, score: float, low: float, high: float, y: float, **st
     return ax.errorbar(score, y, xerr=[[score - low], [high - score]], **style)
 
 
+def scored_dot(
+    ax: Axes, row, y: float, colour: str, text: str, *, markersize: float = 7, label_style: dict | None = None
+) -> None:
+    """Draw a row's score as a dot with its interval and write ``text`` beside it.
+
+    ``row`` has ``score``, ``ci_low`` and ``ci_high``; the label is bold 9 pt in ``colour`` unless
+    ``label_style`` gives other text properties.
+    """
+    interval_dot(
+        ax,
+        row["score"],
+        row["ci_low"],
+        row["ci_high"],
+        y,
+        fmt="o",
+        color=colour,
+        ecolor=colour,
+        elinewidth=1.6,
+        capsize=3,
+        markersize=markersize,
+        zorder=3,
+    )
+    style = {"fontsize": 9, "fontweight": "bold"} if label_style is None else label_style
+    label_interval(ax, row["ci_low"], row["ci_high"], y, text, color=colour, zorder=4, **style)
+
+
 def label_rows(ax: Axes, labels: list[str], top: float, *, ids=(), highlight: str | None = None) -> None:
     """Label the rows from the top down, leave ``top`` of room above them, and emphasise the row of ``highlight``."""
     ax.set_yticks(range(len(labels)), labels)

@@ -30,14 +30,13 @@ from .base import (
     figure_and_axes,
     grid_figure,
     hidden_sentence,
-    interval_dot,
     join_names,
-    label_interval,
     label_rows,
     level_axis,
     level_text,
     lowest_highest,
     num,
+    scored_dot,
     suppressed_handle,
     suppressed_label,
     suppressed_patch,
@@ -212,30 +211,17 @@ def plot_innovation_by_department(
             cell = cells.loc[code]
             labels.append(f"{wrap(departments.name_of(code, lang), 28)} ({code})")
             if code in shown.index:
-                interval_dot(
+                scored_dot(
                     ax,
-                    cell["score"],
-                    cell["ci_low"],
-                    cell["ci_high"],
+                    cell,
                     pos,
-                    fmt="o",
-                    color=BLUE,
-                    ecolor=BLUE,
-                    elinewidth=1.6,
-                    capsize=3,
-                    markersize=6.5,
-                    zorder=3,
-                )
-                label_interval(
-                    ax,
-                    cell["ci_low"],
-                    cell["ci_high"],
-                    pos,
+                    BLUE,
                     f"{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
-                    fontsize=8.5,
-                    color=BLUE,
-                    zorder=4,
-                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.75},
+                    markersize=6.5,
+                    label_style={
+                        "fontsize": 8.5,
+                        "bbox": {"boxstyle": "square,pad=0.1", "facecolor": "white", "linewidth": 0, "alpha": 0.75},
+                    },
                 )
             else:
                 ax.add_patch(suppressed_patch((0.5, pos - 0.38), 5, 0.76))

@@ -26,6 +26,7 @@ from .base import (
     label_rows,
     level_axis,
     num,
+    scored_dot,
     suppressed_handle,
     suppressed_label,
     suppressed_patch,
@@ -109,31 +110,7 @@ def plot_department_values(
                 x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
                 suppressed_label(ax, x_text, y_dept, hidden_text(scores.min_n, lang), pad=0.2, fontsize=8)
             else:
-                interval_dot(
-                    ax,
-                    cell["score"],
-                    cell["ci_low"],
-                    cell["ci_high"],
-                    y_dept,
-                    fmt="o",
-                    color=dept_colour,
-                    ecolor=dept_colour,
-                    elinewidth=1.6,
-                    capsize=3,
-                    markersize=7,
-                    zorder=3,
-                )
-                label_interval(
-                    ax,
-                    cell["ci_low"],
-                    cell["ci_high"],
-                    y_dept,
-                    num(cell["score"], lang),
-                    fontsize=9,
-                    fontweight="bold",
-                    color=dept_colour,
-                    zorder=4,
-                )
+                scored_dot(ax, cell, y_dept, dept_colour, num(cell["score"], lang))
             if pd.notna(m["score"]):
                 interval_dot(
                     ax,

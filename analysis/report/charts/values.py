@@ -18,13 +18,12 @@ from .base import (
     Chart,
     check_wave,
     figure_and_axes,
-    interval_dot,
-    label_interval,
     label_rows,
     level_axis,
     level_text,
     lowest_highest,
     num,
+    scored_dot,
     value_rows,
     word_table,
     wrap,
@@ -89,31 +88,7 @@ def plot_value_maturity(
                     fontsize=8.5,
                 )
                 continue
-            interval_dot(
-                ax,
-                row["score"],
-                row["ci_low"],
-                row["ci_high"],
-                pos,
-                fmt="o",
-                color=colour,
-                ecolor=colour,
-                elinewidth=1.6,
-                capsize=3,
-                markersize=7,
-                zorder=3,
-            )
-            label_interval(
-                ax,
-                row["ci_low"],
-                row["ci_high"],
-                pos,
-                num(row["score"], lang),
-                fontsize=9,
-                fontweight="bold",
-                color=colour,
-                zorder=4,
-            )
+            scored_dot(ax, row, pos, colour, num(row["score"], lang))
         label_rows(ax, labels, -0.6, ids=rows.index, highlight=highlight)
 
     return Chart(fig, _alt_value_maturity(scores, codebook, rows, wave, lang))
