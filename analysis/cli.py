@@ -32,6 +32,14 @@ responses_option = click.option(
 )
 wave_option = click.option("--wave", type=int, default=None, help="Survey year for files without a 'wave' column.")
 sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
+min_n_option = click.option(
+    "--min-n",
+    type=click.IntRange(min=1),
+    default=config.DEFAULT_MIN_N,
+    show_default=True,
+    help="Minimum group size; smaller department x value cells are hidden.",
+)
+seed_option = click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
 
 
 @click.group(context_settings=CONTEXT)
@@ -62,14 +70,8 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder; tables go to OUT/tables/.",
 )
-@click.option(
-    "--min-n",
-    type=click.IntRange(min=1),
-    default=config.DEFAULT_MIN_N,
-    show_default=True,
-    help="Minimum group size; smaller department x value cells are suppressed.",
-)
-@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
+@min_n_option
+@seed_option
 @click.option(
     "--resamples",
     type=click.IntRange(min=100),
@@ -124,15 +126,9 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     metavar="CODE|all",
     help="Render one department's profile (code or name), or 'all': the briefing and every profile.",
 )
-@click.option(
-    "--min-n",
-    type=click.IntRange(min=1),
-    default=config.DEFAULT_MIN_N,
-    show_default=True,
-    help="Minimum group size; smaller department x value cells are hidden.",
-)
-@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@min_n_option
+@seed_option
+@click.option("--lang", type=click.Choice(config.LANGUAGES), default="da", show_default=True)
 @click.option("--formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
 @click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")
