@@ -295,7 +295,14 @@ class Briefing(NumberedFigures):
         """Write the score tables (:func:`analysis.tables.documents.write_briefing_tables`)."""
         from ..tables.documents import write_briefing_tables
 
-        return write_briefing_tables(self, output_dir)
+        return write_briefing_tables(
+            self.scores,
+            output_dir,
+            changes=self.all_changes(),
+            lang=self.lang,
+            codebook=self.codebook,
+            departments=self.departments,
+        )
 
 
 def default_title(wave: int, lang: str = "da") -> str:

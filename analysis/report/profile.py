@@ -522,7 +522,7 @@ class DepartmentProfile(NumberedFigures):
         """Write the department's tables (:func:`analysis.tables.documents.write_profile_tables`)."""
         from ..tables.documents import write_profile_tables
 
-        return write_profile_tables(self, output_dir)
+        return write_profile_tables(self.scores, self.department, output_dir)
 
 
 def default_profile_title(department_name: str, code: str, wave: int, lang: str = "da") -> str:

@@ -7,42 +7,38 @@ output folder is empty (an interactive run in Jupyter).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..stats.scores import Scores
+from ..survey.codebook import Codebook, Departments
 from .contract import neutralise_text, table_department_value, table_focus_area, write_tables
 from .excel import write_excel
 
-if TYPE_CHECKING:
-    from ..report.briefing import Briefing
-    from ..report.profile import DepartmentProfile
 
-
-def write_briefing_tables(briefing: Briefing, output_dir: str | Path) -> list[Path]:
+def write_briefing_tables(
+    scores: Scores,
+    output_dir: str | Path,
+    *,
+    changes: pd.DataFrame | None,
+    lang: str,
+    codebook: Codebook,
+    departments: Departments,
+) -> list[Path]:
     """Write the briefing's score tables (CSV and one Excel workbook) into ``output_dir/tables``.
 
-    Besides the scores, ``change_by_department_value.csv`` holds the change from the previous
-    wave and from the first wave to the briefing's wave.
+    Besides the scores, ``change_by_department_value.csv`` holds ``changes`` (the briefing passes
+    the change from the previous wave and from the first wave to its own wave).
     """
     if not str(output_dir):
         return []
-    folder, changes = Path(output_dir) / "tables", briefing.all_changes()
-    written = write_tables(briefing.scores, folder, changes=changes)
-    written.append(
-        write_excel(
-            briefing.scores,
-            folder,
-            changes=changes,
-            lang=briefing.lang,
-            codebook=briefing.codebook,
-            departments=briefing.departments,
-        )
-    )
+    folder = Path(output_dir) / "tables"
+    written = write_tables(scores, folder, changes=changes)
+    written.append(write_excel(scores, folder, changes=changes, lang=lang, codebook=codebook, departments=departments))
     return written
 
 
-def write_profile_tables(profile: DepartmentProfile, output_dir: str | Path) -> list[Path]:
+def write_profile_tables(scores: Scores, department: str, output_dir: str | Path) -> list[Path]:
     """Write one department's tables into ``output_dir/tables``.
 
     ``profile_<CODE>.csv`` holds the department's rows of ``maturity_by_department_value.csv``
@@ -54,7 +50,7 @@ def write_profile_tables(profile: DepartmentProfile, output_dir: str | Path) -> 
         return []
     folder = Path(output_dir) / "tables"
     folder.mkdir(parents=True, exist_ok=True)
-    code, scores = profile.department, profile.scores
+    code = department
     values = table_department_value(scores)
     areas = table_focus_area(scores)
     written = []
