@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: report test test-fast lint format bench docs lab sample clean-venv
 
-# uv installs the same packages as pip in a fraction of the time; plain pip is the fallback.
+# uv installs the same packages as pip in a fraction of the time (compiled, as pip does: the
+# environment may forbid writing bytecode at run time); plain pip is the fallback.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	($(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[test]') \
+	($(BIN)/python -m pip install --quiet uv && $(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]') \
 		|| $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
