@@ -62,19 +62,21 @@ def cannot_show_text(min_n: int, lang: str = "da") -> str:
     )
 
 
-def interval_text(confidence: float, lang: str = "da") -> str:
+def interval_text(confidence: float, lang: str = "da", *, plural: bool = False, spaced: bool = True) -> str:
     """Return the name of an interval at the scores' confidence: ``95 %-interval`` / ``95 % interval``.
 
     The documents' English prose has always spaced the percent sign inside this name (unlike
-    :func:`confidence_text`), and their text must not change.
+    :func:`confidence_text`); the charts' legends and alt texts do not (``spaced=False``).
 
     Examples
     --------
-    >>> interval_text(0.95), interval_text(0.9, "en")
-    ('95 %-interval', '90 % interval')
+    >>> interval_text(0.95), interval_text(0.9, "en"), interval_text(0.95, "en", plural=True, spaced=False)
+    ('95 %-interval', '90 % interval', '95% intervals')
+    >>> interval_text(0.95, plural=True)
+    '95 %-intervaller'
     """
-    number = confidence_text(confidence, lang, spaced=True)
-    return t(lang, f"{number}-interval", f"{number} interval")
+    number = confidence_text(confidence, lang, spaced=spaced)
+    return t(lang, f"{number}-interval" + ("ler" if plural else ""), f"{number} interval" + ("s" if plural else ""))
 
 
 def _percent(share: float, lang: str, spaced: bool) -> str:

@@ -13,7 +13,7 @@ from ...formatting import join_names
 from ...stats.scores import Scores
 from ...stats.trends import common_department_means
 from ...survey.codebook import Codebook
-from ...words import t
+from ...words import interval_text, t
 from .base import (
     BLUE,
     DARK,
@@ -204,11 +204,11 @@ def plot_change(
                 markeredgewidth=1.5,
                 label=str(wave),
             ),
-            Line2D([], [], color=GREY, linewidth=0.9, label=w["interval"]),
+            Line2D([], [], color=GREY, linewidth=0.9, label=interval_text(scores.confidence, lang, spaced=False)),
         ]
         key_legend(fig, ax, own_figure, handles, ncol=3)
 
-    alt = _alt_change(codebook, before, now, wave, previous_wave, lang)
+    alt = _alt_change(codebook, before, now, wave, previous_wave, lang, scores.confidence)
     if common is not None:
         alt += _alt_common(codebook, common, lang)
     return Chart(fig, alt)
@@ -235,14 +235,15 @@ def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
     )
 
 
-def _alt_change(codebook, before, now, wave, previous_wave, lang) -> str:
+def _alt_change(codebook, before, now, wave, previous_wave, lang, confidence) -> str:
+    ci = interval_text(confidence, lang, plural=True, spaced=False)
     both = pd.DataFrame({"old": before["score"], "new": now["score"]}).dropna()
     text = t(
         lang,
         f"Kommunens modenhed på hver indkøbsværdi i {previous_wave} og {wave} (skala 1–5), "
-        f"med en pil fra {previous_wave} til {wave} og tynde 95 %-intervaller.",
+        f"med en pil fra {previous_wave} til {wave} og tynde {ci}.",
         f"The municipality's maturity on each procurement value in {previous_wave} and {wave} "
-        f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin 95% intervals.",
+        f"(scale 1–5), with an arrow from {previous_wave} to {wave} and thin {ci}.",
     )
     if both.empty:
         return text

@@ -14,7 +14,7 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ...words import hidden_text, t
+from ...words import hidden_text, interval_text, t
 from .base import (
     BLUE,
     DARK,
@@ -246,10 +246,11 @@ def plot_innovation_by_department(
 
 def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, wave, lang) -> str:
     name = codebook.value_name(value, lang)
+    ci = interval_text(scores.confidence, lang, plural=True, spaced=False)
     text = t(
         lang,
-        f"Modenheden på {name} i hver forvaltning i {wave} med 95 %-intervaller, højeste først.",
-        f"Maturity on {name} in each department in {wave} with 95% intervals, highest first.",
+        f"Modenheden på {name} i hver forvaltning i {wave} med {ci}, højeste først.",
+        f"Maturity on {name} in each department in {wave} with {ci}, highest first.",
     )
 
     def say(code):

@@ -12,7 +12,7 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ...words import hidden_text, t
+from ...words import hidden_text, interval_text, t
 from .base import (
     BLUE,
     Chart,
@@ -162,12 +162,13 @@ def plot_department_values(
 
 def _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang) -> str:
     who = department_title(departments, department, lang)
+    ci = interval_text(scores.confidence, lang, plural=True, spaced=False)
     text = t(
         lang,
         f"Prikdiagram over modenheden i {who} på hver indkøbsværdi i {wave} (skala 1–5), med kommunens "
-        f"gennemsnit ved siden af og 95 %-intervaller.",
+        f"gennemsnit ved siden af og {ci}.",
         f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
-        f"municipal average beside it and 95% intervals.",
+        f"municipal average beside it and {ci}.",
     )
     parts, hidden = [], []
     for vid, cell in cells.iterrows():

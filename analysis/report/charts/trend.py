@@ -14,7 +14,7 @@ from ...formatting import join_names
 from ...stats.scores import Scores
 from ...stats.trends import department_trend
 from ...survey.codebook import Codebook, Departments
-from ...words import t
+from ...words import interval_text, t
 from .base import (
     BAND_SHADE,
     BLUE,
@@ -186,7 +186,14 @@ def plot_trend(
                 label=w["trend_point"] if department is None else w["trend_department_point"],
             ),
             Line2D(
-                [], [], color=BLUE, marker="|", markersize=9, linestyle="none", markeredgewidth=1.2, label=w["interval"]
+                [],
+                [],
+                color=BLUE,
+                marker="|",
+                markersize=9,
+                linestyle="none",
+                markeredgewidth=1.2,
+                label=interval_text(scores.confidence, lang, spaced=False),
             ),
             Line2D(
                 [],
@@ -216,7 +223,7 @@ def plot_trend(
 
     if department is not None:
         return Chart(fig, _alt_department_trend(scores, codebook, rows, waves, department, departments, lang))
-    return Chart(fig, _alt_trend(codebook, rows, waves, lang))
+    return Chart(fig, _alt_trend(codebook, rows, waves, lang, scores.confidence))
 
 
 def _span(waves: list[int]) -> str:
@@ -235,13 +242,12 @@ def _alt_series(codebook, rows, waves, lang) -> str:
 
 
 def _alt_department_trend(scores, codebook, rows, waves, department, departments, lang) -> str:
-    span = _span(waves)
+    span, ci = _span(waves), interval_text(scores.confidence, lang, plural=True, spaced=False)
     who = department_title(departments, department, lang)
     text = t(
         lang,
-        f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med 95 %-intervaller.",
-        f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value "
-        f"with 95% intervals.",
+        f"Modenheden i {who} på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med {ci}.",
+        f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value with {ci}.",
     )
     text += _alt_series(codebook, rows, waves, lang)
     hidden = []
@@ -254,13 +260,13 @@ def _alt_department_trend(scores, codebook, rows, waves, department, departments
     return text
 
 
-def _alt_trend(codebook, rows, waves, lang) -> str:
-    span = _span(waves)
+def _alt_trend(codebook, rows, waves, lang, confidence) -> str:
+    span, ci = _span(waves), interval_text(confidence, lang, plural=True, spaced=False)
     text = t(
         lang,
-        f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med 95 %-intervaller.",
+        f"Kommunens modenhed på hver indkøbsværdi {span} (skala 1–5), et lille diagram pr. værdi med {ci}.",
         f"The municipality's maturity on each procurement value {span} (scale 1–5), one small panel "
-        f"per value with 95% intervals.",
+        f"per value with {ci}.",
     )
     text += _alt_series(codebook, rows, waves, lang)
     patterns: dict[tuple[int, ...], list[str]] = {}

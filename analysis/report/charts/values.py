@@ -10,7 +10,7 @@ from ... import config
 from ...formatting import join_names
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook
-from ...words import hidden_text, t
+from ...words import hidden_text, interval_text, t
 from .base import (
     BLUE,
     GREY,
@@ -95,12 +95,12 @@ def plot_value_maturity(
 
 
 def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, wave: int, lang: str) -> str:
+    ci = interval_text(scores.confidence, lang, plural=True, spaced=False)
     shown = rows[rows["score"].notna()]
     text = t(
         lang,
-        f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, med 95 %-intervaller.",
-        f"Dot chart of the municipality's maturity on each procurement value in {wave} on the "
-        f"1–5 scale, with 95% intervals.",
+        f"Prikdiagram over kommunens modenhed på hver indkøbsværdi i {wave} på skalaen 1–5, med {ci}.",
+        f"Dot chart of the municipality's maturity on each procurement value in {wave} on the 1–5 scale, with {ci}.",
     )
     if not shown.empty:
         low, high = shown["score"].idxmin(), shown["score"].idxmax()
