@@ -144,14 +144,14 @@ def test_unknown_wave_is_a_parameter_error(tmp_path):
 
 def test_resume_has_three_to_five_sentences():
     for lang in ("da", "en"):
-        sentences = prepare_briefing(lang=lang, resamples=200).resume_sentences()
+        sentences = prepare_briefing(lang=lang, resamples=200, chart_background=False).resume_sentences()
         assert 3 <= len(sentences) <= 5
         assert all(s.endswith(".") for s in sentences)
 
 
 @pytest.mark.slow
 def test_single_wave_briefing_has_no_change_section(tmp_path):
-    b = prepare_briefing(config.sample_files()[-1:], resamples=200)
+    b = prepare_briefing(config.sample_files()[-1:], resamples=200, chart_background=False)
     assert b.previous_wave is None
     assert b.all_changes() is None
     assert "Udvikling siden" not in b.case()

@@ -49,12 +49,12 @@ def unsuppressed():
 
 @pytest.fixture(scope="module")
 def bif():
-    return prepare_profile("BIF")
+    return prepare_profile("BIF", chart_background=False)
 
 
 @pytest.fixture(scope="module")
 def tmf():
-    return prepare_profile("TMF")
+    return prepare_profile("TMF", chart_background=False)
 
 
 # -- disclosure --------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_write_tables_writes_nothing_without_a_folder(bif):
 
 def test_partly_hidden_department_hides_exactly_those_values(unsuppressed):
     # ØKF with min_n = 8: innovation (7 answered) is hidden, the other four values (8) are shown.
-    profile = prepare_profile("ØKF", min_n=8)
+    profile = prepare_profile("ØKF", min_n=8, chart_background=False)
     cells = profile.cells()
     assert list(cells.index[cells["suppressed"]]) == ["innovation"]
     page = _page(profile)
@@ -152,10 +152,10 @@ def test_value_hidden_in_the_previous_wave_has_no_change(unsuppressed):
     secret = dv.loc[(2024, "SOF", "innovation")]
     numbers = _formatted([secret["score"], secret["ci_low"], secret["ci_high"]], decimals=(2,))
     for wave in (2024, 2025):
-        profile = prepare_profile("SOF", wave=wave)
+        profile = prepare_profile("SOF", wave=wave, chart_background=False)
         text = _text(_page(profile))
         assert not [x for x in numbers if x in text], wave
-    profile = prepare_profile("SOF")
+    profile = prepare_profile("SOF", chart_background=False)
     changes = profile.changes()
     assert changes.loc["innovation", "suppressed"] and changes.loc["innovation", "verdict"] == ""
     assert not changes.drop(index="innovation")["suppressed"].any()
@@ -177,7 +177,7 @@ def test_focus_areas_of_a_value_with_a_hidden_focus_area_are_withheld(unsuppress
     others = climate[climate["n"] >= 5]["score"]
     assert len(climate) * value - others.sum() == pytest.approx(hidden["score"].iloc[0])
 
-    profile = prepare_profile("KFF", wave=2023)
+    profile = prepare_profile("KFF", wave=2023, chart_background=False)
     table = profile.focus_areas_table()
     rows = table[table["value"] == "climate"]
     # Scoring hides all five (secondary suppression); nothing of the value's focus areas is shown.
@@ -214,7 +214,11 @@ def test_strong_department_is_clearly_above_on_innovation(tmf):
 
 
 def test_summary_has_two_to_four_sentences(tmf):
-    for profile in (tmf, prepare_profile("SOF"), prepare_profile("BUF")):
+    for profile in (
+        tmf,
+        prepare_profile("SOF", chart_background=False),
+        prepare_profile("BUF", chart_background=False),
+    ):
         assert 2 <= len(profile.summary_sentences()) <= 4
 
 
@@ -238,14 +242,14 @@ def test_focus_points_name_the_lowest_published_focus_areas(tmf):
 
 
 def test_distribution_needs_twice_min_n():
-    sof = prepare_profile("SOF")  # 8-9 respondents per value: under 10
+    sof = prepare_profile("SOF", chart_background=False)  # 8-9 respondents per value: under 10
     text = _text(str(sof.distributions()))
     assert "Svarfordelingen vises ikke, fordi færre end 10" in text
     assert "<img" not in str(sof.distributions())
 
 
 def test_english_profile():
-    profile = prepare_profile("TMF", lang="en")
+    profile = prepare_profile("TMF", lang="en", chart_background=False)
     page = _page(profile)
     text = _text(page)
     assert "Department profile" in text and "Summary" in text and "What the data point to" in text
