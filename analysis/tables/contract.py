@@ -134,12 +134,14 @@ def write_tables(scores: Scores, folder: str | Path, *, changes: pd.DataFrame | 
     frames = {name: make(scores) for name, make in TABLES.items()}
     if changes is not None and not changes.empty:
         frames["change_by_department_value.csv"] = table_changes(changes)
-    written = []
-    for name, frame in frames.items():
-        path = folder / name
-        _neutralised(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
-    return written
+    return [write_csv(frame, folder / name) for name, frame in frames.items()]
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write one table as the contract's CSV (UTF-8, ``.`` decimals, ``\\n`` line ends, text neutralised)."""
+    path = Path(path)
+    _neutralised(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
 
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, Departments
-from .contract import neutralise_text, table_department_value, table_focus_area, write_tables
+from .contract import table_department_value, table_focus_area, write_csv, write_tables
 from .excel import write_excel
 
 
@@ -50,19 +50,10 @@ def write_profile_tables(scores: Scores, department: str, output_dir: str | Path
         return []
     folder = Path(output_dir) / "tables"
     folder.mkdir(parents=True, exist_ok=True)
-    code = department
+
     values = table_department_value(scores)
     areas = table_focus_area(scores)
-    written = []
-    for name, frame in (
-        (f"profile_{code}.csv", values[values["department"] == code]),
-        (f"profile_{code}_focus_areas.csv", areas[areas["department"] == code]),
-    ):
-        frame = frame.copy()
-        for column in frame.columns:
-            if pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column]):
-                frame[column] = frame[column].map(neutralise_text, na_action="ignore")
-        path = folder / name
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
-    return written
+    return [
+        write_csv(values[values["department"] == department], folder / f"profile_{department}.csv"),
+        write_csv(areas[areas["department"] == department], folder / f"profile_{department}_focus_areas.csv"),
+    ]
