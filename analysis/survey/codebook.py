@@ -34,6 +34,34 @@ def normalise_label(text: object) -> str:
     return re.sub(r"[\s\-\u00ad_.]+", "", text)
 
 
+def normalise_text(text: object) -> str:
+    """Return a key for matching question texts: case and runs of whitespace ignored.
+
+    Unlike :func:`normalise_label`, dashes, dots and underscores count, so two different
+    statements never share a key; a final full stop does not count, as tools often drop it.
+
+    Examples
+    --------
+    >>> normalise_text("  Vi bruger  Kvantum\u00a0Indkøb. ")
+    'vi bruger kvantum indkøb'
+    """
+    text = " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+    return text.rstrip(". ")
+
+
+def normalise_id(text: object) -> str:
+    """Return a key for matching column ids and aliases: case and whitespace ignored, ``_`` kept.
+
+    ``Q11`` (a tool's question 11) and ``Q1_1`` (its first sub-question) must stay apart.
+
+    Examples
+    --------
+    >>> normalise_id(" ORG_DATA_1 "), normalise_id("Q11") == normalise_id("Q1_1")
+    ('org_data_1', False)
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
 @dataclass(frozen=True)
 class Item:
     """One question of the survey."""
@@ -93,6 +121,7 @@ class Codebook:
     source: str = "codebook"
     _answer_lookup: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _column_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _text_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- navigation -------------------------------------------------------------------------
     @cached_property
@@ -160,7 +189,22 @@ class Codebook:
         >>> cb.match_column(" " + cb.item_ids[0].upper() + " ") == cb.item_ids[0]
         True
         """
-        return self._column_lookup.get(normalise_label(header))
+        return self._column_lookup.get(normalise_id(header))
+
+    def match_text(self, text: str) -> str | None:
+        """Return the item whose statement ``text`` is (Danish or English text, or an alias), or None.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> cb.match_text("  " + cb.items[0].text_da.upper()) == cb.items[0].id
+        True
+        """
+        return self._text_lookup.get(normalise_text(text))
+
+    def text_choices(self) -> dict[str, str]:
+        """Return every matching key of a statement (texts and aliases) -> item id, for near misses."""
+        return dict(self._text_lookup)
 
     def parse_answer(self, raw: object) -> int | None:
         """Return the answer code for a raw cell, ``None`` for blank; raise ValueError otherwise.
@@ -339,17 +383,26 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise CodebookError(f"{src}: 'values' is empty.")
 
     column_lookup: dict[str, str] = {}
+    text_lookup: dict[str, str] = {}
     for v in values:
         for fa in v.focus_areas:
             for it in fa.items:
                 for header in (it.id, *it.aliases):
-                    key = normalise_label(header)
+                    key = normalise_id(header)
                     if key in column_lookup and column_lookup[key] != it.id:
                         raise CodebookError(
                             f"{src}: item {it.id!r}: header {header!r} also names item "
                             f"{column_lookup[key]!r}. Column headers and aliases must be unique."
                         )
                     column_lookup[key] = it.id
+                for text in (it.text_da, it.text_en, *it.aliases):
+                    key = normalise_text(text)
+                    if key in text_lookup and text_lookup[key] != it.id:
+                        raise CodebookError(
+                            f"{src}: item {it.id!r}: the text {text!r} also names item "
+                            f"{text_lookup[key]!r}. Question texts and aliases must be unique."
+                        )
+                    text_lookup[key] = it.id
 
     answer_lookup: dict[str, int] = {}
     for code, (da, en) in levels.items():
@@ -377,6 +430,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         source=src,
         _answer_lookup=answer_lookup,
         _column_lookup=column_lookup,
+        _text_lookup=text_lookup,
     )
 
 
@@ -401,6 +455,8 @@ class Departments:
 
     departments: tuple[Department, ...]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: Headers or question texts of a department column beside the defaults (``headers:`` in the file).
+    headers: tuple[str, ...] = ()
 
     @property
     def codes(self) -> list[str]:
@@ -494,4 +550,7 @@ def load_departments(path: str | Path | None = None) -> Departments:
                 raise CodebookError(f"{where} ({code}): name {name!r} also names {lookup[key]}. Names must be unique.")
             lookup[key] = code
         deps.append(dep)
-    return Departments(tuple(deps), lookup)
+    headers = doc.get("headers") or []
+    if not isinstance(headers, list) or not all(isinstance(h, str) for h in headers):
+        raise CodebookError(f"{src}: 'headers' should be a list of texts (headers of a department column).")
+    return Departments(tuple(deps), lookup, tuple(headers))

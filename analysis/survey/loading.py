@@ -23,12 +23,13 @@ import pandas as pd
 
 from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
+from .mapping import ColumnMap, MappingFile, distinct_values, load_mapping, map_columns
 from .problems import MAX_PROBLEMS_PER_FILE, FileProblems
 from .quality import DataQuality, FileInfo
-from .reading import read_table
-from .validation import BLANK, CheckedFile, check_duplicates, check_table, parse_wave
+from .sources import Export, check_source, read_export, surveyxact_part
+from .validation import BLANK, CheckedFile, check_duplicates, check_export, parse_wave
 
-__all__ = ["MAX_PROBLEMS_PER_FILE", "DataQuality", "FileInfo", "Survey", "load_responses"]
+__all__ = ["MAX_PROBLEMS_PER_FILE", "DataQuality", "FileInfo", "ReadExport", "Survey", "load_responses", "read_exports"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +72,102 @@ def _check_wave_argument(wave) -> int | None:
     raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {wave!r}.")
 
 
+@dataclass
+class ReadExport:
+    """One export as read and mapped: what :func:`read_exports` returns per path."""
+
+    export: Export | None
+    colmap: ColumnMap | None
+    near: dict[int, tuple[str, float]]
+    log: FileProblems
+    result: CheckedFile | None = None
+
+
+def _answer_values(export: Export, mapping: MappingFile | None):
+    """Return a function giving a column's distinct non-blank values as read through its labels."""
+
+    def values(j: int) -> list[str]:
+        raw = distinct_values(export.table.cells[export.row_kind == "", j])
+        table = dict(export.labels.get(j, {}))
+        if mapping is not None:
+            table.update(mapping.answers.get(export.header[j], {}))
+        return [table.get(v, v) for v in raw]
+
+    return values
+
+
+def read_exports(
+    paths,
+    codebook: Codebook | None = None,
+    departments: Departments | None = None,
+    *,
+    wave: int | None = None,
+    sheet: str | None = None,
+    source: str | None = None,
+    mapping: str | os.PathLike | MappingFile | None = None,
+    department_column: str | None = None,
+    complete_only: bool = False,
+    default_wave: int | None = None,
+) -> tuple[list[ReadExport], list[Problem]]:
+    """Read, map and check every export; return them with the warnings (problems stay in the logs).
+
+    This is :func:`load_responses` without the final assembly; ``briefing inspect`` shows its result.
+    """
+    path_list = _as_path_list(paths)
+    wave_arg = _check_wave_argument(wave)
+    default_wave = _check_wave_argument(default_wave)
+    source = check_source(source)
+    codebook = codebook if codebook is not None else load_codebook()
+    departments = departments if departments is not None else load_departments()
+    if mapping is not None and not isinstance(mapping, MappingFile):
+        mapping = load_mapping(mapping, codebook)
+    if source is None and mapping is not None and mapping.source:
+        source = mapping.source
+
+    given = {Path(p).resolve() for p in path_list}
+    reads: list[ReadExport] = []
+    warnings: list[Problem] = []
+    seen: dict[Path, str] = {}
+    for p in path_list:
+        label = os.fspath(p)
+        log = FileProblems(label)
+        path = Path(p)
+        key = path.resolve()
+        part = surveyxact_part(path)
+        if part is not None and (source in (None, "surveyxact")):
+            dataset = [g for g in given if g.parent == key.parent and g != key and surveyxact_part(g) is None]
+            if dataset:
+                continue  # read with its dataset file
+        read = ReadExport(None, None, {}, log)
+        reads.append(read)
+        if key in seen:
+            log.add("unreadable", None, None, f"expected each file once, found it given twice (also as {seen[key]!r}).")
+            continue
+        seen[key] = label
+        export = read_export(path, label, source, sheet, log)
+        if export is None:
+            continue
+        read.export = export
+        colmap, near = map_columns(
+            export, codebook, departments, mapping, department_column, _answer_values(export, mapping), log
+        )
+        read.colmap, read.near = colmap, near
+        read.result = check_export(
+            export,
+            colmap,
+            codebook,
+            departments,
+            wave_arg,
+            log,
+            warnings,
+            mapping=mapping,
+            default_wave=default_wave,
+            complete_only=complete_only,
+        )
+    check_duplicates([(r.log, r.result) for r in reads if r.result is not None])
+    return reads, warnings
+
+
 def load_responses(
     paths,
     codebook: Codebook | None = None,
@@ -78,14 +175,22 @@ def load_responses(
     *,
     wave: int | None = None,
     sheet: str | None = None,
+    source: str | None = None,
+    mapping: str | os.PathLike | MappingFile | None = None,
+    department_column: str | None = None,
+    complete_only: bool = False,
+    default_wave: int | None = None,
 ) -> Survey:
     """Load survey exports into one tidy long frame, checking every cell.
 
     Parameters
     ----------
     paths : str, path-like, or list of them
-        CSV/TXT (comma, semicolon or tab; UTF-8, UTF-8 with BOM or Windows-1252) or Excel
-        (.xlsx) exports, one row per respondent. Several files (e.g. several waves) are stacked.
+        Exports as survey tools write them, one row per respondent: SurveyXact (the dataset file
+        with its labels and structure files beside it, their folder, a ``.zip`` of them, or the
+        ``.xlsx``), Qualtrics CSV/TSV, Microsoft Forms ``.xlsx``, LimeSurvey and Google Forms CSV,
+        SPSS ``.sav``, or our plain layout (CSV/TSV/TXT or xlsx with item ids or statement texts as
+        headers). Several files (e.g. several waves) are stacked.
     codebook : Codebook, optional
         Defaults to :func:`~analysis.survey.codebook.load_codebook`.
     departments : Departments, optional
@@ -94,6 +199,17 @@ def load_responses(
         The wave for files without a wave column; where a file has one, its cells must agree.
     sheet : str, optional
         The worksheet to read in Excel files (default: the first); ignored for CSV.
+    source : str, optional
+        The tool that wrote the files (``surveyxact``, ``qualtrics``, ``forms``, ``limesurvey``,
+        ``google``, ``spss``, ``plain``); detected from each file when not given.
+    mapping : path, optional
+        A reviewed column mapping (YAML, as ``briefing inspect --write-mapping`` writes it).
+    department_column : str, optional
+        The header or question text of the department column, when it cannot be found.
+    complete_only : bool
+        Leave out responses the tool marks as not finished (kept by default, with their answers).
+    default_wave : int, optional
+        The wave for files without a wave column only; files with one keep theirs.
 
     Returns
     -------
@@ -105,9 +221,10 @@ def load_responses(
     ------
     SurveyDataError
         Listing every problem of every file (unreadable or empty file, missing column, unknown
-        department, answer off the scale, bad wave, blank or duplicate respondent id).
+        department, answer off the scale or a code without a label, a question text that nearly
+        matches an item, bad wave, blank or duplicate respondent id).
     ParameterError
-        When ``paths`` or ``wave`` is not of an accepted kind.
+        When ``paths``, ``wave`` or ``source`` is not of an accepted kind.
 
     Examples
     --------
@@ -119,37 +236,24 @@ def load_responses(
      wave respondent_id department       item  answer
      2025            r1        BUF org_data_1       3
     """
-    path_list = _as_path_list(paths)
-    wave_arg = _check_wave_argument(wave)
     codebook = codebook if codebook is not None else load_codebook()
     departments = departments if departments is not None else load_departments()
-
-    logs: list[FileProblems] = []
-    results: list[tuple[FileProblems, CheckedFile]] = []
-    warnings: list[Problem] = []
-    seen: dict[Path, str] = {}
-    for p in path_list:
-        label = os.fspath(p)
-        log = FileProblems(label)
-        logs.append(log)
-        path = Path(p)
-        key = path.resolve()
-        if key in seen:
-            log.add("unreadable", None, None, f"expected each file once, found it given twice (also as {seen[key]!r}).")
-            continue
-        seen[key] = label
-        table = read_table(path, label, sheet, log)
-        if table is None:
-            continue
-        result = check_table(table, label, codebook, departments, wave_arg, log, warnings)
-        if result is not None:
-            results.append((log, result))
-    check_duplicates(results)
-
-    problems = [p for log in logs for p in log.problems()]
+    reads, warnings = read_exports(
+        paths,
+        codebook,
+        departments,
+        wave=wave,
+        sheet=sheet,
+        source=source,
+        mapping=mapping,
+        department_column=department_column,
+        complete_only=complete_only,
+        default_wave=default_wave,
+    )
+    problems = [p for r in reads for p in r.log.problems()]
     if problems:
         raise SurveyDataError(problems)
-    return _assemble([r for _, r in results], codebook, departments, warnings)
+    return _assemble([r.result for r in reads if r.result is not None], codebook, departments, warnings)
 
 
 def _assemble(

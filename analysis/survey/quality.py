@@ -61,6 +61,13 @@ class FileInfo:
         Codebook item ids the file has a column for, in codebook order.
     unknown_columns : tuple of str
         Headers that match no required column and no codebook item (ignored).
+    source : str
+        The survey tool the export came from (``"surveyxact"``, ``"qualtrics"``, ..., ``"plain"``).
+    files : tuple of str
+        Every file read for this export (SurveyXact: dataset, labels and structure).
+    row_kinds : tuple of (department, kind, rows)
+        Rows kept ("complete", "partial") and left out ("no answers", "preview", "test", "spam",
+        "partial" with ``complete_only``) per department code ("" where the row names none).
     """
 
     path: str
@@ -73,6 +80,9 @@ class FileInfo:
     blank_rows: int = 0
     item_columns: tuple[str, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    source: str = "plain"
+    files: tuple[str, ...] = ()
+    row_kinds: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(eq=False)

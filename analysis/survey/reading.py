@@ -1,6 +1,6 @@
 """Survey exports read into a raw table of strings, as the user sees the file.
 
-In: a path to a CSV/TXT export (comma, semicolon or tab; UTF-8, UTF-8 with BOM, UTF-16 or
+In: a path to a CSV/TSV/TXT export (comma, semicolon or tab; UTF-8, UTF-8 with BOM, UTF-16 or
 Windows-1252) or an Excel workbook. Out: a :class:`RawTable` (header, data rows as strings, and
 how the file was read), or None with the reason recorded in the file's
 :class:`~analysis.survey.problems.FileProblems`. Nothing is interpreted here; checking the cells
@@ -21,10 +21,20 @@ import pandas as pd
 from .codebook import normalise_label
 from .problems import FileProblems, quote_list
 
-__all__ = ["DELIMITER_NAMES", "RawTable", "read_table"]
+__all__ = [
+    "CSV_SUFFIXES",
+    "DELIMITER_NAMES",
+    "XLSX_SUFFIXES",
+    "RawTable",
+    "cell_text",
+    "read_csv_bytes",
+    "read_sheet",
+    "read_table",
+    "sheet_names",
+]
 
-_CSV_SUFFIXES = {".csv", ".txt"}
-_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _DELIMITERS = (";", "\t", ",")  # order breaks ties: Danish exports favour ';'
 DELIMITER_NAMES = {";": "semicolon", "\t": "tab", ",": "comma"}
 
@@ -49,7 +59,7 @@ def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> 
             "unreadable",
             None,
             None,
-            "expected a survey export (.csv, .txt or .xlsx), found no file at this path. "
+            "expected a survey export (.csv, .tsv, .txt, .xlsx, .sav or .zip), found no file at this path. "
             "Check the spelling and the folder.",
         )
         return None
@@ -57,16 +67,16 @@ def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> 
         log.add("unreadable", None, None, "expected a file, found a folder. Give the export files inside it instead.")
         return None
     suffix = path.suffix.lower()
-    if suffix in _CSV_SUFFIXES:
+    if suffix in CSV_SUFFIXES:
         return _read_csv(path, log)
-    if suffix in _XLSX_SUFFIXES:
-        return _read_xlsx(path, sheet, log)
+    if suffix in XLSX_SUFFIXES:
+        return read_sheet(path, sheet, log)
     hint = " Open it in Excel and save it as .xlsx or CSV." if suffix in {".xls", ".ods"} else ""
     log.add(
         "unreadable",
         None,
         None,
-        f"expected a .csv, .txt or .xlsx file, found the extension {suffix or '(none)'!r}.{hint}",
+        f"expected a .csv, .tsv, .txt, .xlsx or .sav file, found the extension {suffix or '(none)'!r}.{hint}",
     )
     return None
 
@@ -108,12 +118,17 @@ def _detect_delimiter(header_line: str) -> str:
 
 
 def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
-    """Read delimited text as strings, detecting encoding and delimiter; None if unreadable."""
+    """Read a delimited text file as strings; None if unreadable."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         log.add("unreadable", None, None, f"expected a readable file, found an error: {exc}.")
         return None
+    return read_csv_bytes(data, log)
+
+
+def read_csv_bytes(data: bytes, log: FileProblems) -> RawTable | None:
+    """Read delimited text as strings, detecting encoding and delimiter; None if unreadable."""
     if data.startswith(b"PK\x03\x04"):
         log.add("unreadable", None, None, "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
         return None
@@ -168,11 +183,13 @@ def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
     return RawTable(header, grid[1:], "csv", encoding=encoding, delimiter=delimiter)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """Return an Excel cell value as the text a CSV export of it would hold."""
-    if value is None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         # Excel stores every number as a float: 3.0 is the answer 3, 101.0 the id 101.
@@ -184,26 +201,48 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | None:
-    """Read one worksheet as strings (first sheet unless ``sheet``); None if unreadable."""
-    from openpyxl import load_workbook
+def sheet_names(source: Path | bytes, log: FileProblems) -> list[tuple[str, bool]] | None:
+    """Return the workbook's sheets as (name, visible), or None (recorded) when it cannot be read."""
+    workbook = _open_workbook(source, log)
+    if workbook is None:
+        return None
+    try:
+        return [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
+    finally:
+        workbook.close()
+
+
+def _open_workbook(source: Path | bytes, log: FileProblems):
+    """Open a workbook with calamine (fast, read-only), or record why it cannot be read."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        # read_only streams the sheet and never writes; data_only gives formulas' cached values.
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
+        if isinstance(source, bytes):
+            return CalamineWorkbook.from_filelike(io.BytesIO(source))
+        return CalamineWorkbook.from_path(str(source))
+    except Exception as exc:  # calamine raises zip, XML and its own errors alike for a bad file
         log.add(
             "unreadable",
             None,
             None,
-            f"expected an Excel workbook (.xlsx), found a file openpyxl cannot read "
+            f"expected an Excel workbook (.xlsx), found a file the reader cannot read "
             f"({type(exc).__name__}: {exc}). Open it in Excel and save it again as .xlsx.",
         )
         return None
+
+
+def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> RawTable | None:
+    """Read one worksheet as strings (first sheet unless ``sheet``); None if unreadable.
+
+    Rows keep their numbers as Excel shows them: leading blank rows are kept, not skipped.
+    """
+    workbook = _open_workbook(source, log)
+    if workbook is None:
+        return None
     try:
-        names = wb.sheetnames
+        names = list(workbook.sheet_names)
         if sheet is None:
-            ws = wb.worksheets[0]
+            title = names[0]
         else:
             match = [n for n in names if n == sheet] or [
                 n for n in names if normalise_label(n) == normalise_label(sheet)
@@ -213,11 +252,8 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
                     "unreadable", None, None, f"expected a sheet named {sheet!r}, found the sheets {quote_list(names)}."
                 )
                 return None
-            ws = wb[match[0]]
-        # Some tools write a wrong <dimension> tag, which would truncate a read-only sheet.
-        ws.reset_dimensions()
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        title = ws.title
+            title = match[0]
+        values = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
     except Exception as exc:
         log.add(
             "unreadable",
@@ -228,7 +264,10 @@ def _read_xlsx(path: Path, sheet: str | None, log: FileProblems) -> RawTable | N
         )
         return None
     finally:
-        wb.close()
+        workbook.close()
+    rows = [[cell_text(v) for v in row] for row in values]
+    while rows and not any(rows[-1]):
+        rows.pop()  # calamine pads the used range; trailing blank rows carry nothing
     width = max((len(r) for r in rows), default=0)
     if width == 0:
         log.add(

@@ -16,20 +16,14 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import Problem
-from .codebook import Codebook, Departments, normalise_label
+from .codebook import Codebook, Departments
+from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile
 from .problems import FileProblems, quote_list
 from .quality import FileInfo
-from .reading import RawTable
+from .sources.base import Export
 
-__all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_table", "parse_wave"]
+__all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
 
-#: Header spellings accepted for the three required columns (matched via normalise_label).
-_REQUIRED_HEADERS = {
-    "respondent_id": ("respondent_id", "respondent", "id", "respondentid"),
-    "department": ("department", "forvaltning", "afdeling"),
-    "wave": ("wave", "år", "aar", "year", "bølge"),
-}
-_ROLE_BY_KEY = {normalise_label(name): role for role, names in _REQUIRED_HEADERS.items() for name in names}
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
 
@@ -84,64 +78,85 @@ def parse_wave(text: str) -> int | None:
     return int(re.split(r"[.,]", text)[0])
 
 
-def _claim_column(
-    columns: dict[str, int], key: str, j: int, header: list[str], what: str, fix: str, log: FileProblems
-) -> None:
-    """Give column ``j`` to ``key``, or record that ``key`` already has a column."""
-    if key in columns:
-        first = columns[key]
-        log.add(
-            "header",
-            1,
-            header[j],
-            f"expected one {what}, found two: {header[first]!r} (column {first + 1}) and "
-            f"{header[j]!r} (column {j + 1}). {fix}",
-            j,
-        )
-    else:
-        columns[key] = j
+def _translate(
+    export: Export, colmap: ColumnMap, mapping: MappingFile | None, codebook: Codebook, log: FileProblems
+) -> np.ndarray:
+    """Return the cells with coded answers replaced by their labels; unlabelled codes recorded.
 
-
-def _map_headers(
-    header: list[str], codebook: Codebook, blank_cell: np.ndarray | None, log: FileProblems
-) -> tuple[dict[str, int], dict[str, int], list[str]]:
-    """Return the columns of the required roles and of the codebook items, and the unknown headers.
-
-    ``blank_cell`` (None when there are no data rows) tells which headerless columns hold data.
+    Codes are read through the export's labels (SurveyXact's labels file, SPSS value labels) and
+    the mapping file's ``answers:``; a code missing from a labelled item column is an error naming
+    the variable and the code. Department codes without a label are left for the department check.
     """
-    roles: dict[str, int] = {}
-    items: dict[str, int] = {}
-    unknown: list[str] = []
-    for j, h in enumerate(header):
-        key = normalise_label(h)
-        if key == "":
-            if blank_cell is not None and not blank_cell[:, j].all():
-                unknown.append(f"(column {j + 1}, no header)")
+    grid = export.table.cells
+    out = None
+    for c in colmap.columns:
+        if c.role not in ("item", "department"):
             continue
-        role = _ROLE_BY_KEY.get(key)
-        if role is not None:
-            _claim_column(roles, role, j, header, f"{role} column", "Remove one.", log)
+        table = dict(export.labels.get(c.index, {}))
+        if mapping is not None:
+            if c.role == "item":
+                table.update(mapping.answers.get("*", {}))
+            table.update(mapping.answers.get(c.header, {}))
+        if not table:
             continue
-        item = codebook.match_column(h)
-        if item is not None:
-            _claim_column(items, item, j, header, f"column for item {item!r}", "Remove or rename one.", log)
-            continue
-        unknown.append(h)
-    return roles, items, unknown
+        if out is None:
+            out = grid.copy()
+        column = grid[:, c.index]
+        keys = np.array([str(v).strip() for v in column], dtype=object)
+        distinct = pd.unique(keys)
+        lookup = {k: table.get(k, table.get(_code_key(k))) for k in distinct if k}
+        translated = np.array([lookup.get(k, k) if k else "" for k in keys], dtype=object)
+        if c.role == "item":
+            unlabelled = [k for k, v in lookup.items() if v is None]
+            if unlabelled:
+                bad = np.flatnonzero(np.isin(keys, unlabelled))
+                known = ", ".join(f"{k} {v!r}" for k, v in list(table.items())[:8])
+                where = "the mapping file's answers" if not export.labels.get(c.index) else "the export's labels"
+
+                def problem(i, c=c, known=known, where=where, keys=keys):
+                    return (
+                        int(export.row_numbers[i]),
+                        c.header,
+                        f"expected a code that {where} name ({known}), found the code {keys[i]!r}, which has "
+                        f"no label. Add its label in the survey tool and export again, or give it under answers: "
+                        f"in a mapping file (e.g. {c.header!r}: {{{keys[i]}: Ved ikke}}).",
+                        c.index,
+                    )
+
+                log.add_cells("answer", bad, problem)
+                translated[np.isin(keys, unlabelled)] = ""
+        else:
+            translated = np.array([lookup.get(k) or k if k else "" for k in keys], dtype=object)
+        out[:, c.index] = translated
+    return grid if out is None else out
 
 
-def check_table(
-    table: RawTable,
-    label: str,
+def _code_key(text: str) -> str:
+    """Return a numeric code as written by another tool ("6.0", "6,0") as "6"."""
+    return str(parse_wave(text)) if parse_wave(text) is not None else text
+
+
+def check_export(
+    export: Export,
+    colmap: ColumnMap,
     codebook: Codebook,
     departments: Departments,
     wave_arg: int | None,
     log: FileProblems,
     warnings: list[Problem],
+    *,
+    mapping: MappingFile | None = None,
+    default_wave: int | None = None,
+    complete_only: bool = False,
 ) -> CheckedFile | None:
-    """Check every cell of one file; record problems and warnings; return its content."""
+    """Check every cell of one export; record problems and warnings; return its content.
+
+    ``wave_arg`` fills and must agree with a wave column (``--wave`` of validate and score);
+    ``default_wave`` only fills files without one (``render --wave``).
+    """
+    label = export.label
+    table = export.table
     header = table.header
-    grid = table.cells
     if all(h == "" for h in header):
         log.add(
             "empty",
@@ -150,6 +165,18 @@ def check_table(
             "expected the header (respondent_id, department, wave and the item ids) in row 1, found a blank row.",
         )
         return None
+    dropped: list[tuple[str, str, int]] = []
+
+    # Rows the tool marks as previews, tests or spam never reach the checks.
+    kept_kind = export.row_kind == ""
+    grid = _translate(export, colmap, mapping, codebook, log)
+    dept_col = colmap.role("department")
+    for kind in sorted(set(export.row_kind[~kept_kind])):
+        rows = np.flatnonzero(export.row_kind == kind)
+        dropped.extend(_count_by_department(grid, rows, dept_col, departments, kind))
+    grid = grid[kept_kind]
+    all_rows = export.row_numbers[kept_kind]
+    complete = export.complete[kept_kind]
 
     # Factorise the whole grid once: every later check works per distinct value, not per cell.
     codes, uniques = pd.factorize(grid.ravel(), use_na_sentinel=False)
@@ -158,15 +185,36 @@ def check_table(
     unique_blank = np.fromiter((str(u).strip() == "" for u in uniques), dtype=bool, count=len(uniques))
     blank_cell = unique_blank[codes] if grid.size else np.zeros(grid.shape, dtype=bool)
 
-    # Fully blank rows (trailing ;;;; lines, spacer rows in Excel) are skipped, not reported.
-    keep = ~blank_cell.all(axis=1) if grid.shape[1] else np.zeros(len(grid), dtype=bool)
-    row_numbers = np.arange(2, len(grid) + 2)[keep]
+    items = colmap.items
+    roles = {r: colmap.role(r) for r in ("respondent_id", "department", "wave")}
+    roles = {r: j for r, j in roles.items() if j is not None}
+    answer_cols = [j for j in (*items.values(), roles.get("department")) if j is not None]
+
+    # Fully blank rows (trailing ;;;; lines, spacer rows in Excel) are skipped, not reported; rows
+    # with no answer at all (invited, never answered) count for nothing.
+    filled = ~blank_cell.all(axis=1) if grid.shape[1] else np.zeros(len(grid), dtype=bool)
+    item_cols_all = np.array(list(items.values()), dtype=np.intp)
+    answered = ~blank_cell[:, item_cols_all].all(axis=1) if len(item_cols_all) else filled.copy()
+    silent = filled & ~answered
+    if answer_cols and export.source != "plain":
+        no_answers = np.flatnonzero(silent)
+        dropped.extend(_count_by_department(grid, no_answers, dept_col, departments, "no answers"))
+        keep = filled & answered
+    else:
+        keep = filled
+    partial_rows = keep & ~complete
+    if complete_only and partial_rows.any():
+        dropped.extend(
+            _count_by_department(grid, np.flatnonzero(partial_rows), dept_col, departments, "partial, left out")
+        )
+        keep = keep & complete
+    blank_rows = int((~filled).sum())
+    row_numbers = all_rows[keep]
     codes, blank_cell = codes[keep], blank_cell[keep]
+    kept_partial = partial_rows[keep]
     n_rows = len(row_numbers)
 
-    roles, items, unknown = _map_headers(header, codebook, blank_cell if n_rows else None, log)
-
-    found_headers = quote_list([h for h in header if h])
+    found_headers = _headers(header)
     others = [n for n in table.sheets if n != table.sheet]
     sheet_hint = (
         f" The workbook also has the sheet{'s' if len(others) > 1 else ''} "
@@ -174,19 +222,26 @@ def check_table(
         if others
         else ""
     )
-    for role, names in _REQUIRED_HEADERS.items():
-        if role in roles or (role == "wave" and wave_arg is not None):
+    synthetic_ids = "respondent_id" not in roles and export.id_column is None and export.source == "google"
+    for role, names in REQUIRED_HEADERS.items():
+        if role in roles or (role == "wave" and (wave_arg is not None or default_wave is not None)):
             continue
-        hint = (
-            (" Add a wave column (the survey year) or give the wave on the command line with --wave (wave= in Python).")
-            if role == "wave"
-            else ""
-        )
+        if role == "respondent_id" and synthetic_ids:
+            continue
+        if role == "wave":
+            hint = " Add a wave column (the survey year) or give the wave with --wave (wave= in Python)."
+        elif role == "department":
+            hint = (
+                " Name the department column with --department-column, or map it in a mapping file "
+                "(`briefing inspect` shows how each column was read)."
+            )
+        else:
+            hint = ""
         log.add(
             "header",
             1,
             None,
-            f"expected the required column {role!r} (or {', '.join(repr(n) for n in names[1:])}), "
+            f"expected the required column {role!r} (or {', '.join(repr(n) for n in names[1:4])}), "
             f"found only the headers {found_headers}.{hint}{sheet_hint}",
         )
     if not items:
@@ -194,12 +249,13 @@ def check_table(
             "header",
             1,
             None,
-            f"expected at least one column named after a codebook item (e.g. "
-            f"{codebook.item_ids[0]!r}), found the headers {found_headers}. Is this the "
-            f"survey export?{sheet_hint}",
+            f"expected at least one column for a codebook item (its id, an alias or its statement text, e.g. "
+            f"{codebook.item_ids[0]!r}), found the headers {found_headers}. Is this the survey export? "
+            f"`briefing inspect` shows how each column was read.{sheet_hint}",
         )
     if n_rows == 0:
-        log.add("empty", None, None, "expected one row per respondent below the header in row 1, found no data rows.")
+        if not log.counts:
+            log.add("empty", None, None, "expected one row per respondent below the header, found no data rows with answers.")
         return None
 
     # -- respondent ids
@@ -218,6 +274,8 @@ def check_table(
                 j,
             ),
         )
+    elif synthetic_ids:
+        rid = np.array([f"row {int(r)}" for r in row_numbers], dtype=object)
 
     # -- departments
     dept = np.full(n_rows, None, dtype=object)
@@ -229,24 +287,33 @@ def check_table(
             resolve[u] = departments.resolve(uniques[u])
         dept = resolve[col_codes]
         valid = ", ".join(departments.codes)
+        coded = jd in export.labels or (mapping is not None and header[jd] in mapping.answers)
 
         def department_problem(i):
             raw = uniques[col_codes[i]]
             found = "a blank cell" if str(raw).strip() == "" else repr(raw)
+            if coded:
+                fix = "Add the code's label in the survey tool, or give it under answers: in a mapping file."
+            elif _NUMBER.match(str(raw).strip()):
+                fix = (
+                    "The export holds codes without labels: export the choice text instead, or give the codes "
+                    f"under answers: in a mapping file (e.g. {header[jd]!r}: {{1: ØKF}})."
+                )
+            else:
+                fix = "Fix the cell, or add the spelling as an alias in data/departments.yaml."
             return (
                 int(row_numbers[i]),
                 header[jd],
-                f"expected a department code ({valid}) or a department's name, found "
-                f"{found}. Fix the cell, or add the spelling as an alias in "
-                "data/departments.yaml.",
+                f"expected a department code ({valid}) or a department's name, found {found}. {fix}",
                 jd,
             )
 
         log.add_cells("department", np.flatnonzero(pd.isna(dept)), department_problem)
 
     # -- waves: the column wins; the argument fills blanks and must agree where both are given
-    wave = np.full(n_rows, wave_arg if wave_arg is not None else 0, dtype=np.int64)
-    wave_ok = np.full(n_rows, wave_arg is not None, dtype=bool)
+    fill = wave_arg if wave_arg is not None else default_wave
+    wave = np.full(n_rows, fill if fill is not None else 0, dtype=np.int64)
+    wave_ok = np.full(n_rows, fill is not None, dtype=bool)
     if "wave" in roles:
         jw = roles["wave"]
         col_codes = codes[:, jw]
@@ -265,6 +332,7 @@ def check_table(
         else:
             agrees = cell_ok & (cell_wave == wave_arg)
             wave_ok = agrees | cell_blank
+            wave = np.where(cell_ok, cell_wave, wave_arg)
             bad = np.flatnonzero(~cell_ok & ~cell_blank)
             mismatch = np.flatnonzero(cell_ok & (cell_wave != wave_arg))
 
@@ -307,21 +375,30 @@ def check_table(
     def answer_problem(cell):
         r, c = cell
         j = int(item_cols[c])
-        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {uniques[answer_codes[r, c]]!r}.", j)
+        raw = uniques[answer_codes[r, c]]
+        hint = ""
+        if _NUMBER.match(str(raw).strip()):
+            hint = (
+                " If the tool writes its own code for this answer (e.g. 6 for Ved ikke), give it under answers: "
+                "in a mapping file."
+            )
+        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {raw!r}.{hint}", j)
 
     log.add_cells("answer", bad_cells, answer_problem)
 
     # -- warnings (not fatal)
+    unknown = [c for c in colmap.unknown() if c.header.strip() or not blank_cell[:, c.index].all()]
     if unknown:
+        names = [c.header or f"(column {c.index + 1}, no header)" for c in unknown]
         warnings.append(
             Problem(
                 label,
                 1,
                 None,
                 f"{len(unknown)} column{'s match' if len(unknown) != 1 else ' matches'} no codebook "
-                f"item and {'were' if len(unknown) != 1 else 'was'} ignored: {quote_list(unknown)}. "
-                "If they are survey questions, rename them to an item id or add the header as an "
-                "alias in data/codebook.yaml.",
+                f"item and {'were' if len(unknown) != 1 else 'was'} ignored: {quote_list(names, 5)}. "
+                "If they are survey questions, add the header or statement as an alias in data/codebook.yaml, "
+                "or map them in a mapping file (`briefing inspect --write-mapping`).",
             )
         )
     missing = [i for i in codebook.item_ids if i not in items]
@@ -332,23 +409,28 @@ def check_table(
                 None,
                 None,
                 f"{len(missing)} codebook item{'s have' if len(missing) != 1 else ' has'} no column, so "
-                f"their answers are absent: {quote_list(missing)}.",
+                f"their answers are absent: {quote_list(missing, 5)}.",
             )
         )
-    if len(present):
-        silent = np.flatnonzero((answers == BLANK).all(axis=1))
-        if len(silent):
-            rows_text = ", ".join(str(int(row_numbers[i])) for i in silent[:20])
-            more = f" and {len(silent) - 20} more" if len(silent) > 20 else ""
+    if len(present) and export.source == "plain":
+        silent_rows = np.flatnonzero((answers == BLANK).all(axis=1))
+        if len(silent_rows):
+            rows_text = ", ".join(str(int(row_numbers[i])) for i in silent_rows[:20])
+            more = f" and {len(silent_rows) - 20} more" if len(silent_rows) > 20 else ""
             warnings.append(
                 Problem(
                     label,
                     None,
                     None,
-                    f"{len(silent)} respondent{'s' if len(silent) != 1 else ''} left every item "
+                    f"{len(silent_rows)} respondent{'s' if len(silent_rows) != 1 else ''} left every item "
                     f"blank (rows {rows_text}{more}); they count as respondents but give no answers.",
                 )
             )
+    kept = [(str(d) if d is not None else "", "partial" if p else "complete") for d, p in zip(dept, kept_partial)]
+    counts: dict[tuple[str, str], int] = {}
+    for key in kept:
+        counts[key] = counts.get(key, 0) + 1
+    row_kinds = tuple((d, k, n) for (d, k), n in counts.items()) + tuple(dropped)
 
     info = FileInfo(
         path=label,
@@ -358,9 +440,12 @@ def check_table(
         sheet=table.sheet,
         data_rows=n_rows,
         waves=tuple(sorted({int(w) for w in wave[wave_ok]})),
-        blank_rows=int(len(grid) - n_rows),
+        blank_rows=blank_rows,
         item_columns=tuple(present),
-        unknown_columns=tuple(unknown),
+        unknown_columns=tuple(c.header for c in unknown),
+        source=export.source,
+        files=export.files,
+        row_kinds=row_kinds,
     )
     return CheckedFile(
         info=info,
@@ -374,6 +459,26 @@ def check_table(
         id_header=header[roles["respondent_id"]] if "respondent_id" in roles else "respondent_id",
         id_col=roles.get("respondent_id", -1),
     )
+
+
+def _count_by_department(
+    grid: np.ndarray, rows: np.ndarray, dept_col: int | None, departments: Departments, kind: str
+) -> list[tuple[str, str, int]]:
+    """Return (department code or "", kind, rows) for rows left out, by the department they name."""
+    if len(rows) == 0:
+        return []
+    counts: dict[str, int] = {}
+    for i in rows:
+        code = departments.resolve(grid[i, dept_col]) if dept_col is not None else None
+        counts[code or ""] = counts.get(code or "", 0) + 1
+    return [(d, kind, n) for d, n in counts.items()]
+
+
+def _headers(header: list[str], limit: int = 5) -> str:
+    """Return at most ``limit`` headers quoted, and how many more there are."""
+    shown = [h for h in header if h]
+    text = ", ".join(repr(h if len(h) <= 50 else h[:49] + "…") for h in shown[:limit])
+    return (text + (f" and {len(shown) - limit} more" if len(shown) > limit else "")) or "none"
 
 
 def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
