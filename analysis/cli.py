@@ -14,6 +14,7 @@ import click
 
 from . import config
 from .exceptions import BriefingError, ParameterError
+from .survey.sources.base import SOURCES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,7 +29,9 @@ responses_option = click.option(
     "-r",
     multiple=True,
     metavar="FILE",
-    help="Survey export (.csv or .xlsx); repeat for several waves. Default: the bundled synthetic sample.",
+    help="Survey export as the survey tool wrote it (SurveyXact dataset, folder, .zip or .xlsx; Qualtrics, "
+    "LimeSurvey or Google Forms .csv/.tsv; Forms .xlsx; .sav; or our plain .csv/.xlsx); repeat for several "
+    "waves. Default: the bundled synthetic sample.",
 )
 wave_option = click.option("--wave", type=int, default=None, help="Survey year for files without a 'wave' column.")
 sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
@@ -39,6 +42,55 @@ min_n_option = click.option(
     show_default=True,
     help="Minimum group size; smaller department x value cells are hidden.",
 )
+
+
+def reading_options(f):
+    """Add the options that say how to read the exports: tool, mapping, department column, partials."""
+    options = [
+        click.option(
+            "--source",
+            type=click.Choice(["auto", *SOURCES]),
+            default="auto",
+            show_default=True,
+            help="The survey tool that wrote the files; 'auto' detects it from each file.",
+        ),
+        click.option(
+            "--mapping",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="A reviewed column mapping (YAML, as `briefing inspect --write-mapping` writes it).",
+        ),
+        click.option(
+            "--department-column",
+            default=None,
+            metavar="HEADER",
+            help="The header or question text of the department column, when it is not found by itself.",
+        ),
+        click.option(
+            "--complete-only",
+            is_flag=True,
+            help="Leave out responses the tool marks as not finished (kept by default with their answers).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _reading(source: str, mapping: Path | None, department_column: str | None, complete_only: bool) -> dict:
+    """Return the reading options as keyword arguments of load_responses (JSON-safe, for notebooks too)."""
+    out: dict = {}
+    if source and source != "auto":
+        out["source"] = source
+    if mapping is not None:
+        out["mapping"] = str(Path(mapping).resolve())
+    if department_column:
+        out["department_column"] = department_column
+    if complete_only:
+        out["complete_only"] = True
+    return out
+
+
 seed_option = click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
 
 
@@ -49,14 +101,16 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @wave_option
 @sheet_option
-def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> None:
+@reading_options
+def validate(files, wave, sheet, source, mapping, department_column, complete_only) -> None:
     """Check survey files and print a data-quality report (exit 2 when a file has problems)."""
     from .survey.loading import load_responses
 
-    survey = load_responses(list(files), wave=wave, sheet=sheet)
+    reading = _reading(source, mapping, department_column, complete_only)
+    survey = load_responses(list(files), wave=wave, sheet=sheet, **reading)
     click.echo(survey.quality.summary())
     click.echo("\nOK: the files can be scored.")
 
@@ -81,7 +135,10 @@ def validate(files: tuple[Path, ...], wave: int | None, sheet: str | None) -> No
 )
 @wave_option
 @sheet_option
-def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
+@reading_options
+def score(
+    responses, out, min_n, seed, resamples, wave, sheet, source, mapping, department_column, complete_only
+) -> None:
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
     from .pipeline.output import atomic_directory
     from .stats.changes import score_changes_to
@@ -92,7 +149,8 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
 
     started = time.perf_counter()
     paths = _response_paths(responses)
-    survey = load_responses(paths, wave=wave, sheet=sheet)
+    reading = _reading(source, mapping, department_column, complete_only)
+    survey = load_responses(paths, wave=wave, sheet=sheet, **reading)
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
     scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
@@ -119,7 +177,12 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     help="Output folder of the briefing (replaced as a whole); profiles go to OUT/departments/<CODE>/. "
     "Default: reports/<wave>/.",
 )
-@click.option("--wave", type=int, default=None, help="Survey year to brief on. Default: the latest in the data.")
+@click.option(
+    "--wave",
+    type=int,
+    default=None,
+    help="Survey year to brief on, and the year of files without a wave column. Default: the latest in the data.",
+)
 @click.option(
     "--department",
     default=None,
@@ -141,6 +204,7 @@ def score(responses, out, min_n, seed, resamples, wave, sheet) -> None:
     help="Parallel renders for --department all. Default: the number of cores.",
 )
 @sheet_option
+@reading_options
 def render(
     responses,
     out,
@@ -156,6 +220,10 @@ def render(
     force,
     workers,
     sheet,
+    source,
+    mapping,
+    department_column,
+    complete_only,
 ) -> None:
     """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
     from .pipeline.batch import plan_jobs, raise_for_failures, run_jobs, summary_table
@@ -163,9 +231,11 @@ def render(
     from .survey.loading import load_responses
 
     paths = _response_paths(responses)
+    reading = _reading(source, mapping, department_column, complete_only)
     # Check the data here, before a kernel starts: bad input gets the same clear message and
-    # exit code as `briefing validate`, not a failed notebook cell.
-    survey = load_responses(paths, sheet=sheet)
+    # exit code as `briefing validate`, not a failed notebook cell. --wave names the year of
+    # files without a wave column; files with one keep theirs.
+    survey = load_responses(paths, sheet=sheet, default_wave=wave, **reading)
     waves = survey.quality.waves
     if wave is None:
         wave = max(waves)
@@ -189,6 +259,8 @@ def render(
         economy_text=economy_text,
         next_steps_text=next_steps_text,
         sheet=sheet,
+        reading=reading,
+        files_read=survey.quality.files_read() + ([Path(reading["mapping"])] if "mapping" in reading else []),
     )
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:
@@ -206,6 +278,51 @@ def render(
                 "use --force to render again."
             )
     raise_for_failures(results)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@wave_option
+@sheet_option
+@reading_options
+@click.option(
+    "--write-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the mapping found as YAML to review, edit and pass back with --mapping.",
+)
+def inspect(files, wave, sheet, source, mapping, department_column, complete_only, write_mapping) -> None:
+    """Show how survey exports are read: the tool, each column's role, answer codes, rows left out."""
+    from .survey.inspect import MAPPING_MARK, inspect_exports
+
+    reading = _reading(source, mapping, department_column, complete_only)
+    report = inspect_exports(list(files), wave=wave, sheet=sheet, **reading)
+    click.echo(report.summary())
+    if write_mapping is not None:
+        target = Path(write_mapping)
+        resolved = {Path(f).resolve() for f in files}
+        if target.resolve() in resolved or (mapping is not None and target.resolve() == Path(mapping).resolve()):
+            raise ParameterError(f"--write-mapping {target} is an input file; name a new file.")
+        if target.exists():
+            try:
+                first = target.read_text(encoding="utf-8").split("\n", 1)[0]
+            except (OSError, UnicodeDecodeError):
+                first = ""
+            if not first.startswith(MAPPING_MARK):
+                raise ParameterError(
+                    f"--write-mapping {target} exists and was not written by this tool; name a new file."
+                )
+        text = report.mapping_yaml()
+        if text:
+            from .tables.atomic import atomic_write
+
+            atomic_write(target, text)
+            click.echo(f"\nwrote {target}: check it, edit it, and pass it with --mapping {target}")
+    if report.problems:
+        n = len(report.problems)
+        raise ParameterError(
+            f"{n} problem{'s' if n != 1 else ''} (listed above): the files cannot be scored as they are."
+        )
 
 
 @cli.command()

@@ -84,22 +84,29 @@ def plan_jobs(
     economy_text: str = "",
     next_steps_text: str = "",
     sheet: str | None = None,
+    reading: dict | None = None,
+    files_read: Sequence[str | Path] | None = None,
 ) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
     ``department`` is None (the briefing), ``"all"`` (the briefing and the seven profiles) or a
-    department code, name or alias (that profile only).
+    department code, name or alias (that profile only). ``reading`` holds the options of
+    :func:`~analysis.survey.loading.load_responses` that say how to read the exports (source,
+    mapping, department column, complete only); ``files_read`` every file they read (a SurveyXact
+    dataset's labels and structure, the mapping), recorded and hashed in the manifest.
     """
     from ..report.briefing import default_title
 
-    inputs = tuple(Path(p).resolve() for p in inputs)
+    given = tuple(Path(p).resolve() for p in inputs)
+    inputs = tuple(Path(p).resolve() for p in files_read) if files_read else given
     common = {
-        "responses": [str(p) for p in inputs],
+        "responses": [str(p) for p in given],
         "wave": wave,
         "min_n": min_n,
         "seed": seed,
         "lang": lang,
         "sheet": sheet or "",
+        "reading": dict(reading or {}),
     }
     out = Path(out).resolve()
     briefing = Job(

@@ -328,6 +328,7 @@ def prepare_briefing(
     charts: bool = True,
     sheet: str | None = None,
     chart_background: bool = True,
+    reading: dict | None = None,
 ) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
@@ -351,6 +352,10 @@ def prepare_briefing(
     chart_background
         Let a second process draw some of the charts (:class:`analysis.report.chartpool.ChartBatch`);
         batch renders, whose workers already use every core, pass False.
+    reading
+        How to read the exports: keyword arguments of :func:`~analysis.survey.loading.load_responses`
+        (``source``, ``mapping``, ``department_column``, ``complete_only``). Files without a wave
+        column take ``wave``.
     """
     check_lang(lang)
     paths = [responses] if isinstance(responses, (str, Path)) else list(responses or [])
@@ -359,7 +364,10 @@ def prepare_briefing(
     is_sample = bool(files) and all(Path(f).resolve() in sample for f in files)
     codebook = codebook or load_codebook()
     departments = departments or load_departments()
-    survey = load_responses(files, codebook, departments, sheet=sheet or None)
+    options = dict(reading or {})
+    if wave is not None:
+        options.setdefault("default_wave", int(wave))
+    survey = load_responses(files, codebook, departments, sheet=sheet or None, **options)
     scores = score_survey(survey.responses, codebook, departments, min_n=min_n, seed=seed, resamples=resamples)
     waves = scores.waves
     if wave is None:

@@ -546,6 +546,7 @@ def prepare_profile(
     title: str = "",
     sheet: str | None = None,
     chart_background: bool = True,
+    reading: dict | None = None,
 ) -> DepartmentProfile:
     """Load, check and score the survey and return one department's :class:`DepartmentProfile`.
 
@@ -567,6 +568,8 @@ def prepare_profile(
         The sheet to read in ``.xlsx`` files; empty or None means the first.
     chart_background
         Let a second process draw some of the charts; batch renders pass False.
+    reading
+        How to read the exports, as for :func:`~analysis.report.briefing.prepare_briefing`.
 
     Raises
     ------
@@ -600,6 +603,7 @@ def prepare_profile(
         charts=False,
         sheet=sheet,
         chart_background=chart_background,
+        reading=reading,
     )
     briefing.title = title or default_profile_title(departments[code].name(lang), code, briefing.wave, lang)
     profile = DepartmentProfile(briefing=briefing, department=code)

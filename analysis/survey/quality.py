@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..exceptions import Problem
 from .reading import DELIMITER_NAMES
+from .sources.base import SOURCE_NAMES
 
 __all__ = ["DataQuality", "FileInfo"]
 
@@ -30,6 +31,18 @@ _KIND_LABELS = {
         "not_applicable": "'Ikke relevant'",
         "blank": "blanke",
     },
+}
+
+
+_ROW_KINDS = ("complete", "partial", "partial, left out", "no answers", "preview", "test", "spam")
+_ROW_KIND_DA = {
+    "complete": "fuldført",
+    "partial": "delvis",
+    "partial, left out": "delvis, udeladt",
+    "no answers": "uden svar",
+    "preview": "forhåndsvisning",
+    "test": "test",
+    "spam": "spam",
 }
 
 
@@ -118,6 +131,24 @@ class DataQuality:
         """Return the number of respondent rows over all files."""
         return sum(f.data_rows for f in self.files)
 
+    def files_read(self) -> list[str]:
+        """Return every file read, in order (an export of several files lists each of them)."""
+        return [f for info in self.files for f in (info.files or (info.path,))]
+
+    def row_kinds(self) -> pd.DataFrame:
+        """Return the rows kept and left out per department (rows) and kind (columns).
+
+        Kinds: ``complete`` and ``partial`` (kept), ``no answers`` (invited, never answered),
+        ``preview``, ``test``, ``spam`` and ``partial, left out`` (with ``complete_only``).
+        """
+        records = [(d or "-", k, n) for f in self.files for d, k, n in f.row_kinds]
+        if not records:
+            return pd.DataFrame(dtype="int64")
+        frame = pd.DataFrame(records, columns=["department", "kind", "rows"])
+        table = frame.pivot_table(index="department", columns="kind", values="rows", aggfunc="sum", fill_value=0)
+        kinds = [k for k in _ROW_KINDS if k in table.columns]
+        return table[kinds].astype("int64")
+
     def respondents(self) -> pd.DataFrame:
         """Return respondent counts per department (rows) and wave (columns).
 
@@ -152,8 +183,12 @@ class DataQuality:
                     if da
                     else f"{DELIMITER_NAMES.get(f.delimiter, repr(f.delimiter))}-delimited"
                 )
-            else:
+            elif f.format == "xlsx":
                 how = f"Excel, {'ark' if da else 'sheet'} '{f.sheet}'"
+            else:
+                how = f.format.upper()
+            if f.source != "plain":
+                how = f"{SOURCE_NAMES[f.source].split(' (')[0]}, {how}"
             waves = ", ".join(str(w) for w in f.waves)
             rows = f"{n(f.data_rows)} {'rækker' if da else 'rows'}"
             lines.append(f"  {f.path} ({how}): {rows}, {'bølge' if da else 'wave'} {waves}")
@@ -172,6 +207,22 @@ class DataQuality:
             lines.append(
                 "  " + "  ".join(r[k].ljust(widths[k]) if k == 0 else r[k].rjust(widths[k]) for k in range(len(r)))
             )
+        kinds = self.row_kinds()
+        if len(kinds) and set(kinds.columns) != {"complete"}:
+            lines.append("")
+            lines.append(
+                "Rækker pr. forvaltning, brugt og udeladt:" if da else "Rows per department, kept and left out:"
+            )
+            head = ["Forvaltning" if da else "Department"] + [_ROW_KIND_DA[k] if da else k for k in kinds.columns]
+            order = [d for d in self.respondent_counts.index if d in kinds.index] + [
+                d for d in kinds.index if d not in self.respondent_counts.index
+            ]
+            cells = [[str(d)] + [n(int(v)) for v in kinds.loc[d]] for d in order]
+            widths = [max(len(r[k]) for r in [head, *cells]) for k in range(len(head))]
+            for r in [head, *cells]:
+                lines.append(
+                    "  " + "  ".join(r[k].ljust(widths[k]) if k == 0 else r[k].rjust(widths[k]) for k in range(len(r)))
+                )
         lines.append("")
         lines.append("Svar:" if da else "Answers:")
         counts = self.answer_counts.sum()

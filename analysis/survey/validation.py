@@ -255,7 +255,12 @@ def check_export(
         )
     if n_rows == 0:
         if not log.counts:
-            log.add("empty", None, None, "expected one row per respondent below the header, found no data rows with answers.")
+            log.add(
+                "empty",
+                None,
+                None,
+                "expected one row per respondent below the header, found no data rows with answers.",
+            )
         return None
 
     # -- respondent ids
