@@ -7,9 +7,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_loading
 import bench_render
 import bench_scoring
 
 if __name__ == "__main__":
     bench_scoring.main()
+    bench_loading.main()
     bench_render.main()

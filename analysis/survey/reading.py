@@ -265,7 +265,20 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
         return None
     finally:
         workbook.close()
-    rows = [[cell_text(v) for v in row] for row in values]
+    # Answers repeat: convert each distinct cell value once (bool and 1.0 are kept apart by type).
+    memo: dict = {}
+
+    def text(v):
+        key = (type(v), v)
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = out = cell_text(v)
+            return out
+        except TypeError:  # an unhashable value
+            return cell_text(v)
+
+    rows = [[text(v) for v in row] for row in values]
     while rows and not any(rows[-1]):
         rows.pop()  # calamine pads the used range; trailing blank rows carry nothing
     width = max((len(r) for r in rows), default=0)

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..codebook import normalise_label
 from ..problems import FileProblems, quote_list
@@ -261,7 +262,9 @@ def _build(
     # Codes are compared as codes: the dataset may write 6 as "6,0" in a decimal-comma locale.
     cells = dataset.cells.copy()
     for j in column_labels:
-        cells[:, j] = [_code_key(c) if str(c).strip() else "" for c in cells[:, j]]
+        codes, distinct = pd.factorize(cells[:, j], use_na_sentinel=False)
+        code_keys = np.array([_code_key(c) if str(c).strip() else "" for c in distinct], dtype=object)
+        cells[:, j] = code_keys[codes]
     status = {m.group(1): j for j, k in enumerate(keys) if (m := _STATUS.match(k))}
     system = {j for j, k in enumerate(keys) if k in SYSTEM_COLUMNS or _STATUS.match(k)}
     complete = np.ones(len(cells), dtype=bool)
