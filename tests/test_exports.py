@@ -57,7 +57,11 @@ CASES = {
     "surveyxact_utf16": ("surveyxact/utf16/dataset.csv", "surveyxact", {}),
     "surveyxact_xlsx": ("surveyxact/surveyxact.xlsx", "surveyxact", {}),
     "surveyxact_zip": ("surveyxact/surveyxact.zip", "surveyxact", {}),
-    "qualtrics_numeric": ("qualtrics/numeric.csv", "qualtrics", {}),
+    "qualtrics_numeric": (
+        "qualtrics/numeric.csv",
+        "qualtrics",
+        {"mapping": FIXTURES / "qualtrics" / "numeric_mapping.yaml"},
+    ),
     "qualtrics_text": ("qualtrics/text.csv", "qualtrics", {}),
     "forms": ("forms/forms.xlsx", "forms", {}),
     "forms_da": ("forms/forms_da.xlsx", "forms", {}),
@@ -137,7 +141,12 @@ def test_fixtures_are_what_the_writers_write(regenerated):
     """The committed fixtures are exactly the writers' output (regenerate: python tests/exports.py)."""
     folder, _ = regenerated
     fresh = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(FIXTURES) for p in FIXTURES.rglob("*") if p.is_file() and p.suffix != ".md")
+    hand_written = {Path("qualtrics/numeric_mapping.yaml")}  # the analyst's part: which recode is which department
+    committed = sorted(
+        p.relative_to(FIXTURES)
+        for p in FIXTURES.rglob("*")
+        if p.is_file() and p.suffix != ".md" and p.relative_to(FIXTURES) not in hand_written
+    )
     assert fresh == committed
     for relative in fresh:
         assert (folder / relative).read_bytes() == (FIXTURES / relative).read_bytes(), relative
@@ -276,7 +285,8 @@ def test_qualtrics_unlabelled_recode_is_refused_unless_mapped(tmp_path, ids):
         load_responses(written.path, wave=WAVE)
     assert any("6" in p.message for p in caught.value.problems), str(caught.value)
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text('answers:\n  "*": {"6": Ved ikke, "7": Ikke relevant}\n', encoding="utf-8")
+    codes = (FIXTURES / "qualtrics" / "numeric_mapping.yaml").read_text(encoding="utf-8")
+    mapping.write_text(codes + '  "*": {"6": Ved ikke, "7": Ikke relevant}\n', encoding="utf-8")
     survey = load_responses(written.path, wave=WAVE, mapping=mapping)
     pd.testing.assert_frame_equal(_as_plain(survey.responses, written.ids), _plain_frame())
 
@@ -311,12 +321,13 @@ def _write_sample(tool: str, folder: Path):
         return write_surveyxact(frame, folder, "xlsx", nonresponders=6), {}
     if tool == "surveyxact_zip":
         return write_surveyxact(frame, folder, "zip", nonresponders=6), {}
+    department_codes = {"mapping": FIXTURES / "qualtrics" / "numeric_mapping.yaml"}
     if tool == "qualtrics_numeric":
-        return write_qualtrics(frame, folder / "q.csv", "numeric", previews=3, partial_ids=some), {}
+        return write_qualtrics(frame, folder / "q.csv", "numeric", previews=3, partial_ids=some), department_codes
     if tool == "qualtrics_text":
         return write_qualtrics(frame, folder / "q.csv", "text", previews=3, partial_ids=some, bom=True), {}
     if tool == "qualtrics_tsv":
-        return write_qualtrics(frame, folder / "q.tsv", "numeric", previews=3, sep="\t"), {}
+        return write_qualtrics(frame, folder / "q.tsv", "numeric", previews=3, sep="\t"), department_codes
     if tool == "forms":
         return write_forms(frame, folder / "f.xlsx"), {}
     if tool == "forms_da":

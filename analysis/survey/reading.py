@@ -9,6 +9,7 @@ is :mod:`analysis.survey.validation`'s job. Files are only ever opened for readi
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -127,8 +128,12 @@ def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
     return read_csv_bytes(data, log)
 
 
-def read_csv_bytes(data: bytes, log: FileProblems) -> RawTable | None:
-    """Read delimited text as strings, detecting encoding and delimiter; None if unreadable."""
+def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> RawTable | None:
+    """Read delimited text as strings, detecting encoding and delimiter; None if unreadable.
+
+    ``ragged`` accepts rows of any length, padded with blanks to the widest: for the small
+    files beside a dataset (SurveyXact's structure file ends some rows with an empty field).
+    """
     if data.startswith(b"PK\x03\x04"):
         log.add("unreadable", None, None, "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
         return None
@@ -147,6 +152,11 @@ def read_csv_bytes(data: bytes, log: FileProblems) -> RawTable | None:
         delimiter, text = sep_line.group(1), rest
     else:
         delimiter = _detect_delimiter(first_line)
+    if ragged:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+        width = max(len(r) for r in rows)
+        grid = np.array([[*r, *[""] * (width - len(r))] for r in rows], dtype=object)
+        return RawTable([str(h).strip() for h in grid[0]], grid[1:], "csv", encoding=encoding, delimiter=delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text),

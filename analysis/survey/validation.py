@@ -104,14 +104,18 @@ def _translate(
         column = grid[:, c.index]
         keys = np.array([str(v).strip() for v in column], dtype=object)
         distinct = pd.unique(keys)
+        labelled = bool(export.labels.get(c.index))
         lookup = {k: table.get(k, table.get(_code_key(k))) for k in distinct if k}
+        if not labelled:
+            # A mapping file's answers add to the usual reading; only the tool's labels are complete.
+            lookup = {k: k if v is None else v for k, v in lookup.items()}
         translated = np.array([lookup.get(k, k) if k else "" for k in keys], dtype=object)
         if c.role == "item":
             unlabelled = [k for k, v in lookup.items() if v is None]
             if unlabelled:
                 bad = np.flatnonzero(np.isin(keys, unlabelled))
                 known = ", ".join(f"{k} {v!r}" for k, v in list(table.items())[:8])
-                where = "the mapping file's answers" if not export.labels.get(c.index) else "the export's labels"
+                where = "the export's labels"
 
                 def problem(i, c=c, known=known, where=where, keys=keys):
                     return (

@@ -132,7 +132,7 @@ def read_surveyxact(path: Path, label: str, log: FileProblems) -> Export | None:
                 log.add("unreadable", None, None, f"expected a readable {part} file ({p.name}), found an error: {exc}.")
                 return None
             sub = FileProblems(f"{label} ({p.name})")
-            tables[part] = read_csv_bytes(data, sub)
+            tables[part] = read_csv_bytes(data, sub, ragged=part != "dataset")
             _copy(sub, log, p.name)
         files = tuple(str(parts[p]) for p in _PARTS if p in parts)
     if tables is None or tables.get("dataset") is None or tables.get("labels") is None:
@@ -186,7 +186,7 @@ def _read_zip(path: Path, log: FileProblems) -> dict[str, RawTable | None] | Non
                 if suffix in XLSX_SUFFIXES:
                     log.add("unreadable", None, None, "expected CSV files in the zip, found Excel files; unzip it.")
                     return None
-                tables[part] = read_csv_bytes(data, sub)
+                tables[part] = read_csv_bytes(data, sub, ragged=part != "dataset")
                 _copy(sub, log, m.filename)
     except (zipfile.BadZipFile, OSError) as exc:
         log.add("unreadable", None, None, f"expected a zip archive of a SurveyXact export, found an error: {exc}.")
