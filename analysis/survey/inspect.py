@@ -10,6 +10,7 @@ with ``--mapping``. Problems are listed, not raised, so a broken export can stil
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
@@ -50,12 +51,12 @@ class Inspection:
             lines.append("")
         if self.warnings:
             lines.append(f"Warnings ({len(self.warnings)}):")
-            lines.extend(f"  - {w}" for w in self.warnings)
+            lines.extend(line for w in self.warnings for line in _bullet(str(w)))
             lines.append("")
         problems = self.problems
         if problems:
             lines.append(f"Problems ({len(problems)}): the files cannot be scored until these are fixed.")
-            lines.extend(f"  - {p}" for p in problems)
+            lines.extend(line for p in problems for line in _bullet(str(p)))
         else:
             lines.append("No problems: the files can be scored.")
         return "\n".join(lines)
@@ -197,6 +198,11 @@ class Inspection:
                 c = per_dept[d]
                 lines.append(f"    {d:<8}" + ", ".join(f"{c[k]} {k}" for k in order if c[k]))
         return lines
+
+
+def _bullet(text: str, width: int = 110) -> list[str]:
+    """Return one warning or problem as a bullet wrapped to ``width`` (file paths are not split)."""
+    return textwrap.wrap(text, width, initial_indent="  - ", subsequent_indent="    ", break_long_words=False)
 
 
 def _short(text: str, width: int) -> str:
