@@ -24,20 +24,25 @@ def load_survey(
     sheet: str | None = None,
     codebook: Codebook | None = None,
     departments: Departments | None = None,
+    **reading,
 ) -> Survey:
     """Load and check survey exports; the bundled synthetic sample when no path is given.
 
     Parameters
     ----------
     paths
-        One export or a list of them (CSV, TSV/TXT or xlsx, one row per respondent); ``None`` or an
-        empty list means the three waves of the synthetic sample in ``data/sample/``.
+        One export or a list of them, as the survey tool wrote it (SurveyXact, Qualtrics, Forms,
+        LimeSurvey, Google Forms, SPSS) or plain CSV/TSV/xlsx; ``None`` or an empty list means the
+        three waves of the synthetic sample in ``data/sample/``.
     wave
         The survey year of files without a wave column.
     sheet
         The worksheet to read in xlsx files; the first by default.
     codebook, departments
         The questionnaire and department list; the bundled ones by default.
+    **reading
+        How to read tools' exports: ``source``, ``mapping``, ``department_column``,
+        ``complete_only`` (see :func:`~analysis.survey.loading.load_responses`).
 
     Returns
     -------
@@ -61,7 +66,7 @@ def load_survey(
     """
     if paths is None or (not isinstance(paths, (str, os.PathLike)) and len(paths) == 0):
         paths = config.sample_files()
-    return load_responses(paths, codebook, departments, wave=wave, sheet=sheet)
+    return load_responses(paths, codebook, departments, wave=wave, sheet=sheet, **reading)
 
 
 def score(
