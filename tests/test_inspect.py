@@ -173,3 +173,14 @@ def test_render_wave_gives_a_file_without_a_wave_column_its_year(tmp_path, capsy
     # Without --wave the file has no year: a clear error before any kernel starts.
     code, _out, err = run(["render", "-r", export, "--out", tmp_path / "o2", "--mapping", mapping], capsys)
     assert code == 2 and "--wave" in err and "Traceback" not in err
+
+
+def test_briefing_appendix_says_which_rows_of_the_export_were_left_out():
+    from analysis.report.appendix import _rows_read_text
+    from analysis.report.briefing import prepare_briefing
+
+    briefing = prepare_briefing([QUALTRICS], wave=2025, charts=False, chart_background=False, resamples=200)
+    text = _rows_read_text(briefing)
+    assert "1 forhåndsvisning, udeladt" in text and "1 testbesvarelse, udeladt" in text
+    assert "1 delvis besvarelse, medtaget" in text
+    assert _rows_read_text(prepare_briefing(None, charts=False, chart_background=False, resamples=200)) == ""

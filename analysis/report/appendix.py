@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..formatting import format_interval, format_share, join_names
+from ..formatting import format_interval, format_number, format_share, join_names
 from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
@@ -213,6 +213,9 @@ def data_quality(b: Briefing) -> str:
             )
             + "</p>"
         )
+    rows = _rows_read_text(b)
+    if rows:
+        out.append(f"<p>{escape(rows)}</p>")
     warnings = b.survey.quality.warnings
     if warnings:
         out.append(
@@ -223,6 +226,66 @@ def data_quality(b: Briefing) -> str:
     else:
         out.append(f"<p>{escape(t(lang, 'Indlæsningen gav ingen bemærkninger.', 'Loading gave no warnings.'))}</p>")
     return "\n".join(out)
+
+
+def _rows_read_text(b: Briefing) -> str:
+    """Return a sentence on the rows the survey tool's export held and which were left out, or ""."""
+    kinds = b.survey.quality.row_kinds()
+    if kinds.empty or set(kinds.columns) <= {"complete"}:
+        return ""
+    total = kinds.sum()
+    lang = b.lang
+    parts = []
+    # kind -> (Danish one, Danish several, English one, English several)
+    words = {
+        "partial": (
+            "delvis besvarelse, medtaget med de svar, der blev givet",
+            "delvise besvarelser, medtaget med de svar, der blev givet",
+            "partial response, kept with the answers given",
+            "partial responses, kept with the answers given",
+        ),
+        "partial, left out": (
+            "delvis besvarelse, udeladt",
+            "delvise besvarelser, udeladt",
+            "partial response, left out",
+            "partial responses, left out",
+        ),
+        "no answers": (
+            "inviteret uden svar, udeladt",
+            "inviterede uden svar, udeladt",
+            "invited person without answers, left out",
+            "invited people without answers, left out",
+        ),
+        "preview": (
+            "forhåndsvisning, udeladt",
+            "forhåndsvisninger, udeladt",
+            "preview, left out",
+            "previews, left out",
+        ),
+        "test": (
+            "testbesvarelse, udeladt",
+            "testbesvarelser, udeladt",
+            "test response, left out",
+            "test responses, left out",
+        ),
+        "spam": (
+            "spambesvarelse, udeladt",
+            "spambesvarelser, udeladt",
+            "spam response, left out",
+            "spam responses, left out",
+        ),
+    }
+    for kind, (da1, da2, en1, en2) in words.items():
+        n = int(total.get(kind, 0))
+        if n:
+            parts.append(f"{format_number(n, lang, 0)} {t(lang, da1 if n == 1 else da2, en1 if n == 1 else en2)}")
+    if not parts:
+        return ""
+    return t(
+        lang,
+        f"Spørgeskemaværktøjets eksport indeholdt også: {join_names(parts, lang)}.",
+        f"The survey tool's export also held: {join_names(parts, lang)}.",
+    )
 
 
 def score_tables(b: Briefing) -> str:
