@@ -33,7 +33,12 @@ responses_option = click.option(
     "LimeSurvey or Google Forms .csv/.tsv; Forms .xlsx; .sav; or our plain .csv/.xlsx); repeat for several "
     "waves. Default: the bundled synthetic sample.",
 )
-wave_option = click.option("--wave", type=int, default=None, help="Survey year for files without a 'wave' column.")
+wave_option = click.option(
+    "--wave",
+    type=int,
+    default=None,
+    help="Survey year of files without a 'wave' column (no survey tool writes one); files with one keep theirs.",
+)
 sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
 min_n_option = click.option(
     "--min-n",
@@ -110,7 +115,7 @@ def validate(files, wave, sheet, source, mapping, department_column, complete_on
     from .survey.loading import load_responses
 
     reading = _reading(source, mapping, department_column, complete_only)
-    survey = load_responses(list(files), wave=wave, sheet=sheet, **reading)
+    survey = load_responses(list(files), default_wave=wave, sheet=sheet, **reading)
     click.echo(survey.quality.summary())
     click.echo("\nOK: the files can be scored.")
 
@@ -150,7 +155,7 @@ def score(
     started = time.perf_counter()
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
-    survey = load_responses(paths, wave=wave, sheet=sheet, **reading)
+    survey = load_responses(paths, default_wave=wave, sheet=sheet, **reading)
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
     scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
@@ -296,7 +301,7 @@ def inspect(files, wave, sheet, source, mapping, department_column, complete_onl
     from .survey.inspect import MAPPING_MARK, inspect_exports
 
     reading = _reading(source, mapping, department_column, complete_only)
-    report = inspect_exports(list(files), wave=wave, sheet=sheet, **reading)
+    report = inspect_exports(list(files), default_wave=wave, sheet=sheet, **reading)
     click.echo(report.summary())
     if write_mapping is not None:
         target = Path(write_mapping)

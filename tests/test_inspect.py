@@ -184,3 +184,14 @@ def test_briefing_appendix_says_which_rows_of_the_export_were_left_out():
     assert "1 forhåndsvisning, udeladt" in text and "1 testbesvarelse, udeladt" in text
     assert "1 delvis besvarelse, medtaget" in text
     assert _rows_read_text(prepare_briefing(None, charts=False, chart_background=False, resamples=200)) == ""
+
+
+def test_earlier_waves_and_a_tools_export_score_in_one_run(tmp_path, capsys):
+    """Last years' plain files keep their wave column; the 2025 SurveyXact export takes --wave."""
+    sample = SAMPLE.parent
+    out = tmp_path / "out"
+    argv = ["score", "-r", sample / "responses_2023.csv", "-r", sample / "responses_2024.csv", "-r", SURVEYXACT]
+    code, _out, err = run([*argv, "--wave", "2025", "--out", out, "--resamples", "200"], capsys)
+    assert code == 0, err
+    table = pd.read_csv(out / "tables" / "maturity_by_department_value.csv")
+    assert sorted(table["wave"].unique()) == [2023, 2024, 2025]

@@ -235,6 +235,7 @@ def inspect_exports(
     mapping=None,
     department_column: str | None = None,
     complete_only: bool = False,
+    default_wave: int | None = None,
 ) -> Inspection:
     """Read and map exports as :func:`~analysis.survey.loading.load_responses` would, keeping problems.
 
@@ -257,5 +258,6 @@ def inspect_exports(
         mapping=mapping,
         department_column=department_column,
         complete_only=complete_only,
+        default_wave=default_wave,
     )
-    return Inspection(reads, warnings, codebook, departments, wave)
+    return Inspection(reads, warnings, codebook, departments, wave if wave is not None else default_wave)
