@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..exceptions import Problem
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .loading import ReadExport, read_exports
-from .mapping import mapping_yaml
+from .mapping import mapping_yaml, statement_of
 from .sources.base import SOURCE_NAMES
 from .validation import parse_wave
 
@@ -129,7 +129,7 @@ class Inspection:
         for c in unknown[:5]:
             close = read.near.get(c.index)
             note = f"CLOSE TO {close[0]} ({close[1]:.0f} %), not applied" if close else "no codebook item, ignored"
-            text = f' "{_short(c.text or c.header, 60)}"' if c.text else ""
+            text = f' "{_short(statement_of(c.text), 60)}"' if c.text else ""
             row("Unmatched", f"{_short(c.header, 30)!r}{text}: {note}")
         if len(unknown) > 5:
             row("", f"... and {len(unknown) - 5} more unmatched columns")

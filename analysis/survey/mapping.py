@@ -331,7 +331,7 @@ def map_columns(
                 "header",
                 where,
                 h,
-                f"expected a statement that matches a codebook item, found {_short(_statement(text or h), 90)!r}, "
+                f"expected a statement that matches a codebook item, found {_short(statement_of(text or h), 90)!r}, "
                 f"which is close to item {item_id!r} ({_short(codebook_text(codebook, item_id), 90)!r}) but not "
                 f"the same ({score:.0f} % alike). If it is that question, accept it: add the text to the item's "
                 f"aliases in data/codebook.yaml, or write `{_yaml_key(h)}: {item_id}` under columns: in a "
@@ -351,7 +351,7 @@ def map_columns(
     return ColumnMap(columns), near
 
 
-def _statement(text: str) -> str:
+def statement_of(text: str) -> str:
     """Return the statement part of a column's text, for messages."""
     candidates = statement_candidates(text)
     return candidates[1] if len(candidates) > 1 else text
