@@ -225,19 +225,11 @@ def _wrapped(prefix: str, words: list[str], limit: int | None = None, width: int
 
 
 def inspect_exports(
-    paths,
-    codebook: Codebook | None = None,
-    departments: Departments | None = None,
-    *,
-    wave: int | None = None,
-    sheet: str | None = None,
-    source: str | None = None,
-    mapping=None,
-    department_column: str | None = None,
-    complete_only: bool = False,
-    default_wave: int | None = None,
+    paths, codebook: Codebook | None = None, departments: Departments | None = None, **options
 ) -> Inspection:
     """Read and map exports as :func:`~analysis.survey.loading.load_responses` would, keeping problems.
+
+    ``options`` are the keyword arguments of ``load_responses`` (``wave``, ``source``, ``mapping``, ...).
 
     Examples
     --------
@@ -248,16 +240,6 @@ def inspect_exports(
     """
     codebook = codebook if codebook is not None else load_codebook()
     departments = departments if departments is not None else load_departments()
-    reads, warnings = read_exports(
-        paths,
-        codebook,
-        departments,
-        wave=wave,
-        sheet=sheet,
-        source=source,
-        mapping=mapping,
-        department_column=department_column,
-        complete_only=complete_only,
-        default_wave=default_wave,
-    )
-    return Inspection(reads, warnings, codebook, departments, wave if wave is not None else default_wave)
+    reads, warnings = read_exports(paths, codebook, departments, **options)
+    wave = options.get("wave") if options.get("wave") is not None else options.get("default_wave")
+    return Inspection(reads, warnings, codebook, departments, wave)

@@ -29,7 +29,16 @@ from .quality import DataQuality, FileInfo
 from .sources import Export, check_source, read_export, surveyxact_part
 from .validation import BLANK, CheckedFile, check_duplicates, check_export, parse_wave
 
-__all__ = ["MAX_PROBLEMS_PER_FILE", "DataQuality", "FileInfo", "ReadExport", "Survey", "load_responses", "read_exports"]
+__all__ = [
+    "MAX_PROBLEMS_PER_FILE",
+    "DataQuality",
+    "FileInfo",
+    "ReadExport",
+    "ReadOptions",
+    "Survey",
+    "load_responses",
+    "read_exports",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,23 +105,31 @@ def _answer_values(export: Export, mapping: MappingFile | None):
     return values
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the exports: the keyword arguments of :func:`load_responses`, in one place."""
+
+    wave: int | None = None
+    sheet: str | None = None
+    source: str | None = None
+    mapping: str | os.PathLike | MappingFile | None = None
+    department_column: str | None = None
+    complete_only: bool = False
+    default_wave: int | None = None
+
+
 def read_exports(
-    paths,
-    codebook: Codebook | None = None,
-    departments: Departments | None = None,
-    *,
-    wave: int | None = None,
-    sheet: str | None = None,
-    source: str | None = None,
-    mapping: str | os.PathLike | MappingFile | None = None,
-    department_column: str | None = None,
-    complete_only: bool = False,
-    default_wave: int | None = None,
+    paths, codebook: Codebook | None = None, departments: Departments | None = None, **options
 ) -> tuple[list[ReadExport], list[Problem]]:
     """Read, map and check every export; return them with the warnings (problems stay in the logs).
 
-    This is :func:`load_responses` without the final assembly; ``briefing inspect`` shows its result.
+    This is :func:`load_responses` without the final assembly (``options`` are its keyword
+    arguments); ``briefing inspect`` shows its result.
     """
+    opts = ReadOptions(**options)
+    wave, sheet, mapping = opts.wave, opts.sheet, opts.mapping
+    department_column, complete_only = opts.department_column, opts.complete_only
+    default_wave, source = opts.default_wave, opts.source
     path_list = _as_path_list(paths)
     wave_arg = _check_wave_argument(wave)
     default_wave = _check_wave_argument(default_wave)
@@ -238,18 +255,8 @@ def load_responses(
     """
     codebook = codebook if codebook is not None else load_codebook()
     departments = departments if departments is not None else load_departments()
-    reads, warnings = read_exports(
-        paths,
-        codebook,
-        departments,
-        wave=wave,
-        sheet=sheet,
-        source=source,
-        mapping=mapping,
-        department_column=department_column,
-        complete_only=complete_only,
-        default_wave=default_wave,
-    )
+    options = ReadOptions(wave, sheet, source, mapping, department_column, complete_only, default_wave)
+    reads, warnings = read_exports(paths, codebook, departments, **vars(options))
     problems = [p for r in reads for p in r.log.problems()]
     if problems:
         raise SurveyDataError(problems)
