@@ -42,10 +42,11 @@ wave_option = click.option(
 sheet_option = click.option("--sheet", default=None, help="Sheet to read in .xlsx files (default: the first).")
 min_n_option = click.option(
     "--min-n",
-    type=click.IntRange(min=1),
+    type=int,
     default=config.DEFAULT_MIN_N,
     show_default=True,
-    help="Minimum group size; smaller department x value cells are hidden.",
+    help="Minimum group size (at least 5); smaller department x value cells are hidden and pooled "
+    "into 'Øvrige forvaltninger'.",
 )
 
 
@@ -147,11 +148,13 @@ def score(
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
     from .pipeline.output import atomic_directory
     from .stats.changes import score_changes_to
+    from .stats.disclosure import check_min_n
     from .stats.scoring import score_survey
     from .survey.loading import load_responses
     from .tables.contract import write_tables
     from .tables.excel import write_excel
 
+    check_min_n(min_n)
     started = time.perf_counter()
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
@@ -232,9 +235,11 @@ def render(
 ) -> None:
     """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
     from .pipeline.batch import plan_jobs, raise_for_failures, run_jobs, summary_table
+    from .stats.disclosure import check_min_n
     from .survey.codebook import load_departments
     from .survey.loading import load_responses
 
+    check_min_n(min_n)
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
     # Check the data here, before a kernel starts: bad input gets the same clear message and

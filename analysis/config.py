@@ -25,11 +25,16 @@ TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
 
 #: The code of the whole municipality in every table (the table contract).
 MUNICIPALITY = "ALL"
+#: The code of the merged group of small departments ("Øvrige forvaltninger") in tables.
+MERGED_GROUP = "ØVRIGE"
+MERGED_GROUP_NAME = {"da": "Øvrige forvaltninger", "en": "Other departments"}
 #: The name of the municipality rows where tables give names beside codes.
 MUNICIPALITY_NAME = {"da": "Hele kommunen", "en": "Whole municipality"}
 
 #: Minimum group size for disclosure control (method.md).
 DEFAULT_MIN_N = 5
+#: The smallest min_n the method allows: a lower one would publish groups of one to four people.
+MIN_N_FLOOR = 5
 #: Bootstrap resamples and seed (method.md).
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 2025

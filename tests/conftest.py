@@ -133,3 +133,17 @@ def tiny_codebook_yaml() -> str:
 def tiny_departments_yaml() -> str:
     """Return the tiny department list's YAML text, for tests that break it on purpose."""
     return TINY_DEPARTMENTS_YAML
+
+
+@pytest.fixture(scope="module")
+def low_min_n():
+    """Let a module score tiny hand-worked fixtures with min_n below the method's floor of 5.
+
+    The floor is policy (method.md: never publish groups under 5); arithmetic checked on a handful
+    of respondents needs smaller groups. Only modules that ask for this fixture get it.
+    """
+    from analysis import config
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config, "MIN_N_FLOOR", 1)
+        yield

@@ -106,11 +106,22 @@ def _long(answers: list[tuple], items: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _scipy_percentile_interval(data, statistic):
+def _expanded_level(n: int) -> float:
+    """Return the confidence level of the expanded percentile interval (Hesterberg 2015), from scipy.
+
+    Department intervals are percentile intervals taken at 1 - alpha', with
+    alpha' = 2 * Phi(-sqrt(n / (n - 1)) * t(0.975, n - 1)) for a 95 % interval.
+    """
+    from scipy.stats import norm, t
+
+    return 1 - 2 * norm.cdf(-np.sqrt(n / (n - 1)) * t.ppf(0.975, n - 1))
+
+
+def _scipy_percentile_interval(data, statistic, confidence_level=0.95):
     """Run scipy's percentile bootstrap with a fixed generator, on scipy old or new."""
     from scipy.stats import bootstrap
 
-    kwargs = dict(method="percentile", n_resamples=20_000, confidence_level=0.95, vectorized=True)
+    kwargs = dict(method="percentile", n_resamples=20_000, confidence_level=confidence_level, vectorized=True)
     try:
         result = bootstrap(data, statistic, rng=np.random.default_rng(20250), **kwargs)
     except TypeError:  # scipy < 1.15 calls the generator random_state
@@ -131,7 +142,7 @@ def test_single_item_interval_matches_scipy(tmp_path):
     data = np.array(ONE_ITEM_ANSWERS, dtype=float)
     assert score == pytest.approx(data.mean())
     # One item, one focus area, complete answers: S(d,V) is the plain mean.
-    scipy_low, scipy_high = _scipy_percentile_interval((data,), np.mean)
+    scipy_low, scipy_high = _scipy_percentile_interval((data,), np.mean, _expanded_level(len(data)))
     assert low == pytest.approx(scipy_low, abs=TOLERANCE)
     assert high == pytest.approx(scipy_high, abs=TOLERANCE)
 
@@ -168,6 +179,7 @@ def test_chain_interval_with_missing_answers_matches_scipy(tmp_path):
     assert score == pytest.approx(float(statistic(everyone)))
     # Resampling respondent indices keeps each respondent's two answers together, as the
     # department bootstrap does; the statistic is recomputed from the item means up.
-    scipy_low, scipy_high = _scipy_percentile_interval((everyone,), statistic)
+    n = int((~np.isnan(scored)).any(axis=1).sum())  # respondents with a valid answer on the value
+    scipy_low, scipy_high = _scipy_percentile_interval((everyone,), statistic, _expanded_level(n))
     assert low == pytest.approx(scipy_low, abs=TOLERANCE)
     assert high == pytest.approx(scipy_high, abs=TOLERANCE)

@@ -56,10 +56,24 @@ def test_score_writes_the_table_contract(tmp_path, capsys):
     code, _out, err = run(["score", "--out", str(tmp_path / "out"), "--resamples", "200"], capsys)
     assert code == 0, err
     dv = pd.read_csv(tmp_path / "out" / "tables" / "maturity_by_department_value.csv")
-    assert list(dv.columns) == ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]
+    assert list(dv.columns) == [
+        "wave",
+        "department",
+        "value",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n",
+        "level",
+        "suppressed",
+        "members",
+    ]
     hidden = dv[dv["suppressed"]]
     assert not hidden.empty and hidden[["score", "ci_low", "ci_high", "level"]].isna().all().all()
-    assert (hidden["n"] < 5).all() and (dv.loc[~dv["suppressed"], "n"] >= 5).all()
+    # Counts under min_n are blank, never a number; published cells have n >= min_n.
+    assert not (dv["n"] < 5).any() and (dv.loc[~dv["suppressed"], "n"] >= 5).all()
+    group = dv[dv["department"] == "ØVRIGE"]
+    assert set(group["members"]) == {"KFF+BIF", "SOF+KFF+BIF", "SOF+BIF"}
     value = pd.read_csv(tmp_path / "out" / "tables" / "maturity_by_value.csv")
     assert list(value.columns) == [
         "wave",
@@ -75,17 +89,24 @@ def test_score_writes_the_table_contract(tmp_path, capsys):
 
 
 def test_min_n_changes_what_is_suppressed(tmp_path, capsys):
-    run(["score", "--out", str(tmp_path / "a"), "--min-n", "3", "--resamples", "100"], capsys)
+    run(["score", "--out", str(tmp_path / "a"), "--min-n", "5", "--resamples", "100"], capsys)
     run(["score", "--out", str(tmp_path / "b"), "--min-n", "12", "--resamples", "100"], capsys)
     a = pd.read_csv(tmp_path / "a" / "tables" / "maturity_by_department_value.csv")
     b = pd.read_csv(tmp_path / "b" / "tables" / "maturity_by_department_value.csv")
     assert a["suppressed"].sum() < b["suppressed"].sum()
 
 
+def test_min_n_below_five_is_refused_with_the_reason(tmp_path, capsys):
+    for argv in (["score", "--out", str(tmp_path / "a")], ["render", "--out", str(tmp_path / "r")]):
+        code, _out, err = run([*argv, "--min-n", "3"], capsys)
+        assert code == 2 and "at least 5" in err and "recognised" in err and "Traceback" not in err
+    assert not (tmp_path / "a").exists() and not (tmp_path / "r").exists()
+
+
 def test_usage_errors_exit_2(capsys):
     code, _out, err = run(["score", "--out"], capsys)
     assert code == 2
-    code, _out, err = run(["score", "--out", "x", "--min-n", "0"], capsys)
+    code, _out, err = run(["score", "--out", "x", "--min-n", "zero"], capsys)
     assert code == 2 and "min-n" in err
 
 

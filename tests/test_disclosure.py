@@ -9,10 +9,14 @@ from analysis.exceptions import ParameterError
 from analysis.stats.disclosure import check_min_n, distribution_pool, suppress_siblings
 
 
-def test_check_min_n_refuses_zero_and_fractions():
-    for bad in (0, -1, 2.5, "x"):
-        with pytest.raises(ParameterError, match="min_n must be a whole number of at least 1"):
+def test_check_min_n_refuses_fractions_and_anything_under_five():
+    for bad in (2.5, "x", True):
+        with pytest.raises(ParameterError, match="min_n must be a whole number of at least 5"):
             check_min_n(bad)
+    for small in (-1, 0, 1, 3, 4):
+        with pytest.raises(ParameterError, match=r"at least 5, found .*recognised"):
+            check_min_n(small)
+    assert check_min_n(5) == 5 and check_min_n(12) == 12
 
 
 def test_distribution_pool_leaves_out_small_hidden_groups():

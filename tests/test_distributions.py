@@ -15,6 +15,12 @@ from conftest import people_frame
 from analysis.exceptions import ParameterError
 from analysis.stats.distributions import SHARE_COLUMNS, answer_distribution
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _tiny_groups(low_min_n):
+    """Hand-worked fixtures here have groups of one to four: the min_n floor of 5 is lowered for them."""
+
+
 # department -> answers (food_1, food_2, wages_1) per respondent
 BASE = {
     # climate turned: 4,4 | 5,(8) | 3,5 | (9),3 -> levels 3:2, 4:2, 5:2 of 6 valid; 8 answers,

@@ -21,6 +21,12 @@ from analysis.exceptions import ParameterError
 from analysis.formatting import format_number
 from analysis.report.profile import DepartmentProfile, prepare_profile
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _tiny_groups(low_min_n):
+    """Hand-worked fixtures here have groups of one to four: the min_n floor of 5 is lowered for them."""
+
+
 SECTIONS = ("header", "summary", "values", "focus_areas", "distributions", "trend", "appendix")
 
 

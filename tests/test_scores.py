@@ -14,8 +14,9 @@ ITEMS = ["food_1", "food_2", "wages_1"]
 
 @pytest.fixture
 def scores(tiny_codebook, tiny_departments):
-    before = people_frame({"BUF": [[2, 4, 3]] * 6, "SUF": [[3, 3, 3]] * 3}, ITEMS, wave=2024)
-    after = people_frame({"BUF": [[4, 2, 3]] * 6, "SUF": [[3, 3, 3]] * 3}, ITEMS, wave=2025)
+    # SUF (3) is hidden and pulls ØKF (5, the smallest published) into the merged group; BUF stays.
+    before = people_frame({"BUF": [[2, 4, 3]] * 6, "SUF": [[3, 3, 3]] * 3, "ØKF": [[3, 3, 3]] * 5}, ITEMS, wave=2024)
+    after = people_frame({"BUF": [[4, 2, 3]] * 6, "SUF": [[3, 3, 3]] * 3, "ØKF": [[3, 3, 3]] * 5}, ITEMS, wave=2025)
     return score_survey(
         pd.concat([before, after], ignore_index=True), tiny_codebook, tiny_departments, seed=1, resamples=200
     )
@@ -44,7 +45,9 @@ def test_by_value_and_by_focus_area_give_danish_names_by_default(scores):
 def test_changes_with_names_at_both_levels(scores):
     values = scores.changes(2024, 2025, lang="en")
     muni = values[(values["department"] == "ALL") & (values["value"] == "climate")].iloc[0]
-    assert muni["department_name"] == "Whole municipality" and muni["diff"] == pytest.approx(2.0)
+    # The whole municipality in both waves: BUF 2 -> 4, the merged group (weighing two) 3 -> 3:
+    # (4 + 2 x 3) / 3 - (2 + 2 x 3) / 3 = 2/3.
+    assert muni["department_name"] == "Whole municipality" and muni["diff"] == pytest.approx(2 / 3)
     areas = scores.changes(2024, 2025, level="focus_area", lang="en")
     food = areas[(areas["department"] == "BUF") & (areas["focus_area"] == "clim_food")].iloc[0]
     assert food["focus_area_name"] == "Food" and food["diff"] == pytest.approx(2.0)

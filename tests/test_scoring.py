@@ -15,6 +15,12 @@ from analysis.exceptions import ParameterError
 from analysis.stats.scoring import level_of, score_survey
 from analysis.survey.codebook import load_codebook
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _tiny_groups(low_min_n):
+    """Hand-worked fixtures here have groups of one to four: the min_n floor of 5 is lowered for them."""
+
+
 TINY_CODEBOOK = textwrap.dedent(
     """
     version: "test-1"
@@ -108,7 +114,7 @@ def test_focus_areas_weigh_equally(scores, unsuppressed):
     fa = unsuppressed.department_focus_area
     assert cell(fa, department="X", focus_area="a1")["score"] == pytest.approx(3.5)
     assert cell(fa, department="X", focus_area="a2")["score"] == pytest.approx(4.0)
-    x_a = cell(scores.department_value, department="X", value="va")
+    x_a = cell(unsuppressed.department_value, department="X", value="va")
     assert x_a["score"] == pytest.approx(3.75)
     assert x_a["level"] == 4
     assert x_a["n"] == 5
@@ -130,8 +136,7 @@ def test_small_cells_are_suppressed(scores):
         row = cell(dv, department=dept, value=value)
         assert row["suppressed"]
         assert pd.isna(row["score"]) and pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
-        assert pd.isna(row["level"])
-    assert not cell(dv, department="X", value="va")["suppressed"]
+        assert pd.isna(row["level"]) and pd.isna(row["n"])  # a count under min_n is not published
     # Focus areas and items answered by fewer than min_n stay hidden, and so do those of a
     # suppressed value; the value score itself still uses every answer.
     assert cell(scores.department_focus_area, department="X", focus_area="a2")["suppressed"]
@@ -140,24 +145,54 @@ def test_small_cells_are_suppressed(scores):
     assert pd.isna(cell(scores.item, department="Y", item="i1")["mean"])
 
 
-def test_municipality_averages_published_departments_only(scores):
-    # Value A: X 3.75 and Z 2.5 published, Y suppressed: (3.75 + 2.5) / 2 = 3.125 -> level 3.
-    # Value B: only Z (4.5); X and Y suppressed.
+def test_one_small_department_pulls_in_the_smallest_published_one(scores):
+    # Value A: Y (3) alone would be the total minus the others, so X (5, smaller than Z's 6)
+    # joins the merged group and its own cell is hidden too (complementary suppression).
+    dv = scores.department_value
+    x_a = cell(dv, department="X", value="va")
+    assert x_a["suppressed"] and pd.isna(x_a["score"]) and x_a["n"] == 5
+    group = cell(dv, department="ØVRIGE", value="va")
+    assert group["members"] == "X+Y" and not group["suppressed"] and group["n"] == 8
+    # Pooled X+Y, by hand. i1: X 4,5,3,2 and Y 1,1,1 -> 17/7; i2 reversed: X 4,5,2,3 and Y 5,5,5
+    # -> 29/7; a1 = (17/7 + 29/7)/2 = 23/7. i3: X 3,4,5 and Y 1,1,1 -> 15/6 = 2.5 = a2.
+    # Value A = (23/7 + 2.5)/2 = 2.892857.
+    assert group["score"] == pytest.approx((23 / 7 + 2.5) / 2)
+    assert cell(scores.department_focus_area, department="ØVRIGE", focus_area="a1")["score"] == pytest.approx(23 / 7)
+    # Value B: X (3) and Y (3) pool on their own (6 >= 5, two departments): i4 = (2+3+1+1+1+1)/6.
+    group_b = cell(dv, department="ØVRIGE", value="vb")
+    assert group_b["members"] == "X+Y" and group_b["score"] == pytest.approx(1.5)
+    assert cell(dv, department="Z", value="va")["members"] == ""
+
+
+def test_municipality_covers_every_department(scores):
+    # Value A: Z 2.5 on its own; X and Y through the merged group (2.892857), which weighs two:
+    # (2.5 + 2 x 2.892857) / 3 = 2.761905. The published-only mean would be Z's 2.5 alone.
+    # Value B: (Z 4.5 + 2 x 1.5) / 3 = 2.5.
     a = cell(scores.value, value="va")
     b = cell(scores.value, value="vb")
-    assert a["score"] == pytest.approx(3.125) and a["level"] == 3
-    assert a["n_departments"] == 2 and a["n_respondents"] == 11
-    assert b["score"] == pytest.approx(4.5) and b["n_departments"] == 1 and b["n_respondents"] == 6
+    assert a["score"] == pytest.approx((2.5 + 2 * (23 / 7 + 2.5) / 2) / 3) and a["level"] == 3
+    assert a["n_departments"] == 3 and a["n_respondents"] == 14
+    assert b["score"] == pytest.approx(2.5) and b["n_departments"] == 3 and b["n_respondents"] == 12
     assert scores.suppressed_departments(2025, "vb") == ["X", "Y"]
+    # The municipality's replicates are the weighted mean of the strata's, resample by resample.
+    reps = scores.municipal_replicates[2025][:, 0]
+    expected = (scores.replicates[(2025, "Z")][:, 0] + 2 * scores.replicates[(2025, "ØVRIGE")][:, 0]) / 3
+    np.testing.assert_allclose(reps, expected)
 
 
-def test_dont_know_share(scores):
+def test_dont_know_share(scores, unsuppressed):
     # X, value A: 14 non-blank answers on i1-i3, 2 of them Ved ikke -> 1/7.
-    row = cell(scores.dont_know, department="X", value="va")
+    row = cell(unsuppressed.dont_know, department="X", value="va")
     assert row["dont_know_share"] == pytest.approx(2 / 14)
     assert not row["flagged"]
-    # X, value B: 5 answers on i4, 1 Ved ikke -> 0.2; shown since 5 respondents answered.
-    assert cell(scores.dont_know, department="X", value="vb")["dont_know_share"] == pytest.approx(0.2)
+    # X, value B: 5 answers on i4, 1 Ved ikke -> 0.2.
+    assert cell(unsuppressed.dont_know, department="X", value="vb")["dont_know_share"] == pytest.approx(0.2)
+    # At min_n 5 the share follows its score: X's are hidden, the merged group's is shown
+    # (X+Y on value A: 14 + 9 answers, 2 Ved ikke).
+    assert pd.isna(cell(scores.dont_know, department="X", value="va")["dont_know_share"])
+    group = cell(scores.dont_know, department="ØVRIGE", value="va")
+    assert group["dont_know_share"] == pytest.approx(2 / 23) and group["members"] == "X+Y"
+    assert group["ci_low"] <= group["dont_know_share"] <= group["ci_high"]
 
 
 def test_intervals_are_seeded_and_bracket_the_score(tiny_codebook):
@@ -174,8 +209,8 @@ def test_intervals_are_seeded_and_bracket_the_score(tiny_codebook):
 
 def test_department_interval_does_not_depend_on_other_departments(tiny_codebook):
     both = score_survey(long_frame(ANSWERS), tiny_codebook, seed=3, resamples=300).department_value
-    alone = score_survey(long_frame({"X": ANSWERS["X"]}), tiny_codebook, seed=3, resamples=300).department_value
-    assert cell(both, department="X", value="va")["ci_low"] == cell(alone, department="X", value="va")["ci_low"]
+    alone = score_survey(long_frame({"Z": ANSWERS["Z"]}), tiny_codebook, seed=3, resamples=300).department_value
+    assert cell(both, department="Z", value="va")["ci_low"] == cell(alone, department="Z", value="va")["ci_low"]
 
 
 def test_level_of_halves_round_up():
@@ -202,6 +237,9 @@ def test_scores_stay_on_the_scale_and_inside_their_intervals(tmp_path_factory, p
     for table in (scores.department_value, scores.department_focus_area, scores.value):
         shown = table.dropna(subset=["score"])
         assert shown["score"].between(1, 5).all()
+        # The expanded interval needs two respondents: a group of one has a score and no interval.
+        if "n" in shown:
+            shown = shown[shown["n"] >= 2]
         assert shown["ci_low"].between(1, 5).all() and shown["ci_high"].between(1, 5).all()
         assert (shown["ci_low"] <= shown["score"] + 1e-9).all()
         assert (shown["score"] <= shown["ci_high"] + 1e-9).all()
@@ -241,23 +279,26 @@ def test_the_same_answers_give_no_clear_change(tiny_codebook):
 def test_a_decline_and_suppression_across_waves(tiny_codebook):
     from analysis.stats.changes import score_changes
 
-    high = {"D": [[5, 1, 5, 5]] * 6, "S": [[3, 3, 3, 3]] * 6}
-    low = {"D": [[1, 5, 1, 1]] * 3 + [[2, 4, 2, 2]] * 3, "S": [[3, 3, 3, 3]] * 3}
+    high = {"D": [[5, 1, 5, 5]] * 6, "S": [[3, 3, 3, 3]] * 6, "T": [[3, 3, 3, 3]] * 6}
+    low = {"D": [[1, 5, 1, 1]] * 3 + [[2, 4, 2, 2]] * 3, "S": [[3, 3, 3, 3]] * 3, "T": [[3, 3, 3, 3]] * 6}
     changes = score_changes(score_survey(_waves(high, low), tiny_codebook, seed=3, resamples=500), 2024, 2025)
     d = changes[(changes["department"] == "D") & (changes["value"] == "va")].iloc[0]
     assert d["diff"] == pytest.approx(1.5 - 5.0) and d["verdict"] == "decline"
-    # S has 3 respondents in 2025: suppressed there, so its change is suppressed too, and the
-    # municipality compares D alone in both waves.
+    # S has 3 respondents in 2025: suppressed there, so its change is suppressed too. It pulls in
+    # T (6, tied with D: the later in report order) to form the merged group.
     s = changes[(changes["department"] == "S") & (changes["value"] == "va")].iloc[0]
     assert s["suppressed"] and pd.isna(s["diff"]) and s["verdict"] == ""
+    # The municipality covers all three in both waves (like with like): 2024 (5 + 3 + 3) / 3,
+    # 2025 (1.5 + 2 x 3) / 3 with S and T through the merged group.
     muni = changes[(changes["department"] == "ALL") & (changes["value"] == "va")].iloc[0]
-    assert muni["n_departments"] == 1 and muni["diff"] == pytest.approx(-3.5)
+    assert muni["n_departments"] == 3 and muni["diff"] == pytest.approx(7.5 / 3 - 11 / 3)
 
 
 def test_one_hidden_focus_area_hides_its_siblings(tiny_codebook):
     # X answers a2's only item (i3) 3 times validly: a2 is hidden at min_n=5 while value A (n=5)
     # is shown. Value A = mean(a1, a2), so a1 published beside A would give a2 away: hide a1 too.
-    scores = score_survey(long_frame(ANSWERS), tiny_codebook, min_n=5, seed=1, resamples=200)
+    # (Without Y, whose 3 respondents would pull X into the merged group.)
+    scores = score_survey(long_frame({k: ANSWERS[k] for k in "XZ"}), tiny_codebook, min_n=5, seed=1, resamples=200)
     fa = scores.department_focus_area
     assert not cell(scores.department_value, department="X", value="va")["suppressed"]
     for area in ("a1", "a2"):

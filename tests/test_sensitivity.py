@@ -17,7 +17,9 @@ from analysis.survey.codebook import load_departments
 # mean of its answers.
 #   P, n = 6:  food_1 2,2,3,3,4,4 -> climate 3.0;   wages_1 1,1,2,2,3,3 -> social 2.0
 #   Q, n = 10: food_1 4 x5, 5 x5  -> climate 4.5;   wages_1 3 x5, 4 x5  -> social 3.5
-#   R, n = 2 (< min_n 5): suppressed, extreme answers that would move any average.
+#   R, n = 2 (< min_n 5): suppressed, extreme answers; alone it would be the total minus the
+#   others, so P (the smallest published) joins it in the merged group ØVRIGE = P+R, n = 8:
+#   food_1 2,2,3,3,4,4,1,1 -> climate 20/8 = 2.5;  wages_1 1,1,2,2,3,3,5,5 -> social 22/8 = 2.75.
 ANSWERS = {
     "P": [(2, 1), (2, 1), (3, 2), (3, 2), (4, 3), (4, 3)],
     "Q": [(4, 3)] * 5 + [(5, 4)] * 5,
@@ -28,7 +30,7 @@ DEPARTMENTS_YAML = """\
 departments:
   - {code: P, name_da: "P", name_en: "P", procurement_staff: 30}
   - {code: Q, name_da: "Q", name_en: "Q", procurement_staff: 10}
-  - {code: R, name_da: "R", name_en: "R"}
+  - {code: R, name_da: "R", name_en: "R", procurement_staff: 5}
 """
 
 
@@ -66,27 +68,28 @@ def test_equal_weights_are_the_headline_exactly(scores, table):
     headline = scores.value[scores.value["wave"] == 2025].set_index("value")
     for column in ("score", "ci_low", "ci_high"):
         assert equal[column].tolist() == headline.loc[equal.index, column].tolist()
-    assert equal.loc["climate", "score"] == pytest.approx((3.0 + 4.5) / 2)
+    # Q weighs one, the merged group P+R two: (4.5 + 2 x 2.5) / 3.
+    assert equal.loc["climate", "score"] == pytest.approx((4.5 + 2 * 2.5) / 3)
 
 
 def test_respondent_weights_worked_by_hand(table):
-    # climate: (6 * 3.0 + 10 * 4.5) / 16 = 63/16; social: (6 * 2.0 + 10 * 3.5) / 16 = 47/16.
-    assert pick(table, "respondents", "climate")["score"] == pytest.approx(63 / 16)
-    assert pick(table, "respondents", "social")["score"] == pytest.approx(47 / 16)
+    # climate: (10 * 4.5 + 8 * 2.5) / 18 = 65/18; social: (10 * 3.5 + 8 * 2.75) / 18 = 57/18.
+    assert pick(table, "respondents", "climate")["score"] == pytest.approx(65 / 18)
+    assert pick(table, "respondents", "social")["score"] == pytest.approx(57 / 18)
 
 
 def test_headcount_weights_worked_by_hand(table):
-    # Staff P 30, Q 10 (R is suppressed, so its missing estimate does not matter).
-    # climate: (30 * 3.0 + 10 * 4.5) / 40 = 135/40; social: (30 * 2.0 + 10 * 3.5) / 40 = 95/40.
-    assert pick(table, "headcount", "climate")["score"] == pytest.approx(135 / 40)
-    assert pick(table, "headcount", "social")["score"] == pytest.approx(95 / 40)
+    # Staff Q 10, the merged group P+R 30 + 5 = 35.
+    # climate: (10 * 4.5 + 35 * 2.5) / 45 = 132.5/45; social: (10 * 3.5 + 35 * 2.75) / 45 = 131.25/45.
+    assert pick(table, "headcount", "climate")["score"] == pytest.approx(132.5 / 45)
+    assert pick(table, "headcount", "social")["score"] == pytest.approx(131.25 / 45)
 
 
 def test_weighted_interval_combines_replicates_resample_by_resample(scores, table):
     # Recompute the stratified bootstrap independently: weight each department's replicates.
     k = 0  # climate is the first value of the codebook
-    p, q = scores.replicates[(2025, "P")][:, k], scores.replicates[(2025, "Q")][:, k]
-    expected = np.percentile((6 * p + 10 * q) / 16, [2.5, 97.5])
+    group, q = scores.replicates[(2025, "ØVRIGE")][:, k], scores.replicates[(2025, "Q")][:, k]
+    expected = np.percentile((8 * group + 10 * q) / 18, [2.5, 97.5])
     row = pick(table, "respondents", "climate")
     assert [row["ci_low"], row["ci_high"]] == pytest.approx(expected)
 
@@ -100,9 +103,11 @@ def test_intervals_contain_the_score_and_ranks_run_from_the_top(table):
     assert ranking_holds(table)
 
 
-def test_headcount_is_skipped_when_a_published_department_lacks_it(tiny_codebook, tmp_path):
+@pytest.mark.parametrize("staff", [", procurement_staff: 10", ", procurement_staff: 5"])
+def test_headcount_is_skipped_when_a_covered_department_lacks_it(tiny_codebook, tmp_path, staff):
+    # Q's estimate, or R's: R is hidden, but it is covered through the merged group.
     path = tmp_path / "departments.yaml"
-    path.write_text(DEPARTMENTS_YAML.replace(", procurement_staff: 10", ""), encoding="utf-8")
+    path.write_text(DEPARTMENTS_YAML.replace(staff, ""), encoding="utf-8")
     departments = load_departments(path)
     scores = score_survey(long_frame(ANSWERS), tiny_codebook, departments, min_n=5, seed=7, resamples=200)
     table = score_sensitivity(scores, departments, wave=2025)

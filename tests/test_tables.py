@@ -27,18 +27,21 @@ FORMULA_DEPT = '=HYPERLINK("x")'
 
 @pytest.fixture(scope="module")
 def formula_scores(tiny_codebook):
-    """Score five respondents of FORMULA_DEPT and two of SUF (suppressed) in 2024 and 2025.
+    """Score six respondents of FORMULA_DEPT, two of SUF (suppressed) and five of BUF in 2024 and 2025.
 
     Worked by hand (food_2 is reverse-scored 6 - x): FORMULA_DEPT scores climate 2.0 and social
     4.0 in 2024, climate 4.0 and social 3.0 in 2025; everyone answers alike, so every interval
-    is a single point, and the change is +2.0 (improvement) and -1.0 (decline).
+    is a single point, and the change is +2.0 (improvement) and -1.0 (decline). SUF pulls BUF
+    (the smallest published department) into the merged group ØVRIGE.
     """
     responses = groups_frame(
         [
-            (2024, FORMULA_DEPT, 5, {"food_1": 2, "food_2": 4, "wages_1": 4}),
+            (2024, FORMULA_DEPT, 6, {"food_1": 2, "food_2": 4, "wages_1": 4}),
             (2024, "SUF", 2, {"food_1": 5, "food_2": 1, "wages_1": 5}),
-            (2025, FORMULA_DEPT, 5, {"food_1": 4, "food_2": 2, "wages_1": 3}),
+            (2024, "BUF", 5, {"food_1": 3, "food_2": 3, "wages_1": 3}),
+            (2025, FORMULA_DEPT, 6, {"food_1": 4, "food_2": 2, "wages_1": 3}),
             (2025, "SUF", 2, {"food_1": 1, "food_2": 5, "wages_1": 1}),
+            (2025, "BUF", 5, {"food_1": 3, "food_2": 3, "wages_1": 3}),
         ]
     )
     # departments=None: the bundled list, which does not know FORMULA_DEPT; it is kept as is.
@@ -143,6 +146,7 @@ def test_column_contract_is_unchanged(formula_scores, tmp_path):
         "n",
         "level",
         "suppressed",
+        "members",
     ]
 
 

@@ -4,9 +4,15 @@ The rules of the method (``docs/method.md``, section *Disclosure control*) live 
 else; scoring, distributions, tables, charts and text ask these functions instead of comparing
 ``n`` with ``min_n`` themselves.
 
+- ``min_n`` is at least 5 (:data:`~analysis.config.MIN_N_FLOOR`): a lower value is refused.
 - A department x value cell (and its focus areas, items and don't-know share) with fewer than
   ``min_n`` respondents is suppressed; a focus area or item of a suppressed value is suppressed
   too, since its numbers would give the value away.
+- The departments under ``min_n`` are pooled per value and wave into the merged group
+  "Øvrige forvaltninger" (:func:`merged_group`), pulling in the smallest published department
+  when the pool is too small or has one member (complementary suppression); the group's score is
+  published with its members' names, the members' own cells are not.
+- Counts under ``min_n`` are never published as numbers (:func:`count_or_hidden`).
 - A full answer distribution is shown only for a group of at least ``2 * min_n``, and the
   municipality's distribution pools only departments that cannot be recovered by subtraction.
 """
@@ -23,19 +29,29 @@ from ..exceptions import ParameterError
 
 
 def check_min_n(min_n: object) -> int:
-    """Return ``min_n`` as an int, or raise ParameterError when it is not a whole number >= 1.
+    """Return ``min_n`` as an int, or raise ParameterError unless it is a whole number >= 5.
 
     Examples
     --------
     >>> check_min_n(5), check_min_n("7")
     (5, 7)
+    >>> check_min_n(3)
+    Traceback (most recent call last):
+    ...
+    analysis.exceptions.ParameterError: min_n must be at least 5, found 3: ...
     """
     try:
         value = int(min_n)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        value = 0
-    if value < 1 or str(min_n).strip() not in (str(value), f"{value}.0"):
-        raise ParameterError(f"min_n must be a whole number of at least 1, found {min_n!r}.")
+        value = None
+    if value is None or isinstance(min_n, bool) or str(min_n).strip() not in (str(value), f"{value}.0"):
+        raise ParameterError(f"min_n must be a whole number of at least {config.MIN_N_FLOOR}, found {min_n!r}.")
+    if value < config.MIN_N_FLOOR:
+        raise ParameterError(
+            f"min_n must be at least {config.MIN_N_FLOOR}, found {value}: a smaller group would publish the answers "
+            f"of one to {config.MIN_N_FLOOR - 1} people, who could then be recognised. Departments under "
+            f"{config.MIN_N_FLOOR} are pooled into 'Øvrige forvaltninger' instead."
+        )
     return value
 
 
@@ -51,6 +67,96 @@ def is_suppressed(n, min_n: int):
     """
     result = np.asarray(n) < min_n
     return bool(result) if result.ndim == 0 else result
+
+
+def merged_group(n: Mapping[str, int], min_n: int) -> tuple[list[str], bool]:
+    """Return the members of the merged group of one value and wave, and whether it may be published.
+
+    method.md: the departments under ``min_n`` (with at least one respondent) are pooled into
+    "Øvrige forvaltninger". While the pool has fewer than ``min_n`` respondents, or only one
+    department (its score would be the total minus the others), the published department with
+    the smallest ``n`` joins it (ties: the later in report order), and its own cell is suppressed
+    too (complementary suppression).
+
+    Parameters
+    ----------
+    n
+        Respondents with a valid answer on the value, per department, **in report order**.
+    min_n
+        The minimum group size.
+
+    Returns
+    -------
+    tuple
+        ``(members, publishable)``: the members in report order (empty when every department
+        is large enough), and False when even pooling every department cannot make a group of
+        ``min_n`` respondents from two departments (then nothing of the value may be shown).
+
+    Examples
+    --------
+    Two small departments pool on their own; one small department pulls in the smallest
+    published one (a tie goes to the later in report order):
+
+    >>> merged_group({"A": 20, "B": 3, "C": 4}, 5)
+    (['B', 'C'], True)
+    >>> merged_group({"A": 20, "B": 6, "C": 3, "D": 6}, 5)
+    (['C', 'D'], True)
+    >>> merged_group({"A": 20, "B": 9}, 5)
+    ([], True)
+    >>> merged_group({"A": 2, "B": 2}, 5)
+    (['A', 'B'], False)
+    """
+    order = [d for d, k in n.items() if k > 0]
+    pool = [d for d in order if is_suppressed(n[d], min_n)]
+    if not pool:
+        return [], True
+
+    def short(p: list[str]) -> bool:
+        return sum(n[d] for d in p) < min_n or len(p) < 2
+
+    while short(pool):
+        candidates = [d for d in order if d not in pool]
+        if not candidates:
+            return pool, False
+        # The smallest; among equals the later in report order (max over the reversed position).
+        joining = min(candidates, key=lambda d: (n[d], -order.index(d)))
+        pool.append(joining)
+    return [d for d in order if d in pool], True
+
+
+def count_or_hidden(count, min_n: int):
+    """Return a count, or None where it is under ``min_n`` and so may not be published as a number.
+
+    Text writes the hidden ones as "færre end 5" (:func:`analysis.words.count_text`); tables
+    leave them blank.
+
+    Examples
+    --------
+    >>> count_or_hidden(12, 5), count_or_hidden(4, 5), count_or_hidden(0, 5)
+    (12, None, 0)
+    """
+    if count is None or pd.isna(count):
+        return None
+    count = int(count)
+    return None if 0 < count < min_n else count
+
+
+def hide_small_counts(frame: pd.DataFrame, columns, min_n: int, by: str | None = None) -> pd.DataFrame:
+    """Blank every count under ``min_n`` in ``columns`` (to ``<NA>``), in place; return the frame.
+
+    ``by`` names a count column that decides for the row (e.g. an item's ``n_valid`` hides its
+    ``dont_know`` too); without it each column is judged by itself. Zero is not hidden: that no
+    one answered says nothing about anyone.
+    """
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    if by is not None:
+        base = pd.to_numeric(frame[by], errors="coerce")
+        small = (base > 0) & (base < min_n)
+    for c in cols:
+        values = pd.to_numeric(frame[c], errors="coerce")
+        hide = small if by is not None else (values > 0) & (values < min_n)
+        frame[c] = pd.array(values.where(~hide).round(), dtype="Int64") if not hide.empty else frame[c]
+    return frame
 
 
 def distribution_limit(min_n: int) -> int:
@@ -76,20 +182,35 @@ def shows_distribution(n, min_n: int):
     return bool(result) if result.ndim == 0 else result
 
 
-def published(cells: pd.DataFrame) -> pd.DataFrame:
-    """Return the department cells that enter the municipality score: not suppressed, with a score.
+def municipal_strata(cells: pd.DataFrame) -> pd.DataFrame:
+    """Return what the municipality of one wave and value is made of, each with its weight.
 
-    The municipality's score is the mean over the published departments only, in every
-    weighting scheme, so that no scheme reveals a suppressed department by comparison.
+    Every department with answers is covered (method.md step 4): each published department with
+    weight 1, and the merged group ``ØVRIGE`` (when there is one) with as many as it has
+    members. When the merged group cannot be published, nothing can: the result is empty.
+
+    Parameters
+    ----------
+    cells
+        Department cells of one wave and value (``department``, ``score``, ``suppressed``,
+        ``members``), as in ``Scores.department_value``.
 
     Examples
     --------
-    >>> cells = pd.DataFrame({"department": ["A", "B", "C"], "score": [3.0, 2.0, float("nan")],
-    ...                       "suppressed": [False, True, False]})
-    >>> published(cells)["department"].tolist()
-    ['A']
+    >>> cells = pd.DataFrame({"department": ["A", "B", "C", "ØVRIGE"], "score": [3.0, None, None, 2.0],
+    ...                       "suppressed": [False, True, True, False], "members": ["", "", "", "B+C"]})
+    >>> municipal_strata(cells)[["department", "weight"]].values.tolist()
+    [['A', 1.0], ['ØVRIGE', 2.0]]
     """
-    return cells[~cells["suppressed"] & cells["score"].notna()]
+    group = cells["department"] == config.MERGED_GROUP
+    own = cells[~group & ~cells["suppressed"].astype(bool) & cells["score"].notna()].assign(weight=1.0)
+    merged = cells[group]
+    if merged.empty:
+        return own
+    row = merged.iloc[0]
+    if bool(row["suppressed"]) or pd.isna(row["score"]):
+        return own.iloc[0:0]
+    return pd.concat([own, merged.assign(weight=float(len(str(row["members"]).split("+"))))])
 
 
 def suppress_siblings(parts: pd.DataFrame, whole: str) -> pd.DataFrame:

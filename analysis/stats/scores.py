@@ -65,6 +65,10 @@ class Scores:
     #: The questionnaire and department list scored with (the bundled ones when not given).
     codebook: Codebook | None = field(default=None, repr=False)
     departments: Departments | None = field(default=None, repr=False)
+    #: Bootstrap replicates of the full-coverage municipality S(V) per wave: array resamples x values.
+    municipal_replicates: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    #: Bootstrap replicates of the don't-know share per (wave, department): array resamples x values.
+    dont_know_replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def waves(self) -> list[int]:

@@ -1,9 +1,10 @@
 """Weighting sensitivity of the municipality score: does the headline depend on equal weights?
 
-method.md: the municipality value score ``S(V)`` is the mean over the published departments,
-each weighing the same; "a respondent-weighted or headcount-weighted variant is shown as a
-sensitivity check, never as the headline". This module computes the three schemes side by side,
-with stratified-bootstrap intervals, and says whether the order of the values survives them.
+method.md: the municipality value score ``S(V)`` covers every department, each weighing the same
+(the merged group of small departments weighing as many as it holds); "a respondent-weighted and a
+headcount-weighted variant (over the same full coverage) are shown as sensitivity checks". This
+module computes the three schemes side by side, with stratified-bootstrap intervals, and says
+whether the order of the values survives them.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import config
 from ..exceptions import ParameterError
 from ..survey.codebook import Departments
 from .bootstrap import percentile_interval, stratified_mean
-from .disclosure import published
+from .disclosure import municipal_strata
 from .scores import Scores
 
 __all__ = ["SCHEMES", "ranking_holds", "ranking_summary", "score_sensitivity"]
@@ -51,11 +53,13 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
     pandas.DataFrame
         One row per value and scheme: ``wave, value, scheme, score, ci_low, ci_high, rank``.
 
-        - ``equal``: the headline, the plain mean over the published departments; identical
-          to ``scores.value``.
-        - ``respondents``: weighted by each published department's ``n(d,V)``.
-        - ``headcount``: weighted by ``procurement_staff``; left out (no rows) when any
-          department published for any value of the wave has no positive estimate.
+        - ``equal``: the headline: every department weighs one, the merged group as many as
+          it holds; identical to ``scores.value``.
+        - ``respondents``: weighted by ``n(d,V)`` of each published department and of the
+          merged group.
+        - ``headcount``: weighted by ``procurement_staff`` (the merged group by its members'
+          sum); left out (no rows) when any department covered in the wave has no positive
+          estimate.
 
         Intervals are percentile intervals of the stratified bootstrap: resample ``b`` of the
         municipality combines resample ``b`` of each published department with the scheme's
@@ -64,8 +68,8 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
 
     Notes
     -----
-    Only published departments enter, in every scheme, so no scheme can reveal a suppressed
-    department by comparison with another.
+    Only published cells enter (the departments, and the merged group as one), in every scheme,
+    so no scheme can reveal a hidden department by comparison with another.
     """
     if int(wave) not in scores.waves:
         raise ParameterError(f"wave {wave} was not scored; the scores have waves {scores.waves}.")
@@ -74,34 +78,35 @@ def score_sensitivity(scores: Scores, departments: Departments, *, wave: int) ->
     cells = dv[dv["wave"] == wave]
     # Replicate columns follow the codebook's value order, which the cell table keeps.
     value_ids = list(dict.fromkeys(dv["value"]))
-    published_all = published(cells)
+    strata = {vid: municipal_strata(cells[cells["value"] == vid]) for vid in value_ids}
 
+    def members(row) -> list[str]:
+        return str(row["members"]).split("+") if row["department"] == config.MERGED_GROUP else [row["department"]]
+
+    covered = {d for part in strata.values() for _, row in part.iterrows() for d in members(row)}
+    staff = {code: _staff(departments, code) for code in covered}
     schemes = ["equal", "respondents"]
-    staff = {code: _staff(departments, code) for code in published_all["department"].unique()}
-    if all(s is not None for s in staff.values()):
+    if covered and all(s is not None for s in staff.values()):
         schemes.append("headcount")
 
     rows = []
     for scheme in schemes:
         for k, vid in enumerate(value_ids):
-            pub = published_all[published_all["value"] == vid]
-            if pub.empty:
+            part = strata[vid]
+            if part.empty:
                 rows.append(
                     {"wave": wave, "value": vid, "scheme": scheme, "score": np.nan, "ci_low": np.nan, "ci_high": np.nan}
                 )
                 continue
-            reps = [scores.replicates[(wave, d)][:, k] for d in pub["department"]]
+            reps = [scores.replicates[(wave, d)][:, k] for d in part["department"]]
             if scheme == "equal":
-                # The same operations as the municipality score, so the headline matches exactly.
-                score = float(pub["score"].mean())
-                combined = stratified_mean(reps)
+                weights = part["weight"].to_numpy(dtype=float)
+            elif scheme == "respondents":
+                weights = part["n"].to_numpy(dtype=float)
             else:
-                if scheme == "respondents":
-                    weights = pub["n"].to_numpy(dtype=float)
-                else:
-                    weights = np.array([staff[d] for d in pub["department"]], dtype=float)
-                score = float(np.average(pub["score"].to_numpy(dtype=float), weights=weights))
-                combined = stratified_mean(reps, weights)
+                weights = np.array([sum(staff[d] for d in members(row)) for _, row in part.iterrows()], dtype=float)
+            score = float(np.average(part["score"].to_numpy(dtype=float), weights=weights))
+            combined = stratified_mean(reps, weights)
             low, high = percentile_interval(combined, scores.confidence)
             rows.append({"wave": wave, "value": vid, "scheme": scheme, "score": score, "ci_low": low, "ci_high": high})
 

@@ -14,7 +14,20 @@ import pandas as pd
 from ..stats.scores import Scores
 
 #: Column order of each published table. Analysts' own scripts rely on these names.
-DEPARTMENT_VALUE_COLUMNS = ["wave", "department", "value", "score", "ci_low", "ci_high", "n", "level", "suppressed"]
+#: The merged group of small departments is a row with department ``ØVRIGE``; ``members`` (last)
+#: names its departments joined by ``+``, and is empty for an ordinary department.
+DEPARTMENT_VALUE_COLUMNS = [
+    "wave",
+    "department",
+    "value",
+    "score",
+    "ci_low",
+    "ci_high",
+    "n",
+    "level",
+    "suppressed",
+    "members",
+]
 VALUE_COLUMNS = ["wave", "value", "score", "ci_low", "ci_high", "n_departments", "n_respondents", "level"]
 FOCUS_AREA_COLUMNS = [
     "wave",
@@ -27,6 +40,7 @@ FOCUS_AREA_COLUMNS = [
     "n",
     "level",
     "suppressed",
+    "members",
 ]
 DONT_KNOW_COLUMNS = [
     "wave",
@@ -38,6 +52,9 @@ DONT_KNOW_COLUMNS = [
     "n",
     "flagged",
     "suppressed",
+    "ci_low",
+    "ci_high",
+    "members",
 ]
 RESPONDENT_COLUMNS = ["wave", "department", "respondents"]
 CHANGE_COLUMNS = ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high", "verdict"]
@@ -85,7 +102,7 @@ def table_department_value(scores: Scores) -> pd.DataFrame:
 
 
 def table_value(scores: Scores) -> pd.DataFrame:
-    """Return the municipality's maturity per wave x value (mean over published departments)."""
+    """Return the municipality's maturity per wave x value (every department; the merged group weighs its members)."""
     return _rounded(scores.value[VALUE_COLUMNS])
 
 
@@ -100,11 +117,7 @@ def table_dont_know(scores: Scores) -> pd.DataFrame:
 
 
 def table_respondents(scores: Scores) -> pd.DataFrame:
-    """Return respondents per wave x department.
-
-    Counts are not suppressed: how many answered is not a finding about anyone, and the
-    committee needs it to judge which departments could be shown.
-    """
+    """Return respondents per wave x department; a count under min_n is blank (method.md)."""
     return scores.respondents[RESPONDENT_COLUMNS].copy()
 
 
