@@ -7,6 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_coverage
 import bench_loading
 import bench_render
 import bench_scoring
@@ -15,3 +16,4 @@ if __name__ == "__main__":
     bench_scoring.main()
     bench_loading.main()
     bench_render.main()
+    bench_coverage.main()

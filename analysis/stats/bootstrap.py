@@ -1,8 +1,8 @@
 """The bootstrap machinery: resampling respondents, percentile intervals and stratified means.
 
 In: one department's respondents as rows of a matrix, a statistic of weighted rows, the run's
-seed. Out: bootstrap replicates (one row per resample), their percentile intervals, and the
-municipality's replicates as the mean of the departments' replicates resample by resample
+seed. Out: bootstrap replicates (one row per resample), their percentile intervals (plain, or
+expanded for small groups as method.md asks), and the municipality's replicates as the mean of the departments' replicates resample by resample
 (the stratified bootstrap of method.md).
 
 Resampling is done with multinomial weight matrices: a resample is a row of counts (how often
@@ -21,7 +21,15 @@ import numpy as np
 
 from ..exceptions import ParameterError
 
-__all__ = ["check_confidence", "department_generator", "percentile_interval", "resample", "stratified_mean"]
+__all__ = [
+    "check_confidence",
+    "department_generator",
+    "expanded_alpha",
+    "expanded_interval",
+    "percentile_interval",
+    "resample",
+    "stratified_mean",
+]
 
 #: Resamples x respondents per matrix product (bounds memory for large departments) ...
 BLOCK_CELLS = 2**25
@@ -155,6 +163,107 @@ def percentile_interval(reps, confidence: float):
                 low, high = bounds
     if np.ndim(low) == 0:
         return float(low), float(high)
+    return low, high
+
+
+def expanded_alpha(n, confidence: float):
+    """Return the adjusted two-sided level alpha' of the expanded percentile interval.
+
+    Hesterberg (2015), "What teachers should know about the bootstrap": percentile intervals
+    are too narrow in small samples; taking them at
+
+        alpha' = 2 * Phi(-sqrt(n / (n - 1)) * t_{1 - alpha/2, n - 1}),  alpha = 1 - confidence,
+
+    (``t`` the positive upper critical value of Student's t with ``n - 1`` degrees of freedom)
+    widens them by the factor of the t interval with the ``n / (n - 1)`` variance correction.
+
+    Parameters
+    ----------
+    n : int or array-like
+        Group size(s), e.g. the respondents ``n(d,V)`` of a department and value.
+    confidence
+        Two-sided level, between 0 and 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for scalar ``n``, else an array of ``n``'s shape; NaN where ``n < 2`` (or NaN).
+        Smaller than ``1 - confidence`` and tends to it as ``n`` grows.
+
+    Examples
+    --------
+    >>> round(expanded_alpha(5, 0.95), 6), round(expanded_alpha(20, 0.95), 5)
+    (0.001908, 0.03176)
+    >>> expanded_alpha([1, 5], 0.95).round(6).tolist()
+    [nan, 0.001908]
+    """
+    check_confidence(confidence)
+    # Imported here, as in reliability.py: scipy.stats takes a while to import and most
+    # commands never need it.
+    from scipy import stats
+
+    size = np.asarray(n, dtype=float)
+    ok = size >= 2  # NaN compares False
+    df = np.where(ok, size - 1, 1.0)
+    t = stats.t.ppf(1 - (1 - confidence) / 2, df)
+    alpha = np.where(ok, 2 * stats.norm.cdf(-np.sqrt(np.where(ok, size, 2.0) / df) * t), np.nan)
+    if alpha.ndim == 0:
+        return float(alpha)
+    return alpha
+
+
+def expanded_interval(reps, n, confidence: float):
+    """Return the expanded percentile interval of bootstrap replicates (method.md, Uncertainty).
+
+    The percentile interval of :func:`percentile_interval` (NaN skipped, numpy's 'linear'
+    interpolation), but each column taken at the percentiles ``alpha' / 2`` and
+    ``1 - alpha' / 2`` of its own group size, ``alpha'`` from :func:`expanded_alpha`. It
+    contains the plain percentile interval of the same replicates.
+
+    Parameters
+    ----------
+    reps : array-like
+        Replicates: one dimension (resamples) or two (resamples x statistics).
+    n : int or array-like
+        Group size: one number, or one per column of two-dimensional ``reps``.
+    confidence
+        Two-sided level, between 0 and 1.
+
+    Returns
+    -------
+    tuple
+        ``(low, high)``: floats for one-dimensional ``reps``, else one array entry per column.
+        NaN for a column without any number or whose ``n`` is below 2.
+
+    Examples
+    --------
+    >>> low, high = expanded_interval(np.arange(2001.0), 5, 0.95)
+    >>> round(low, 3), round(high, 3)
+    (1.908, 1998.092)
+    >>> low, high = expanded_interval(np.arange(2001.0)[:, None].repeat(2, axis=1), [20, 1], 0.95)
+    >>> low.round(2).tolist(), bool(np.isnan(high[1]))
+    ([31.76, nan], True)
+    """
+    reps = np.asarray(reps, dtype=float)
+    alpha = np.asarray(expanded_alpha(n, confidence), dtype=float)
+    if reps.ndim == 1:
+        if alpha.size != 1:
+            raise ParameterError(f"one-dimensional replicates take one group size, found {np.size(n)}.")
+        a = float(alpha.reshape(()))
+        if np.isnan(a):
+            return float("nan"), float("nan")
+        return percentile_interval(reps, 1 - a)
+    if reps.ndim != 2:
+        raise ParameterError(f"replicates must have one or two dimensions, found {reps.ndim}.")
+    columns = reps.shape[1]
+    if alpha.ndim > 1 or alpha.size not in (1, columns):
+        raise ParameterError(f"give one group size or one per column ({columns}), found shape {np.shape(n)}.")
+    alpha = np.broadcast_to(alpha.reshape(-1), (columns,))
+    low, high = np.full(columns, np.nan), np.full(columns, np.nan)
+    # Columns of the same n share their percentiles, so each distinct n is one vectorised call.
+    for a in np.unique(alpha[~np.isnan(alpha)]):
+        cols = alpha == a
+        low[cols], high[cols] = percentile_interval(reps[:, cols], 1 - a)
     return low, high
 
 
