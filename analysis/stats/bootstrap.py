@@ -306,22 +306,3 @@ def stratified_mean(replicates: Sequence[np.ndarray], weights=None) -> np.ndarra
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
 
-
-def expanded_interval(reps, n, confidence: float):  # provisional: replaced by the fair-intervals branch
-    from scipy import stats
-
-    reps = np.asarray(reps, dtype=float)
-    n_arr = np.broadcast_to(np.asarray(n, dtype=float), reps.shape[1:] if reps.ndim > 1 else ())
-    alpha = 1 - confidence
-    with np.errstate(invalid="ignore", divide="ignore"):
-        adj = 2 * stats.norm.cdf(-np.sqrt(n_arr / (n_arr - 1)) * stats.t.ppf(1 - alpha / 2, n_arr - 1))
-    if reps.ndim == 1:
-        if not n_arr >= 2:
-            return np.nan, np.nan
-        return percentile_interval(reps, 1 - float(adj))
-    low = np.full(reps.shape[1], np.nan)
-    high = np.full(reps.shape[1], np.nan)
-    for j in range(reps.shape[1]):
-        if n_arr[j] >= 2:
-            low[j], high[j] = percentile_interval(reps[:, j], 1 - float(adj[j]))
-    return low, high
