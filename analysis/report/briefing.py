@@ -87,9 +87,14 @@ class Briefing(NumberedFigures):
 
     @cached_property
     def reliability(self) -> pd.DataFrame:
-        """Return Cronbach's alpha per value for this wave (Feldt interval)."""
+        """Return Cronbach's alpha per value for this wave (Feldt interval), published departments only."""
         return score_reliability(
-            self.survey.responses, self.codebook, wave=self.wave, confidence=self.scores.confidence
+            self.survey.responses,
+            self.codebook,
+            wave=self.wave,
+            confidence=self.scores.confidence,
+            min_n=self.scores.min_n,
+            published=self.scores.published_departments(self.wave),
         )
 
     @cached_property

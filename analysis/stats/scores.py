@@ -83,11 +83,21 @@ class Scores:
             rows = rows[rows["value"] == value]
         return list(dict.fromkeys(rows["department"]))
 
+    def published_departments(self, wave: int) -> dict[str, set[str]]:
+        """Return, per value, the departments whose own cell is published in ``wave`` (not the merged group)."""
+        dv = self.department_value
+        rows = dv[(dv["wave"] == wave) & ~dv["suppressed"].astype(bool) & (dv["department"] != config.MERGED_GROUP)]
+        out: dict[str, set[str]] = {v: set() for v in dict.fromkeys(dv["value"])}
+        for value, dept in zip(rows["value"], rows["department"]):
+            out[value].add(dept)
+        return out
+
     def pooled_dont_know_share(self, wave: int) -> pd.Series:
         """Return the municipality's don't-know share per value in ``wave``, pooled over shown cells.
 
-        The answers of every department whose don't-know share is published are pooled (so a
-        large department weighs more); suppressed departments are left out, as in the tables.
+        The answers of every department whose don't-know share is published, and of the merged
+        group, are pooled (so a large department weighs more): every department with answers is
+        covered, the hidden ones through the merged group, as in the municipality's score.
 
         Returns
         -------
