@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: The department code of the merged group of small departments (method.md, Disclosure control).
-MERGED_GROUP = "ØVRIGE"
+MERGED_GROUP = config.MERGED_GROUP
 ABOVE, BELOW, ON_LEVEL = "above", "below", "on level"
 #: What ``position`` can say: first against second; empty when there is no interval.
 POSITIONS = (ABOVE, BELOW, ON_LEVEL)
