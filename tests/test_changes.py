@@ -23,11 +23,14 @@ RESAMPLES = 400
 
 def _two_waves():
     # 2024: BUF answers food_1 = 2 and food_2 = 4 (turned: 2), so clim_food = 2.0 in every
-    # resample; wages_1 = 3. SUF has 6 respondents.
-    before = people_frame({"BUF": [[2, 4, 3]] * 6, "SUF": [[3, 3, 3]] * 6}, ITEMS, wave=2024)
+    # resample; wages_1 = 3. SUF has 6 respondents, ØKF 5, both answering 3 throughout.
+    before = people_frame({"BUF": [[2, 4, 3]] * 6, "SUF": [[3, 3, 3]] * 6, "ØKF": [[3, 3, 3]] * 5}, ITEMS, wave=2024)
     # 2025: BUF food_1 is 3 or 5 (mean 4), food_2 = 2 (turned: 4): clim_food = (4 + 4) / 2 = 4.0,
-    # a change of +2.0; wages_1 stays 3. SUF has only 3 respondents: suppressed at min_n = 5.
-    after = people_frame({"BUF": [[3, 2, 3], [5, 2, 3]] * 3, "SUF": [[3, 3, 3]] * 3}, ITEMS, wave=2025)
+    # a change of +2.0; wages_1 stays 3. SUF has only 3 respondents: suppressed at min_n = 5, and
+    # it pulls ØKF (5, the smallest published) into the merged group; BUF stays published.
+    after = people_frame(
+        {"BUF": [[3, 2, 3], [5, 2, 3]] * 3, "SUF": [[3, 3, 3]] * 3, "ØKF": [[3, 3, 3]] * 5}, ITEMS, wave=2025
+    )
     return pd.concat([before, after], ignore_index=True)
 
 
@@ -78,8 +81,10 @@ def test_focus_area_changes_of_a_suppressed_department_are_blank(scores):
     suf = changes[changes["department"] == "SUF"]
     assert len(suf) == 2 and suf["suppressed"].all()
     assert suf["diff"].isna().all() and (suf["verdict"] == "").all()
-    # Department rows only: the municipality score is defined per value.
-    assert set(changes["department"]) == {"BUF", "SUF"}
+    # ØKF, pulled into the merged group in 2025, is blank too. Department rows only: the
+    # municipality score is defined per value.
+    assert changes.loc[changes["department"] == "ØKF", "suppressed"].all()
+    assert set(changes["department"]) == {"BUF", "SUF", "ØKF"}
 
 
 def test_score_changes_refuses_an_unknown_level(scores):
@@ -277,6 +282,7 @@ def test_score_survey_changes_carry_families_and_adjusted_p_values(scores):
     # BUF's climate goes from 2.0 to 4.0 in every resample: p = 0, and +2.0 is a clear improvement.
     buf = changes[(changes["department"] == "BUF") & (changes["value"] == "climate")].iloc[0]
     assert buf["p_adjusted"] == 0.0 and buf["verdict"] == "improvement"
-    # The municipality: 2024 (BUF 2.0 + SUF 3.0) / 2 = 2.5, 2025 BUF alone (SUF hidden) 4.0.
+    # The whole municipality in both waves: 2024 (BUF 2.0 + SUF 3.0 + ØKF 3.0) / 3, 2025 (BUF 4.0
+    # + the merged group SUF+ØKF 3.0, weighing two) / 3: a change of 2/3 over three departments.
     muni = changes[(changes["department"] == "ALL") & (changes["value"] == "climate")].iloc[0]
-    assert muni["diff"] == pytest.approx(1.5) and muni["n_departments"] == 1
+    assert muni["diff"] == pytest.approx(2 / 3) and muni["n_departments"] == 3
