@@ -47,6 +47,40 @@ def hidden_text(min_n: int, lang: str = "da", *, capital: bool = False) -> str:
     return f"{word.capitalize() if capital else word} (n < {min_n})"
 
 
+def count_text(count, min_n: int, lang: str = "da") -> str:
+    """Return a count as text, or "færre end 5" where it is under ``min_n`` (or blank, as tables write it).
+
+    Counts under the minimum group size are never published as numbers (method.md).
+
+    Examples
+    --------
+    >>> count_text(12, 5), count_text(3, 5), count_text(None, 5, "en"), count_text(1234, 5)
+    ('12', 'færre end 5', 'fewer than 5', '1.234')
+    """
+    from .formatting import format_number
+    from .stats.disclosure import count_or_hidden
+
+    shown = count_or_hidden(count, min_n)
+    if shown is None:
+        return t(lang, f"færre end {min_n}", f"fewer than {min_n}")
+    return format_number(shown, lang, 0)
+
+
+def merged_group_name(members: str, lang: str = "da", departments=None) -> str:
+    """Return the merged group's name with its members, e.g. "Øvrige forvaltninger (KFF, BIF)".
+
+    Examples
+    --------
+    >>> merged_group_name("KFF+BIF"), merged_group_name("KFF+BIF+SOF", "en")
+    ('Øvrige forvaltninger (KFF og BIF)', 'Other departments (KFF, BIF and SOF)')
+    """
+    from .config import MERGED_GROUP_NAME
+    from .formatting import join_names
+
+    codes = [m for m in str(members).split("+") if m]
+    return f"{MERGED_GROUP_NAME[lang]} ({join_names(codes, lang)})"
+
+
 def cannot_show_text(min_n: int, lang: str = "da") -> str:
     """Return the words for a result withheld to protect anonymity, quoting the minimum group size.
 

@@ -305,4 +305,3 @@ def stratified_mean(replicates: Sequence[np.ndarray], weights=None) -> np.ndarra
     weight = np.where(present, w, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan)
-

@@ -255,8 +255,9 @@ class Scores:
         pandas.DataFrame
             ``department, department_name, value, value_name`` (then ``focus_area,
             focus_area_name`` for focus areas), ``wave_from, wave_to, diff, ci_low, ci_high,
-            verdict, n_departments, suppressed``. ``verdict`` is ``improvement``, ``decline``
-            or ``no clear change`` (empty when suppressed).
+            verdict, n_departments, suppressed, p_adjusted, family``. ``verdict`` is
+            ``improvement`` or ``decline`` only when the family-adjusted p-value is under 5 % and
+            the change is at least 0,25, else ``no clear change`` (empty when suppressed).
 
         Examples
         --------
@@ -286,6 +287,8 @@ class Scores:
                 "verdict",
                 "n_departments",
                 "suppressed",
+                "p_adjusted",
+                "family",
             ]
         ]
 
@@ -296,12 +299,11 @@ class Scores:
         departments = self.departments or load_departments()
         out = frame.copy()
         if "department" in out:
-            names = {
-                code: (
-                    config.MUNICIPALITY_NAME[lang] if code == config.MUNICIPALITY else departments.name_of(code, lang)
-                )
-                for code in out["department"].unique()
+            special = {
+                config.MUNICIPALITY: config.MUNICIPALITY_NAME[lang],
+                config.MERGED_GROUP: config.MERGED_GROUP_NAME[lang],
             }
+            names = {code: special.get(code) or departments.name_of(code, lang) for code in out["department"].unique()}
             out["department_name"] = out["department"].map(names)
         if "value" in out:
             out["value_name"] = out["value"].map({v: codebook.value_name(v, lang) for v in out["value"].unique()})
