@@ -150,7 +150,9 @@ def test_one_small_department_pulls_in_the_smallest_published_one(scores):
     # joins the merged group and its own cell is hidden too (complementary suppression).
     dv = scores.department_value
     x_a = cell(dv, department="X", value="va")
-    assert x_a["suppressed"] and pd.isna(x_a["score"]) and x_a["n"] == 5
+    # Its n (5) is not published either: the group's n (8) minus it would give Y's 3 away.
+    assert x_a["suppressed"] and pd.isna(x_a["score"]) and pd.isna(x_a["n"])
+    assert pd.isna(cell(scores.respondents, department="X")["respondents"])
     group = cell(dv, department="ØVRIGE", value="va")
     assert group["members"] == "X+Y" and not group["suppressed"] and group["n"] == 8
     # Pooled X+Y, by hand. i1: X 4,5,3,2 and Y 1,1,1 -> 17/7; i2 reversed: X 4,5,2,3 and Y 5,5,5

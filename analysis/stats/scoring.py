@@ -375,13 +375,23 @@ def score_survey(
 
     value, municipal_replicates = _municipality(dv, replicates, value_ids, confidence, resamples)
     order = {code: k for k, code in enumerate(departments.order(dv["department"]))}
-    # Counts under min_n are never published as numbers (method.md): blank in every table.
-    hide_small_counts(dv, "n", min_n)
-    hide_small_counts(fa, "n", min_n)
-    hide_small_counts(dkt, ["n", "dont_know", "answers"], min_n, by="n")
-    hide_small_counts(items, ["n_valid", "dont_know", "not_applicable", "blank"], min_n, by="n_valid")
+    # Counts under min_n are never published as numbers (method.md), and a hidden cell publishes
+    # no count at all: with the merged group's n beside it, a pulled-in member's n would give a
+    # small member's n away by subtraction.
+    for table, counts in (
+        (dv, ["n"]),
+        (fa, ["n"]),
+        (dkt, ["n", "dont_know", "answers"]),
+        (items, ["n_valid", "dont_know", "not_applicable", "blank"]),
+    ):
+        hide_small_counts(table, counts, min_n)
+        for c in counts:
+            table[c] = table[c].astype("Int64").mask(table["suppressed"].astype(bool))
     respondents = pd.DataFrame(resp_rows)
     hide_small_counts(respondents, "respondents", min_n)
+    members_of = {w: {d for (w2, _), (m, _) in pools.items() if w2 == w for d in m} for w in by_wave}
+    in_group = np.array([d in members_of[w] for w, d in zip(respondents["wave"], respondents["department"])])
+    respondents["respondents"] = respondents["respondents"].astype("Int64").mask(in_group)
     return Scores(
         department_value=_in_order(dv, order),
         value=value,
