@@ -73,11 +73,7 @@ answer = st.sampled_from([1, 2, 3, 4, 5, 8, None])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(
-    st.lists(st.integers(1, 12), min_size=2, max_size=7),
-    st.integers(5, 7),
-    st.data(),
-)
+@given(st.lists(st.integers(1, 12), min_size=2, max_size=7), st.integers(5, 7), st.data())
 def test_no_published_number_is_a_function_of_one_hidden_department(tiny_codebook, sizes, min_n, data):
     """Difference the municipality against every published cell: what is left is the merged group's
     contribution (published, from two or more departments and at least min_n respondents), never a

@@ -13,21 +13,26 @@ from analysis.report.narrative import (
     compare,
     join_names,
     sentence_changes,
-    sentence_extreme,
-    sentence_leaders,
+    sentence_coverage,
+    sentence_positions,
+    sentence_value_extreme,
 )
 from analysis.words import change_word
 
-CLEAR = [
-    Estimate("Partnerskaber og innovation", 2.1, 1.9, 2.3),
-    Estimate("Miljø", 3.2, 3.0, 3.4),
-    Estimate("Klima", 3.6, 3.45, 3.75),
-]
-OVERLAP = [
-    Estimate("Partnerskaber og innovation", 2.9, 2.6, 3.2),
-    Estimate("Miljø", 3.0, 2.8, 3.3),
-    Estimate("Klima", 3.1, 2.95, 3.3),
-]
+NAMES = {"a": "Klima", "b": "Miljø", "c": "Partnerskaber og innovation"}
+
+VALUES = pd.DataFrame(
+    {
+        "value": ["c", "b", "a"],
+        "score": [2.1, 3.40, 3.42],
+        "level_name": ["Begyndende", "Etableret", "Etableret"],
+        "level_uncertain": [False, True, False],
+    }
+)
+# Paired differences: c is clearly below both; a and b, 0,02 apart, are on level.
+PAIRS = pd.DataFrame(
+    {"value_a": ["c", "c", "b"], "value_b": ["b", "a", "a"], "position": ["below", "below", "on level"]}
+)
 
 
 def test_compare_uses_interval_overlap():
@@ -45,48 +50,68 @@ def test_compare_uses_interval_overlap():
     ],
 )
 def test_lowest_value_clearly_below_the_others(lang, expected):
-    assert sentence_extreme(CLEAR, "lowest", "Begyndende", lang) == expected
+    assert sentence_value_extreme(VALUES, PAIRS, "lowest", NAMES, lang) == expected
 
 
-def test_lowest_value_on_level_with_others_is_not_called_least_mature():
-    text = sentence_extreme(OVERLAP, "lowest", "Etableret", "da")
-    assert "mindst modne" not in text
-    assert text == (
-        "Partnerskaber og innovation har den laveste score (2,9, etableret), men ligger på niveau med miljø og klima."
+def test_two_values_002_apart_are_on_level_not_highest():
+    text = sentence_value_extreme(VALUES, PAIRS, "highest", NAMES, "da")
+    assert "mest modne" not in text
+    assert text == "Klima har den højeste score (3,4, etableret), men ligger på niveau med miljø."
+    assert "on level with Miljø" in sentence_value_extreme(VALUES, PAIRS, "highest", NAMES, "en")
+
+
+def test_an_uncertain_level_carries_its_question_mark_in_text():
+    uncertain = VALUES.assign(level_uncertain=True)
+    assert "(2,1, begyndende?)" in sentence_value_extreme(uncertain, PAIRS.assign(position="on level"), "lowest", NAMES)
+    assert "(begyndende?)" in sentence_value_extreme(uncertain, PAIRS, "lowest", NAMES)
+
+
+def test_departments_clearly_below_are_named_as_plainly_as_those_above():
+    positions = pd.DataFrame(
+        {
+            "department": ["SUF", "TMF", "BUF", "SOF", "ØKF"],
+            "diff": [1.3, 1.6, 0.1, -0.7, -0.2],
+            "position": ["above", "above", "on level", "below", "on level"],
+        }
     )
-    assert "on level with" in sentence_extreme(OVERLAP, "lowest", "Established", "en")
-
-
-def test_highest_value_both_ways():
-    assert (
-        sentence_extreme(CLEAR, "highest", "Systematisk", "da")
-        == "Klima er den mest modne værdi med en score på 3,6 (systematisk)."
+    assert sentence_positions(positions, {}, "Partnerskaber og innovation", 2.64, "da") == (
+        "På partnerskaber og innovation ligger TMF og SUF klart over kommunens gennemsnit på 2,6, "
+        "og SOF ligger klart under."
     )
-    assert sentence_extreme(OVERLAP, "highest", "Etableret", "da").startswith("Klima har den højeste score (3,1")
+    below_only = positions[positions["position"] != "above"]
+    assert sentence_positions(below_only, {}, "Innovation", 2.64, "da") == (
+        "På innovation ligger SOF klart under kommunens gennemsnit på 2,6; ingen ligger klart over."
+    )
+    group = pd.DataFrame({"department": ["ØVRIGE"], "diff": [-1.1], "position": ["below"]})
+    names = {"ØVRIGE": "Øvrige forvaltninger (KFF og BIF)"}
+    assert "Øvrige forvaltninger (KFF og BIF) is clearly below" in sentence_positions(
+        group, names, "Innovation", 2.6, "en"
+    )
 
 
-def test_leaders_only_when_interval_is_above_the_municipality():
-    muni = Estimate("Partnerskaber og innovation", 2.6, 2.5, 2.7)
-    depts = [Estimate("SUF", 3.9, 3.6, 4.1), Estimate("TMF", 4.1, 3.8, 4.3), Estimate("BUF", 2.8, 2.5, 3.1)]
-    # BUF's interval reaches below the municipal mean: not named.
-    assert (
-        sentence_leaders(depts, muni, "Partnerskaber og innovation", "da")
-        == "På partnerskaber og innovation ligger TMF og SUF klart over kommunens gennemsnit på 2,6."
-    )
-    assert (
-        sentence_leaders(depts, muni, "Partnerships and innovation", "en")
-        == "On partnerships and innovation, TMF and SUF are clearly above the municipal average of 2.6."
-    )
-    none = [Estimate("BUF", 2.8, 2.5, 3.1)]
-    assert sentence_leaders(none, muni, "Partnerskaber og innovation", "da").startswith("Ingen forvaltning")
-    assert sentence_leaders(none, muni, "Partnerships and innovation", "en").startswith("No department")
+def test_the_sample_briefing_names_the_departments_below_on_innovation():
+    from analysis.report.briefing import prepare_briefing
+
+    briefing = prepare_briefing(resamples=400, charts=False, chart_background=False)
+    below = briefing.positions[
+        (briefing.positions["value"] == "innovation") & (briefing.positions["position"] == "below")
+    ]
+    assert not below.empty
+    sentence = briefing.innovation_sentence()
+    for dept in below["department"]:
+        assert briefing.group_names("innovation").get(dept, dept) in sentence
+    assert "klart under" in sentence
+
+
+def test_coverage_sentence_only_when_the_pictures_differ():
+    full, alone = pd.Series({"a": 2.64, "b": 3.40}), pd.Series({"a": 3.07, "b": 3.45})
+    text = sentence_coverage(full, alone, NAMES, "KFF og BIF")
+    assert "3,1 i stedet for 2,6 på klima" in text and "miljø" not in text and "trækker altså gennemsnittet ned" in text
+    assert sentence_coverage(full, full + 0.05, NAMES, "KFF og BIF") == ""
 
 
 def _changes(verdicts: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame([{"value": v, "verdict": verdict} for v, verdict in verdicts.items()])
-
-
-NAMES = {"a": "Klima", "b": "Miljø", "c": "Partnerskaber og innovation"}
 
 
 def test_changes_name_only_clear_changes():

@@ -16,7 +16,7 @@ from ..formatting import format_interval, format_number, format_share, join_name
 from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
-from ..words import change_word, confidence_text, hidden_word, t, threshold_text
+from ..words import change_word, confidence_text, count_text, hidden_word, t, threshold_text
 from .briefing import Briefing
 from .html import Html, escape, heading_and_paragraphs
 
@@ -73,16 +73,57 @@ def data_source(is_sample: bool, lang: str) -> str:
     return t(lang, "Spørgeskemaets svar", "The survey's answers")
 
 
+def method_parameters(b: Briefing) -> list[tuple[str, str, str]]:
+    """Return the settings the method appendix quotes: (key, label, value as printed).
+
+    The keys are those of the parameter table in ``docs/method.md``; a test checks that the values
+    printed here are the ones the scores were made with, and the ones the document states.
+    """
+    from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
+
+    lang, s = b.lang, b.scores
+    return [
+        ("min_n", t(lang, "Mindste gruppe (min_n)", "Minimum group (min_n)"), str(s.min_n)),
+        ("resamples", t(lang, "Bootstrap-gentagelser", "Bootstrap resamples"), b.number(s.resamples, 0)),
+        ("seed", t(lang, "Startværdi (seed)", "Seed"), str(s.seed)),
+        (
+            "confidence",
+            t(lang, "Konfidensniveau", "Confidence level"),
+            confidence_text(s.confidence, lang, spaced=True),
+        ),
+        (
+            "don't-know flag",
+            t(lang, "Grænse for »Ved ikke«", "Don't-know flag"),
+            threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True),
+        ),
+        (
+            "minimal important difference",
+            t(lang, "Mindste vigtige ændring", "Minimal important difference"),
+            b.number(MINIMAL_IMPORTANT_DIFFERENCE, 2),
+        ),
+        (
+            "distribution limit",
+            t(lang, "Fordelinger vises fra", "Distributions shown from"),
+            str(distribution_limit(s.min_n)),
+        ),
+        ("alpha threshold", t(lang, "Grænse for Cronbachs alfa", "Cronbach's alpha threshold"), b.number(LOW_ALPHA, 1)),
+    ]
+
+
 def method(b: Briefing) -> str:
-    """Return appendix 1: how the scores, intervals and suppression are made, from the settings used."""
+    """Return appendix 1: how the scores, intervals and disclosure control are made, from the settings used."""
+    from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
+
     lang, s, cb = b.lang, b.scores, b.codebook
     n_items, n_fa = len(cb.items), len(cb.focus_areas)
     n_rev = sum(it.reverse for it in cb.items)
     levels = ", ".join(f"{c} {b.level_name(c)}" for c in sorted(cb.levels))
-    hidden = s.suppressed_departments(b.wave)
-    hidden_text = join_names(hidden, lang) if hidden else t(lang, "ingen", "none")
+    members = b.group_members()
+    group = config.MERGED_GROUP_NAME[lang]
+    pooled = join_names(members, lang) if members else t(lang, "ingen", "none")
     conf, ci = confidence_text(s.confidence, lang), b.interval
     limit = distribution_limit(s.min_n)
+    mid = b.number(MINIMAL_IMPORTANT_DIFFERENCE, 2)
     data = data_source(b.is_sample, lang)
     files = ", ".join(Path(f).name for f in b.response_files)
     if lang == "da":
@@ -94,26 +135,36 @@ def method(b: Briefing) -> str:
             f"formuleret omvendt og vendes (6 minus svaret), før der regnes.",
             "En forvaltnings score på et spørgsmål er gennemsnittet af dens gyldige svar. Et indsatsområdes "
             "score er gennemsnittet af dets spørgsmål, og en værdis score er gennemsnittet af dens "
-            "indsatsområder, som vejer lige meget. Kommunens score er gennemsnittet af de viste forvaltninger, "
-            "som vejer lige meget uanset antal svar. Niveauet er det nærmeste hele niveau (2,5 rundes op til 3).",
+            "indsatsområder, som vejer lige meget. Kommunens score dækker alle forvaltninger med svar, som "
+            f"vejer lige meget uanset antal svar; forvaltninger i »{group}« indgår med gruppens score, og "
+            "gruppen tæller med så mange forvaltninger, som den rummer. Niveauet er det nærmeste hele niveau "
+            "(2,5 rundes op til 3). Ved siden af hver værdis score vises andelen af svar på niveau 4-5.",
             f"Usikkerheden vises som {conf}-intervaller beregnet med bootstrap: svarene trækkes {b.number(s.resamples, 0)} "
             f"gange med tilbagelægning inden for hver forvaltning (fast startværdi {s.seed}), og hele beregningen "
-            f"gentages hver gang. Teksten kalder kun en værdi eller forvaltning højere eller lavere end en anden, "
-            f"når intervallerne ikke overlapper, og kun en ændring en forbedring eller tilbagegang, når intervallet "
-            f"for forskellen ikke indeholder 0.",
+            "gentages hver gang. For en forvaltning tages intervallet på et justeret niveau, der tager højde for, "
+            "at grupperne er små (det udvidede percentilinterval), så det også holder ved 5-10 svarende. Kommunens "
+            "interval følger af at trække inden for hver forvaltning og gruppe for sig.",
+            "Sammenligninger bygger på forskellen mellem to scorer beregnet i de samme gentagelser (parvis), ikke på "
+            "om intervallerne overlapper: en værdi eller forvaltning kaldes højere eller lavere, når intervallet for "
+            "forskellen ikke indeholder 0; ellers ligger de på niveau. Ændringer fra år til år testes som to "
+            "familier: kommunens fem ændringer (Holm-korrektion) og forvaltningernes ændringer (Benjamini-Hochberg, "
+            f"5 % falske fund). En ændring kaldes en forbedring eller et fald, kun når den korrigerede test er "
+            f"klar og ændringen er mindst {mid} point på skalaen; ellers »ingen klar ændring«. Et »?« efter et "
+            "niveau betyder, at intervallet krydser en niveaugrænse.",
             f"Anonymitet: En forvaltning vises ikke på en værdi, når færre end {s.min_n} har givet et gyldigt svar "
-            f"på værdiens spørgsmål. Score, interval og niveau er da skjult overalt: i tabeller, figurer, tekst og "
-            f"eksport. Svarfordelinger vises kun for forvaltninger med mindst {limit} svarende; kommunens samlede "
-            f"fordeling bygger på de viste forvaltninger og kun på skjulte forvaltninger, når de tilsammen har mindst "
-            f"{limit} svarende. Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult "
-            f"forvaltning ikke kan regnes baglæns. Andelen »Ved ikke« vises, når mindst {s.min_n} har svaret på "
-            f"værdiens spørgsmål, også hvis færre har valgt et niveau. Skjult i {b.wave}: {hidden_text}.",
+            f"på værdiens spørgsmål (grænsen kan ikke sættes lavere end 5). De små forvaltninger lægges sammen "
+            f"i »{group}« og vises med gruppens score og navnene på dens forvaltninger. Er der kun én lille "
+            f"forvaltning, eller har gruppen færre end {s.min_n} svarende, lægges den mindste af de viste "
+            "forvaltninger til (ved lighed den sidste i rækkefølgen), og dens egen score skjules også, så ingen "
+            "forvaltnings resultat kan regnes baglæns. Antal under "
+            f"{s.min_n} vises som »færre end {s.min_n}«. Svarfordelinger vises kun for forvaltninger med mindst "
+            f"{limit} svarende. Andelen »Ved ikke« vises, hvor scoren vises, og kaldes kun »over 30 %«, når hele "
+            f"dens interval ligger over. I {b.wave} indgår i {group}: {pooled}.",
             f"Pålidelighed og følsomhed (bilag 4): Cronbachs alfa pr. værdi med Feldts {ci} viser, om "
-            f"spørgsmålene under en værdi hænger sammen; under {b.number(LOW_ALPHA)} vises værdiens indsatsområder "
+            f"spørgsmålene under en værdi hænger sammen; den beregnes kun på de viste forvaltningers svarende, "
+            f"målt inden for hver forvaltning. Under {b.number(LOW_ALPHA)} vises værdiens indsatsområder "
             "hver for sig. Kommunens scorer beregnes også med forvaltningerne vægtet efter antal svarende og efter "
-            "det skønnede antal indkøbsmedarbejdere, for at vise om rækkefølgen af værdierne afhænger af vægtningen. "
-            "Ændringer mellem år beregnes over de forvaltninger, der kan vises i begge år, og intervallet for "
-            "forskellen bygger på bootstrap i hvert år for sig.",
+            "det skønnede antal indkøbsmedarbejdere, for at vise om rækkefølgen af værdierne afhænger af vægtningen.",
             f"Data: {data} ({files}).",
         ]
     else:
@@ -125,31 +176,62 @@ def method(b: Briefing) -> str:
             f"{n_rev} questions are worded in reverse and turned (6 minus the answer) before scoring.",
             "A department's score on a question is the mean of its valid answers. A focus area's score is the "
             "mean of its questions and a value's score the mean of its focus areas, which weigh equally. The "
-            "municipality's score is the mean of the departments shown, each weighing the same whatever its "
-            "number of answers. The level is the nearest whole level (2.5 rounds up to 3).",
+            "municipality's score covers every department with answers, each weighing the same whatever its "
+            f"number of answers; departments in '{group}' enter with the group's score, and the group counts as "
+            "many departments as it holds. The level is the nearest whole level (2.5 rounds up to 3). Beside each "
+            "value's score the share of answers at level 4-5 is shown.",
             f"Uncertainty is shown as {conf} intervals by bootstrap: the answers are redrawn {b.number(s.resamples, 0)} times "
             f"with replacement within each department (fixed seed {s.seed}) and the whole calculation is repeated "
-            f"each time. The text calls a value or department higher or lower than another only when their "
-            f"intervals do not overlap, and a change an improvement or decline only when the interval of the "
-            f"difference excludes 0.",
-            f"Anonymity: a department is not shown on a value when fewer than {s.min_n} gave a valid answer to "
-            f"the value's questions. Its score, interval and level are then hidden everywhere: tables, charts, "
-            f"text and exports. Answer distributions are shown only for departments of at least {limit} "
-            f"respondents; the municipal distribution pools the departments shown, and hidden departments only "
-            f"when together they have at least {limit}. The municipal figures average the departments "
-            f"shown, so a hidden department cannot be worked out backwards. The don't-know share is shown when at "
-            f"least {s.min_n} answered the value's questions, even if fewer chose a level. Hidden in {b.wave}: "
-            f"{hidden_text}.",
+            "each time. A department's interval is taken at an adjusted level that allows for small groups (the "
+            "expanded percentile interval), so that it holds at 5-10 respondents too. The municipal interval "
+            "follows from redrawing within each department and group separately.",
+            "Comparisons rest on the difference between two scores computed in the same resamples (paired), not "
+            "on whether intervals overlap: a value or department is called higher or lower when the interval of "
+            "the difference excludes 0; otherwise they are on level. Changes between years are tested as two "
+            "families: the municipality's five changes (Holm correction) and the departments' changes "
+            f"(Benjamini-Hochberg, 5 % false discoveries). A change is an improvement or a decline only when the "
+            f"corrected test is clear and the change is at least {mid} points on the scale; otherwise 'no clear "
+            "change'. A '?' after a level means the interval crosses a level boundary.",
+            f"Anonymity: a department is not shown on a value when fewer than {s.min_n} gave a valid answer to the "
+            f"value's questions (the limit cannot be set below 5). The small departments are pooled in '{group}' "
+            f"and shown with the group's score and the names of its departments. When only one department is "
+            f"small, or the group has fewer than {s.min_n} respondents, the smallest published department joins "
+            "it (on a tie the later in report order) and its own score is hidden too, so that no department's "
+            f"result can be worked out backwards. Counts under {s.min_n} read 'fewer than {s.min_n}'. Answer "
+            f"distributions are shown only for departments of at least {limit} respondents. The don't-know share "
+            "is shown where the score is, and called 'over 30 %' only when its whole interval lies above. In "
+            f"{b.wave}, '{group}' holds: {pooled}.",
             f"Reliability and sensitivity (appendix 4): Cronbach's alpha per value with Feldt's {ci} "
-            f"shows whether the questions under a value hang together; below {b.number(LOW_ALPHA)} the value's "
+            "shows whether the questions under a value hang together; it is computed on the published "
+            f"departments' respondents only, within each department. Below {b.number(LOW_ALPHA)} the value's "
             "focus areas are shown one by one. The municipal scores are also computed with departments weighted by "
             "respondents and by the estimated procurement staff, to show whether the order of the values depends "
-            "on the weighting. Changes between years are computed over the departments shown in both years, with "
-            "the interval of the difference from a bootstrap within each year.",
+            "on the weighting.",
             f"Data: {data} ({files}).",
         ]
     title = t(lang, "Bilag 1. Metode", "Appendix 1. Method")
-    return heading_and_paragraphs(title, paras)
+    rows = "".join(
+        f"<tr data-key='{escape(key)}'><th scope='row'>{escape(label)}</th><td class='num'>{escape(value)}</td></tr>"
+        for key, label, value in method_parameters(b)
+    )
+    settings = (
+        f"<p>{escape(t(lang, 'Indstillinger i denne kørsel:', 'Settings of this run:'))}</p>"
+        f"<table class='settings keep'><tbody>{rows}</tbody></table>"
+    )
+    return heading_and_paragraphs(title, paras) + settings
+
+
+def _count_cell(b: Briefing, dept: str, wave: int, count) -> str:
+    """Return a department's respondent count as the table shows it: hidden ones never as a number."""
+    if pd.notna(count):
+        return str(int(count))
+    actual = b.survey.quality.respondent_counts
+    n = int(actual.loc[dept, wave]) if dept in actual.index and wave in actual.columns else 0
+    if n == 0:
+        return ""
+    if n < b.scores.min_n:
+        return count_text(n, b.scores.min_n, b.lang)
+    return t(b.lang, f"i {config.MERGED_GROUP_NAME['da']}", f"in {config.MERGED_GROUP_NAME['en']}")
 
 
 def data_quality(b: Briefing) -> str:
@@ -162,9 +244,12 @@ def data_quality(b: Briefing) -> str:
     rows = []
     for dept, row in resp.iterrows():
         name = b.departments.name_of(dept, lang)
-        cells = "".join(f"<td class='num'>{'' if pd.isna(row[w]) else int(row[w])}</td>" for w in waves)
+        cells = "".join(f"<td class='num'>{escape(_count_cell(b, dept, w, row[w]))}</td>" for w in waves)
         rows.append(f"<tr><td>{escape(dept)}</td><td>{escape(name)}</td>{cells}</tr>")
-    total = "".join(f"<td class='num'><strong>{int(resp[w].sum())}</strong></td>" for w in waves)
+    counts = b.survey.quality.respondent_counts
+    total = "".join(
+        f"<td class='num'><strong>{int(counts[w].sum()) if w in counts.columns else ''}</strong></td>" for w in waves
+    )
     rows.append(
         f"<tr class='total'><td colspan='2'><strong>{escape(t(lang, 'I alt', 'Total'))}</strong></td>{total}</tr>"
     )

@@ -19,8 +19,9 @@ import pandas as pd
 from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
-from ..formatting import format_number
+from ..formatting import format_number, join_names
 from ..stats.changes import score_changes, score_changes_to
+from ..stats.comparisons import compare_departments_to_municipality, compare_values
 from ..stats.distributions import answer_distribution
 from ..stats.reliability import score_reliability
 from ..stats.scores import Scores
@@ -28,9 +29,9 @@ from ..stats.scoring import score_survey
 from ..stats.sensitivity import score_sensitivity
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..survey.loading import Survey, load_responses
-from ..words import hidden_text, interval_text, organisation_text, prepared_text, t
+from ..words import hidden_text, interval_text, merged_group_name, organisation_text, prepared_text, t
 from .html import Html, NumberedFigures, department_value_table, document_header, escape
-from .narrative import Estimate, estimates, sentence_changes, sentence_extreme, sentence_leaders
+from .narrative import sentence_changes, sentence_positions, sentence_value_extreme
 
 __all__ = ["Briefing", "Html", "default_title", "prepare_briefing"]
 
@@ -101,6 +102,44 @@ class Briefing(NumberedFigures):
     def sensitivity(self) -> pd.DataFrame:
         """Return the municipality's value scores under equal, respondent and headcount weights."""
         return score_sensitivity(self.scores, self.departments, wave=self.wave)
+
+    @cached_property
+    def value_pairs(self) -> pd.DataFrame:
+        """Return every pair of values of the municipality, compared by the paired bootstrap."""
+        return compare_values(self.scores, self.wave, config.MUNICIPALITY)
+
+    @cached_property
+    def positions(self) -> pd.DataFrame:
+        """Return each published department (and the merged group) against the municipality, per value."""
+        return compare_departments_to_municipality(self.scores, self.wave)
+
+    def group_names(self, value: str) -> dict[str, str]:
+        """Return the names text gives to the departments of a value: the merged group with its members."""
+        cells = self.department_cells()
+        group = cells[(cells["department"] == config.MERGED_GROUP) & (cells["value"] == value)]
+        if group.empty:
+            return {}
+        return {config.MERGED_GROUP: merged_group_name(group["members"].iloc[0], self.lang)}
+
+    def group_members(self) -> list[str]:
+        """Return every department pooled in the merged group on some value of this wave, in report order."""
+        cells = self.department_cells()
+        members = {m for ms in cells.loc[cells["department"] == config.MERGED_GROUP, "members"] for m in ms.split("+")}
+        return self.departments.order(members) if members else []
+
+    def published_only_scores(self) -> pd.Series:
+        """Return, per value, the mean of the departments published on their own (the version 1 headline)."""
+        cells = self.department_cells()
+        own = cells[(cells["department"] != config.MERGED_GROUP) & ~cells["suppressed"].astype(bool)]
+        return own.groupby("value", sort=False)["score"].mean().reindex(self.codebook.value_ids)
+
+    def share_high(self) -> pd.Series:
+        """Return the municipality's share of valid answers at level 4-5 per value (method.md step 8)."""
+        dist = self.distribution
+        muni = dist[(dist["department"] == config.MUNICIPALITY) & (dist["wave"] == self.wave) & dist["shown"]]
+        return (muni.set_index("value")["share_4"] + muni.set_index("value")["share_5"]).reindex(
+            self.codebook.value_ids
+        )
 
     def all_changes(self) -> pd.DataFrame | None:
         """Return the changes to this wave from the previous and from the first wave, if any."""
@@ -218,45 +257,55 @@ class Briefing(NumberedFigures):
         )
 
     def resume_sentences(self) -> list[str]:
-        """Return the Resumé's sentences: scope, least and most mature value, leaders, change."""
+        """Return the Resumé's sentences: scope, least and most mature value, innovation above and below, change."""
         lang, names = self.lang, self.value_names()
-        cells, muni = self.department_cells(), self.municipal_cells()
-        respondents = self.scores.respondents
-        n_resp = int(respondents.loc[respondents["wave"] == self.wave, "respondents"].sum())
-        n_dept = int(respondents.loc[respondents["wave"] == self.wave, "department"].nunique())
-        published_all = [d for d, g in cells.groupby("department", sort=False) if not g["suppressed"].any()]
+        muni = self.municipal_cells()
+        counts = self.survey.quality.respondent_counts
+        n_resp = int(counts[self.wave].sum()) if self.wave in counts.columns else 0
+        n_dept = int((counts[self.wave] > 0).sum()) if self.wave in counts.columns else 0
+        members = self.group_members()
+        if members:
+            pooled = t(
+                lang,
+                f"alle forvaltninger indgår i kommunens tal, men {join_names(members, lang)} vises af hensyn til "
+                f"anonymiteten samlet som »{config.MERGED_GROUP_NAME[lang]}«",
+                f"every department counts in the municipal figures, but {join_names(members, lang)} are shown "
+                f"together as '{config.MERGED_GROUP_NAME[lang]}' to protect anonymity",
+            )
+        else:
+            pooled = t(lang, "alle forvaltninger kan vises hver for sig", "every department can be shown on its own")
         sentences = [
             t(
                 lang,
                 f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
-                f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; af hensyn til "
-                f"anonymiteten kan {len(published_all)} af forvaltningerne vises på alle værdier.",
+                f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; {pooled}.",
                 f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
-                f"departments how mature procurement is on the five values of the procurement policy; to protect "
-                f"anonymity, {len(published_all)} of the departments can be shown on every value.",
+                f"departments how mature procurement is on the five values of the procurement policy; {pooled}.",
             )
         ]
-        muni_est = estimates(muni, "value", names)
-        level_by_name = {names[r.value]: self.level_name(r.level) for r in muni.itertuples()}
+        values = muni.assign(level_name=[self.level_name(lv) for lv in muni["level"]])
         for which in ("lowest", "highest"):
-            ordered = sorted(muni_est, key=lambda e: e.score, reverse=(which == "highest"))
-            if ordered:
-                sentences.append(sentence_extreme(muni_est, which, level_by_name[ordered[0].name], lang))
-        inno = muni[muni["value"] == INNOVATION]
-        if not inno.empty and pd.notna(inno["score"].iloc[0]):
-            row = inno.iloc[0]
-            municipality = Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"])
-            sentences.append(
-                sentence_leaders(
-                    estimates(cells[cells["value"] == INNOVATION], "department"), municipality, names[INNOVATION], lang
-                )
-            )
+            sentence = sentence_value_extreme(values, self.value_pairs, which, names, lang)
+            if sentence:
+                sentences.append(sentence)
+        sentences.append(self.innovation_sentence())
         if self.previous_wave is not None:
             changes = self.changes
             sentences.append(
                 sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, self.previous_wave, lang)
             )
-        return sentences
+        return [s for s in sentences if s]
+
+    def innovation_sentence(self) -> str:
+        """Return the departments clearly above and clearly below the municipality on innovation."""
+        names, muni = self.value_names(), self.municipal_cells()
+        inno = muni[muni["value"] == INNOVATION]
+        if inno.empty or pd.isna(inno["score"].iloc[0]):
+            return ""
+        positions = self.positions[self.positions["value"] == INNOVATION]
+        return sentence_positions(
+            positions, self.group_names(INNOVATION), names[INNOVATION], float(inno["score"].iloc[0]), self.lang
+        )
 
     def case(self) -> Html:
         """Return the Sagsfremstilling (:func:`analysis.report.case.case_section`)."""

@@ -19,7 +19,7 @@ from ..survey.cases import Case, load_cases
 from ..words import change_word, t, threshold_text
 from .briefing import INNOVATION
 from .html import Html, escape
-from .narrative import Estimate, estimates, sentence_changes, sentence_extreme, sentence_leaders
+from .narrative import sentence_changes, sentence_coverage, sentence_share_high, sentence_value_extreme
 
 if TYPE_CHECKING:
     from .briefing import Briefing
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def case_section(b: Briefing) -> Html:
     """Return the Sagsfremstilling: findings with figures, then examples of innovation work."""
     lang, names, ci = b.lang, b.value_names(), b.interval
-    cells, muni = b.department_cells(), b.municipal_cells()
+    muni = b.municipal_cells()
     prev, min_n = b.previous_wave, b.scores.min_n
     out = [
         f"<h2>{escape(t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
@@ -41,46 +41,45 @@ def case_section(b: Briefing) -> Html:
                 "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
                 "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
                 f"Ikke påbegyndt (1) til Førende (5). Alle tal vises med et {ci}, og teksten kalder "
-                "kun én værdi eller forvaltning højere end en anden, når intervallerne ikke overlapper.",
+                "kun én værdi eller forvaltning højere eller lavere end en anden, når forskellen mellem dem er "
+                "klar; ellers ligger de på niveau med hinanden. Et »?« efter et niveau betyder, at niveauet er usikkert.",
                 "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
                 "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
                 "of the departments how far their department has come on each of the policy's five equal "
                 "values, with a focus on partnerships and innovation. Each question is answered on five "
                 f"levels from Not started (1) to Leading (5). Every number comes with a {ci}, and the "
-                "text calls one value or department higher than another only when their intervals do not "
-                "overlap.",
+                "text calls one value or department higher or lower than another only when the difference "
+                "between them is clear; otherwise they are on level. A '?' after a level means the level is "
+                "uncertain.",
             )
         )
         + "</p>",
     ]
 
     out.append(f"<h3>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h3>")
-    level_by_name = {names[r.value]: b.level_name(r.level) for r in muni.itertuples()}
-    muni_est = estimates(muni, "value", names)
-    if muni_est:
-        low = min(muni_est, key=lambda e: e.score)
-        high = max(muni_est, key=lambda e: e.score)
-        out.append(
-            "<p>"
-            + escape(
-                " ".join(
-                    [
-                        sentence_extreme(muni_est, "lowest", level_by_name[low.name], lang),
-                        sentence_extreme(muni_est, "highest", level_by_name[high.name], lang),
-                    ]
-                )
-            )
-            + "</p>"
+    values = muni.assign(level_name=[b.level_name(lv) for lv in muni["level"]])
+    members = b.group_members()
+    value_text = [
+        sentence_value_extreme(values, b.value_pairs, "lowest", names, lang),
+        sentence_value_extreme(values, b.value_pairs, "highest", names, lang),
+        sentence_share_high(b.share_high(), names, lang),
+        sentence_coverage(
+            muni.set_index("value")["score"], b.published_only_scores(), names, join_names(members, lang), lang
         )
+        if members
+        else "",
+    ]
+    out.append("<p>" + escape(" ".join(x for x in value_text if x)) + "</p>")
     out.append(
         b.figure(
             "values",
             t(
                 lang,
-                f"Kommunens modenhed pr. værdi i {b.wave}: gennemsnit af de viste forvaltninger med {ci} "
-                "og antal forvaltninger og svarende (n).",
-                f"The municipality's maturity per value in {b.wave}: mean of the departments shown, with {ci} "
-                "and the number of departments and respondents (n).",
+                f"Kommunens modenhed pr. værdi i {b.wave}: gennemsnit af alle forvaltninger (de mindste samlet "
+                f"som {config.MERGED_GROUP_NAME[lang]}) med {ci} og antal forvaltninger og svarende (n).",
+                f"The municipality's maturity per value in {b.wave}: mean of every department (the smallest "
+                f"together as {config.MERGED_GROUP_NAME[lang]}) with {ci} and the number of departments and "
+                "respondents (n).",
             ),
         )
     )
@@ -103,21 +102,9 @@ def case_section(b: Briefing) -> Html:
     )
 
     out.append(f"<h3>{escape(names[INNOVATION])}</h3>")
-    inno = muni[muni["value"] == INNOVATION]
-    if not inno.empty and pd.notna(inno["score"].iloc[0]):
-        row = inno.iloc[0]
-        out.append(
-            "<p>"
-            + escape(
-                sentence_leaders(
-                    estimates(cells[cells["value"] == INNOVATION], "department"),
-                    Estimate(names[INNOVATION], row["score"], row["ci_low"], row["ci_high"]),
-                    names[INNOVATION],
-                    lang,
-                )
-            )
-            + "</p>"
-        )
+    innovation = b.innovation_sentence()
+    if innovation:
+        out.append("<p>" + escape(innovation) + "</p>")
     out.append(
         b.figure(
             "innovation",
@@ -153,10 +140,10 @@ def case_section(b: Briefing) -> Html:
                 "trend",
                 t(
                     lang,
-                    f"Kommunens modenhed pr. værdi og år med {ci}. Tallet under hvert punkt er antallet "
-                    "af viste forvaltninger, som kan skifte fra år til år.",
-                    f"The municipality's maturity per value and year with {ci}. The number under each point "
-                    "is the number of departments shown, which can change from year to year.",
+                    f"Kommunens modenhed pr. værdi og år med {ci}. Hvert år dækker alle forvaltninger, så årene "
+                    "sammenlignes på samme grundlag.",
+                    f"The municipality's maturity per value and year with {ci}. Every year covers every "
+                    "department, so the years compare like with like.",
                 ),
             )
         )
@@ -255,25 +242,27 @@ def dont_know_sentence(b: Briefing) -> str:
     dk = dk[(dk["wave"] == b.wave) & ~dk["suppressed"]]
     share = b.scores.pooled_dont_know_share(b.wave).reindex(b.codebook.value_ids)
     top = share.idxmax()
-    flagged = dk[dk["flagged"] == True]  # noqa: E712 - the column can hold NaN
+    # "Over 30 %" only where the share's whole interval lies above the threshold (method.md step 7).
+    flagged = dk[dk["flag_clear"] == True]  # noqa: E712 - the column can hold NaN
     flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)
     value_name = names[top].lower() if lang == "da" else names[top]
     first = t(
         lang,
-        f"Andelen »Ved ikke« er størst på {value_name}: {format_share(share[top], lang)} af svarene i de "
-        f"viste forvaltninger.",
+        f"Andelen »Ved ikke« er størst på {value_name}: {format_share(share[top], lang)} af svarene i alle "
+        f"forvaltninger.",
         f"The share of 'don't know' is largest on {value_name}: {format_share(share[top], lang)} of the "
-        "answers in the departments shown.",
+        "answers in every department.",
     )
     if flagged.empty:
         second = t(
             lang,
-            f"Ingen forvaltning har over {flag} »Ved ikke« på en værdi.",
-            f"No department has more than {flag} 'don't know' on a value.",
+            f"Ingen forvaltning har klart over {flag} »Ved ikke« på en værdi.",
+            f"No department has clearly more than {flag} 'don't know' on a value.",
         )
     else:
         items = [
-            f"{r.department} ({(names[r.value].lower() if lang == 'da' else names[r.value])}, "
+            f"{b.group_names(r.value).get(r.department, r.department)} "
+            f"({(names[r.value].lower() if lang == 'da' else names[r.value])}, "
             f"{format_share(r.dont_know_share, lang)})"
             for r in flagged.itertuples()
         ]
@@ -288,38 +277,34 @@ def dont_know_sentence(b: Briefing) -> str:
 
 
 def suppression_sentence(b: Briefing) -> str:
-    """Say which departments are hidden on which values, and why the municipal figures stay safe."""
+    """Say which departments are pooled in the merged group on which values, and why."""
     lang, names, min_n = b.lang, b.value_names(), b.scores.min_n
     cells = b.department_cells()
-    hidden = cells[cells["suppressed"]]
-    if hidden.empty:
+    groups = cells[cells["department"] == config.MERGED_GROUP]
+    if groups.empty:
         return t(lang, "Alle forvaltninger kan vises på alle værdier.", "Every department can be shown on every value.")
-    fully = [d for d, g in cells.groupby("department", sort=False) if g["suppressed"].all()]
-    partly = {
-        d: [names[v] for v in g.loc[g["suppressed"], "value"]]
-        for d, g in cells.groupby("department", sort=False)
-        if g["suppressed"].any() and not g["suppressed"].all()
-    }
+    by_members: dict[str, list[str]] = {}
+    for row in groups.itertuples():
+        by_members.setdefault(row.members, []).append(row.value)
     parts = []
-    if fully:
-        parts.append(
-            t(
-                lang,
-                f"{join_names(fully, lang)} vises ikke på nogen værdi",
-                f"{join_names(fully, lang)} cannot be shown on any value",
-            )
+    for members, values in by_members.items():
+        codes = members.split("+")
+        on = (
+            t(lang, "alle værdier", "every value")
+            if len(values) == len(b.codebook.values)
+            else join_names([names[v].lower() if lang == "da" else names[v] for v in values], lang)
         )
-    for dept, vals in partly.items():
-        vals_text = join_names([v.lower() for v in vals] if lang == "da" else vals, lang)
-        parts.append(t(lang, f"{dept} vises ikke på {vals_text}", f"{dept} cannot be shown on {vals_text}"))
+        parts.append(t(lang, f"{join_names(codes, lang)} på {on}", f"{join_names(codes, lang)} on {on}"))
     return t(
         lang,
-        f"{'; '.join(parts)}, fordi færre end {min_n} har "
-        f"givet et gyldigt svar. Kommunens tal er gennemsnittet af de viste forvaltninger, så de skjulte "
-        f"resultater ikke kan regnes baglæns; de skjulte forvaltninger indgår derfor ikke i gennemsnittet.",
-        f"{'; '.join(parts)}, because fewer than {min_n} gave a valid answer. The municipal "
-        f"figures average the departments shown, so hidden results cannot be worked out backwards; the "
-        f"hidden departments are therefore not part of the average.",
+        f"Forvaltninger, hvor færre end {min_n} har svaret, vises ikke hver for sig, men samlet som "
+        f"»{config.MERGED_GROUP_NAME[lang]}«: {'; '.join(parts)}. Når kun én forvaltning er for lille, lægges "
+        f"den mindste af de andre til, så ingens resultat kan regnes baglæns. Kommunens tal dækker alle "
+        f"forvaltninger; {config.MERGED_GROUP_NAME[lang]} tæller med så mange forvaltninger, som gruppen rummer.",
+        f"Departments where fewer than {min_n} answered are not shown on their own but together as "
+        f"'{config.MERGED_GROUP_NAME[lang]}': {'; '.join(parts)}. When only one department is too small, the "
+        f"smallest of the others joins it, so that no one's result can be worked out backwards. The municipal "
+        f"figures cover every department; {config.MERGED_GROUP_NAME[lang]} counts as many departments as it holds.",
     )
 
 
