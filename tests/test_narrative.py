@@ -145,3 +145,31 @@ def test_a_change_on_every_value_is_said_once():
         sentence_changes(_changes({"a": "decline", "b": "no clear change"}), NAMES, 2024)
         == "Siden 2024 er modenheden faldet på klima. For de øvrige værdier er der ingen klar ændring."
     )
+
+
+def test_the_response_rate_is_said_where_the_export_lists_those_who_did_not_answer(tmp_path):
+    from exports import read_plain, write_surveyxact
+
+    from analysis.report.briefing import prepare_briefing
+
+    sample = read_plain(__import__("pathlib").Path(__file__).parents[1] / "data" / "sample" / "responses_2025.csv")
+    written = write_surveyxact(sample, tmp_path / "sx", "ansi", nonresponders=6)
+    briefing = prepare_briefing([written.path], wave=2025, resamples=200, charts=False, chart_background=False)
+    assert briefing.response() == (64, 70)
+    assert "spurgt 70 indkøbsfaglige medarbejdere" in briefing.resume_sentences()[0]
+    assert "64 har svaret (91 %)" in briefing.resume_sentences()[0]
+
+
+def test_invited_counts_in_the_department_list(tmp_path, tiny_departments_yaml):
+    from analysis.exceptions import CodebookError
+    from analysis.survey.codebook import load_departments
+
+    path = tmp_path / "departments.yaml"
+    path.write_text(
+        tiny_departments_yaml.replace("code: BUF", "code: BUF\n    invited: {2025: 30}", 1), encoding="utf-8"
+    )
+    departments = load_departments(path)
+    assert departments["BUF"].invited_in(2025) == 30 and departments["BUF"].invited_in(2024) is None
+    path.write_text(tiny_departments_yaml.replace("code: BUF", "code: BUF\n    invited: 30", 1), encoding="utf-8")
+    with pytest.raises(CodebookError, match="invited"):
+        load_departments(path)

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
-from ..formatting import format_number, join_names
+from ..formatting import format_number, format_share, join_names
 from ..stats.changes import score_changes, score_changes_to
 from ..stats.comparisons import compare_departments_to_municipality, compare_values
 from ..stats.distributions import answer_distribution
@@ -140,6 +140,21 @@ class Briefing(NumberedFigures):
         return (muni.set_index("value")["share_4"] + muni.set_index("value")["share_5"]).reindex(
             self.codebook.value_ids
         )
+
+    def response(self) -> tuple[int, int | None]:
+        """Return (respondents, invited) of this wave; invited is None when neither source knows it.
+
+        Invited comes from ``invited:`` in the department list when it covers every department with
+        respondents, else from a survey tool's export that lists the invited who did not answer.
+        """
+        counts = self.survey.quality.respondent_counts
+        answered = int(counts[self.wave].sum()) if self.wave in counts.columns else 0
+        present = [d for d in counts.index if self.wave in counts.columns and counts.loc[d, self.wave] > 0]
+        listed = {d: self.departments[d].invited_in(self.wave) for d in present if d in self.departments.codes}
+        if present and len(listed) == len(present) and all(v is not None for v in listed.values()):
+            return answered, int(sum(listed.values()))
+        exported = self.survey.quality.invited_from_exports(self.wave)
+        return answered, (int(sum(exported.values())) if exported else None)
 
     def all_changes(self) -> pd.DataFrame | None:
         """Return the changes to this wave from the previous and from the first wave, if any."""
@@ -274,15 +289,27 @@ class Briefing(NumberedFigures):
             )
         else:
             pooled = t(lang, "alle forvaltninger kan vises hver for sig", "every department can be shown on its own")
-        sentences = [
-            t(
+        _, invited = self.response()
+        if invited:
+            rate = format_share(n_resp / invited, lang, 0)
+            asked = t(
+                lang,
+                f"Økonomiforvaltningen har i {self.wave} spurgt {invited} indkøbsfaglige medarbejdere i {n_dept} "
+                f"forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier, og {n_resp} har svaret "
+                f"({rate})",
+                f"In {self.wave} the Finance Administration asked {invited} procurement staff in {n_dept} departments "
+                f"how mature procurement is on the five values of the procurement policy, and {n_resp} answered "
+                f"({rate})",
+            )
+        else:
+            asked = t(
                 lang,
                 f"Økonomiforvaltningen har i {self.wave} spurgt {n_resp} indkøbsfaglige medarbejdere i "
-                f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier; {pooled}.",
+                f"{n_dept} forvaltninger, hvor modent indkøbet er på indkøbspolitikkens fem værdier",
                 f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
-                f"departments how mature procurement is on the five values of the procurement policy; {pooled}.",
+                f"departments how mature procurement is on the five values of the procurement policy",
             )
-        ]
+        sentences = [f"{asked}; {pooled}."]
         values = muni.assign(level_name=[self.level_name(lv) for lv in muni["level"]])
         for which in ("lowest", "highest"):
             sentence = sentence_value_extreme(values, self.value_pairs, which, names, lang)

@@ -443,6 +443,12 @@ class Department:
     name_en: str
     procurement_staff: float | None
     aliases: tuple[str, ...]
+    #: Staff invited to the survey per wave, where the analyst knows it (``invited:`` in the file).
+    invited: tuple[tuple[int, int], ...] = ()
+
+    def invited_in(self, wave: int) -> int | None:
+        """Return how many were invited in ``wave``, or None when the department list does not say."""
+        return dict(self.invited).get(int(wave))
 
     def name(self, lang: str = "da") -> str:
         """Return the department's name in ``lang``."""
@@ -537,11 +543,20 @@ def load_departments(path: str | Path | None = None) -> Departments:
         staff = d.get("procurement_staff")
         if staff is not None and not isinstance(staff, (int, float)):
             raise CodebookError(f"{where} ({code}): 'procurement_staff' should be a number, found {staff!r}.")
+        invited = d.get("invited") or {}
+        if not isinstance(invited, dict) or not all(
+            isinstance(w, int) and isinstance(k, int) and not isinstance(k, bool) and k >= 0 for w, k in invited.items()
+        ):
+            raise CodebookError(
+                f"{where} ({code}): 'invited' should map survey years to the number invited, e.g. {{2025: 30}}, "
+                f"found {invited!r}."
+            )
         dep = Department(
             code=code,
             name_da=_require(d, "name_da", where),
             name_en=_require(d, "name_en", where),
             procurement_staff=staff,
+            invited=tuple(sorted(invited.items())),
             aliases=tuple(str(a) for a in (d.get("aliases") or [])),
         )
         for name in (dep.code, dep.name_da, dep.name_en, *dep.aliases):

@@ -135,6 +135,23 @@ class DataQuality:
         """Return every file read, in order (an export of several files lists each of them)."""
         return [f for info in self.files for f in (info.files or (info.path,))]
 
+    def invited_from_exports(self, wave: int) -> dict[str, int]:
+        """Return, per department, everyone a survey tool's export of ``wave`` lists: answered or not.
+
+        Only files of one wave that list invited non-responders (rows with no answers) say how many
+        were asked; departments of other files are missing from the result. Invited people whose
+        department the export does not name (it was a question they never answered) are under "".
+        """
+        out: dict[str, int] = {}
+        for f in self.files:
+            kinds = {k for _, k, _ in f.row_kinds}
+            if f.waves != (int(wave),) or "no answers" not in kinds:
+                continue
+            for dept, kind, n in f.row_kinds:
+                if kind in ("complete", "partial", "partial, left out", "no answers"):
+                    out[dept] = out.get(dept, 0) + n
+        return out
+
     def row_kinds(self) -> pd.DataFrame:
         """Return the rows kept and left out per department (rows) and kind (columns).
 
