@@ -21,7 +21,7 @@ METHOD = Path(__file__).parents[1] / "docs" / "method.md"
 def documented() -> dict[str, str]:
     """Return the parameter table of docs/method.md: parameter -> value as written."""
     rows = re.findall(r"^\| *([^|]+?) *\| *([^|]+?) *\|$", METHOD.read_text(encoding="utf-8"), flags=re.M)
-    start = [k for k, (name, _) in enumerate(rows) if name == "parameter"][0]
+    start = next(k for k, (name, _) in enumerate(rows) if name == "parameter")
     return {name: value for name, value in rows[start + 2 :] if not set(name) <= {"-", " "}}
 
 
