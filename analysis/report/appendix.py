@@ -409,7 +409,7 @@ def score_tables(b: Briefing) -> str:
             f"<h3>{escape(t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
             f"<p>{escape(t(lang, f'Modenhed pr. forvaltning og værdi i {b.wave}.', f'Maturity per department and value in {b.wave}.'))} {escape(legend)}</p>",
             scores_table,
-            f"<p>{escape(t(lang, 'Kommunens modenhed pr. værdi og år (gennemsnit af viste forvaltninger).', 'Municipal maturity per value and year (mean of the departments shown).'))}</p>",
+            f"<p>{escape(t(lang, 'Kommunens modenhed pr. værdi og år (alle forvaltninger; Øvrige forvaltninger vejer med deres antal).', 'Municipal maturity per value and year (every department; Other departments weigh as many as they hold).'))}</p>",
             f"<table class='scores keep'><thead><tr><th>{escape(t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
             department_change_table(b),
         ]
@@ -464,11 +464,14 @@ def robustness(b: Briefing) -> str:
             t(
                 lang,
                 "Intern konsistens: Cronbachs alfa måler, om spørgsmålene under en værdi måler det samme. Alfa "
-                "beregnes på de svarende, der har givet et gyldigt svar på alle værdiens spørgsmål, med "
+                "beregnes på de viste forvaltningers svarende, der har givet et gyldigt svar på alle værdiens "
+                "spørgsmål, målt inden for hver forvaltning, så forskelle mellem forvaltninger ikke puster den op, med "
                 f"{ci} (Feldt). Under {low_alpha} er værdiens score et mindre sikkert samlet mål, "
                 "og indsatsområderne vises da hver for sig.",
                 "Internal consistency: Cronbach's alpha measures whether the questions under a value measure the same "
-                "thing. Alpha uses the respondents who gave a valid answer to all of the value's questions, with a "
+                "thing. Alpha uses the respondents of the published departments who gave a valid answer to all of the "
+                "value's questions, measured within each department so that differences between departments do not "
+                "inflate it, with a "
                 f"{ci} (Feldt). Below {low_alpha} the value's score is a less reliable summary, and "
                 "its focus areas are then shown one by one.",
             )
@@ -542,10 +545,12 @@ def robustness(b: Briefing) -> str:
         + escape(
             t(
                 lang,
-                "Følsomhed: kommunens score er gennemsnittet af de viste forvaltninger med lige vægt. Tabellen viser "
+                "Følsomhed: kommunens score er gennemsnittet af alle forvaltninger med lige vægt (Øvrige "
+                "forvaltninger med så mange, som gruppen rummer). Tabellen viser "
                 "også scoren, når forvaltningerne vægtes med antal svarende og med det skønnede antal "
                 "indkøbsmedarbejdere (data/departments.yaml), med placering i parentes.",
-                "Sensitivity: the municipal score is the mean of the departments shown with equal weights. The table "
+                "Sensitivity: the municipal score is the mean of every department with equal weights (Other "
+                "departments counting as many as the group holds). The table "
                 "also shows the score when departments are weighted by respondents and by the estimated number of "
                 "procurement staff (data/departments.yaml), with the rank in brackets.",
             )

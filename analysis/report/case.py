@@ -188,9 +188,11 @@ def case_section(b: Briefing) -> Html:
             "distribution",
             t(
                 lang,
-                f"Svarfordeling pr. værdi i {b.wave} for de viste forvaltninger under ét; »Ved ikke« og »Ikke "
+                f"Svarfordeling pr. værdi i {b.wave} for forvaltningerne under ét (uden dem, hvis fordeling kunne "
+                "regnes baglæns); »Ved ikke« og »Ikke "
                 "relevant« til højre som andel af alle svar.",
-                f"Answer distribution per value in {b.wave} for the departments shown, together; 'don't know' and "
+                f"Answer distribution per value in {b.wave} for the departments together (leaving out those whose "
+                "distribution could be worked out backwards); 'don't know' and "
                 "'not applicable' on the right as shares of all answers.",
             ),
         )
