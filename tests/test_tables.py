@@ -32,7 +32,15 @@ def formula_scores(tiny_codebook):
     Worked by hand (food_2 is reverse-scored 6 - x): FORMULA_DEPT scores climate 2.0 and social
     4.0 in 2024, climate 4.0 and social 3.0 in 2025; everyone answers alike, so every interval
     is a single point, and the change is +2.0 (improvement) and -1.0 (decline). SUF pulls BUF
-    (the smallest published department) into the merged group ØVRIGE.
+    (the smallest published department, 5 < 6) into the merged group ØVRIGE, members ``BUF+SUF``
+    (report order), n = 7, and both members' own rows are suppressed.
+
+    The merged group, pooled respondent by respondent (every item alike within a department):
+    2024: (2 x 5 + 5 x 3) / 7 = 25/7 = 3.5714 on both values; 2025: (2 x 1 + 5 x 3) / 7 = 17/7 =
+    2.4286. So its change is -8/7 = -1.1429 on both values (members the same in both waves).
+    The municipality weighs FORMULA_DEPT once and the group twice (it stands in for BUF and SUF):
+    climate 2024 (2 + 2 x 25/7) / 3 = 64/21, 2025 (4 + 2 x 17/7) / 3 = 62/21, a change of
+    -2/21 = -0.095: under 0.25, so ``no clear change`` whatever its p-value.
     """
     responses = groups_frame(
         [
@@ -178,3 +186,72 @@ def test_atomic_write_keeps_the_old_file_and_removes_the_temporary_one_on_failur
         atomic.atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+# --- method v2: the merged group, small counts, adjusted changes ---------------------------------
+
+
+def test_merged_group_is_a_row_with_its_members_and_the_members_are_suppressed(formula_scores, tmp_path):
+    write_tables(formula_scores, tmp_path)
+    for name in (
+        "maturity_by_department_value.csv",
+        "maturity_by_department_focus_area.csv",
+        "dont_know_by_department_value.csv",
+    ):
+        rows = read_cells(tmp_path / name)
+        merged = [r for r in rows if r["department"] == "ØVRIGE"]
+        assert len(merged) == 4, name  # 2 waves x 2 values (one focus area each)
+        assert {r["members"] for r in merged} == {"BUF+SUF"}, name
+        assert all(r["suppressed"] == "False" and r["n"] == "7" for r in merged), name
+        for r in rows:
+            if r["department"] != "ØVRIGE":
+                assert r["members"] == "", (name, r["department"])
+            if r["department"] in ("BUF", "SUF"):
+                assert r["suppressed"] == "True", (name, r)
+        assert list(rows[0])[-1] == "members", name
+    dv = pd.read_csv(tmp_path / "maturity_by_department_value.csv", keep_default_na=False)
+    merged = dv[dv["department"] == "ØVRIGE"].set_index(["wave", "value"])["score"]
+    assert float(merged[(2024, "climate")]) == pytest.approx(25 / 7, abs=1e-4)
+    assert float(merged[(2025, "social")]) == pytest.approx(17 / 7, abs=1e-4)
+    # BUF's own score (3.0) is published nowhere, nor SUF's.
+    for who in ("BUF", "SUF"):
+        assert (dv.loc[dv["department"] == who, "score"] == "").all()
+
+
+def test_counts_under_min_n_are_blank_in_every_table(formula_scores, tmp_path):
+    write_tables(formula_scores, tmp_path, changes=score_changes(formula_scores, 2024, 2025))
+    seen = 0
+    for path in sorted(tmp_path.glob("*.csv")):
+        for row in read_cells(path):
+            for column in ("n", "respondents", "n_respondents", "dont_know", "answers"):
+                if column not in row:
+                    continue
+                cell = row[column]
+                assert cell == "" or int(cell) == 0 or int(cell) >= 5, (path.name, column, row)
+                if row.get("department") == "SUF" and column in ("n", "respondents"):
+                    assert cell == "", (path.name, row)  # SUF has 2 respondents
+                    seen += 1
+    assert seen == 2 * 2 + 2 * 2 + 2 * 2 + 2  # three value tables x 2 waves x 2 values, 2 waves
+
+
+def test_change_table_carries_p_adjusted_and_family(formula_scores, tmp_path):
+    assert CHANGE_COLUMNS[-2:] == ["p_adjusted", "family"]
+    assert CHANGE_COLUMNS[:8] == ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high", "verdict"]
+    write_tables(formula_scores, tmp_path, changes=score_changes(formula_scores, 2024, 2025))
+    change = pd.read_csv(tmp_path / "change_by_department_value.csv", keep_default_na=False)
+    assert list(change.columns) == CHANGE_COLUMNS
+    by = change.assign(department=change["department"].str.lstrip("'")).set_index(["department", "value"])
+    assert set(by.loc[by.index.get_level_values(0) == "ALL", "family"]) == {"municipality"}
+    assert set(by.loc[by.index.get_level_values(0) != "ALL", "family"]) == {"departments"}
+    # FORMULA_DEPT: every resample gives +2.0, so the raw and adjusted p-values are 0.
+    assert float(by.loc[(FORMULA_DEPT, "climate"), "p_adjusted"]) == 0.0
+    assert by.loc[(FORMULA_DEPT, "climate"), "verdict"] == "improvement"
+    # The municipality's climate change is -2/21: under 0.25, so no clear change.
+    assert float(by.loc[("ALL", "climate"), "diff"]) == pytest.approx(-2 / 21, abs=1e-4)
+    assert by.loc[("ALL", "climate"), "verdict"] == "no clear change"
+    # The merged group (same members in both waves) is compared: -8/7.
+    assert float(by.loc[("ØVRIGE", "social"), "diff"]) == pytest.approx(-8 / 7, abs=1e-4)
+    # Suppressed members: no difference, no p-value, no verdict.
+    for who in ("BUF", "SUF"):
+        row = by.loc[(who, "climate")]
+        assert (row["diff"], row["p_adjusted"], row["verdict"]) == ("", "", "")

@@ -2,6 +2,27 @@
 
 Every text cell is passed through :func:`neutralise_text` before it is written, so that a
 spreadsheet opening the file never runs a cell as a formula (CSV or formula injection).
+
+The contract (scoring method version 2, ``docs/method.md``):
+
+- Columns come in the order of the ``*_COLUMNS`` lists below; a new column is only ever appended,
+  so existing columns keep their names, positions and meaning.
+- ``department`` is the department's code; the municipality is ``ALL``
+  (:data:`~analysis.config.MUNICIPALITY`) and the merged group of small departments,
+  *Øvrige forvaltninger*, is ``ØVRIGE`` (:data:`~analysis.config.MERGED_GROUP`). The merged group
+  is a row of its own with its members' codes joined by ``+`` in ``members`` (for example
+  ``KFF+BIF``); ``members`` is empty for every other row. The members' own rows are suppressed
+  (complementary suppression), so a member's numbers are only ever published pooled.
+- A suppressed row (``suppressed`` true) has blank score, interval and level (and, in the
+  don't-know table, blank counts and share).
+- A count under ``min_n`` (``n``, ``respondents``, and the counts of a row whose ``n`` is under
+  ``min_n``) is blank: it is never published as a number. Zero stays 0.
+- The municipality (``maturity_by_value.csv``) covers every department with answers, the merged
+  group weighing as many departments as it has members.
+- A change's ``verdict`` is ``improvement`` or ``decline`` only when ``p_adjusted`` (the p-value
+  adjusted within its ``family``: ``municipality``, Holm; ``departments``, Benjamini-Hochberg)
+  is under 5 % and ``|diff|`` is at least 0.25; otherwise ``no clear change``, and empty when
+  the change is suppressed.
 """
 
 from __future__ import annotations
@@ -28,6 +49,9 @@ DEPARTMENT_VALUE_COLUMNS = [
     "suppressed",
     "members",
 ]
+#: The municipality per wave x value: every department with answers (full coverage).
+#: ``n_departments`` counts the departments covered (the merged group as its members),
+#: ``n_respondents`` their respondents.
 VALUE_COLUMNS = ["wave", "value", "score", "ci_low", "ci_high", "n_departments", "n_respondents", "level"]
 FOCUS_AREA_COLUMNS = [
     "wave",
@@ -42,6 +66,8 @@ FOCUS_AREA_COLUMNS = [
     "suppressed",
     "members",
 ]
+#: ``ci_low``/``ci_high`` here are the interval of the don't-know share (not of a score);
+#: ``flagged`` is a share above 30 %.
 DONT_KNOW_COLUMNS = [
     "wave",
     "department",
@@ -56,8 +82,21 @@ DONT_KNOW_COLUMNS = [
     "ci_high",
     "members",
 ]
+#: ``respondents`` is blank when under ``min_n``.
 RESPONDENT_COLUMNS = ["wave", "department", "respondents"]
-CHANGE_COLUMNS = ["department", "value", "wave_from", "wave_to", "diff", "ci_low", "ci_high", "verdict"]
+#: Changes between two waves; ``p_adjusted`` and ``family`` (method v2) are appended last.
+CHANGE_COLUMNS = [
+    "department",
+    "value",
+    "wave_from",
+    "wave_to",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "verdict",
+    "p_adjusted",
+    "family",
+]
 
 _DECIMALS = 4
 
@@ -97,7 +136,7 @@ def neutralise_text(value):
 
 
 def table_department_value(scores: Scores) -> pd.DataFrame:
-    """Return maturity per wave x department x value, suppressed cells blank."""
+    """Return maturity per wave x department x value, suppressed cells blank, the merged group with ``members``."""
     return _rounded(scores.department_value[DEPARTMENT_VALUE_COLUMNS])
 
 
@@ -107,12 +146,12 @@ def table_value(scores: Scores) -> pd.DataFrame:
 
 
 def table_focus_area(scores: Scores) -> pd.DataFrame:
-    """Return maturity per wave x department x focus area, suppressed cells blank."""
+    """Return maturity per wave x department x focus area, suppressed cells blank, the merged group with ``members``."""
     return _rounded(scores.department_focus_area[FOCUS_AREA_COLUMNS])
 
 
 def table_dont_know(scores: Scores) -> pd.DataFrame:
-    """Return the share of *Ved ikke* per wave x department x value, flagged above 30 %."""
+    """Return the share of *Ved ikke* per wave x department x value with its interval, flagged above 30 %."""
     return _rounded(scores.dont_know[DONT_KNOW_COLUMNS])
 
 
@@ -131,7 +170,12 @@ TABLES = {
 
 
 def table_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """Return changes between waves per department x value (municipality as ``ALL``)."""
+    """Return changes between waves per department x value (municipality as ``ALL``).
+
+    ``p_adjusted`` is the p-value adjusted within ``family`` (``municipality`` or
+    ``departments``); ``verdict`` is ``improvement``/``decline`` only when it is under 5 % and the
+    change is at least 0.25, ``no clear change`` otherwise, empty when suppressed.
+    """
     return _rounded(changes[CHANGE_COLUMNS])
 
 

@@ -28,7 +28,10 @@ def write_briefing_tables(
     """Write the briefing's score tables (CSV and one Excel workbook) into ``output_dir/tables``.
 
     Besides the scores, ``change_by_department_value.csv`` holds ``changes`` (the briefing passes
-    the change from the previous wave and from the first wave to its own wave).
+    the change from the previous wave and from the first wave to its own wave), each with its
+    family-adjusted ``p_adjusted`` and ``family``. The tables follow the contract of
+    :mod:`analysis.tables.contract` (the merged group as a row ``ØVRIGE`` with ``members``, counts
+    under min_n blank); the workbook writes those counts as "færre end 5".
     """
     if not str(output_dir):
         return []
@@ -44,7 +47,9 @@ def write_profile_tables(scores: Scores, department: str, output_dir: str | Path
     ``profile_<CODE>.csv`` holds the department's rows of ``maturity_by_department_value.csv``
     and ``profile_<CODE>_focus_areas.csv`` its rows of ``maturity_by_department_focus_area.csv``
     (every wave, the same columns and suppression: suppressed rows have blank score, interval
-    and level).
+    and level, and a count under min_n is blank). A department pooled into the merged group has
+    its own rows suppressed there; the pooled score is the ``ØVRIGE`` row of the briefing's
+    tables, not repeated in the profile's.
     """
     if not str(output_dir):
         return []

@@ -5,8 +5,16 @@ with a few additions that only make sense for people reading it: names next to t
 headers in Danish (or English), number formats, a frozen and filterable header row, and a first
 sheet that explains the columns. The CSV files stay the stable contract for scripts.
 
-Disclosure control holds here as everywhere (method.md): in a suppressed row, the score,
-interval and level cells carry the words ``skjult (n < 5)``, never a number and never a blank.
+Disclosure control holds here as everywhere (method.md, version 2):
+
+- in a suppressed row, the score, interval and level cells carry the words ``skjult (n < 5)``,
+  never a number and never a blank; in the row of a department pooled into the merged group
+  they read ``skjult (i Øvrige forvaltninger)``, and its *Bemærkning* (note) says so;
+- the merged group is a row of its own, named ``Øvrige forvaltninger (KFF og BIF)``
+  (:func:`analysis.words.merged_group_name`), with its members' codes in the *Medlemmer* column;
+- a count under ``min_n`` (blank in the CSV) is the text ``færre end 5``
+  (:func:`analysis.words.count_text`), never a number.
+
 Text that a spreadsheet could run as a formula is written as a string cell with a leading
 ``'`` (:func:`analysis.tables.contract.neutralise_text`).
 
@@ -34,12 +42,24 @@ from openpyxl.xml.functions import tostring
 
 from .. import config, words
 from ..config import check_lang
+from ..formatting import format_number, join_names
+from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
-from ..words import change_word, hidden_text
+from ..words import change_word, count_text, hidden_text, merged_group_name
 from .atomic import atomic_write
 from .contract import TABLES, neutralise_text, table_changes
-from .workbook_texts import ABOUT_SHEET, CHANGES, COLUMNS, SHEETS
+from .workbook_texts import (
+    ABOUT_SHEET,
+    CHANGES,
+    COLUMNS,
+    DONT_KNOW,
+    EXCEL_ONLY,
+    FAMILIES,
+    SHEET_COLUMNS,
+    SHEETS,
+    pooled_text,
+)
 
 #: File name used when :func:`write_excel` is given a folder.
 EXCEL_NAME = "briefing_tables.xlsx"
@@ -52,8 +72,12 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FLOAT_FORMAT = "0.00"
 _PERCENT_FORMAT = "0.0%"
 _INT_FORMAT = "0"
+_P_FORMAT = "0.000"
 _FLOATS = {"score", "ci_low", "ci_high", "diff"}
 _PERCENTS = {"dont_know_share"}
+_PS = {"p_adjusted"}
+#: Columns shown as percentages in one sheet only: the don't-know share's interval.
+_SHEET_PERCENTS = {(DONT_KNOW, "ci_low"), (DONT_KNOW, "ci_high")}
 _INTS = {
     "wave",
     "n",
@@ -67,6 +91,10 @@ _INTS = {
     "wave_to",
 }
 _FORBIDDEN_IN_SHEET_NAMES = "[]:*?/\\"
+#: Counts that are blank in the CSV when under min_n; in the workbook they read "færre end 5".
+_COUNTS = {"n", "respondents", "n_respondents", "dont_know", "answers"}
+#: Counts of people: one under min_n is never written as a number, even if a table carried it.
+_PEOPLE = {"n", "respondents", "n_respondents"}
 
 
 #: The columns that carry a finding about a group, so are replaced by words in suppressed rows.
@@ -83,6 +111,7 @@ _HIDDEN = {
     "dont_know",
     "answers",
     "flagged",
+    "p_adjusted",
 }
 #: Name columns (Excel only), each placed right after the code column it names.
 _NAMED = {
@@ -91,6 +120,7 @@ _NAMED = {
     "focus_area": "focus_area_name",
     "level": "level_name",
     "verdict": "verdict_name",
+    "family": "family_name",
 }
 _BOLD = Font(bold=True)
 _HIDDEN_FONT = Font(italic=True, color="595959")
@@ -140,29 +170,30 @@ def write_excel(
     if target.suffix.lower() != ".xlsx":
         target = target / EXCEL_NAME
 
-    sheets = []  # (csv name, frame with name columns, suppressed mask)
-    for name, make in TABLES.items():
-        frame = make(scores)
-        sheets.append((name, _with_names(frame, codebook, departments, lang), _suppressed(frame)))
+    pools = _merged_groups(scores)
+    tables = [(name, make(scores), None) for name, make in TABLES.items()]
     if changes is not None and not changes.empty:
         frame = table_changes(changes)
         if "suppressed" in changes.columns:
             mask = changes["suppressed"].to_numpy(dtype=bool)
         else:
             mask = frame["diff"].isna().to_numpy()
-        sheets.append((CHANGES, _with_names(frame, codebook, departments, lang), mask))
+        tables.append((CHANGES, frame, mask))
+    sheets = []  # (csv name, frame with name and note columns, the words of each hidden row or None)
+    for name, frame, mask in tables:
+        mask = _suppressed(frame) if mask is None else mask
+        sheets.append((name, *_prepared(name, frame, mask, pools, scores.min_n, codebook, departments, lang)))
 
+    settings = _settings_filler(scores, lang)
     wb = Workbook()
     about = wb.active
     about.title = ABOUT_SHEET.name(lang)
     used = {about.title.casefold()}
     titles = {}
-    for name, frame, mask in sheets:
+    for name, frame, hidden in sheets:
         title = _sheet_title(name, lang, used)
         titles[name] = title
-        _write_table(
-            wb.create_sheet(title), frame, mask, hidden_text(scores.min_n, lang), lang, _settings_filler(scores)
-        )
+        _write_table(wb.create_sheet(title), name, frame, hidden, scores.min_n, lang, settings)
     _write_about(about, scores, [(titles[name], name, frame) for name, frame, _ in sheets], lang)
 
     stamp = timestamp or DEFAULT_TIMESTAMP
@@ -186,12 +217,118 @@ def _suppressed(frame: pd.DataFrame) -> np.ndarray:
     return np.zeros(len(frame), dtype=bool)
 
 
-def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Departments, lang: str) -> pd.DataFrame:
-    """Return ``frame`` with a name column right after each code column."""
+#: The merged group of one wave and value: its members (report order) and whether it is published.
+_Pools = dict[tuple[int, str], tuple[tuple[str, ...], bool]]
+
+
+def _merged_groups(scores: Scores) -> _Pools:
+    """Return the merged group of every wave and value that has one, from the department x value table."""
+    dv = scores.department_value
+    rows = dv[dv["department"] == config.MERGED_GROUP]
+    return {
+        (int(wave), str(value)): (tuple(m for m in str(members).split("+") if m), not bool(suppressed))
+        for wave, value, members, suppressed in zip(rows["wave"], rows["value"], rows["members"], rows["suppressed"])
+    }
+
+
+def _row_groups(frame: pd.DataFrame, pools: _Pools) -> list[list[tuple[tuple[str, ...], bool]]]:
+    """Return, per row, the merged groups of its wave(s) and value: one wave, or both waves of a change."""
+    if "value" not in frame.columns:
+        return [[] for _ in range(len(frame))]
+    if "wave" in frame.columns:
+        waves = [[w] for w in frame["wave"]]
+    elif {"wave_from", "wave_to"} <= set(frame.columns):
+        waves = [[b, a] for a, b in zip(frame["wave_from"], frame["wave_to"])]  # the later wave first
+    else:
+        return [[] for _ in range(len(frame))]
+    return [
+        [pools[key] for key in ((int(w), str(v)) for w in ws) if key in pools] for ws, v in zip(waves, frame["value"])
+    ]
+
+
+def _prepared(
+    name: str,
+    frame: pd.DataFrame,
+    suppressed: np.ndarray,
+    pools: _Pools,
+    min_n: int,
+    codebook: Codebook,
+    departments: Departments,
+    lang: str,
+) -> tuple[pd.DataFrame, list[str | None]]:
+    """Return a table as its sheet shows it, and the words that stand in each hidden row's findings.
+
+    The merged group is named with its members; a department pooled into a published merged group
+    has its findings read ``skjult (i Øvrige forvaltninger)`` and a note saying where it is pooled
+    (in the sheets with a ``members`` column, and the change sheet); any other hidden row reads
+    ``skjult (n < 5)``.
+    """
+    codes = frame["department"].tolist() if "department" in frame.columns else [None] * len(frame)
+    groups = _row_groups(frame, pools)
+    own_members = frame["members"].tolist() if "members" in frame.columns else [None] * len(frame)
+    merged_names, hidden, notes = [], [], []
+    for code, row_groups, own, hide in zip(codes, groups, own_members, suppressed):
+        pooled_in = next((members for members, published in row_groups if published and code in members), None)
+        if code == config.MERGED_GROUP:
+            members = own if isinstance(own, str) and own else ("+".join(row_groups[0][0]) if row_groups else "")
+            merged_names.append(merged_group_name(members, lang) if members else config.MERGED_GROUP_NAME[lang])
+            notes.append(_group_note(members, lang, published=not hide, min_n=min_n) if members else "")
+        else:
+            merged_names.append(None)
+            notes.append(_member_note("+".join(pooled_in), lang) if pooled_in else "")
+        if not hide:
+            hidden.append(None)
+        else:
+            hidden.append(pooled_text(lang) if pooled_in else hidden_text(min_n, lang))
+    out = _with_names(frame, codebook, departments, lang, merged_names)
+    if "members" in frame.columns or name == CHANGES:
+        out["note"] = pd.Series(notes, index=out.index, dtype=object)
+    return out, hidden
+
+
+def _member_note(members: str, lang: str) -> str:
+    """Return the note of a department pooled into the merged group."""
+    group = merged_group_name(members, lang)
+    return words.t(
+        lang,
+        f"Indgår i {group}; forvaltningens egne tal vises ikke.",
+        f"Pooled in {group}; the department's own figures are not shown.",
+    )
+
+
+def _group_note(members: str, lang: str, *, published: bool, min_n: int) -> str:
+    """Return the note of the merged group's row."""
+    names = join_names([m for m in members.split("+") if m], lang)
+    if not published:
+        return words.t(
+            lang,
+            f"Selv samlet har {names} færre end {min_n} svarende; intet vises.",
+            f"Even together, {names} have fewer than {min_n} respondents; nothing is shown.",
+        )
+    return words.t(
+        lang,
+        f"{names} lagt sammen og regnet som én forvaltning (anonymitet).",
+        f"{names} pooled and scored as one department (anonymity).",
+    )
+
+
+def _with_names(
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    departments: Departments,
+    lang: str,
+    merged_names: list[str | None] | None = None,
+) -> pd.DataFrame:
+    """Return ``frame`` with a name column right after each code column.
+
+    ``merged_names`` gives, per row, the name of the merged group where the row is one.
+    """
 
     def department(code):
         if code == config.MUNICIPALITY:
             return config.MUNICIPALITY_NAME[lang]
+        if code == config.MERGED_GROUP:
+            return config.MERGED_GROUP_NAME[lang]
         try:
             return departments[code].name(lang)
         except KeyError:
@@ -212,15 +349,15 @@ def _with_names(frame: pd.DataFrame, codebook: Codebook, departments: Department
         "focus_area": lookup(lambda f: codebook.focus_area_name(f, lang)),
         "level": lambda lv: codebook.level_name(int(lv), lang) if pd.notna(lv) else None,
         "verdict": lambda v: change_word(v, lang) if isinstance(v, str) and v else None,
+        "family": lambda f: words.t(lang, *FAMILIES[f]) if f in FAMILIES else f,
     }
     out = frame.copy()
     for code, name in _NAMED.items():
         if code in out.columns:
-            out.insert(
-                out.columns.get_loc(code) + 1,
-                name,
-                pd.Series([namers[code](x) for x in out[code]], index=out.index, dtype=object),
-            )
+            names = [namers[code](x) for x in out[code]]
+            if code == "department" and merged_names is not None:
+                names = [merged or own for merged, own in zip(merged_names, names)]
+            out.insert(out.columns.get_loc(code) + 1, name, pd.Series(names, index=out.index, dtype=object))
     return out
 
 
@@ -260,11 +397,14 @@ def _set_text(cell, text: str) -> None:
     cell.data_type = "s"
 
 
-def _number_format(column: str) -> str | None:
+def _number_format(sheet: str, column: str) -> str | None:
+    """Return the number format of ``column`` in the sheet of table ``sheet``."""
+    if column in _PERCENTS or (sheet, column) in _SHEET_PERCENTS:
+        return _PERCENT_FORMAT
     if column in _FLOATS:
         return _FLOAT_FORMAT
-    if column in _PERCENTS:
-        return _PERCENT_FORMAT
+    if column in _PS:
+        return _P_FORMAT
     if column in _INTS:
         return _INT_FORMAT
     return None
@@ -280,56 +420,83 @@ def _shown_width(value, fmt: str | None) -> int:
             return len(f"{100 * value:.1f}%")
         if fmt == _FLOAT_FORMAT:
             return len(f"{value:.2f}")
+        if fmt == _P_FORMAT:
+            return len(f"{value:.3f}")
         return len(str(value))
     return len(str(value))
 
 
-def _settings_filler(scores: Scores) -> Callable[[str], str]:
-    """Return a function that writes the settings into a text: ``{ci}`` (e.g. 95 %) and ``{flag}`` (30 %).
+def _settings_filler(scores: Scores, lang: str) -> Callable[[str], str]:
+    """Return a function that writes the settings into a text.
 
-    Sheet and column texts quote the confidence level and the don't-know threshold; they are
-    formatted from the settings, so a changed setting never leaves a stale number in the workbook.
+    ``{ci}`` is the confidence level (95 %), ``{flag}`` the don't-know threshold (30 %),
+    ``{alpha}`` the level a change's adjusted p-value must be under (5 %), ``{mid}`` the minimal
+    important difference (0,25 in Danish, 0.25 in English), ``{min_n}`` the minimum group size and
+    ``{few}`` the words for a count under it (færre end 5). Sheet and column texts are formatted
+    from the settings, so a changed setting never leaves a stale number in the workbook.
     """
 
     def percent(x: float) -> str:
         return f"{100 * x:.0f} %"
 
-    values = {"ci": percent(scores.confidence), "flag": percent(config.DONT_KNOW_FLAG)}
+    values = {
+        "ci": percent(scores.confidence),
+        "flag": percent(config.DONT_KNOW_FLAG),
+        "alpha": percent(1 - scores.confidence),
+        "mid": format_number(MINIMAL_IMPORTANT_DIFFERENCE, lang, 2),
+        "min_n": scores.min_n,
+        "few": count_text(None, scores.min_n, lang),
+    }
     return lambda text: text.format(**values)
 
 
+def _column_texts(sheet: str, column: str) -> tuple[str, str, str, str]:
+    """Return a column's header and explanation (da, en) in the sheet of table ``sheet``."""
+    return SHEET_COLUMNS.get(sheet, {}).get(column) or COLUMNS.get(column, (column, column, "", ""))
+
+
 def _write_table(
-    ws, frame: pd.DataFrame, suppressed: np.ndarray, hidden: str, lang: str, settings: Callable[[str], str]
+    ws, sheet: str, frame: pd.DataFrame, hidden: list[str | None], min_n: int, lang: str, settings: Callable[[str], str]
 ) -> None:
-    """Fill a sheet with a header row (bold, frozen, filterable) and one row per table row."""
+    """Fill a sheet with a header row (bold, frozen, filterable) and one row per table row.
+
+    ``hidden`` holds, per row, the words that replace its findings (:data:`_HIDDEN`), or None
+    when the row is shown. A count under ``min_n`` (blank in the table) is written as words.
+    """
     columns = list(frame.columns)
+    few = count_text(None, min_n, lang)
     widths = []
     for j, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=j)
-        da, en = COLUMNS[column][:2] if column in COLUMNS else (column, column)
+        da, en = _column_texts(sheet, column)[:2]
         _set_text(cell, settings(words.t(lang, da, en)))
         cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _HEADER_BORDER
         widths.append(len(str(cell.value)) + 4)  # room for the filter button
     records = frame.to_dict("records")
-    for i, (record, hide) in enumerate(zip(records, suppressed), start=2):
+    for i, (record, words_for_hidden) in enumerate(zip(records, hidden), start=2):
         for j, column in enumerate(columns, start=1):
             cell = ws.cell(row=i, column=j)
-            fmt = _number_format(column)
-            if hide and column in _HIDDEN:
-                _set_text(cell, hidden)
+            fmt = _number_format(sheet, column)
+            value = _cell_value(column, record[column])
+            if words_for_hidden is not None and column in _HIDDEN:
+                text = words_for_hidden
+            elif column in _COUNTS and _small_count(column, value, min_n):
+                text = few
+            else:
+                text = None
+            if text is not None:
+                _set_text(cell, text)
                 cell.font = _HIDDEN_FONT
                 cell.alignment = Alignment(horizontal="right")
-                shown = len(hidden)
+                shown = len(text)
+            elif isinstance(value, str):
+                _set_text(cell, value)
+                shown = len(cell.value)
             else:
-                value = _cell_value(column, record[column])
-                if isinstance(value, str):
-                    _set_text(cell, value)
-                    shown = len(cell.value)
-                else:
-                    cell.value = value
-                    if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
-                        cell.number_format = fmt
-                    shown = _shown_width(value, fmt)
+                cell.value = value
+                if fmt and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    cell.number_format = fmt
+                shown = _shown_width(value, fmt)
             widths[j - 1] = max(widths[j - 1], shown + 2)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max(width, 8), 60)
@@ -337,10 +504,21 @@ def _write_table(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(records) + 1, 1)}"
 
 
+def _small_count(column: str, value, min_n: int) -> bool:
+    """Return whether a count cell must read "færre end 5": blank in the table, or a head count under min_n."""
+    if value is None:
+        return True
+    if column in _PEOPLE and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 0 < value < min_n
+    return False
+
+
 # -- the about sheet ----------------------------------------------------------------------------
 def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]], lang: str) -> None:
-    """Write the first sheet: settings, the anonymity rule, and what each column means."""
-    fill = _settings_filler(scores)
+    """Write the first sheet: settings, the anonymity rules, the municipality, changes, and what each column means."""
+    fill = _settings_filler(scores, lang)
+    few = count_text(None, scores.min_n, lang)
+    group = config.MERGED_GROUP_NAME[lang]
 
     def t(da: str, en: str) -> str:
         return words.t(lang, da, en)
@@ -358,19 +536,50 @@ def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]]
         (
             t("Anonymitet", "Anonymity"),
             t(
-                f"En forvaltning med færre end {scores.min_n} svarende på en værdi vises ikke: score, interval og niveau "
-                f"står som »{hidden_text(scores.min_n, lang)}«.",
-                f"A department with fewer than {scores.min_n} respondents on a value is not shown: score, interval and "
-                f"level read '{hidden_text(scores.min_n, lang)}'.",
+                f"En forvaltning med færre end {scores.min_n} svarende på en værdi vises ikke for sig: score, interval "
+                f"og niveau står som »{hidden_text(scores.min_n, lang)}«.",
+                f"A department with fewer than {scores.min_n} respondents on a value is not shown on its own: score, "
+                f"interval and level read '{hidden_text(scores.min_n, lang)}'.",
             ),
         ),
         (
             "",
             t(
-                "Kommunens tal er gennemsnittet af de viste forvaltninger, så en skjult forvaltning kan ikke regnes "
-                "ud fra kommunens tal og de andres.",
-                "The municipality's figure is the mean of the departments shown, so a hidden department cannot be "
-                "worked out from the total and the others.",
+                f"Et antal under {scores.min_n} (svarende, n) vises aldrig som tal, men som »{few}«.",
+                f"A count under {scores.min_n} (respondents, n) is never shown as a number but as '{few}'.",
+            ),
+        ),
+        (
+            group,
+            t(
+                f"Forvaltninger med færre end {scores.min_n} svarende lægges sammen i »{group}« (koden "
+                f"{config.MERGED_GROUP}, medlemmernes koder i navnet og i kolonnen Medlemmer), og er gruppen for lille "
+                f"eller har den kun ét medlem, kommer den mindste viste forvaltning med, så medlemmernes egne tal står "
+                f"som »{pooled_text(lang)}«.",
+                f"Departments with fewer than {scores.min_n} respondents are pooled into '{group}' (code "
+                f"{config.MERGED_GROUP}, the members' codes in its name and in the Members column), and when the group "
+                f"is too small or has one member, the smallest department shown joins it, so the members' own figures "
+                f"read '{pooled_text(lang)}'.",
+            ),
+        ),
+        (
+            config.MUNICIPALITY_NAME[lang],
+            t(
+                f"Kommunens tal er gennemsnittet over alle forvaltninger med svar, hver med samme vægt, hvor de små "
+                f"indgår gennem {group}, der vejer som sine medlemmer.",
+                f"The municipality's figure is the mean over every department with answers, each weighing the same, "
+                f"the small ones entering through {group}, which weighs as many departments as it has members.",
+            ),
+        ),
+        (
+            t("Vurdering af ændringer", "Change verdicts"),
+            fill(
+                t(
+                    "En ændring kaldes forbedring eller tilbagegang kun, når dens justerede p-værdi er under {alpha}, "
+                    "og den er mindst {mid} på skalaen 1-5; ellers står der »ingen klar ændring«.",
+                    "A change is called an improvement or a decline only when its adjusted p-value is under {alpha} "
+                    "and it is at least {mid} on the 1-5 scale; otherwise it reads 'no clear change'.",
+                )
             ),
         ),
         (
@@ -406,11 +615,9 @@ def _write_about(ws, scores: Scores, sheets: list[tuple[str, str, pd.DataFrame]]
         sheet_rows.append(len(rows) + 1)
         rows.append((title, "", csv_name, fill(sheet.about(lang)) if sheet else ""))
         for column in frame.columns:
-            da, en, about_da, about_en = COLUMNS.get(column, (column, column, "", ""))
-            csv_column = "" if column.endswith("_name") and column[:-5] in _NAMED else column
-            if column == "suppressed":
-                about_da = f"SAND, når n < {scores.min_n}: tallene er skjult af hensyn til anonymiteten."
-                about_en = f"TRUE when n < {scores.min_n}: the figures are hidden for anonymity."
+            da, en, about_da, about_en = _column_texts(csv_name, column)
+            named = column.endswith("_name") and column[:-5] in _NAMED
+            csv_column = "" if named or column in EXCEL_ONLY else column
             rows.append(("", fill(t(da, en)), csv_column, fill(t(about_da, about_en))))
 
     for i, row in enumerate(rows, start=1):

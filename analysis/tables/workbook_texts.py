@@ -1,15 +1,41 @@
 """The workbook's words: sheet names and descriptions, and each column's header and meaning.
 
 Danish and English side by side. ``{ci}`` and ``{flag}`` stand for the confidence level and the
-don't-know threshold; :mod:`analysis.tables.excel` fills them in from the settings when it writes.
+don't-know threshold, ``{alpha}`` for the level an adjusted p-value must be under, ``{mid}`` for
+the minimal important difference (0,25), ``{min_n}`` for the minimum group size and ``{few}`` for
+the words of a count under it (færre end 5); :mod:`analysis.tables.excel` fills them in from the
+settings when it writes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..config import MERGED_GROUP_NAME
+
 #: The file name of the change table (its sheet is written only when there are changes).
 CHANGES = "change_by_department_value.csv"
+#: The file name of the don't-know table, whose interval is of a share, not of a score.
+DONT_KNOW = "dont_know_by_department_value.csv"
+#: Columns that only the workbook has (besides the ``_name`` columns): no CSV column matches them.
+EXCEL_ONLY = {"note"}
+#: The names of the change families (the ``family`` column): (da, en).
+FAMILIES = {
+    "municipality": ("Kommunen (Holm)", "Municipality (Holm)"),
+    "departments": ("Forvaltningerne (Benjamini-Hochberg)", "Departments (Benjamini-Hochberg)"),
+    "focus_areas": ("Indsatsområderne (Benjamini-Hochberg)", "Focus areas (Benjamini-Hochberg)"),
+}
+
+
+def pooled_text(lang: str = "da") -> str:
+    """Return the words in a hidden cell of a department pooled into the merged group.
+
+    Examples
+    --------
+    >>> pooled_text(), pooled_text("en")
+    ('skjult (i Øvrige forvaltninger)', 'hidden (in Other departments)')
+    """
+    return f"hidden (in {MERGED_GROUP_NAME['en']})" if lang == "en" else f"skjult (i {MERGED_GROUP_NAME['da']})"
 
 
 @dataclass(frozen=True)
@@ -33,35 +59,40 @@ SHEETS = {
     "maturity_by_department_value.csv": Sheet(
         "Forvaltning x værdi",
         "Department x value",
-        "Modenhed pr. år, forvaltning og værdi med {ci}-interval.",
-        "Maturity per year, department and value with its {ci} interval.",
+        "Modenhed pr. år, forvaltning og værdi med {ci}-interval; Øvrige forvaltninger er de små forvaltninger samlet.",
+        "Maturity per year, department and value with its {ci} interval; Other departments are the small "
+        "departments pooled.",
     ),
     "maturity_by_value.csv": Sheet(
         "Kommunen",
         "Municipality",
-        "Kommunens modenhed pr. år og værdi: gennemsnit af de viste forvaltninger.",
-        "The municipality's maturity per year and value: mean of the departments shown.",
+        "Kommunens modenhed pr. år og værdi: gennemsnit over alle forvaltninger, de små gennem Øvrige forvaltninger.",
+        "The municipality's maturity per year and value: mean over every department, the small ones through "
+        "Other departments.",
     ),
     "maturity_by_department_focus_area.csv": Sheet(
         "Indsatsområder",
         "Focus areas",
-        "Modenhed pr. år, forvaltning og indsatsområde.",
-        "Maturity per year, department and focus area.",
+        "Modenhed pr. år, forvaltning og indsatsområde; Øvrige forvaltninger er de små forvaltninger samlet.",
+        "Maturity per year, department and focus area; Other departments are the small departments pooled.",
     ),
     "dont_know_by_department_value.csv": Sheet(
         "Ved ikke",
         "Don't know",
-        "Andelen »Ved ikke« pr. år, forvaltning og værdi; over {flag} markeres.",
-        "Share of 'don't know' per year, department and value; above {flag} is flagged.",
+        "Andelen »Ved ikke« pr. år, forvaltning og værdi med {ci}-interval; over {flag} markeres.",
+        "Share of 'don't know' per year, department and value with its {ci} interval; above {flag} is flagged.",
     ),
     "respondents_by_department.csv": Sheet(
-        "Svarende", "Respondents", "Antal svarende pr. år og forvaltning.", "Respondents per year and department."
+        "Svarende",
+        "Respondents",
+        "Antal svarende pr. år og forvaltning; under {min_n} står der »{few}«.",
+        "Respondents per year and department; under {min_n} it reads '{few}'.",
     ),
     CHANGES: Sheet(
         "Ændringer",
         "Changes",
-        "Ændring pr. forvaltning og værdi mellem to år; ALL er hele kommunen.",
-        "Change per department and value between two years; ALL is the whole municipality.",
+        "Ændring pr. forvaltning og værdi mellem to år med justeret p-værdi; ALL er hele kommunen.",
+        "Change per department and value between two years with its adjusted p-value; ALL is the whole municipality.",
     ),
 }
 
@@ -103,7 +134,12 @@ COLUMNS = {
         "Øvre grænse af {ci}-intervallet (bootstrap).",
         "Upper bound of the {ci} interval (bootstrap).",
     ),
-    "n": ("Svarende (n)", "Respondents (n)", "Antal svarende bag tallet.", "Number of respondents behind the figure."),
+    "n": (
+        "Svarende (n)",
+        "Respondents (n)",
+        "Antal svarende bag tallet; under {min_n} står der »{few}«.",
+        "Number of respondents behind the figure; under {min_n} it reads '{few}'.",
+    ),
     "level": (
         "Niveau (1-5)",
         "Level (1-5)",
@@ -114,20 +150,34 @@ COLUMNS = {
     "suppressed": (
         "Skjult",
         "Hidden",
-        "SAND, når gruppen er for lille til at blive vist (anonymitet).",
-        "TRUE when the group is too small to be shown (anonymity).",
-    ),  # min_n is added in the sheet
+        "SAND, når tallene er skjult af hensyn til anonymiteten: n < {min_n}, eller forvaltningen indgår i "
+        "Øvrige forvaltninger.",
+        "TRUE when the figures are hidden for anonymity: n < {min_n}, or the department is pooled in Other "
+        "departments.",
+    ),
+    "members": (
+        "Medlemmer (koder)",
+        "Members (codes)",
+        "For Øvrige forvaltninger: medlemmernes koder forbundet med +; tom i andre rækker.",
+        "For Other departments: the members' codes joined by +; empty in other rows.",
+    ),
+    "note": (
+        "Bemærkning",
+        "Note",
+        "Fx at forvaltningen indgår i Øvrige forvaltninger, eller hvilke forvaltninger gruppen samler.",
+        "For example that the department is pooled in Other departments, or which departments the group pools.",
+    ),
     "n_departments": (
         "Forvaltninger",
         "Departments",
-        "Antal viste forvaltninger i gennemsnittet.",
-        "Number of departments shown that make up the mean.",
+        "Antal forvaltninger i gennemsnittet: alle med svar, Øvrige forvaltninger talt som sine medlemmer.",
+        "Number of departments in the mean: every one with answers, Other departments counted as its members.",
     ),
     "n_respondents": (
         "Svarende i alt",
         "Respondents in all",
-        "Svarende i de viste forvaltninger.",
-        "Respondents in the departments shown.",
+        "Svarende i alle forvaltningerne.",
+        "Respondents in every department.",
     ),
     "dont_know_share": (
         "Andel »Ved ikke«",
@@ -143,16 +193,18 @@ COLUMNS = {
         "Number of answers given to the value's questions.",
     ),
     "flagged": (
-        "Over {flag}",
-        "Above {flag}",
-        "SAND, når over {flag} svarer »Ved ikke«.",
-        "TRUE when more than {flag} answer 'don't know'.",
+        "Markeret ({flag})",
+        "Flagged ({flag})",
+        "SAND, når andelen »Ved ikke« er over {flag}; klart over {flag} er den kun, når intervallets nedre grænse "
+        "også er.",
+        "TRUE when the share of 'don't know' is above {flag}; it is clearly above {flag} only when the interval's "
+        "lower bound is too.",
     ),
     "respondents": (
         "Svarende",
         "Respondents",
-        "Antal svarende i forvaltningen (antallet vises altid).",
-        "Number of respondents in the department (always shown).",
+        "Antal svarende i forvaltningen; under {min_n} står der »{few}«.",
+        "Number of respondents in the department; under {min_n} it reads '{few}'.",
     ),
     "wave_from": ("Fra år", "From year", "Året, der sammenlignes fra.", "The year compared from."),
     "wave_to": ("Til år", "To year", "Året, der sammenlignes med.", "The year compared to."),
@@ -171,7 +223,40 @@ COLUMNS = {
     "verdict_name": (
         "Vurdering",
         "Verdict",
-        "Forbedring eller tilbagegang kun når {ci}-intervallet for ændringen ikke rummer 0.",
-        "Improvement or decline only when the {ci} interval of the change excludes 0.",
+        "Forbedring eller tilbagegang kun, når den justerede p-værdi er under {alpha} og ændringen er mindst {mid}; "
+        "ellers ingen klar ændring.",
+        "Improvement or decline only when the adjusted p-value is under {alpha} and the change is at least {mid}; "
+        "otherwise no clear change.",
     ),
+    "p_adjusted": (
+        "Justeret p-værdi",
+        "Adjusted p-value",
+        "Ændringens p-værdi (bootstrap), justeret inden for sin familie, fordi mange ændringer testes på én gang.",
+        "The change's p-value (bootstrap), adjusted within its family because many changes are tested at once.",
+    ),
+    "family": (
+        "Familie (kode)",
+        "Family (code)",
+        "municipality (kommunens ændringer, Holm) eller departments (forvaltningernes, Benjamini-Hochberg).",
+        "municipality (the municipality's changes, Holm) or departments (the departments', Benjamini-Hochberg).",
+    ),
+    "family_name": ("Familie", "Family", "Testfamilien og dens justering.", "The family of tests and its adjustment."),
+}
+
+#: Columns whose header or meaning differ in one sheet: the don't-know share's interval.
+SHEET_COLUMNS = {
+    DONT_KNOW: {
+        "ci_low": (
+            "Andel, nedre grænse ({ci})",
+            "Share, lower bound ({ci})",
+            "Nedre grænse af {ci}-intervallet for andelen »Ved ikke« (bootstrap).",
+            "Lower bound of the {ci} interval of the 'don't know' share (bootstrap).",
+        ),
+        "ci_high": (
+            "Andel, øvre grænse ({ci})",
+            "Share, upper bound ({ci})",
+            "Øvre grænse af {ci}-intervallet for andelen »Ved ikke« (bootstrap).",
+            "Upper bound of the {ci} interval of the 'don't know' share (bootstrap).",
+        ),
+    }
 }
