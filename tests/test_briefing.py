@@ -188,6 +188,8 @@ def test_change_table_and_excel_are_written(rendered_da):
         "ci_low",
         "ci_high",
         "verdict",
+        "p_adjusted",
+        "family",
     ]
     assert set(changes["wave_from"]) == {2023, 2024} and set(changes["wave_to"]) == {2025}
     assert set(changes["verdict"]) <= {"improvement", "decline", "no clear change", ""}

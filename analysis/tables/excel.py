@@ -267,8 +267,13 @@ def _prepared(
     groups = _row_groups(frame, pools)
     own_members = frame["members"].tolist() if "members" in frame.columns else [None] * len(frame)
     merged_names, hidden, notes = [], [], []
-    for code, row_groups, own, hide in zip(codes, groups, own_members, suppressed):
+    waves = frame["wave"].tolist() if "wave" in frame.columns and "value" not in frame.columns else None
+    for k, (code, row_groups, own, hide) in enumerate(zip(codes, groups, own_members, suppressed)):
         pooled_in = next((members for members, published in row_groups if published and code in members), None)
+        if waves is not None:  # respondents: pooled on any value of the wave
+            pooled_in = next(
+                (m for (w, _), (m, published) in pools.items() if w == int(waves[k]) and published and code in m), None
+            )
         if code == config.MERGED_GROUP:
             members = own if isinstance(own, str) and own else ("+".join(row_groups[0][0]) if row_groups else "")
             merged_names.append(merged_group_name(members, lang) if members else config.MERGED_GROUP_NAME[lang])
@@ -276,7 +281,7 @@ def _prepared(
         else:
             merged_names.append(None)
             notes.append(_member_note("+".join(pooled_in), lang) if pooled_in else "")
-        if not hide:
+        if not hide and not (waves is not None and pooled_in):
             hidden.append(None)
         else:
             hidden.append(pooled_text(lang) if pooled_in else hidden_text(min_n, lang))
@@ -479,6 +484,9 @@ def _write_table(
             fmt = _number_format(sheet, column)
             value = _cell_value(column, record[column])
             if words_for_hidden is not None and column in _HIDDEN:
+                text = words_for_hidden
+            elif words_for_hidden is not None and column in _COUNTS and value is None:
+                # A hidden row publishes no count; its words say why (pooled, or under min_n).
                 text = words_for_hidden
             elif column in _COUNTS and _small_count(column, value, min_n):
                 text = few
