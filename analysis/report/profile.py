@@ -9,17 +9,22 @@ intervals, seed and suppression as the briefing the committee sees.
 
 Disclosure control (method.md) is applied to the department's own numbers in every section:
 
-- a value on which fewer than ``min_n`` of the department's respondents gave a valid answer shows
-  no score, interval, level, focus area, item, distribution, don't-know share (unless the
-  don't-know table's own group is large enough), trend point or change, only the words that it
-  cannot be shown;
+- a value on which the department's cell is suppressed (fewer than ``min_n`` gave a valid answer,
+  or the department was pulled into the merged group "Øvrige forvaltninger" so that the small
+  members cannot be worked out) shows no score, interval, level, focus area, item, distribution,
+  don't-know share, trend point or change of the department's own; it says in which merged group
+  its answers are counted, why, and the group's published score (:meth:`DepartmentProfile.merged`);
+- counts under ``min_n`` are written in words ("færre end 5", :func:`analysis.words.count_text`);
+- comparisons (with the municipality, between values) are paired (method.md v2) and change
+  verdicts are the change table's (adjusted p-value and at least 0,25);
 - when one focus area of a value is hidden, scoring hides the value's other focus areas too
   (secondary suppression in :func:`analysis.stats.scoring.score_survey`): a value's score is the
   mean of its focus areas, so the others would give the hidden one away by subtraction;
 - item means are never printed: a focus area's score and the means of its other items would give
   a hidden item away; the profile names its lowest-scoring items without numbers;
-- a department hidden on every value gets a profile of the header, one paragraph and the method
-  note, and nothing else, not even its number of respondents.
+- a department hidden on every value gets a profile of the header, one paragraph (where its
+  answers are counted, with the merged group's scores) and the method note, and nothing else,
+  not even its number of respondents.
 """
 
 from __future__ import annotations
