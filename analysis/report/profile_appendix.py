@@ -8,9 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config import MERGED_GROUP_NAME
 from ..formatting import format_number
+from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.disclosure import distribution_limit
-from ..words import t
+from ..words import count_text, t
 from .appendix import data_source
 from .html import Html, escape, heading_and_paragraphs
 
@@ -34,6 +36,8 @@ def method(p: DepartmentProfile) -> str:
     resamples = format_number(s.resamples, lang, 0)
     data = data_source(p.briefing.is_sample, lang)
     files = ", ".join(Path(f).name for f in p.briefing.response_files)
+    mid = format_number(MINIMAL_IMPORTANT_DIFFERENCE, lang, 2)
+    group = MERGED_GROUP_NAME[lang]
     if lang == "da":
         paras = [
             "Hvert spørgsmål beskriver en praksis, og den svarende vælger det af fem niveauer fra Ikke påbegyndt "
@@ -41,17 +45,25 @@ def method(p: DepartmentProfile) -> str:
             "indgår ikke i scoren. Forvaltningens score på et spørgsmål er gennemsnittet af dens gyldige svar, "
             "et indsatsområdes score gennemsnittet af dets spørgsmål og en værdis score gennemsnittet af dens "
             "indsatsområder. Niveauet er det nærmeste hele niveau (halve rundes op). Kommunens score er "
-            "gennemsnittet af de viste forvaltninger, som vejer lige meget.",
+            f"gennemsnittet af alle syv forvaltninger, som vejer lige meget; de små forvaltninger indgår gennem {group}, "
+            "der vejer som det antal forvaltninger, gruppen består af.",
             f"Usikkerheden vises som {p.interval}ler beregnet med bootstrap: svarene trækkes {resamples} gange "
             f"med tilbagelægning inden for forvaltningen (fast startværdi {s.seed}), og hele beregningen gentages "
-            "hver gang. Teksten kalder kun forvaltningen over eller under kommunen, eller én værdi stærkere end "
-            "en anden, når intervallerne ikke overlapper, og kun en ændring en forbedring eller tilbagegang, når "
-            "intervallet for forskellen ikke indeholder 0.",
-            f"Anonymitet: Et resultat vises ikke, når færre end {n} har givet et gyldigt svar. Det gælder "
-            "overalt i profilen: score, interval, niveau, indsatsområder, figurer, udvikling og tabeller. "
+            "hver gang; for små grupper er intervallet udvidet (Hesterberg), så det også dér rammer rigtigt. "
+            "Teksten kalder kun forvaltningen over eller under kommunen, eller én værdi stærkere end en anden, når "
+            "intervallet for forskellen mellem dem, beregnet parvis i de samme genudtrækninger, ikke indeholder 0. "
+            "En ændring kaldes kun en forbedring eller tilbagegang, når testen, justeret for at mange ændringer "
+            f"testes på én gang, afviser tilfældighed, og ændringen er mindst {mid}. Et niveau med »?« er usikkert: "
+            "intervallet krydser en niveaugrænse.",
+            f"Anonymitet: Et resultat vises ikke, når færre end {n} har givet et gyldigt svar, og et antal under "
+            f"{n} skrives »færre end {n}«. Det gælder overalt i profilen: score, interval, niveau, indsatsområder, "
+            f"figurer, udvikling og tabeller. De små forvaltninger lægges sammen i {group}, hvis score vises med "
+            "navnene på gruppens forvaltninger. Er gruppen for lille, eller har den kun én forvaltning, lægges "
+            "den mindste af de viste forvaltninger også ind i gruppen, så ingen forvaltnings resultat kan regnes "
+            "ud af de viste tal; dens eget resultat vises da heller ikke. "
             f"Svarfordelinger vises kun for grupper på mindst {limit}. Når ét indsatsområde er skjult, vises "
             "værdiens øvrige indsatsområder heller ikke, og spørgsmålenes enkelte gennemsnit vises ikke, så "
-            "intet skjult tal kan regnes ud af de viste. Skjulte resultater indgår ikke i kommunens gennemsnit.",
+            "intet skjult tal kan regnes ud af de viste.",
             f"Data: {data} ({files}).",
         ]
     else:
@@ -60,19 +72,26 @@ def method(p: DepartmentProfile) -> str:
             "started (1) to Leading (5) that best describes the department's practice; 'don't know' and 'not "
             "applicable' are not scored. The department's score on a question is the mean of its valid answers, "
             "a focus area's score the mean of its questions and a value's score the mean of its focus areas. "
-            "The level is the nearest whole level (halves round up). The municipal score is the mean of the "
-            "departments shown, each weighing the same.",
+            "The level is the nearest whole level (halves round up). The municipal score is the mean of all "
+            f"seven departments, each weighing the same; the small departments enter through {group}, which "
+            "weighs as many departments as it has members.",
             f"Uncertainty is shown as {p.interval}s by bootstrap: the answers are redrawn {resamples} times "
             f"with replacement within the department (fixed seed {s.seed}) and the whole calculation is "
-            "repeated each time. The text calls the department above or below the municipality, or one value "
-            "stronger than another, only when their intervals do not overlap, and a change an improvement or "
-            "decline only when the interval of the difference excludes 0.",
-            f"Anonymity: a result is not shown when fewer than {n} gave a valid answer. This holds everywhere "
-            "in the profile: score, interval, level, focus areas, charts, change and tables. Answer "
+            "repeated each time; for small groups the interval is expanded (Hesterberg) so that it holds there "
+            "too. The text calls the department above or below the municipality, or one value stronger than "
+            "another, only when the interval of the difference between them, computed pairwise in the same "
+            "redraws, excludes 0. A change is called an improvement or a decline only when its test, adjusted "
+            f"for many changes being tested at once, rejects chance and the change is at least {mid}. A level "
+            "marked '?' is uncertain: its interval crosses a level boundary.",
+            f"Anonymity: a result is not shown when fewer than {n} gave a valid answer, and a count under {n} "
+            f"reads 'fewer than {n}'. This holds everywhere in the profile: score, interval, level, focus areas, "
+            f"charts, change and tables. The small departments are pooled into {group}, whose score is shown "
+            "with the names of its departments. When the group is too small or has one department only, the "
+            "smallest of the departments shown joins it too, so that no department's result can be worked out "
+            "from the figures shown; its own result is then not shown either. Answer "
             f"distributions are shown only for groups of at least {limit}. When one focus area is hidden, the "
             "value's other focus areas are not shown either, and the questions' own means are not shown, so no "
-            "hidden number can be worked out from the ones shown. Hidden results are not part of the municipal "
-            "average.",
+            "hidden number can be worked out from the ones shown.",
             f"Data: {data} ({files}).",
         ]
     title = t(lang, "Metode", "Method")
@@ -97,13 +116,14 @@ def figures_table(p: DepartmentProfile) -> str:
         name = f"<strong>{escape(value.name(lang))}</strong>"
         if c["suppressed"]:
             rows.append(
-                f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>{escape(p.cannot_show)}</td></tr>"
+                f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>"
+                f"{escape(p.merged_cell_text(value.id))}</td></tr>"
             )
             continue
         rows.append(
             f"<tr class='value'><td>{name}</td><td class='num'><strong>{p.number(c['score'], 2)}</strong>"
             f"</td><td class='num'>{p.ci(c['ci_low'], c['ci_high'], 2)}</td>"
-            f"<td class='num'>{int(c['n'])}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
+            f"<td class='num'>{count_text(c['n'], p.min_n, lang)}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
             "</td></tr>"
         )
         for area in value.focus_areas:
@@ -118,7 +138,7 @@ def figures_table(p: DepartmentProfile) -> str:
             rows.append(
                 f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{p.number(r['score'], 2)}</td>"
                 f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                f"<td class='num'>{int(r['n'])}</td>"
+                f"<td class='num'>{count_text(r['n'], p.min_n, lang)}</td>"
                 f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td></tr>"
             )
     intro = t(

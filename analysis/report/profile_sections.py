@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..formatting import join_names
+from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
+from ..stats.comparisons import ABOVE, BELOW, ON_LEVEL
 from ..stats.disclosure import distribution_limit
-from ..words import change_word, hidden_word, t
+from ..words import change_word, count_text, hidden_word, t
 from .html import Html, escape
-from .narrative import HIGHER, LEVEL, LOWER, sentence_changes
+from .narrative import sentence_changes
 
 if TYPE_CHECKING:
     from .profile import DepartmentProfile
@@ -41,11 +43,13 @@ def values_section(p: DepartmentProfile) -> Html:
             t(
                 lang,
                 f"Figuren viser forvaltningens score på hver af indkøbspolitikkens fem værdier med {p.interval}, "
-                "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når de "
-                "to intervaller ikke overlapper.",
+                "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når "
+                f"{p.interval}let for forskellen mellem dem ikke indeholder 0; forskellen er beregnet parvis, i de "
+                "samme genudtrækninger af svarene.",
                 "The chart shows the department's score on each of the procurement policy's five values with "
                 f"its {p.interval}, and the municipal average just below it. The department is called above or "
-                "below the municipality only when the two intervals do not overlap.",
+                f"below the municipality only when the {p.interval} of the difference between them excludes 0; "
+                "the difference is computed pairwise, in the same redraws of the answers.",
             )
         )
         + "</p>"
@@ -56,20 +60,29 @@ def values_section(p: DepartmentProfile) -> Html:
             "values",
             t(
                 lang,
-                f"Modenhed i {p.name} pr. værdi i {p.wave} (blå prik) og kommunens gennemsnit af de viste "
+                f"Modenhed i {p.name} pr. værdi i {p.wave} (blå prik) og kommunens gennemsnit af alle "
                 f"forvaltninger (grå), begge med {p.interval}; n er antal svarende i forvaltningen."
-                + (f" En værdi med færre end {p.min_n} svar er skjult." if comp["suppressed"].any() else ""),
-                f"Maturity in {p.name} per value in {p.wave} (blue dot) and the municipal average of the "
-                f"departments shown (grey), both with {p.interval}; n is the department's respondents."
-                + (f" A value with fewer than {p.min_n} answers is hidden." if comp["suppressed"].any() else ""),
+                + (
+                    " En værdi, hvor forvaltningens svar tælles med i Øvrige forvaltninger, er skjult."
+                    if comp["suppressed"].any()
+                    else ""
+                ),
+                f"Maturity in {p.name} per value in {p.wave} (blue dot) and the municipal average of all "
+                f"departments (grey), both with {p.interval}; n is the department's respondents."
+                + (
+                    " A value on which the department's answers are counted in Other departments is hidden."
+                    if comp["suppressed"].any()
+                    else ""
+                ),
             ),
         ),
         intro,
     ]
     words = {
-        HIGHER: t(lang, "klart over", "clearly above"),
-        LOWER: t(lang, "klart under", "clearly below"),
-        LEVEL: t(lang, "på niveau", "on level"),
+        ABOVE: t(lang, "klart over", "clearly above"),
+        BELOW: t(lang, "klart under", "clearly below"),
+        ON_LEVEL: t(lang, "på niveau", "on level"),
+        "": "–",
     }
     head = t(
         lang,
@@ -88,24 +101,31 @@ def values_section(p: DepartmentProfile) -> Html:
         )
         if r["suppressed"]:
             rows.append(
-                f"<tr><td>{escape(p.short(vid))}</td><td class='hidden' colspan='4'>"
-                f"{escape(p.cannot_show)}</td>{muni}<td class='hidden'>–</td></tr>"
+                f"<tr><td>{escape(p.short(vid))}</td><td class='hidden' colspan='3'>"
+                f"{escape(p.merged_cell_text(vid))}</td>"
+                f"<td class='num hidden'>{escape(count_text(p.merged().loc[vid, 'own_n'], p.min_n, lang))}</td>"
+                f"{muni}<td class='hidden'>–</td></tr>"
             )
             continue
-        cls = " class='flag'" if r["verdict"] in (HIGHER, LOWER) else ""
+        cls = " class='flag'" if r["position"] in (ABOVE, BELOW) else ""
         rows.append(
             f"<tr><td>{escape(p.short(vid))}</td><td class='num'><strong>{p.number(r['score'], 2)}"
             f"</strong></td><td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
             f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td>"
-            f"<td class='num'>{int(r['n'])}</td>{muni}<td{cls}>{escape(words[r['verdict']])}</td></tr>"
+            f"<td class='num'>{count_text(r['n'], p.min_n, lang)}</td>{muni}<td{cls}>{escape(words[r['position']])}</td></tr>"
         )
     note = t(
         lang,
         "Score på skalaen 1-5 og niveau; »?« betyder, at intervallet krydser en niveaugrænse, så "
-        "niveauet er usikkert. Kommunens tal er gennemsnittet af de viste forvaltninger, denne "
-        "forvaltning medregnet.",
+        "niveauet er usikkert. Kommunens tal er gennemsnittet af alle syv forvaltninger, denne "
+        "forvaltning medregnet; de små forvaltninger indgår gennem Øvrige forvaltninger, der vejer som "
+        "det antal forvaltninger, gruppen består af. Over eller under kommunen: intervallet for den "
+        "parvise forskel ligger helt over eller under 0.",
         "Score on the 1-5 scale and level; '?' means the interval crosses a level boundary, so the level "
-        "is uncertain. The municipal figure is the mean of the departments shown, this one included.",
+        "is uncertain. The municipal figure is the mean of all seven departments, this one included; the "
+        "small departments enter through Other departments, which weighs as many departments as it has "
+        "members. Above or below the municipality: the interval of the paired difference lies wholly above "
+        "or below 0.",
     )
     out.append(
         f"<table class='profile-values keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
@@ -129,9 +149,11 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
             t(
                 lang,
                 "Hver værdi består af flere indsatsområder. Tabellen viser for hver værdi det indsatsområde, "
-                "hvor forvaltningen scorer lavest, med kommunens gennemsnit for samme indsatsområde.",
+                "hvor forvaltningen scorer lavest, med kommunens gennemsnit for samme indsatsområde (de "
+                "forvaltninger og den gruppe Øvrige forvaltninger, hvis indsatsområde vises).",
                 "Each value consists of several focus areas. The table shows, for each value, the focus area "
-                "where the department scores lowest, with the municipal average for the same focus area.",
+                "where the department scores lowest, with the municipal average for the same focus area (the "
+                "departments, and the group Other departments, whose focus area is shown).",
             )
         )
         + "</p>",
@@ -148,7 +170,9 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
     for vid in p.codebook.value_ids:
         name = escape(p.short(vid))
         if cells.loc[vid, "suppressed"]:
-            rows.append(f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(p.cannot_show)}</td></tr>")
+            rows.append(
+                f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(p.merged_cell_text(vid))}</td></tr>"
+            )
             continue
         g = fa[(fa["value"] == vid) & fa["shown"]]
         if g.empty:  # scoring hides every focus area of a value when one is hidden
@@ -239,19 +263,21 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
     # Quoted inside a sentence, so without their own full stop.
     texts = {it.id: (it.text_en if lang == "en" else it.text_da).strip().rstrip(".") for it in p.codebook.items}
     entries = []
+    paired = p.focus_area_comparison()
     for r in shown.itertuples():
         fa_name = p.codebook.focus_area_name(r.focus_area, lang)
         muni = muni_fa.get(r.focus_area, np.nan)
+        where = paired["position"].get(r.focus_area, "")
         relation = ""
-        if pd.notna(muni):
+        if pd.notna(muni) and where:
             m = p.number(muni, 2)
-            if r.ci_high < muni:
+            if where == BELOW:
                 relation = t(
                     lang,
                     f"Kommunens gennemsnit er {m}, så forvaltningen ligger klart under.",
                     f"The municipal average is {m}, so the department is clearly below it.",
                 )
-            elif r.ci_low > muni:
+            elif where == ABOVE:
                 relation = t(
                     lang,
                     f"Kommunens gennemsnit er lavere ({m}): området er svagt i hele kommunen.",
@@ -318,10 +344,12 @@ def distributions_section(p: DepartmentProfile) -> Html:
     out = [f"<h2>{escape(t(lang, 'Svarfordeling og kendskab', 'Answer distribution and awareness'))}</h2>"]
     rows = p.distribution_rows()
     if p.shows_distribution:
+        cells = p.cells()
+        merged = [v for v in rows.index if cells.loc[v, "suppressed"]]
         not_shown = [
             p.value_name(v, lower=True)
             for v in rows.index
-            if not bool(rows.loc[v, "shown"]) or pd.isna(rows.loc[v, "shown"])
+            if v not in merged and (not bool(rows.loc[v, "shown"]) or pd.isna(rows.loc[v, "shown"]))
         ]
         text = t(
             lang,
@@ -339,6 +367,14 @@ def distributions_section(p: DepartmentProfile) -> Html:
                 f"{limit} har svaret; fordelinger vises kun for grupper på mindst {limit}.",
                 f"On {join_names(not_shown, lang)} the distribution is not shown because fewer than "
                 f"{limit} answered; distributions are shown only for groups of at least {limit}.",
+            )
+        if merged:
+            names = join_names([p.value_name(v, lower=True) for v in merged], lang)
+            text += " " + t(
+                lang,
+                f"På {names} vises fordelingen heller ikke, fordi forvaltningens resultat dér ikke vises for sig.",
+                f"On {names} the distribution is not shown either, because the department's result there is not "
+                "shown on its own.",
             )
         out.append(f"<p>{escape(text)}</p>")
         out.append(
@@ -386,7 +422,7 @@ def dont_know_block(p: DepartmentProfile) -> str:
     rows = []
     for vid, r in dk.iterrows():
         if r["suppressed"] or pd.isna(r["share"]):
-            own = f"<td class='num hidden'>{escape(p.hidden)}</td>"
+            own = f"<td class='num hidden'>{escape(p.hidden_short(vid))}</td>"
         else:
             own = (
                 f"<td class='num{' flag' if r['flagged'] else ''}'>{p.share(r['share'])}"
@@ -416,9 +452,10 @@ def dont_know_block(p: DepartmentProfile) -> str:
         )
     intro = t(
         lang,
-        "Andelen »Ved ikke« af de afgivne svar pr. værdi, ved siden af kommunens (de viste forvaltninger under ét).",
-        "The share of 'don't know' among the answers given per value, beside the municipality's (the "
-        "departments shown, together).",
+        "Andelen »Ved ikke« af de afgivne svar pr. værdi, ved siden af kommunens (alle forvaltninger under ét, "
+        "de små gennem Øvrige forvaltninger).",
+        "The share of 'don't know' among the answers given per value, beside the municipality's (all "
+        "departments together, the small ones through Other departments).",
     )
     out.append(f"<p>{escape(intro)} {escape(sentence)}</p>")
     out.append(
@@ -453,10 +490,11 @@ def trend_section(p: DepartmentProfile) -> Html:
             t(
                 lang,
                 f"Modenhed i {p.name} pr. værdi og år ({waves[0]}-{waves[-1]}) med {p.interval}; n under hvert "
-                f"år er antal svarende. Et år, hvor færre end {p.min_n} svarede på værdien, er skjult.",
+                f"år er antal svarende. Et år, hvor færre end {p.min_n} svarede på værdien, eller hvor "
+                "forvaltningens svar tælles med i Øvrige forvaltninger, er skjult.",
                 f"Maturity in {p.name} per value and year ({waves[0]}-{waves[-1]}) with {p.interval}; n under each "
-                f"year is the number of respondents. A year in which fewer than {p.min_n} answered on the value is "
-                "hidden.",
+                f"year is the number of respondents. A year in which fewer than {p.min_n} answered on the value, or "
+                "in which the department's answers are counted in Other departments, is hidden.",
             ),
         )
     )
@@ -476,10 +514,10 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
     if published.empty:
         text = t(
             lang,
-            f"Ændringen siden {prev} kan ikke vises på nogen værdi, fordi forvaltningen havde færre "
-            f"end {p.min_n} svar i et af årene.",
-            f"The change since {prev} cannot be shown on any value, because the department had fewer than "
-            f"{p.min_n} answers in one of the years.",
+            f"Ændringen siden {prev} kan ikke vises på nogen værdi, fordi forvaltningens resultat var skjult i "
+            f"et af årene (færre end {p.min_n} svar, eller svarene talt med i Øvrige forvaltninger).",
+            f"The change since {prev} cannot be shown on any value, because the department's result was hidden "
+            f"in one of the years (fewer than {p.min_n} answers, or the answers counted in Other departments).",
         )
     else:
         names = {v: p.codebook.value_name(v, lang) for v in p.codebook.value_ids}
@@ -487,15 +525,21 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
         if hidden:
             text += " " + t(
                 lang,
-                f"På {join_names(hidden, lang)} kan ændringen ikke vises, fordi forvaltningen "
-                f"havde færre end {p.min_n} svar i et af årene.",
-                f"On {join_names(hidden, lang)} the change cannot be shown, because the department "
-                f"had fewer than {p.min_n} answers in one of the years.",
+                f"På {join_names(hidden, lang)} kan ændringen ikke vises, fordi forvaltningens resultat "
+                f"var skjult i et af årene (færre end {p.min_n} svar, eller svarene talt med i Øvrige forvaltninger).",
+                f"On {join_names(hidden, lang)} the change cannot be shown, because the department's result "
+                f"was hidden in one of the years (fewer than {p.min_n} answers, or the answers counted in Other "
+                "departments).",
             )
+    mid = p.number(MINIMAL_IMPORTANT_DIFFERENCE, 2)
     text += " " + t(
         lang,
-        f"En ændring kaldes kun en forbedring eller tilbagegang, når {p.interval}let for forskellen ikke indeholder 0.",
-        f"A change is called an improvement or a decline only when the {p.interval} of the difference excludes 0.",
+        "En ændring kaldes kun en forbedring eller tilbagegang, når en statistisk test, der tager højde for, at "
+        f"mange ændringer testes på én gang, afviser, at den er tilfældig, og den samtidig er mindst {mid} på "
+        "skalaen 1-5; ellers står der »ingen klar ændring«, og tallet vises.",
+        "A change is called an improvement or a decline only when a statistical test that allows for many "
+        f"changes being tested at once rejects that it is chance, and it is at least {mid} on the 1-5 scale; "
+        "otherwise it reads 'no clear change', and the number is shown.",
     )
     head = t(
         lang,
@@ -509,7 +553,8 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
         cells = []
         for table in (before, now):
             if table.empty or table.loc[vid, "suppressed"]:
-                cells.append(f"<td class='num hidden'>{escape(p.hidden)}</td>")
+                wave = prev if table is before else p.wave
+                cells.append(f"<td class='num hidden'>{escape(p.hidden_short(vid, wave))}</td>")
             else:
                 cells.append(f"<td class='num'>{p.number(table.loc[vid, 'score'], 2)}</td>")
         if vid in published.index:
