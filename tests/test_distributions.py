@@ -104,7 +104,9 @@ def test_hidden_departments_are_pooled_when_together_large_enough(tiny_codebook)
     # E (n_valid 2, hidden) joins D (3, hidden): together 5 >= 4, so both enter the pool.
     # Added levels: D 1,1,1,2,2 and E 3,3,4,4 -> totals 5, 5, 5, 4, 2 of 21; answers 16 + 6 + 4;
     # respondents with a valid answer 8 + 3 + 2.
-    answers = dict(BASE, E=[(3, 3, 3), (4, 2, 4)])
+    # (Without C: its lone respondent would pull the smallest published department, E, into the
+    # merged group, and members are never pooled. C added nothing to the pool anyway.)
+    answers = {k: v for k, v in BASE.items() if k != "C"} | {"E": [(3, 3, 3), (4, 2, 4)]}
     table = answer_distribution(long_frame(answers), tiny_codebook, wave=2025, min_n=2)
     m = row(table, "ALL", "climate")
     assert (m["departments"], m["n_valid"], m["answers"]) == (4, 13, 26)
@@ -112,16 +114,19 @@ def test_hidden_departments_are_pooled_when_together_large_enough(tiny_codebook)
     assert m["share_not_applicable"] == pytest.approx(2 / 26)
 
 
-def test_municipality_of_departments_none_of_which_is_shown(base):
-    # social: A (3), B (3) and D (2) are all hidden but published; together 8 >= 4.
+def test_municipality_of_departments_none_of_which_is_shown(tiny_codebook):
+    # social: A (3), B (3) and D (2) are all hidden but published; together 8 >= 4. (Without C,
+    # whose lone respondent would pull D into the merged group.)
     # Valid: A 3,4,5; B 2,1,2; D 1,1 -> levels 3, 2, 1, 1, 1 of 8; answers 4 + 4 + 3 = 11,
     # Ved ikke 1 (B), Ikke relevant 2 (A, D).
+    answers = {k: v for k, v in BASE.items() if k != "C"}
+    base = answer_distribution(long_frame(answers), tiny_codebook, wave=2025, min_n=2)
     m = row(base, "ALL", "social")
     assert (m["departments"], m["n_valid"], m["answers"], m["shown"]) == (3, 8, 11, True)
     assert [m[f"share_{lv}"] for lv in range(1, 6)] == pytest.approx([3 / 8, 2 / 8, 1 / 8, 1 / 8, 1 / 8])
     assert m["share_dont_know"] == pytest.approx(1 / 11)
     assert m["share_not_applicable"] == pytest.approx(2 / 11)
-    assert not any(row(base, d, "social")["shown"] for d in "ABCD")
+    assert not any(row(base, d, "social")["shown"] for d in "ABD")
 
 
 def test_municipality_alone_and_empty_pool(tiny_codebook):
@@ -142,3 +147,20 @@ def test_shares_sum_to_one_and_rows_are_ordered(base):
 def test_unknown_wave_is_refused(tiny_codebook):
     with pytest.raises(ParameterError, match="2025"):
         answer_distribution(long_frame(BASE), tiny_codebook, wave=2019)
+
+
+def test_a_department_pulled_into_the_merged_group_has_no_distribution(tiny_codebook):
+    """B (12) is the smallest published department beside C (3): pulled in, so hidden though 12 >= 10."""
+    from conftest import people_frame
+
+    from analysis.stats.distributions import answer_distribution
+
+    people = {"A": [[3, 3, 3]] * 20, "B": [[4, 2, 4]] * 12, "C": [[1, 5, 1]] * 3}
+    table = answer_distribution(
+        people_frame(people, ["food_1", "food_2", "wages_1"]), tiny_codebook, wave=2025, min_n=5
+    )
+    rows = table.set_index(["department", "value"])
+    assert not rows.loc[("B", "climate"), "shown"] and not rows.loc[("C", "climate"), "shown"]
+    assert rows.loc[("A", "climate"), "shown"]
+    # The municipality pools only A: B and C together would be the total minus A.
+    assert rows.loc[("ALL", "climate"), "departments"] == 1

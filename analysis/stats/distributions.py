@@ -18,7 +18,7 @@ import pandas as pd
 from .. import config
 from ..survey.answers import LEVELS, turn_reverse, valid_levels, wave_matrix
 from ..survey.codebook import Codebook, Departments, load_codebook
-from .disclosure import check_min_n, distribution_pool, shows_distribution
+from .disclosure import check_min_n, distribution_pool, merged_group, shows_distribution
 
 __all__ = ["answer_distribution"]
 
@@ -126,7 +126,9 @@ def answer_distribution(
 
     What the municipality row adds beyond the shown departments is thus always a group of at
     least ``2 * min_n`` respondents, the same threshold a department's own distribution must
-    meet. The ``ALL`` row itself is shown when its pooled ``n_valid >= 2 * min_n``.
+    meet. The ``ALL`` row itself is shown when its pooled ``n_valid >= 2 * min_n``. The members
+    of a value's merged group (:func:`~analysis.stats.disclosure.merged_group`), including a
+    department pulled in however large, are never shown and never pooled.
 
     Examples
     --------
@@ -150,7 +152,9 @@ def answer_distribution(
         per_dept = {
             d: _counts(codes[depts == d][:, cols], codebook.dont_know, codebook.not_applicable) for d in present
         }
-        pool = distribution_pool({d: per_dept[d]["n_valid"] for d in present}, min_n)
+        # Departments of the value's merged group are hidden, pulled-in ones too (however large).
+        members, _ = merged_group({d: per_dept[d]["n_valid"] for d in present}, min_n)
+        pool = distribution_pool({d: per_dept[d]["n_valid"] for d in present if d not in members}, min_n)
         total = _counts(codes[:0][:, cols], codebook.dont_know, codebook.not_applicable)
         for d in pool:
             total = _add(total, per_dept[d])
@@ -158,9 +162,8 @@ def answer_distribution(
             _row(wave, config.MUNICIPALITY, vid, total, shows_distribution(total["n_valid"], min_n), len(pool))
         )
         for d in present:
-            department_rows.append(
-                _row(wave, d, vid, per_dept[d], shows_distribution(per_dept[d]["n_valid"], min_n), None)
-            )
+            shown = d not in members and shows_distribution(per_dept[d]["n_valid"], min_n)
+            department_rows.append(_row(wave, d, vid, per_dept[d], shown, None))
 
     rows = municipal_rows
     if by_department:
