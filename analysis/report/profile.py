@@ -206,7 +206,6 @@ class DepartmentProfile(NumberedFigures):
         dv = self.scores.department_value
         group = dv[(dv["wave"] == wave) & (dv["department"] == config.MERGED_GROUP)].set_index("value").reindex(ids)
         members = group["members"].fillna("").astype(str) if "members" in group else pd.Series("", index=ids, dtype=str)
-        own = self.cells(wave)
         out = pd.DataFrame(index=ids)
         out["members"] = members
         out["in_group"] = [self.department in m.split("+") for m in members]
@@ -221,10 +220,10 @@ class DepartmentProfile(NumberedFigures):
         for vid in ids:
             if not out.loc[vid, "in_group"]:
                 reasons.append("")
-            elif own.empty or pd.isna(raw.loc[vid, "n"]) or int(raw.loc[vid, "n"]) < self.min_n:
-                reasons.append(SMALL)
-            else:
+            elif self.department in self.scores.pulled_in.get((wave, vid), ()):
                 reasons.append(PULLED_IN)
+            else:
+                reasons.append(SMALL)
         out["reason"] = reasons
         return out
 

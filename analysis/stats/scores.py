@@ -69,6 +69,9 @@ class Scores:
     municipal_replicates: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     #: Bootstrap replicates of the don't-know share per (wave, department): array resamples x values.
     dont_know_replicates: dict[tuple[int, str], np.ndarray] = field(default_factory=dict, repr=False)
+    #: The departments pulled into each (wave, value)'s merged group though large enough on their own
+    #: (complementary suppression); the other members had fewer than ``min_n``.
+    pulled_in: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def waves(self) -> list[int]:

@@ -410,6 +410,15 @@ def score_survey(
         departments=departments,
         municipal_replicates=municipal_replicates,
         dont_know_replicates=dk_replicates,
+        pulled_in={
+            key: tuple(
+                d
+                for d in members
+                if not is_suppressed(scored_groups[(key[0], d)].n_value[value_ids.index(key[1])], min_n)
+            )
+            for key, (members, _) in pools.items()
+            if members
+        },
     )
 
 
