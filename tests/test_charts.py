@@ -22,26 +22,31 @@ from analysis.report.charts.base import VERMILLION
 from analysis.stats.scoring import score_survey
 from analysis.survey.codebook import load_codebook, load_departments
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _tiny_groups(low_min_n):
-    """Hand-worked fixtures here have groups of one to four: the min_n floor of 5 is lowered for them."""
-
-
 # Level every respondent gives (after reverse scoring) per value, the same in all departments,
 # except for innovation, which differs per department (INNOVATION below).
 TARGET = {"organisation": 3, "climate": 4, "labour": 3, "environment": 3}
 # Innovation per department; ØKF's respondents alternate 1 and 2 (mean 1.5, an interval that
-# crosses the 1/2 boundary, so its level "Begyndende" is uncertain).
-INNOVATION = {"ØKF": (1, 2), "BUF": (3,), "SUF": (4,), "SOF": (1,), "TMF": (5,), "BIF": (5,), "KFF": (5,)}
-RESPONDENTS = {"ØKF": 6, "BUF": 6, "SUF": 6, "SOF": 6, "TMF": 6, "BIF": 6, "KFF": 3}
-# Only 3 of BIF's 6 respondents answer the innovation items: BIF x innovation is suppressed,
-# BIF's other values are published. KFF (3 respondents) is suppressed everywhere.
+# crosses the 1/2 boundary, so its level "Begyndende" is uncertain). KFF and BIF answer 2, a
+# score no published department has, so the lowest and highest cells are never tied.
+INNOVATION = {"ØKF": (1, 2), "BUF": (3,), "SUF": (4,), "SOF": (1,), "TMF": (5,), "BIF": (2,), "KFF": (2,)}
+RESPONDENTS = {"ØKF": 6, "BUF": 6, "SUF": 6, "SOF": 5, "TMF": 6, "BIF": 7, "KFF": 3}
+# Only 3 of BIF's 7 respondents answer the innovation items.
 BIF_INNOVATION_ANSWERING = 3
-# Expected, by hand. Municipality innovation = mean of the published departments
-# (ØKF 1.5, BUF 3, SUF 4, SOF 1, TMF 5) = 14.5 / 5 = 2.9; climate = 4.0 (highest);
-# organisation, labour, environment = 3.0. In 2024 climate was 3 (the only change, +1.0).
-MUNI_INNOVATION = "2,9"
+# The merged group "Øvrige forvaltninger" (min_n 5; report order ØKF, BUF, SUF, SOF, TMF, KFF, BIF):
+# - organisation, climate, labour, environment: KFF (3) is under 5 and alone, so the published
+#   department with the smallest n, SOF (5), joins: the group is SOF+KFF (8 respondents) and
+#   SOF's own cells are hidden too, although SOF has 5 respondents (complementary suppression).
+# - innovation: KFF (3) and BIF (3 answering) are both under 5 and together 6: the group is
+#   KFF+BIF, score 2.0 (everyone answers 2); SOF's innovation (1.0) is published.
+# Expected municipality (every department, the merged group weighing its number of members):
+# - innovation = (ØKF 1.5 + BUF 3 + SUF 4 + SOF 1 + TMF 5 + 2 x 2.0) / 7 = 18.5 / 7 = 2.643 -> "2,6",
+#   level 3 Etableret; the lowest value. n = 6 + 6 + 6 + 5 + 6 + 6 (KFF+BIF) = 35 respondents.
+# - climate = 4.0 (every department, the group too), the highest; organisation, labour,
+#   environment = 3.0; n = 6 + 6 + 6 + 6 (TMF) + 7 (BIF) + 8 (SOF+KFF) = 39, all 39 respondents.
+# - every value covers 7 departments.
+# In 2024 climate was 3 (3.0 -> 4.0: +1.0 in every department, so every resample agrees and the
+# Holm-adjusted p is 0: an improvement); every other value is unchanged (no clear change).
+MUNI_INNOVATION = "2,6"
 
 
 def _responses() -> pd.DataFrame:
@@ -100,29 +105,48 @@ def _texts(chart: charts.Chart) -> list[str]:
 
 def test_fixture_is_as_designed(scores):
     dv = scores.department_value[scores.department_value["wave"] == 2025].set_index(["department", "value"])
-    assert dv.loc[("KFF", "organisation"), "suppressed"]
+    assert dv.loc[("KFF", "organisation"), "suppressed"] and dv.loc[("KFF", "innovation"), "suppressed"]
+    # SOF (5 respondents) is pulled into KFF's pool on four values, and published on innovation.
+    assert dv.loc[("SOF", "organisation"), "suppressed"] and dv.loc[("SOF", "organisation"), "n"] == 5
+    assert not dv.loc[("SOF", "innovation"), "suppressed"]
     assert dv.loc[("BIF", "innovation"), "suppressed"] and not dv.loc[("BIF", "labour"), "suppressed"]
     assert dv.loc[("ØKF", "innovation"), "level_uncertain"]
+    merged = dv.loc["ØVRIGE"]
+    assert merged.loc["organisation", "members"] == "SOF+KFF" and merged.loc["innovation", "members"] == "KFF+BIF"
+    assert merged.loc["organisation", "n"] == 8 and merged.loc["innovation", "n"] == 6
+    assert merged.loc["innovation", "score"] == pytest.approx(2.0)
+    value = scores.value[scores.value["wave"] == 2025].set_index("value")
+    assert value.loc["innovation", "score"] == pytest.approx(18.5 / 7)
+    assert value["n_departments"].tolist() == [7] * 5
+    assert value.loc["innovation", "n_respondents"] == 35 and value.loc["organisation", "n_respondents"] == 39
 
 
 def test_value_maturity_alt_names_lowest_and_highest(scores, codebook):
     chart = charts.plot_value_maturity(scores, codebook, 2025)
     assert isinstance(chart, charts.Chart)
-    assert "Lavest: Partnerskaber og innovation 2,9" in chart.alt
+    assert "Lavest: Partnerskaber og innovation 2,6 (Etableret)" in chart.alt
     assert "Højest: Reduceret klimaaftryk 4,0 (Systematisk)" in chart.alt
-    assert "KFF" in chart.alt  # the departments left out of the averages are named
+    # No department is left out of the averages: the alt says which are pooled instead.
+    assert "alle 7 forvaltninger" in chart.alt
+    assert "Øvrige forvaltninger (SOF og KFF) på Effektiv indkøbsorganisation" in chart.alt
+    assert "Øvrige forvaltninger (KFF og BIF) på Partnerskaber og innovation" in chart.alt
+    assert "viste forvaltninger" not in chart.alt and "skjult" not in chart.alt.lower()
     labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
-    # innovation: 5 published departments x 6 respondents; the others: 6 x 6
-    assert labels[-1].endswith("5 forv., n = 30")
-    assert labels[0].endswith("6 forv., n = 36")
+    # Every value covers the 7 departments; innovation's 35 respondents are ØKF 6, BUF 6, SUF 6,
+    # SOF 5, TMF 6 and KFF+BIF 6; the other values' 39 are all the respondents.
+    assert labels[-1].endswith("7 forv., n = 35")
+    assert labels[0].endswith("7 forv., n = 39")
 
 
 def test_value_maturity_english(scores, codebook):
     chart = charts.plot_value_maturity(scores, codebook, 2025, lang="en")
     texts = _texts(chart)
-    assert "Lowest: Partnerships and innovation 2.9" in chart.alt
+    assert "Lowest: Partnerships and innovation 2.6" in chart.alt
     assert "Highest: Reduced climate footprint 4.0" in chart.alt
-    assert "2.9" in texts and "2,9" not in texts
+    assert "Other departments (KFF and BIF) on Partnerships and innovation" in chart.alt
+    assert "2.6" in texts and "2,6" not in texts
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert labels[0].endswith("7 depts, n = 39")
 
 
 def test_value_maturity_danish_decimal_commas(scores, codebook):
@@ -131,23 +155,40 @@ def test_value_maturity_danish_decimal_commas(scores, codebook):
     assert not any(re.search(r"\d\.\d", t) for t in texts)
 
 
+SOF_KFF, KFF_BIF = "Øvrige forvaltninger\n(SOF og KFF)", "Øvrige forvaltninger\n(KFF og BIF)"
+
+
 def test_heatmap_hides_suppressed_cells(scores, codebook, departments):
     chart = charts.plot_department_heatmap(scores, codebook, departments, 2025)
     ax = chart.figure.axes[0]
     rows = [t.get_text() for t in ax.get_yticklabels()]
+    # The departments in list order, then one row per membership of the merged group.
+    assert rows == ["ØKF", "BUF", "SUF", "SOF", "TMF", "KFF", "BIF", SOF_KFF, KFF_BIF]
     cols = codebook.value_ids
-    hidden = {(rows.index("KFF"), c) for c in range(len(cols))} | {(rows.index("BIF"), cols.index("innovation"))}
-    cell_text = {}
-    for t in ax.texts:
-        x, y = t.get_position()
-        cell_text[(round(y), round(x))] = t.get_text()
-    for cell in hidden:
+    innovation = cols.index("innovation")
+    others = [c for c in range(len(cols)) if c != innovation]
+    under = {(rows.index("KFF"), c) for c in range(len(cols))} | {(rows.index("BIF"), innovation)}
+    pooled = {(rows.index("SOF"), c) for c in others}  # SOF has 5: hidden only for being pooled
+    absent = {(rows.index(SOF_KFF), innovation)} | {(rows.index(KFF_BIF), c) for c in others}
+    cell_text = _cell_texts(ax)
+    for cell in under:
         assert cell_text[cell] == "Skjult\n(n < 5)"
+    for cell in pooled:
+        assert cell_text[cell] == "Skjult\n(i Øvrige forv.)"
+    for cell in absent:
+        assert cell_text[cell] == "\u2013"
+    hidden = under | pooled | absent
     shown = [text for cell, text in cell_text.items() if cell not in hidden]
     assert len(shown) == len(rows) * len(cols) - len(hidden)
     assert all("Skjult" not in text and re.search(r"\d,\d", text) for text in shown)
-    # BIF's published values keep their numbers.
+    # BIF's published values keep their numbers; the merged groups have their own.
     assert "3,0" in cell_text[(rows.index("BIF"), cols.index("labour"))]
+    assert cell_text[(rows.index(SOF_KFF), cols.index("climate"))] == "Systematisk\n4,0  (n = 8)"
+    assert cell_text[(rows.index(KFF_BIF), innovation)] == "Begyndende\n2,0  (n = 6)"
+    assert "Skjult: færre end 5 svar\neller lagt i Øvrige forvaltninger" in _texts(chart)
+    assert "Øvrige forvaltninger (KFF og BIF) på Partnerskaber og innovation" in chart.alt
+    assert "Skjult, færre end 5 svar: KFF (alle værdier) og BIF (Partnerskaber og innovation)." in chart.alt
+    assert "lagt sammen i Øvrige forvaltninger: SOF (Effektiv indkøbsorganisation," in chart.alt
 
 
 def test_heatmap_marks_uncertain_levels_and_explains(scores, codebook, departments):
@@ -165,38 +206,53 @@ def test_heatmap_marks_uncertain_levels_and_explains(scores, codebook, departmen
 def test_heatmap_english(scores, codebook, departments):
     chart = charts.plot_department_heatmap(scores, codebook, departments, 2025, lang="en")
     texts = [t.get_text() for t in chart.figure.axes[0].texts]
-    assert "Hidden\n(n < 5)" in texts
+    assert "Hidden\n(n < 5)" in texts and "Hidden\n(in Other depts)" in texts
     assert any(t.startswith("Developing?\n1.5") for t in texts)
     assert "Lowest: Social Services Administration (SOF)" in chart.alt
+    rows = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert rows[-2:] == ["Other departments\n(SOF and KFF)", "Other departments\n(KFF and BIF)"]
 
 
 def test_innovation_by_department_sorted_with_hidden_last(scores, codebook, departments):
     chart = charts.plot_innovation_by_department(scores, codebook, departments, 2025)
     ax = chart.figure.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    codes = [re.search(r"\((\w+)\)$", label).group(1) for label in labels]
-    # Published by score, highest first (TMF 5, SUF 4, BUF 3, ØKF 1.5, SOF 1); then the
-    # suppressed ones in list order, whatever their (unpublished) scores.
-    assert codes == ["TMF", "SUF", "BUF", "ØKF", "SOF", "KFF", "BIF"]
+    codes = [re.search(r"\(([^()]+)\)$", label).group(1) for label in labels]
+    # Published by score, highest first (TMF 5, SUF 4, BUF 3, the merged group KFF+BIF 2,
+    # ØKF 1.5, SOF 1); then the suppressed ones in list order, whatever their (unpublished) scores.
+    assert codes == ["TMF", "SUF", "BUF", "KFF og BIF", "ØKF", "SOF", "KFF", "BIF"]
+    assert labels[3] == KFF_BIF
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("skjult (n < 5)") == 2
+    assert texts.count("skjult (n < 5), indgår i Øvrige forvaltninger") == 2
+    assert "2,0  (n = 6)" in texts and "1,0  (n = 5)" in texts
     assert f"Kommunen {MUNI_INNOVATION}" in texts
     assert "Højest: Teknik- og Miljøforvaltningen (TMF) 5,0" in chart.alt
     assert "Lavest: Socialforvaltningen (SOF) 1,0" in chart.alt
-    # No dot on a hidden row: the rows 5 and 6 carry no data point.
+    assert f"Kommunen samlet (7 forvaltninger): {MUNI_INNOVATION}." in chart.alt
+    assert "Øvrige forvaltninger (KFF og BIF) 2,0" in chart.alt and "Skjult, færre end 5 svar: KFF og BIF." in chart.alt
+    # No dot on a hidden row: the rows 6 and 7 carry no data point.
     points = [y for line in ax.lines for y in np.atleast_1d(line.get_ydata()) if line.get_marker() == "o"]
-    assert sorted(set(points)) == [0, 1, 2, 3, 4]
+    assert sorted(set(points)) == [0, 1, 2, 3, 4, 5]
 
 
 def test_change_alt_and_legend(scores, codebook):
     chart = charts.plot_change(scores, codebook, 2025, 2024)
-    assert "Største stigning: Reduceret klimaaftryk 3,0 → 4,0 (+1,0)" in chart.alt
-    assert "Lavest i 2025: Partnerskaber og innovation 2,9" in chart.alt
+    # The full-coverage municipality in both years; climate rose in every department (Holm p 0,
+    # +1.0 >= 0.25): an improvement; the other values are unchanged: no clear change.
+    assert "Forbedring: Reduceret klimaaftryk 3,0 → 4,0 (+1,0)." in chart.alt
+    assert "Ingen klar ændring: Effektiv indkøbsorganisation 3,0 → 3,0 (0,0)" in chart.alt
+    assert f"Partnerskaber og innovation {MUNI_INNOVATION} → {MUNI_INNOVATION} (0,0)." in chart.alt
+    assert "Lavest i 2025: Partnerskaber og innovation 2,6" in chart.alt
     assert "højest: Reduceret klimaaftryk 4,0" in chart.alt
-    legend = chart.figure.legends[0]
-    assert [t.get_text() for t in legend.get_texts()][:2] == ["2024", "2025"]
+    assert "alle forvaltninger med svar (7)" in chart.alt
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert legend[:2] == ["2024", "2025"]
+    assert "forbedring / tilbagegang" in legend and "ingen klar ændring" in legend
+    texts = [t.get_text() for t in chart.figure.axes[0].texts]
+    assert "3,0 → 4,0\nforbedring" in texts and "3,0 → 3,0\ningen klar ændring" in texts
     english = charts.plot_change(scores, codebook, 2025, 2024, lang="en")
-    assert "Largest rise: Reduced climate footprint 3.0 → 4.0 (+1.0)" in english.alt
+    assert "Improvement: Reduced climate footprint 3.0 → 4.0 (+1.0)." in english.alt
+    assert "No clear change: Efficient procurement organisation" in english.alt
 
 
 def test_unknown_wave_is_a_parameter_error(scores, codebook):
@@ -240,17 +296,21 @@ def test_every_chart_renders_without_pyplot(scores, codebook, departments):
 
 
 # ------------------------------------------------------------------------------------------
-# trend, don't know, answer distributions, change over the departments published in both waves
+# trend, don't know, answer distributions, change of the full-coverage municipality
 #
 # Variants of the fixture above, each changing a few answers so that the expected numbers
 # still follow by hand:
 # - DONT_KNOW: in both waves every BUF respondent answers "Ved ikke" (code 8) on the first 4 of
-#   the 12 innovation items (24 of 72 answers = 33 %, over the 30 % flag), every SUF respondent on
-#   the first 3 of the 10 labour items (18 of 60 = exactly 30 %, which is not "over 30 %").
+#   the 12 innovation items (24 of 72 answers = 33 %, over the 30 % flag, and every resample
+#   agrees, so its interval lies wholly above 30 %), every SUF respondent on the first 3 of the
+#   10 labour items (18 of 60 = exactly 30 %, which is not "over 30 %").
 # - TMF_OUT_2024: in 2024 only 3 of TMF's 6 respondents answer innovation, so TMF x innovation
-#   is suppressed in 2024 and published in 2025. Innovation in 2024 = mean(ØKF 1.5, BUF 3, SUF 4,
-#   SOF 1) = 9.5 / 4 = 2.375 (4 departments); in 2025 = 2.9 (5 departments, TMF's 5 included).
-#   Over the departments published in both years (ØKF, BUF, SUF, SOF) it is 2.375 both years.
+#   is suppressed in 2024 (and published in 2025). Its 2024 innovation pool is TMF+KFF+BIF
+#   (3 + 3 + 3 = 9 respondents; TMF answers 5, KFF and BIF 2): (15 + 6 + 6) / 9 = 3.0.
+#   Municipality innovation 2024 = (ØKF 1.5 + BUF 3 + SUF 4 + SOF 1 + 3 x 3.0) / 7 = 18.5 / 7,
+#   the same as 2025's (ØKF 1.5 + BUF 3 + SUF 4 + SOF 1 + TMF 5 + 2 x 2.0) / 7 = 18.5 / 7:
+#   2,6 both years over all 7 departments (v1's published-only mean jumped from 2.375 to 2.9
+#   just because TMF came back). Respondents behind it: 6 + 6 + 6 + 5 + 9 = 32 in 2024, 35 in 2025.
 
 
 def _with_dont_know(codebook) -> pd.DataFrame:
@@ -292,10 +352,16 @@ def _cell_texts(ax) -> dict[tuple[int, int], str]:
 def test_fixture_variants_are_as_designed(dk_scores, tmf_scores):
     dk = dk_scores.dont_know[dk_scores.dont_know["wave"] == 2025].set_index(["department", "value"])
     assert dk.loc[("BUF", "innovation"), "dont_know_share"] == pytest.approx(1 / 3)
+    assert dk.loc[("BUF", "innovation"), "flag_clear"]
     assert dk.loc[("SUF", "labour"), "dont_know_share"] == pytest.approx(0.3)
     assert not dk.loc[("SUF", "labour"), "flagged"]
     dv = tmf_scores.department_value.set_index(["wave", "department", "value"])
     assert dv.loc[(2024, "TMF", "innovation"), "suppressed"] and not dv.loc[(2025, "TMF", "innovation"), "suppressed"]
+    assert dv.loc[(2024, "ØVRIGE", "innovation"), "members"] == "TMF+KFF+BIF"
+    assert dv.loc[(2024, "ØVRIGE", "innovation"), "score"] == pytest.approx(3.0)
+    value = tmf_scores.value.set_index(["wave", "value"])
+    assert value.loc[(2024, "innovation"), "score"] == pytest.approx(18.5 / 7)
+    assert value.loc[(2025, "innovation"), "score"] == pytest.approx(18.5 / 7)
 
 
 def test_trend_alt_panels_and_department_counts(tmf_scores, codebook):
@@ -303,17 +369,16 @@ def test_trend_alt_panels_and_department_counts(tmf_scores, codebook):
     assert isinstance(chart, charts.Chart)
     assert "2024–2025" in chart.alt
     assert "Reduceret klimaaftryk: 3,0 (2024), 4,0 (2025)" in chart.alt
-    assert "Partnerskaber og innovation: 2,4 (2024), 2,9 (2025)" in chart.alt
-    # Organisation, climate, labour and environment: 6 departments both years (KFF is too small);
-    # innovation: 4 in 2024 (TMF and BIF hidden), 5 in 2025 (BIF hidden).
-    assert "6 og 6 (Effektiv indkøbsorganisation" in chart.alt
-    assert "4 og 5 (Partnerskaber og innovation)" in chart.alt
+    # Like with like: the full-coverage municipality both years, although TMF's own innovation
+    # cell is hidden in 2024 (it is covered through the merged group).
+    assert "Partnerskaber og innovation: 2,6 (2024), 2,6 (2025)" in chart.alt
+    assert "Antal forvaltninger bag punkterne i 2024 og 2025: 7 og 7." in chart.alt
     panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
     assert len(panels) == len(codebook.value_ids)
     innovation = next(ax for ax in panels if ax.get_title(loc="left").startswith("Partnerskaber"))
     texts = [t.get_text() for t in innovation.texts]
-    assert texts.count("4 forv.") == 1 and texts.count("5 forv.") == 1
-    assert "2,4" in texts and "2,9" in texts
+    assert texts.count("7 forv.") == 2
+    assert texts.count("2,6") == 2
     assert [t.get_text() for t in innovation.get_xticklabels()] == ["2024", "2025"]
     # The highlighted value's panel title is drawn in the contrast colour.
     assert innovation._left_title.get_color() == VERMILLION
@@ -326,28 +391,38 @@ def test_trend_english(tmf_scores, codebook):
     assert "Reduced climate footprint: 3.0 (2024), 4.0 (2025)" in chart.alt
     texts = _texts(chart)
     assert "4.0" in texts and "4,0" not in texts
-    assert "5 depts" in texts
+    assert "7 depts" in texts
 
 
 def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, departments):
     chart = charts.plot_dont_know(dk_scores, codebook, departments, 2025)
     ax = chart.figure.axes[0]
     rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == ["ØKF", "BUF", "SUF", "SOF", "TMF", "KFF", "BIF", SOF_KFF, KFF_BIF]
     cols = codebook.value_ids
+    innovation = cols.index("innovation")
     cells = _cell_texts(ax)
-    buf_innovation = (rows.index("BUF"), cols.index("innovation"))
+    buf_innovation = (rows.index("BUF"), innovation)
     suf_labour = (rows.index("SUF"), cols.index("labour"))
     assert cells[buf_innovation] == "33 %\n(n = 6)"
     # Exactly 30 % is not "over 30 %": one decimal keeps it apart from the marked cells.
     assert cells[suf_labour] == "30,0 %\n(n = 6)"
     assert cells[(rows.index("TMF"), cols.index("climate"))] == "0 %\n(n = 6)"
-    hidden = {(rows.index("KFF"), c) for c in range(len(cols))} | {(rows.index("BIF"), cols.index("innovation"))}
-    for cell in hidden:
+    # The merged groups' shares, where their scores are shown (nobody in them answers "Ved ikke").
+    assert cells[(rows.index(SOF_KFF), cols.index("labour"))] == "0 %\n(n = 8)"
+    assert cells[(rows.index(KFF_BIF), innovation)] == "0 %\n(n = 6)"
+    assert cells[(rows.index(KFF_BIF), cols.index("labour"))] == "\u2013"
+    under = {(rows.index("KFF"), c) for c in range(len(cols))} | {(rows.index("BIF"), innovation)}
+    for cell in under:
         assert cells[cell] == "Skjult\n(n < 5)"
-    assert not any(re.search(r"\d", cells[cell].replace("(n < 5)", "")) for cell in hidden)
-    # The only cell over 30 % is outlined (a thick unfilled rectangle) and bold.
+    pooled = {(rows.index("SOF"), c) for c in range(len(cols)) if c != innovation}
+    for cell in pooled:
+        assert cells[cell] == "Skjult\n(i Øvrige forv.)"
+    assert not any(re.search(r"\d", cells[cell].replace("(n < 5)", "")) for cell in under | pooled)
+    # The only cell over 30 % is outlined (a thick unfilled rectangle, solid: its interval lies
+    # wholly above 30 %) and bold.
     outlines = [p for p in ax.patches if p.get_linewidth() >= 2 and p.get_facecolor()[3] == 0]
-    assert len(outlines) == 1
+    assert len(outlines) == 1 and outlines[0].get_linestyle() == "-"
     x, y = outlines[0].get_xy()
     assert (round(y + 0.4), round(x + 0.44)) == buf_innovation
     bold = [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"]
@@ -355,17 +430,22 @@ def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, depa
     # Short names head the columns; the legend explains the marking and the hatching.
     assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["Organisation", "Klima", "Arbejdsvilkår"]
     texts = _texts(chart)
-    assert "over 30 %: markeret" in texts and "Skjult: færre end 5 svar" in texts
+    assert "over 30 %: markeret" in texts
+    assert "Skjult: færre end 5 svar\neller lagt i Øvrige forvaltninger" in texts
     assert "Over 30 % (markeret): Børne- og Ungdomsforvaltningen (BUF), Partnerskaber og innovation 33 %" in chart.alt
     assert "KFF (alle værdier)" in chart.alt and "BIF (Partnerskaber og innovation)" in chart.alt
+    assert "lagt sammen i Øvrige forvaltninger: SOF (" in chart.alt
+    assert "Øvrige forvaltninger (SOF og KFF) på" in chart.alt
 
 
 def test_dont_know_english(dk_scores, codebook, departments):
     chart = charts.plot_dont_know(dk_scores, codebook, departments, 2025, lang="en")
     texts = [t.get_text() for t in chart.figure.axes[0].texts]
     assert "33%\n(n = 6)" in texts and "30.0%\n(n = 6)" in texts and "Hidden\n(n < 5)" in texts
+    assert "Hidden\n(in Other depts)" in texts
     assert "over 30%: marked" in _texts(chart)
     assert "Over 30% (marked): Children and Youth Administration (BUF), Partnerships and innovation 33%" in chart.alt
+    assert "Other departments (KFF and BIF) on Partnerships and innovation" in chart.alt
 
 
 def _distribution_frame() -> pd.DataFrame:
@@ -455,15 +535,17 @@ def test_distribution_from_answer_distribution(codebook):
     dist = answer_distribution(_responses(), codebook, wave=2025, min_n=5)
     chart = charts.plot_distribution(dist, codebook)
     ax = chart.figure.axes[0]
-    # Innovation pools ØKF (36 answers at 1, 36 at 2), BUF (72 at 3), SUF (72 at 4), SOF (72 at 1)
-    # and TMF (72 at 5): 360 answers, 30 % at 1, 10 % at 2 and 20 % at each of 3, 4 and 5.
+    # answer_distribution pools the departments with n_valid >= min_n: on innovation ØKF
+    # (36 answers at 1, 36 at 2), BUF (72 at 3), SUF (72 at 4), SOF (5 x 12 = 60 at 1) and TMF
+    # (72 at 5), not KFF and BIF (3 answering each): 348 answers, 96 at 1, 36 at 2, 72 at each
+    # of 3, 4 and 5; 6 + 6 + 6 + 5 + 6 = 29 respondents.
     row = codebook.value_ids.index("innovation")
     segments = [(x, w) for y, x, w in _segments(ax) if y == row]
-    assert [w for _, w in segments] == pytest.approx([0.3, 0.1, 0.2, 0.2, 0.2])
-    assert segments[0][0] == pytest.approx(-0.5)
-    assert "Partnerskaber og\ninnovation\n5 forv., n = 30" in [t.get_text() for t in ax.get_yticklabels()]
+    assert [w for _, w in segments] == pytest.approx([96 / 348, 36 / 348, 72 / 348, 72 / 348, 72 / 348])
+    assert segments[0][0] == pytest.approx(-(96 + 36 + 36) / 348)
+    assert "Partnerskaber og\ninnovation\n5 forv., n = 29" in [t.get_text() for t in ax.get_yticklabels()]
     assert "Andel på Systematisk eller Førende: højest Reduceret klimaaftryk 100 %" in chart.alt
-    # Every department has 6 or fewer respondents: a department's chart shows no bar at all.
+    # Every department has 7 or fewer respondents: a department's chart shows no bar at all.
     buf = charts.plot_distribution(dist, codebook, department="BUF", lang="en")
     assert _segments(buf.figure.axes[0]) == []
     assert [t.get_text() for t in buf.figure.axes[0].texts].count("Hidden (n < 10)") == len(codebook.value_ids)
@@ -478,12 +560,12 @@ def test_distribution_english_and_title(codebook):
     assert "Share at Systematic or Leading: Efficient procurement organisation 40%" in chart.alt
 
 
-def test_change_over_departments_in_both_waves(tmf_scores, codebook):
+def test_change_is_the_full_coverage_municipality(tmf_scores, codebook):
     from analysis.stats.changes import score_changes
 
     changes = score_changes(tmf_scores, 2024, 2025)
     plain = charts.plot_change(tmf_scores, codebook, 2025, 2024)
-    common = charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes)
+    given = charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes)
 
     def pair(chart):
         return next(
@@ -492,22 +574,25 @@ def test_change_over_departments_in_both_waves(tmf_scores, codebook):
             if "→" in t.get_text() and round(t.get_position()[1]) == codebook.value_ids.index("innovation")
         )
 
-    # Published scores: 2.375 (4 departments) -> 2.9 (5); over the 4 shown in both: 2.375 -> 2.375.
-    assert pair(plain) == "2,4 → 2,9"
-    assert pair(common) == "2,4 → 2,4\n4 forv."
+    # TMF's innovation is hidden in 2024 and shown in 2025, but both years cover all 7
+    # departments (TMF in 2024 through the merged group TMF+KFF+BIF): 18.5 / 7 both years.
+    assert pair(plain) == pair(given) == "2,6 → 2,6\ningen klar ændring"
+    assert given.alt == plain.alt
     muni = changes[(changes["department"] == "ALL") & (changes["value"] == "innovation")].iloc[0]
-    assert muni["n_departments"] == 4 and muni["diff"] == pytest.approx(0.0)
-    assert "kan vises i begge år" in common.alt and "4 for Partnerskaber og innovation" in common.alt
-    assert "kan vises i begge år" not in plain.alt
+    assert muni["n_departments"] == 7 and muni["diff"] == pytest.approx(0.0)
+    assert muni["verdict"] == "no clear change"
+    assert "Ingen klar ændring:" in plain.alt and "Partnerskaber og innovation 2,6 → 2,6 (0,0)" in plain.alt
     with pytest.raises(ParameterError, match="2023"):
         charts.plot_change(tmf_scores, codebook, 2025, 2024, changes=changes.assign(wave_from=2023))
     english = charts.plot_change(tmf_scores, codebook, 2025, 2024, lang="en", changes=changes)
-    assert "shown in both years" in english.alt
+    assert "No clear change:" in english.alt and "Both years are the whole municipality" in english.alt
 
 
 def test_change_rejects_changes_from_other_scores(scores, tmf_scores, codebook):
     from analysis.stats.changes import score_changes
 
+    # The two fixtures have the same municipal changes (innovation 0.0 in both), but not the
+    # same intervals: TMF's 2024 pool makes tmf_scores' innovation uncertain.
     with pytest.raises(ParameterError, match="same score_survey"):
         charts.plot_change(scores, codebook, 2025, 2024, changes=score_changes(tmf_scores, 2024, 2025))
 
@@ -529,7 +614,7 @@ def test_new_charts_render_without_pyplot(dk_scores, codebook, departments):
 
 
 def test_department_values_hide_a_suppressed_value(scores, codebook, departments):
-    # BIF: innovation suppressed (3 of 6 answered), the other values 3.0 / 4.0 by design.
+    # BIF: innovation suppressed (3 of 7 answered; pooled with KFF), the other values 3.0 / 4.0.
     chart = charts.plot_department_values(scores, codebook, "BIF", 2025, departments=departments)
     ax = chart.figure.axes[0]
     row = codebook.value_ids.index("innovation")
@@ -539,16 +624,31 @@ def test_department_values_hide_a_suppressed_value(scores, codebook, departments
     assert sorted(round(y + 0.17) for y in dept_points) == [k for k in range(5) if k != row]
     assert sorted(round(y - 0.17) for y in muni_points) == list(range(5))
     texts = [t.get_text() for t in ax.texts]
-    assert texts.count("skjult (n < 5)") == 1
+    assert texts.count("skjult (n < 5), indgår i Øvrige forvaltninger") == 1
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
     assert len(hatched) == 1 and round(hatched[0].get_y() + hatched[0].get_height() / 2 + 0.17) == row
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[row].endswith("n < 5") and labels[0].endswith("n = 6")
+    assert labels[row].endswith("færre end 5 svar") and labels[0].endswith("n = 7")
     assert "Ansvarlige arbejdsvilkår 3,0 (kommunen 3,0)" in chart.alt
-    assert "Partnerskaber og innovation 2,9" not in chart.alt.split("Skjult")[0]
+    assert f"Partnerskaber og innovation {MUNI_INNOVATION}" not in chart.alt.split("Skjult")[0]
     assert "Skjult (n < 5): Partnerskaber og innovation." in chart.alt
+    assert "indgår i Øvrige forvaltninger (KFF og BIF) på Partnerskaber og innovation" in chart.alt
     legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
     assert legend[0] == "Beskæftigelses- og Integrationsforvaltningen" and "Skjult: færre end 5 svar" in legend
+    assert "Kommunen (alle forvaltninger)" in legend
+
+
+def test_department_values_pooled_department_is_not_called_small(scores, codebook, departments):
+    # SOF has 5 respondents: its four pooled values are hidden, but never as "fewer than 5".
+    chart = charts.plot_department_values(scores, codebook, "SOF", 2025, departments=departments)
+    ax = chart.figure.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("skjult, indgår i Øvrige forvaltninger") == 4 and not any("n < 5" in t for t in texts)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(label.endswith("n = 5") for label in labels)
+    assert "Partnerskaber og innovation 1,0 (kommunen 2,6)" in chart.alt
+    assert "færre end" not in chart.alt and "n < 5" not in chart.alt
+    assert "indgår i Øvrige forvaltninger (SOF og KFF) på Effektiv indkøbsorganisation" in chart.alt
 
 
 def test_department_values_all_shown_and_english(scores, codebook, departments):
@@ -556,7 +656,7 @@ def test_department_values_all_shown_and_english(scores, codebook, departments):
     ax = chart.figure.axes[0]
     assert len([line for line in ax.lines if line.get_marker() == "o"]) == 5
     assert not [p for p in ax.patches if p.get_hatch() == "///"]
-    assert "Partnerships and innovation 5.0 (municipality 2.9)" in chart.alt
+    assert "Partnerships and innovation 5.0 (municipality 2.6)" in chart.alt
     texts = _texts(chart)
     assert "5.0" in texts and "5,0" not in texts
     assert not any("Hidden" in t for t in texts)
@@ -565,24 +665,41 @@ def test_department_values_all_shown_and_english(scores, codebook, departments):
 
 
 def test_department_trend_leaves_hidden_waves_as_gaps(tmf_scores, codebook, departments):
-    # TMF x innovation: suppressed in 2024 (3 of 6 answered), 5.0 in 2025.
+    # TMF x innovation: suppressed in 2024 (3 of 6 answered; pooled with KFF and BIF), 5.0 in 2025.
     chart = charts.plot_trend(tmf_scores, codebook, department="TMF", departments=departments)
     panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
     innovation = next(ax for ax in panels if ax.get_title(loc="left").startswith("Partnerskaber"))
     texts = [t.get_text() for t in innovation.texts]
-    assert texts.count("skjult") == 1 and "n < 5" in texts and "n = 6" in texts
+    assert texts.count("skjult") == 1 and "færre end 5" in texts and "n = 6" in texts
     assert "5,0" in texts and not any("forv." in t for t in texts)
     # Only the 2025 point is drawn; the 2024 score is NaN, so the line does not bridge it.
     ys = [y for line in innovation.lines for y in np.atleast_1d(line.get_ydata()) if not np.isnan(y)]
     assert ys and set(np.round(ys, 6)) == {5.0}
     assert "Partnerskaber og innovation: 5,0 (2025)." in chart.alt
     assert "Skjult, færre end 5 svar: Partnerskaber og innovation (2024)." in chart.alt
+    assert "Indgår i Øvrige forvaltninger (TMF, KFF og BIF): Partnerskaber og innovation (2024)." in chart.alt
     assert "Teknik- og Miljøforvaltningen (TMF)" in chart.alt
     legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
     assert legend[0] == "Forvaltningens score"
     # The municipality's chart is unchanged by the new keyword.
     municipal = charts.plot_trend(tmf_scores, codebook)
-    assert "Partnerskaber og innovation: 2,4 (2024), 2,9 (2025)" in municipal.alt
+    assert "Partnerskaber og innovation: 2,6 (2024), 2,6 (2025)" in municipal.alt
+
+
+def test_department_trend_pooled_department(tmf_scores, codebook, departments):
+    # SOF (5 respondents) is pooled with KFF on four values in both years: hidden, "n = 5".
+    chart = charts.plot_trend(tmf_scores, codebook, department="SOF", departments=departments, lang="en")
+    panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
+    climate = next(ax for ax in panels if ax.get_title(loc="left").startswith("Reduced"))
+    texts = [t.get_text() for t in climate.texts]
+    assert texts.count("hidden") == 2 and texts.count("n = 5") == 2
+    assert "fewer than" not in chart.alt
+    assert (
+        "Hidden because the department is pooled with others: Efficient procurement organisation (2024 and 2025)"
+        in (chart.alt)
+    )
+    assert "Pooled in Other departments (SOF and KFF): Efficient procurement organisation (2024 and 2025);" in chart.alt
+    assert "Partnerships and innovation: 1.0 (2024), 1.0 (2025)." in chart.alt
 
 
 def test_department_trend_fully_hidden_department(scores, codebook):

@@ -15,9 +15,14 @@ Every ``plot_*`` function takes the data (and an optional matplotlib ``ax``) and
 :mod:`.base` holds the :class:`Chart` class, figure creation, PNG rendering,
 :func:`figure_html` and the drawing helpers the families share.
 
-Disclosure control (method.md): a suppressed department x value cell never shows a number, not
-even through its position: suppressed departments are drawn as hatched "Skjult (n < 5)" cells
-or rows after the published ones, never sorted among them.
+Disclosure control (method.md, version 2): a suppressed department x value cell never shows a
+number, not even through its position: suppressed departments are drawn as hatched cells or rows
+("Skjult (n < 5)", or "Skjult (i Øvrige forv.)" for a department of 5 or more hidden only because
+it was pooled) after the published ones, never sorted among them. The small departments of a
+value enter through the merged group *Øvrige forvaltninger* (``ØVRIGE``), drawn as a row or bar
+of its own, labelled with :func:`analysis.words.merged_group_name` (one row per membership, as
+each value has its own pool). The municipality is the full-coverage score of ``scores.value``
+(every department, each weighing the same) in every chart, the change chart included.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from ...exceptions import ParameterError
 from ...formatting import format_number, join_names
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ...words import hidden_text, t
+from ...words import count_text, hidden_text, merged_group_name, t
 
 # Okabe-Ito colours (the style's cycle), named for what they mean here.
 BLUE = "#0072B2"
@@ -58,10 +58,14 @@ WORDS = {
         "hidden_lc": "skjult",
         "score_axis": "Modenhedsscore (1–5)",
         "municipality": "Kommunen",
-        "municipality_mean": "Kommunen (gennemsnit af de viste forvaltninger)",
+        "municipality_mean": "Kommunen (alle forvaltninger)",
         "depts_short": "forv.",
         "uncertain": "? = intervallet krydser\nen niveaugrænse",
         "hidden_legend": "Skjult: færre end {n} svar",
+        "hidden_pooled_legend": "Skjult: færre end {n} svar\neller lagt i Øvrige forvaltninger",
+        "pooled_cell": "Skjult\n(i Øvrige forv.)",
+        "pooled_row": "indgår i Øvrige forvaltninger",
+        "responses": "svar",
         "figure": "Figur",
         "trend_point": "Kommunens score",
         "trend_depts": "forv. = antal forvaltninger\nbag punktet",
@@ -69,22 +73,26 @@ WORDS = {
         "trend_respondents": "n = antal svarende;\nskjult: færre end {n} svar",
         "dont_know_axis": "Andel »Ved ikke« af alle svar",
         "flag_legend": "over {share}: markeret",
+        "flag_unclear_legend": "over {share}, men intervallet\nnår under: stiplet",
         "dist_axis": "Andel af svarene på niveau 1–5",
         "dist_lower": "← lavere modenhed",
         "dist_higher": "højere modenhed →",
         "dont_know": "Ved ikke",
         "not_applicable": "Ikke relevant",
         "dist_all_answers": "Andel af alle svar",
-        "common_note": "forv. vist\ni begge år",
     },
     "en": {
         "hidden_lc": "hidden",
         "score_axis": "Maturity score (1–5)",
         "municipality": "Municipality",
-        "municipality_mean": "Municipality (mean of the departments shown)",
+        "municipality_mean": "Municipality (all departments)",
         "depts_short": "depts",
         "uncertain": "? = the interval crosses\na level boundary",
         "hidden_legend": "Hidden: fewer than {n} responses",
+        "hidden_pooled_legend": "Hidden: fewer than {n} responses\nor pooled in Other departments",
+        "pooled_cell": "Hidden\n(in Other depts)",
+        "pooled_row": "pooled in Other departments",
+        "responses": "responses",
         "figure": "Figure",
         "trend_point": "Municipality score",
         "trend_depts": "depts = departments\nbehind the point",
@@ -92,13 +100,13 @@ WORDS = {
         "trend_respondents": "n = respondents;\nhidden: fewer than {n}",
         "dont_know_axis": 'Share of "Don\'t know" among all answers',
         "flag_legend": "over {share}: marked",
+        "flag_unclear_legend": "over {share}, but the interval\nreaches below: dashed",
         "dist_axis": "Share of the answers at levels 1–5",
         "dist_lower": "← lower maturity",
         "dist_higher": "higher maturity →",
         "dont_know": "Don't know",
         "not_applicable": "Not applicable",
         "dist_all_answers": "Share of all answers",
-        "common_note": "depts shown\nin both years",
     },
 }
 
@@ -277,27 +285,180 @@ def text_colour(rgba) -> str:
 
 
 def department_order(scores: Scores, departments: Departments, wave: int) -> list[str]:
-    """Return the department list's codes, then any other department found in the scores."""
+    """Return the department list's codes, then any other department found in the scores (not the merged group)."""
     seen = scores.department_value.loc[scores.department_value["wave"] == wave, "department"]
-    return departments.order([*departments.codes, *seen])
+    return [c for c in departments.order([*departments.codes, *seen]) if c != config.MERGED_GROUP]
+
+
+def merged_cells(scores: Scores, wave: int) -> pd.DataFrame:
+    """Return the merged group's rows of ``wave`` (department ``ØVRIGE``), indexed by value.
+
+    Each value has its own pool (method.md), so the members (``members``, e.g. ``"SOF+KFF"``)
+    can differ between values. Empty when no department of the wave is under ``min_n``.
+    """
+    dv = scores.department_value
+    rows = dv[(dv["wave"] == wave) & (dv["department"] == config.MERGED_GROUP)]
+    if "members" not in rows.columns:
+        rows = rows.assign(members="")
+    rows = rows.drop_duplicates("value").set_index("value").copy()
+    rows["members"] = rows["members"].fillna("").astype(str)
+    rows["suppressed"] = rows["suppressed"].astype("boolean").fillna(True).astype(bool)
+    rows["level_uncertain"] = rows["level_uncertain"].astype("boolean").fillna(False).astype(bool)
+    rows.loc[rows["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan
+    return rows
+
+
+def merged_sets(scores: Scores, value_ids: list[str], wave: int) -> list[str]:
+    """Return the distinct memberships of the merged group in ``wave`` (``"SOF+KFF"``), in value order."""
+    cells = merged_cells(scores, wave)
+    return list(
+        dict.fromkeys(cells.loc[v, "members"] for v in value_ids if v in cells.index and cells.loc[v, "members"])
+    )
+
+
+def members_of(members: str) -> list[str]:
+    """Return the member codes of a merged group's ``members`` (``"KFF+BIF"`` -> ``["KFF", "BIF"]``)."""
+    return [m for m in str(members).split("+") if m]
 
 
 def department_cells(scores: Scores, departments: Departments, wave: int, value: str) -> pd.DataFrame:
-    """Return one row per department for ``value``; a department without answers is suppressed."""
+    """Return one row per department for ``value``; a department without answers is suppressed.
+
+    ``n`` is blank (NA) where the table leaves it blank (under ``min_n``) or the department has
+    no answers; ``pooled`` holds the members of the merged group the department is pooled into on
+    this value (``""`` when it is not a member).
+    """
     dv = scores.department_value
-    cells = dv[(dv["wave"] == wave) & (dv["value"] == value)].set_index("department")
-    cells = cells.reindex(department_order(scores, departments, wave))
-    cells["n"] = cells["n"].fillna(0).astype(int)
+    cells = dv[(dv["wave"] == wave) & (dv["value"] == value) & (dv["department"] != config.MERGED_GROUP)]
+    cells = cells.set_index("department").reindex(department_order(scores, departments, wave))
+    cells["n"] = pd.array(pd.to_numeric(cells["n"], errors="coerce"), dtype="Int64")
     cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
     cells["level_uncertain"] = cells["level_uncertain"].astype("boolean").fillna(False).astype(bool)
     # Belt and braces: a suppressed cell carries no number into a chart, whatever the input.
     cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan
+    merged = merged_cells(scores, wave)
+    members = merged.loc[value, "members"] if value in merged.index else ""
+    cells["pooled"] = [members if code in members_of(members) else "" for code in cells.index]
     return cells
 
 
 def department_title(departments: Departments | None, code: str, lang: str) -> str:
     """Return a department's name with its code, ``Name (CODE)``, or the code alone without a list."""
     return f"{departments.name_of(code, lang)} ({code})" if departments is not None else code
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """A row of a department x value grid: a department, or the merged group with its members."""
+
+    code: str
+    members: str = ""
+
+    @property
+    def merged(self) -> bool:
+        return self.code == config.MERGED_GROUP
+
+    def label(self, lang: str) -> str:
+        """Return the row's label: the department's code, or the merged group's name over its members."""
+        return merged_group_name(self.members, lang).replace(" (", "\n(", 1) if self.merged else self.code
+
+    def title(self, departments: Departments | None, lang: str) -> str:
+        """Return the row's name for an alt text: ``Name (CODE)`` or ``Øvrige forvaltninger (KFF og BIF)``."""
+        return merged_group_name(self.members, lang) if self.merged else department_title(departments, self.code, lang)
+
+
+def grid_rows(scores: Scores, departments: Departments, value_ids: list[str], wave: int) -> list[GridRow]:
+    """Return a grid's rows: every department in list order, then one row per membership of the merged group."""
+    return [GridRow(code) for code in department_order(scores, departments, wave)] + [
+        GridRow(config.MERGED_GROUP, members) for members in merged_sets(scores, value_ids, wave)
+    ]
+
+
+def grid_cells(scores: Scores, departments: Departments, value_ids: list[str], wave: int, rows: list[GridRow]):
+    """Return ``{(row, value): cell or None}``: a department's cell, or the merged group's where its members match.
+
+    None marks a merged-group row on a value whose pool has other members (no such group there).
+    """
+    merged = merged_cells(scores, wave)
+    out = {}
+    for vid in value_ids:
+        cells = department_cells(scores, departments, wave, vid)
+        for row in rows:
+            if not row.merged:
+                out[(row, vid)] = cells.loc[row.code]
+            elif vid in merged.index and merged.loc[vid, "members"] == row.members:
+                out[(row, vid)] = merged.loc[vid]
+            else:
+                out[(row, vid)] = None
+    return out
+
+
+def pooled_only(cell, min_n: int) -> bool:
+    """Return whether a hidden department cell is hidden only for being pooled (its own n is at least ``min_n``)."""
+    n = cell["n"]
+    return bool(cell.get("pooled", "")) and pd.notna(n) and int(n) >= min_n
+
+
+def hidden_cell_text(cell, min_n: int, lang: str) -> str:
+    """Return a hidden grid cell's two-line text: "Skjult\n(n < 5)", or "Skjult\n(i Øvrige forv.)" when pooled only."""
+    if cell is not None and pooled_only(cell, min_n):
+        return word_table(lang)["pooled_cell"]
+    return hidden_text(min_n, lang, capital=True).replace(" (", "\n(")
+
+
+def hidden_row_text(cell, min_n: int, lang: str) -> str:
+    """Return a hidden row's text: "skjult (n < 5)", with ", indgår i Øvrige forvaltninger" for a member."""
+    if cell is None or not cell.get("pooled", ""):
+        return hidden_text(min_n, lang)
+    pooled = word_table(lang)["pooled_row"]
+    if pooled_only(cell, min_n):
+        return f"{word_table(lang)['hidden_lc']}, {pooled}"
+    return f"{hidden_text(min_n, lang)}, {pooled}"
+
+
+def count_label(n, min_n: int, lang: str) -> str:
+    """Return a count for a label: ``n = 6``, or "færre end 5 svar" where it may not be published."""
+    shown = count_text(n, min_n, lang)
+    if n is None or pd.isna(n) or 0 < int(n) < min_n:
+        return f"{shown} {word_table(lang)['responses']}"
+    return f"n = {shown}"
+
+
+def suppressed_legend_handle(min_n: int, lang: str, pooled: bool) -> Patch:
+    """Return the hatched legend entry, naming the merged group too when some cell is hidden only for being pooled."""
+    handle = suppressed_handle(min_n, lang)
+    if pooled:
+        handle.set_label(word_table(lang)["hidden_pooled_legend"].format(n=min_n))
+    return handle
+
+
+def alt_merged(scores: Scores, codebook: Codebook, wave: int, lang: str, values: list[str] | None = None) -> str:
+    """Return the alt text's sentence naming the merged group(s) of ``values`` and their members."""
+    value_ids = list(values) if values is not None else codebook.value_ids
+    cells = merged_cells(scores, wave)
+    by_members: dict[str, list[str]] = {}
+    for vid in value_ids:
+        if vid in cells.index and cells.loc[vid, "members"]:
+            by_members.setdefault(cells.loc[vid, "members"], []).append(vid)
+    if not by_members:
+        return ""
+    parts = []
+    for members, vids in by_members.items():
+        name = merged_group_name(members, lang)
+        if len(value_ids) == 1:
+            score = cells.loc[vids[0], "score"]
+            parts.append(name + ("" if pd.isna(score) else f" {num(score, lang)}"))
+        elif len(vids) == len(value_ids):
+            parts.append(name + t(lang, " på alle værdier", " on every value"))
+        else:
+            on = join_names([codebook.value_name(v, lang) for v in vids], lang)
+            parts.append(name + t(lang, f" på {on}", f" on {on}"))
+    listed = "; ".join(parts)
+    return t(
+        lang,
+        f" Små forvaltninger vises samlet: {listed}; medlemmernes egne tal vises ikke.",
+        f" Small departments are shown together: {listed}; the members' own figures are not shown.",
+    )
 
 
 def hidden_sentence(min_n: int, listed: str, lang: str) -> str:
@@ -396,6 +557,10 @@ def suppressed_label(
     )
 
 
+#: What a grid's ``cell_text`` returns for a cell that does not exist (see :func:`draw_grid`).
+NO_CELL = object()
+
+
 def grid_figure(ax: Axes | None, n_rows: int, row_height: float) -> tuple[Figure, Axes, Axes, Axes]:
     """Return a department x value grid's figure with its axes: the grid, the colour bar and the legend.
 
@@ -423,10 +588,12 @@ def draw_grid(
 ):
     """Draw a department x value grid on ``ax`` and return its image, for the colour bar.
 
-    ``matrix`` (rows x columns) colours the cells. ``cell_text(r, c)`` returns None for a suppressed
-    cell, drawn hatched reading "Skjult (n < 5)" (on two lines) with no number, or the cell's text
-    and its extra text properties; the text is black or white, whichever contrasts more with the
-    cell's colour.
+    ``matrix`` (rows x columns) colours the cells. ``cell_text(r, c)`` returns the cell's text and
+    its extra text properties (the text is black or white, whichever contrasts more with the
+    cell's colour); None for a suppressed cell, drawn hatched reading "Skjult (n < 5)" (on two
+    lines) with no number; a string for a suppressed cell with that text instead (e.g. "Skjult
+    (i Øvrige forv.)"); or :data:`NO_CELL` for a cell that does not exist (a merged group's row
+    on a value whose pool has other members), left white with a grey dash.
     """
     hidden = hidden_text(min_n, lang, capital=True).replace(" (", "\n(")
     ax.set_axisbelow(False)  # the white cell borders go over the hatched cells too
@@ -434,9 +601,13 @@ def draw_grid(
     for r in range(len(row_labels)):
         for c in range(len(column_labels)):
             shown = cell_text(r, c)
-            if shown is None:
+            if shown is NO_CELL:
+                ax.text(c, r, "\u2013", ha="center", va="center", fontsize=9, color=GREY, zorder=3)
+                continue
+            if shown is None or isinstance(shown, str):
                 ax.add_patch(suppressed_patch((c - 0.5, r - 0.5), 1, 1))
-                suppressed_label(ax, c, r, hidden, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
+                text = hidden if shown is None else shown
+                suppressed_label(ax, c, r, text, pad=0.15, fontsize=7.5, zorder=3, linespacing=1.1)
                 continue
             text, style = shown
             ax.text(
@@ -487,19 +658,48 @@ def png_bytes(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-def alt_hidden_cells(scores: Scores, codebook: Codebook, hidden: dict[str, list[str]], lang: str) -> str:
-    """Return the alt text's sentence naming a grid's suppressed cells (``hidden``: values by department)."""
+def _cells_listed(codebook: Codebook, cells: dict[str, list[str]], lang: str) -> str:
     parts = []
-    for code, vids in hidden.items():
+    for code, vids in cells.items():
         if not vids:
             continue
         if len(vids) == len(codebook.value_ids):
             parts.append(code + (" (alle værdier)" if lang == "da" else " (all values)"))
         else:
             parts.append(f"{code} ({', '.join(codebook.value_name(v, lang) for v in vids)})")
-    if not parts:
-        return ""
-    return hidden_sentence(scores.min_n, join_names(parts, lang), lang)
+    return join_names(parts, lang) if parts else ""
+
+
+def alt_hidden_cells(
+    scores: Scores,
+    codebook: Codebook,
+    hidden: dict[str, list[str]],
+    lang: str,
+    pooled: dict[str, list[str]] | None = None,
+) -> str:
+    """Return the alt text's sentences naming a grid's suppressed cells (values by department).
+
+    ``hidden`` are the cells under ``min_n`` (or without answers); ``pooled`` those hidden only
+    because their department was pooled into the merged group (complementary suppression), so
+    that the text never says "fewer than 5" of a cell that has more.
+    """
+    text = ""
+    listed = _cells_listed(codebook, hidden, lang)
+    if listed:
+        text += hidden_sentence(scores.min_n, listed, lang)
+    listed = _cells_listed(codebook, pooled or {}, lang)
+    if listed:
+        text += pooled_sentence(listed, lang)
+    return text
+
+
+def pooled_sentence(listed: str, lang: str) -> str:
+    """Return the alt text's sentence naming what is hidden only for being pooled into the merged group."""
+    return t(
+        lang,
+        f" Skjult, fordi forvaltningen er lagt sammen i Øvrige forvaltninger: {listed}.",
+        f" Hidden because the department is pooled in Other departments: {listed}.",
+    )
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,11 +9,11 @@ from matplotlib.lines import Line2D
 
 from ... import config
 from ...exceptions import ParameterError
-from ...formatting import join_names
+from ...stats.changes import DECLINE, IMPROVEMENT, NO_CLEAR_CHANGE
 from ...stats.scores import Scores
-from ...stats.trends import common_department_means
+from ...stats.trends import municipal_change
 from ...survey.codebook import Codebook
-from ...words import interval_text, t
+from ...words import change_word, interval_text, t
 from .base import (
     BLUE,
     DARK,
@@ -21,16 +21,17 @@ from .base import (
     Chart,
     check_wave,
     figure_and_axes,
+    join_names,
     key_legend,
     label_rows,
     level_axis,
     num,
     signed,
-    value_rows,
-    word_table,
     wrap,
     zoom_limits,
 )
+
+LIGHT_ARROW = "#a6a6a6"  # the arrow of "no clear change"
 
 
 def plot_change(
@@ -59,11 +60,10 @@ def plot_change(
     highlight
         The value whose label is emphasised, as in :func:`plot_value_maturity`.
     changes
-        Optional: the frame of :func:`analysis.stats.scoring.score_changes` for ``previous_wave`` to
-        ``wave``. When given, both years' dots (and their intervals) are the means over the
-        departments published in *both* waves, the set the change table compares (its ``ALL``
-        rows' ``n_departments``), so the chart agrees with that table; the number of departments
-        is written beside each pair of scores. By default each year shows its published score.
+        Optional: the frame of :func:`analysis.stats.changes.score_changes` for ``previous_wave``
+        to ``wave`` (e.g. the one the change table shows); computed from ``scores`` when not
+        given. Its municipality (``ALL``) rows give each value's verdict; they must come from the
+        same scores.
     ax
         The axes to draw into (e.g. a panel of the caller's figure; the legend then goes below
         it); ``None`` (default) makes the chart's own figure, 16 cm wide, legend below.
@@ -71,21 +71,20 @@ def plot_change(
     Returns
     -------
     Chart
-        Two dots per value joined by an arrow, each with its 95 % interval drawn thinly, the two
-        scores written at the right, and a legend naming the two years. The chart shows the
-        change; whether it is a clear change is the text's job (method.md: interval of the
-        difference).
+        Two dots per value joined by an arrow, each with its 95 % interval drawn thinly, and at
+        the right the two scores with the change table's verdict. Both dots are the
+        full-coverage municipality of their wave (``scores.value``: every department, the small
+        ones through *Øvrige forvaltninger*), so the trend compares like with like (method.md).
+        The arrow is dark for an improvement or a decline and light grey for "no clear change"
+        (the adjusted test does not reject, or the change is under 0,25); the legend says so.
     """
-    w = word_table(lang)
     wave, previous_wave = check_wave(scores, wave), check_wave(scores, previous_wave)
     if previous_wave == wave:
         raise ParameterError(f"previous_wave must differ from wave, both are {wave}.")
-    now, before = value_rows(scores, codebook, wave), value_rows(scores, codebook, previous_wave)
-    common = None
-    if changes is not None:
-        means = common_department_means(scores, codebook.value_ids, changes, previous_wave, wave)
-        before, now = (means[means["wave"] == wv].set_index("value") for wv in (previous_wave, wave))
-        common = before["n_departments"]
+    pairs = municipal_change(scores, codebook.value_ids, previous_wave, wave, changes).set_index("value")
+    columns = ["score", "ci_low", "ci_high"]
+    before, now = (pairs[[f"{col}_{end}" for col in columns]].set_axis(columns, axis=1) for end in ("from", "to"))
+    verdicts = pairs["verdict"]
     old_colour, new_colour = "#7f7f7f", BLUE
     offset = 0.15
 
@@ -128,6 +127,7 @@ def plot_change(
                     markeredgewidth=1.5,
                     zorder=4,
                 )
+            clear = verdicts[vid] in (IMPROVEMENT, DECLINE)
             if pd.notna(a["score"]) and pd.notna(b["score"]) and abs(b["score"] - a["score"]) >= 0.08:
                 ax.annotate(
                     "",
@@ -136,15 +136,15 @@ def plot_change(
                     zorder=3,
                     arrowprops={
                         "arrowstyle": "-|>,head_length=0.5,head_width=0.25",
-                        "color": DARK,
-                        "linewidth": 1.2,
+                        "color": DARK if clear else LIGHT_ARROW,
+                        "linewidth": 1.4 if clear else 1.1,
                         "shrinkA": 4.5,
                         "shrinkB": 4.5,
                     },
                 )
             pair = f"{num(a['score'], lang)} → {num(b['score'], lang)}"
-            if common is not None:
-                pair += f"\n{num(common[vid], lang, 0)} {w['depts_short']}"
+            if verdicts[vid]:
+                pair += f"\n{change_word(verdicts[vid], lang)}"
             ax.text(
                 1.02,
                 pos,
@@ -154,32 +154,19 @@ def plot_change(
                 va="center",
                 fontsize=8.5,
                 color=DARK,
-                **({} if common is None else {"linespacing": 1.1}),
-            )
-        header = f"{previous_wave} → {wave}"
-        if common is None:
-            ax.text(
-                1.02,
-                -0.75,
-                header,
-                transform=ax.get_yaxis_transform(),
-                ha="left",
-                va="center",
-                fontsize=8,
-                color="#595959",
-            )
-        else:
-            ax.text(
-                1.02,
-                -0.75,
-                f"{header}\n{w['common_note']}",
-                transform=ax.get_yaxis_transform(),
-                ha="left",
-                va="bottom",
-                fontsize=8,
-                color="#595959",
                 linespacing=1.1,
+                fontweight="bold" if clear else "normal",
             )
+        ax.text(
+            1.02,
+            -0.75,
+            f"{previous_wave} → {wave}",
+            transform=ax.get_yaxis_transform(),
+            ha="left",
+            va="center",
+            fontsize=8,
+            color="#595959",
+        )
         label_rows(ax, labels, -1.0, ids=codebook.value_ids, highlight=highlight)
         handles = [
             Line2D(
@@ -205,37 +192,31 @@ def plot_change(
                 label=str(wave),
             ),
             Line2D([], [], color=GREY, linewidth=0.9, label=interval_text(scores.confidence, lang, spaced=False)),
+            Line2D(
+                [],
+                [],
+                color=DARK,
+                linewidth=1.4,
+                marker=">",
+                markersize=5,
+                label=f"{change_word(IMPROVEMENT, lang)} / {change_word(DECLINE, lang)}",
+            ),
+            Line2D(
+                [],
+                [],
+                color=LIGHT_ARROW,
+                linewidth=1.1,
+                marker=">",
+                markersize=5,
+                label=change_word(NO_CLEAR_CHANGE, lang),
+            ),
         ]
         key_legend(fig, ax, own_figure, handles, ncol=3)
 
-    alt = _alt_change(codebook, before, now, wave, previous_wave, lang, scores.confidence)
-    if common is not None:
-        alt += _alt_common(codebook, common, lang)
-    return Chart(fig, alt)
+    return Chart(fig, _alt_change(codebook, before, now, verdicts, pairs, wave, previous_wave, lang, scores.confidence))
 
 
-def _alt_common(codebook: Codebook, common: pd.Series, lang: str) -> str:
-    groups: dict[int, list[str]] = {}
-    for vid, n in common.items():
-        groups.setdefault(int(n), []).append(codebook.value_name(vid, lang))
-    if len(groups) == 1:
-        n = next(iter(groups))
-        counted = f"{num(n, lang, 0)} forvaltninger" if lang == "da" else f"{num(n, lang, 0)} departments"
-    else:
-        parts = [f"{num(n, lang, 0)} for {join_names(names, lang)}" for n, names in groups.items()]
-        counted = "; ".join(parts)
-    if lang == "da":
-        return (
-            " Begge års tal er gennemsnit over de forvaltninger, der kan vises i begge år, som i "
-            f"ændringstabellen ({counted})."
-        )
-    return (
-        " Both years' figures are means over the departments that can be shown in both years, as in the "
-        f"change table ({counted})."
-    )
-
-
-def _alt_change(codebook, before, now, wave, previous_wave, lang, confidence) -> str:
+def _alt_change(codebook, before, now, verdicts, pairs, wave, previous_wave, lang, confidence) -> str:
     ci = interval_text(confidence, lang, plural=True, spaced=False)
     both = pd.DataFrame({"old": before["score"], "new": now["score"]}).dropna()
     text = t(
@@ -247,8 +228,21 @@ def _alt_change(codebook, before, now, wave, previous_wave, lang, confidence) ->
     )
     if both.empty:
         return text
-    diff = both["new"] - both["old"]
-    up, down = diff.idxmax(), diff.idxmin()
+    covered = sorted({int(pairs.loc[vid, f"n_departments_{end}"]) for vid in both.index for end in ("from", "to")})
+    text += t(
+        lang,
+        f" Begge år er hele kommunen: alle forvaltninger med svar ({join_names([num(n, lang, 0) for n in covered], lang)}).",
+        f" Both years are the whole municipality: every department with answers "
+        f"({join_names([num(n, lang, 0) for n in covered], lang)}).",
+    )
+
+    def at(vid):
+        return f"{codebook.value_name(vid, lang)} {num(both.loc[vid, 'new'], lang)}"
+
+    low, high = both["new"].idxmin(), both["new"].idxmax()
+    text += t(
+        lang, f" Lavest i {wave}: {at(low)}; højest: {at(high)}.", f" Lowest in {wave}: {at(low)}; highest: {at(high)}."
+    )
 
     def move(vid):
         r = both.loc[vid]
@@ -257,21 +251,10 @@ def _alt_change(codebook, before, now, wave, previous_wave, lang, confidence) ->
             f"({signed(r['new'] - r['old'], lang)})"
         )
 
-    low, high = both["new"].idxmin(), both["new"].idxmax()
-
-    def at(vid):
-        return f"{codebook.value_name(vid, lang)} {num(both.loc[vid, 'new'], lang)}"
-
-    if lang == "da":
-        text += f" Lavest i {wave}: {at(low)}; højest: {at(high)}."
-        if diff[up] > 0:
-            text += f" Største stigning: {move(up)}."
-        if diff[down] < 0:
-            text += f" Største fald: {move(down)}."
-    else:
-        text += f" Lowest in {wave}: {at(low)}; highest: {at(high)}."
-        if diff[up] > 0:
-            text += f" Largest rise: {move(up)}."
-        if diff[down] < 0:
-            text += f" Largest fall: {move(down)}."
+    # Grouped by the change table's verdict, in the order improvement, decline, no clear change.
+    for verdict in (IMPROVEMENT, DECLINE, NO_CLEAR_CHANGE):
+        vids = [vid for vid in both.index if verdicts[vid] == verdict]
+        if vids:
+            word = change_word(verdict, lang)
+            text += f" {word[0].upper()}{word[1:]}: {join_names([move(v) for v in vids], lang)}."
     return text

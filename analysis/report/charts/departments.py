@@ -14,31 +14,40 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ...words import hidden_text, interval_text, t
+from ...words import interval_text, t
 from .base import (
     BLUE,
     DARK,
     HEATMAP_CMAP,
+    NO_CELL,
     Chart,
+    GridRow,
     alt_hidden_cells,
+    alt_merged,
     check_wave,
+    count_label,
     department_cells,
-    department_order,
-    department_title,
     draw_grid,
     draw_grid_key,
     figure_and_axes,
+    grid_cells,
     grid_figure,
+    grid_rows,
+    hidden_cell_text,
+    hidden_row_text,
     hidden_sentence,
     join_names,
     label_rows,
     level_axis,
     level_text,
     lowest_highest,
+    merged_cells,
     num,
+    pooled_only,
+    pooled_sentence,
     scored_dot,
-    suppressed_handle,
     suppressed_label,
+    suppressed_legend_handle,
     suppressed_patch,
     value_rows,
     word_table,
@@ -71,34 +80,47 @@ def plot_department_heatmap(
     -------
     Chart
         Cells coloured on the colour-blind-safe ``cividis`` map fixed to 1-5. Suppressed cells
-        are light grey, hatched and read "Skjult (n < 5)", with no number. A level whose interval
+        are light grey, hatched and read "Skjult (n < 5)" (or "Skjult (i Øvrige forv.)" for a
+        department of 5 or more hidden only for being pooled), with no number. After the
+        departments, the merged group *Øvrige forvaltninger* has one row per membership (its
+        name with its members); where a value's pool has other members the cell is a dash. A level whose interval
         crosses a level boundary ends in "?", which the legend explains.
     """
     w = word_table(lang)
     wave = check_wave(scores, wave)
     value_ids = codebook.value_ids
-    codes = department_order(scores, departments, wave)
-    grid = {vid: department_cells(scores, departments, wave, vid) for vid in value_ids}
-    matrix = np.array([[grid[vid].loc[code, "score"] for vid in value_ids] for code in codes], dtype=float)
+    rows = grid_rows(scores, departments, value_ids, wave)
+    cells = grid_cells(scores, departments, value_ids, wave, rows)
+    matrix = np.array(
+        [[np.nan if cells[(row, vid)] is None else cells[(row, vid)]["score"] for vid in value_ids] for row in rows],
+        dtype=float,
+    )
     cmap = matplotlib.colormaps[HEATMAP_CMAP]
     norm = Normalize(vmin=1, vmax=5)
 
     def cell_text(r, c):
-        cell = grid[value_ids[c]].loc[codes[r]]
+        cell = cells[(rows[r], value_ids[c])]
+        if cell is None:
+            return NO_CELL
         if cell["suppressed"] or pd.isna(cell["score"]):
-            return None
+            return hidden_cell_text(cell, scores.min_n, lang)
         level = level_text(codebook, cell["level"], bool(cell["level_uncertain"]), lang)
         return (
-            f"{level}\n{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
+            f"{level}\n{num(cell['score'], lang)}  ({count_label(cell['n'], scores.min_n, lang)})",
             {"fontsize": 7.5, "linespacing": 1.25},
         )
 
+    pooled = any(
+        cell is not None and cell["suppressed"] and pooled_only(cell, scores.min_n)
+        for (row, _), cell in cells.items()
+        if not row.merged
+    )
     with matplotlib.style.context(config.STYLE_PATH):
-        fig, ax, cax, lax = grid_figure(ax, len(codes), 0.44)
+        fig, ax, cax, lax = grid_figure(ax, len(rows), 0.44)
         image = draw_grid(
             ax,
             matrix,
-            codes,
+            [row.label(lang) for row in rows],
             [wrap(codebook.value_name(v, lang), 14) for v in value_ids],
             cell_text,
             cmap=cmap,
@@ -107,7 +129,7 @@ def plot_department_heatmap(
             lang=lang,
         )
         handles = [
-            suppressed_handle(scores.min_n, lang),
+            suppressed_legend_handle(scores.min_n, lang, pooled),
             Line2D(
                 [],
                 [],
@@ -128,32 +150,39 @@ def plot_department_heatmap(
             handles,
         )
 
-    return Chart(fig, _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang))
+    return Chart(fig, _alt_heatmap(scores, codebook, departments, cells, rows, wave, lang))
 
 
-def _alt_heatmap(scores, codebook, departments, grid, codes, wave, lang) -> str:
-    cells = pd.concat([g.assign(value=vid) for vid, g in grid.items()]).rename_axis("department").reset_index()
-    shown = cells[cells["score"].notna()]
+def _alt_heatmap(scores, codebook, departments, cells, rows, wave, lang) -> str:
     text = t(
         lang,
         f"Farvekort over modenheden i hver forvaltning på hver indkøbsværdi i {wave} (skala 1–5).",
         f"Colour grid of each department's maturity on each procurement value in {wave} (scale 1–5).",
     )
-    if not shown.empty:
+    shown = [(key, cell) for key, cell in cells.items() if cell is not None and pd.notna(cell["score"])]
+    if shown:
 
-        def say(k):
-            r = shown.loc[k]
-            return (
-                f"{department_title(departments, r['department'], lang)}, "
-                f"{codebook.value_name(r['value'], lang)} {num(r['score'], lang)}"
-            )
+        def say(item):
+            (row, vid), cell = item
+            return f"{row.title(departments, lang)}, {codebook.value_name(vid, lang)} {num(cell['score'], lang)}"
 
-        low, high = shown["score"].idxmin(), shown["score"].idxmax()
+        # The first of equal scores, in row order (departments, then the merged group).
+        low = min(shown, key=lambda item: item[1]["score"])
+        high = max(shown, key=lambda item: item[1]["score"])
         text += lowest_highest(say(low), say(high), lang)
-    hidden = cells[cells["score"].isna()]
-    return text + alt_hidden_cells(
-        scores, codebook, {code: hidden.loc[hidden["department"] == code, "value"].tolist() for code in codes}, lang
-    )
+    text += alt_merged(scores, codebook, wave, lang)
+    hidden: dict[str, list[str]] = {}
+    pooled: dict[str, list[str]] = {}
+    for row in rows:
+        for vid in codebook.value_ids:
+            cell = cells[(row, vid)]
+            if cell is None or pd.notna(cell["score"]):
+                continue
+            if row.merged:  # a merged group too small to publish (then nothing of the value is)
+                hidden.setdefault(row.title(departments, lang), []).append(vid)
+            else:
+                (pooled if pooled_only(cell, scores.min_n) else hidden).setdefault(row.code, []).append(vid)
+    return text + alt_hidden_cells(scores, codebook, hidden, lang, pooled)
 
 
 def plot_innovation_by_department(
@@ -190,33 +219,46 @@ def plot_innovation_by_department(
     -------
     Chart
         Dots with 95 % intervals on the level bands, highest first, the municipality score as a
-        dashed line. Suppressed departments come last, in list order, as hatched rows reading
-        "skjult (n < 5)" with no dot, so their place reveals nothing about their score.
+        dashed line. The merged group *Øvrige forvaltninger* of the value is a dot of its own,
+        sorted among the published departments. Suppressed departments come last, in list
+        order, as hatched rows with no dot ("skjult (n < 5)", and ", indgår i Øvrige
+        forvaltninger" for the group's members), so their place reveals nothing about their score.
     """
     w = word_table(lang)
     wave = check_wave(scores, wave)
     if value not in codebook.value_ids:
         raise ParameterError(f"value {value!r} is not in the codebook; the values are {', '.join(codebook.value_ids)}.")
     cells = department_cells(scores, departments, wave, value)
-    shown = cells[cells["score"].notna()].sort_values("score", ascending=False, kind="stable")
-    hidden = cells[cells["score"].isna()]  # list order, never by score
-    order = list(shown.index) + list(hidden.index)
+    merged = merged_cells(scores, wave)
+    group = merged.loc[value] if value in merged.index and merged.loc[value, "members"] else None
+    rows = [(GridRow(code), cell) for code, cell in cells.iterrows()]
+    if group is not None:
+        rows.append((GridRow(config.MERGED_GROUP, group["members"]), group))
+    # Published departments and the merged group by score, highest first; then the hidden
+    # departments in list order, never by score, so their place reveals nothing.
+    shown = sorted(
+        [(row, cell) for row, cell in rows if pd.notna(cell["score"])], key=lambda rc: -float(rc[1]["score"])
+    )
+    hidden = [(row, cell) for row, cell in rows if pd.isna(cell["score"])]
+    order = shown + hidden
     muni = value_rows(scores, codebook, wave).loc[value]
 
     with matplotlib.style.context(config.STYLE_PATH):
         fig, ax = figure_and_axes(ax, 0.42 * len(order) + 1.3)
         level_axis(ax, codebook, lang)
         labels = []
-        for pos, code in enumerate(order):
-            cell = cells.loc[code]
-            labels.append(f"{wrap(departments.name_of(code, lang), 28)} ({code})")
-            if code in shown.index:
+        for pos, (row, cell) in enumerate(order):
+            if row.merged:
+                labels.append(row.label(lang))
+            else:
+                labels.append(f"{wrap(departments.name_of(row.code, lang), 28)} ({row.code})")
+            if pd.notna(cell["score"]):
                 scored_dot(
                     ax,
                     cell,
                     pos,
                     BLUE,
-                    f"{num(cell['score'], lang)}  (n = {num(cell['n'], lang, 0)})",
+                    f"{num(cell['score'], lang)}  ({count_label(cell['n'], scores.min_n, lang)})",
                     markersize=6.5,
                     label_style={
                         "fontsize": 8.5,
@@ -225,7 +267,7 @@ def plot_innovation_by_department(
                 )
             else:
                 ax.add_patch(suppressed_patch((0.5, pos - 0.38), 5, 0.76))
-                suppressed_label(ax, 3, pos, hidden_text(scores.min_n, lang))
+                suppressed_label(ax, 3, pos, hidden_row_text(None if row.merged else cell, scores.min_n, lang))
         if pd.notna(muni["score"]):
             ax.axvline(muni["score"], color=DARK, linestyle=(0, (4, 2)), linewidth=1.1, zorder=2)
             right = muni["score"] < 4.2  # near the top end the label goes left of the line
@@ -253,19 +295,25 @@ def _alt_innovation(scores, codebook, departments, value, shown, hidden, muni, w
         f"Maturity on {name} in each department in {wave} with {ci}, highest first.",
     )
 
-    def say(code):
-        r = shown.loc[code]
+    def say(item):
+        row, r = item
         level = level_text(codebook, r["level"], bool(r["level_uncertain"]), lang)
-        return f"{department_title(departments, code, lang)} {num(r['score'], lang)} ({level})"
+        return f"{row.title(departments, lang)} {num(r['score'], lang)} ({level})"
 
-    if not shown.empty:
-        text += lowest_highest(say(shown.index[-1]), say(shown.index[0]), lang, highest_first=True)
+    if shown:
+        text += lowest_highest(say(shown[-1]), say(shown[0]), lang, highest_first=True)
     if pd.notna(muni["score"]):
-        text += (
-            f" Kommunen samlet: {num(muni['score'], lang)}."
-            if lang == "da"
-            else f" Municipality: {num(muni['score'], lang)}."
+        covered = 0 if pd.isna(muni["n_departments"]) else int(muni["n_departments"])
+        text += t(
+            lang,
+            f" Kommunen samlet ({num(covered, lang, 0)} forvaltninger): {num(muni['score'], lang)}.",
+            f" Municipality ({num(covered, lang, 0)} departments): {num(muni['score'], lang)}.",
         )
-    if not hidden.empty:
-        text += hidden_sentence(scores.min_n, join_names(list(hidden.index), lang), lang)
+    text += alt_merged(scores, codebook, wave, lang, [value])
+    pooled = [row.code for row, cell in hidden if not row.merged and pooled_only(cell, scores.min_n)]
+    under = [row.title(departments, lang) if row.merged else row.code for row, _ in hidden if row.code not in pooled]
+    if under:
+        text += hidden_sentence(scores.min_n, join_names(under, lang), lang)
+    if pooled:
+        text += pooled_sentence(join_names(pooled, lang), lang)
     return text

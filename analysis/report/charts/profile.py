@@ -12,23 +12,28 @@ from ... import config
 from ...exceptions import ParameterError
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
-from ...words import hidden_text, interval_text, t
+from ...words import hidden_text, interval_text, merged_group_name, t
 from .base import (
     BLUE,
     Chart,
     check_wave,
+    count_label,
     department_title,
     figure_and_axes,
+    hidden_row_text,
     interval_dot,
     join_names,
     key_legend,
     label_interval,
     label_rows,
     level_axis,
+    members_of,
+    merged_cells,
     num,
+    pooled_only,
     scored_dot,
-    suppressed_handle,
     suppressed_label,
+    suppressed_legend_handle,
     suppressed_patch,
     value_rows,
     word_table,
@@ -71,10 +76,11 @@ def plot_department_values(
     Chart
         Two markers per value on the level bands: the department's score (filled, blue, with its
         interval and the score written beside it) and, just below it, the municipality's (open,
-        grey, the mean of the departments shown). A value on which the department is suppressed
-        gets a hatched band reading "skjult (n < 5)" in the department's place and no department
-        marker; the municipality's marker stays, since it does not include the department. The
-        labels give the department's respondents per value (``n < 5`` when hidden).
+        grey: every department, each weighing the same). A value on which the department is
+        suppressed gets a hatched band in the department's place and no department marker,
+        reading "skjult (n < 5)", and, where the department is pooled into *Øvrige
+        forvaltninger*, saying so (the municipality covers it through that group). The labels
+        give the department's respondents per value ("færre end 5 svar" under ``min_n``).
     """
     w = word_table(lang)
     wave = check_wave(scores, wave)
@@ -86,6 +92,14 @@ def plot_department_values(
             f"are {', '.join(dict.fromkeys(dv.loc[dv['wave'] == wave, 'department']))}."
         )
     cells = cells.reindex(codebook.value_ids)
+    cells["n"] = pd.array(pd.to_numeric(cells["n"], errors="coerce"), dtype="Int64")
+    merged = merged_cells(scores, wave)
+    cells["pooled"] = [
+        merged.loc[vid, "members"]
+        if vid in merged.index and department in members_of(merged.loc[vid, "members"])
+        else ""
+        for vid in cells.index
+    ]
     cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
     cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
     muni = value_rows(scores, codebook, wave)
@@ -100,15 +114,17 @@ def plot_department_values(
         labels = []
         for pos, (vid, cell) in enumerate(cells.iterrows()):
             hidden = bool(cell["suppressed"]) or pd.isna(cell["score"])
-            count = f"n < {num(scores.min_n, lang, 0)}" if hidden else f"n = {num(cell['n'], lang, 0)}"
+            count = count_label(cell["n"], scores.min_n, lang)
             labels.append(f"{wrap(codebook.value_name(vid, lang))}\n{count}")
             y_dept, y_muni = pos - offset, pos + offset
             m = muni.loc[vid]
             if hidden:
                 ax.add_patch(suppressed_patch((0.5, y_dept - 0.15), 5, 0.30))
                 # Away from the municipality's marker, so the two never overlap.
-                x_text = 4.4 if pd.isna(m["score"]) or m["score"] < 3 else 1.6
-                suppressed_label(ax, x_text, y_dept, hidden_text(scores.min_n, lang), pad=0.2, fontsize=8)
+                text = hidden_row_text(cell, scores.min_n, lang)
+                inset = 1.4 if cell["pooled"] else 1.1  # a longer text keeps clear of the plot's edge
+                x_text = 5.5 - inset if pd.isna(m["score"]) or m["score"] < 3 else 0.5 + inset
+                suppressed_label(ax, x_text, y_dept, text, pad=0.2, fontsize=8)
             else:
                 scored_dot(ax, cell, y_dept, dept_colour, num(cell["score"], lang))
             if pd.notna(m["score"]):
@@ -154,7 +170,8 @@ def plot_department_values(
             ),
         ]
         if cells["suppressed"].any():
-            handles.append(suppressed_handle(scores.min_n, lang))
+            pooled = any(pooled_only(cell, scores.min_n) for _, cell in cells[cells["suppressed"]].iterrows())
+            handles.append(suppressed_legend_handle(scores.min_n, lang, pooled))
         key_legend(fig, ax, own_figure, handles, ncol=len(handles), fontsize=8, handlelength=1.8, columnspacing=1.4)
 
     return Chart(fig, _alt_department_values(scores, codebook, cells, muni, department, departments, wave, lang))
@@ -170,12 +187,14 @@ def _alt_department_values(scores, codebook, cells, muni, department, department
         f"Dot chart of maturity in {who} on each procurement value in {wave} (scale 1–5), with the "
         f"municipal average beside it and {ci}.",
     )
-    parts, hidden = [], []
+    parts, hidden, pooled, groups = [], [], [], {}
     for vid, cell in cells.iterrows():
         name = codebook.value_name(vid, lang)
         m = muni.loc[vid, "score"]
         if cell["suppressed"] or pd.isna(cell["score"]):
-            hidden.append(name)
+            (pooled if pooled_only(cell, scores.min_n) else hidden).append(name)
+            if cell["pooled"]:
+                groups.setdefault(cell["pooled"], []).append(name)
             continue
         word = t(lang, "kommunen", "municipality")
         parts.append(f"{name} {num(cell['score'], lang)} ({word} {num(m, lang)})")
@@ -183,4 +202,18 @@ def _alt_department_values(scores, codebook, cells, muni, department, department
         text += " " + "; ".join(parts) + "."
     if hidden:
         text += f" {hidden_text(scores.min_n, lang, capital=True)}: {join_names(hidden, lang)}."
+    if pooled:
+        text += t(
+            lang,
+            f" Skjult, fordi forvaltningen er lagt sammen med andre: {join_names(pooled, lang)}.",
+            f" Hidden because the department is pooled with others: {join_names(pooled, lang)}.",
+        )
+    for members, names in groups.items():
+        group = merged_group_name(members, lang)
+        text += t(
+            lang,
+            f" {who} indgår i {group} på {join_names(names, lang)}; kommunens tal omfatter den gennem gruppen.",
+            f" {who} is pooled in {group} on {join_names(names, lang)}; the municipal figure covers it through "
+            "that group.",
+        )
     return text

@@ -14,7 +14,7 @@ from ...formatting import join_names
 from ...stats.scores import Scores
 from ...stats.trends import department_trend
 from ...survey.codebook import Codebook, Departments
-from ...words import interval_text, t
+from ...words import interval_text, merged_group_name, t
 from .base import (
     BAND_SHADE,
     BLUE,
@@ -22,6 +22,7 @@ from .base import (
     GREY,
     VERMILLION,
     Chart,
+    count_label,
     department_title,
     hidden_sentence,
     new_figure,
@@ -72,11 +73,12 @@ def plot_trend(
         Five panels (three above, two below, the legend in the sixth place) sharing one score
         axis zoomed to whole level bands: per wave the municipality score with its 95 %
         interval, joined by a line, the score written at each point and, under each year, the
-        number of published departments behind it (it can change between waves, which moves
-        the average too). With ``department``, the points are the department's scores and the
-        number under each year is its respondents (``n``); a wave where the department is
-        suppressed on a value (or has no answers) is a gap reading "skjult", with "n < 5" under
-        the year, so neither a point nor the axis range gives its score away.
+        number of departments it covers (every department with answers, the small ones through
+        *Øvrige forvaltninger*: like with like in every wave, method.md). With ``department``, the points are the department's scores and the
+        number under each year is its respondents (``n``, or "færre end 5" under ``min_n``); a
+        wave where the department is suppressed on a value (or has no answers, or is pooled into
+        *Øvrige forvaltninger*) is a gap reading "skjult", so neither a point nor the axis range
+        gives its score away; the alt text names the merged group it is pooled into.
     """
     only_own_figure(ax, "plot_trend", "one small panel per value")
     w = word_table(lang)
@@ -151,10 +153,11 @@ def plot_trend(
                 if department is None:
                     n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
                     under = f"{num(n_dep, lang, 0)} {w['depts_short']}"
-                elif pd.isna(row["score"]):
-                    under = f"n < {num(scores.min_n, lang, 0)}"  # never the count of a hidden cell
                 else:
-                    under = f"n = {num(row['n'], lang, 0)}"
+                    # Never the count of a cell under min_n: "færre end 5" (count_text).
+                    under = count_label(row["n"], scores.min_n, lang).removesuffix(f" {w['responses']}")
+                    if len(waves) > 3:
+                        under = under.replace(" end ", "\nend ").replace(" than ", "\nthan ")
                 ax.text(wv, 0, under, transform=below, ha="center", va="top", fontsize=6.5, color="#595959")
                 if pd.isna(row["score"]):
                     ax.text(
@@ -250,13 +253,42 @@ def _alt_department_trend(scores, codebook, rows, waves, department, departments
         f"Maturity in {who} on each procurement value {span} (scale 1–5), one small panel per value with {ci}.",
     )
     text += _alt_series(codebook, rows, waves, lang)
-    hidden = []
+    hidden: list[str] = []
+    pooled: list[str] = []
+    groups: dict[str, dict[str, list[str]]] = {}
     for vid, r in rows.items():
-        gaps = [str(wv) for wv in waves if pd.isna(r.loc[wv, "score"])]
-        if gaps:
-            hidden.append(f"{codebook.value_name(vid, lang)} ({join_names(gaps, lang)})")
+        name = codebook.value_name(vid, lang)
+        under, only_pooled = [], []
+        for wv in waves:
+            if pd.notna(r.loc[wv, "score"]):
+                continue
+            members = r.loc[wv, "merged"] if "merged" in r.columns and isinstance(r.loc[wv, "merged"], str) else ""
+            n = r.loc[wv, "n"]
+            if members:
+                groups.setdefault(members, {}).setdefault(name, []).append(str(wv))
+            if members and pd.notna(n) and int(n) >= scores.min_n:
+                only_pooled.append(str(wv))
+            else:
+                under.append(str(wv))
+        if under:
+            hidden.append(f"{name} ({join_names(under, lang)})")
+        if only_pooled:
+            pooled.append(f"{name} ({join_names(only_pooled, lang)})")
     if hidden:
         text += hidden_sentence(scores.min_n, "; ".join(hidden), lang)
+    if pooled:
+        text += t(
+            lang,
+            f" Skjult, fordi forvaltningen er lagt sammen med andre: {'; '.join(pooled)}.",
+            f" Hidden because the department is pooled with others: {'; '.join(pooled)}.",
+        )
+    for members, by_value in groups.items():
+        where = "; ".join(f"{name} ({join_names(years, lang)})" for name, years in by_value.items())
+        text += t(
+            lang,
+            f" Indgår i {merged_group_name(members, lang)}: {where}.",
+            f" Pooled in {merged_group_name(members, lang)}: {where}.",
+        )
     return text
 
 

@@ -16,7 +16,9 @@ from .base import (
     GREY,
     VERMILLION,
     Chart,
+    alt_merged,
     check_wave,
+    count_label,
     figure_and_axes,
     label_rows,
     level_axis,
@@ -62,7 +64,9 @@ def plot_value_maturity(
     -------
     Chart
         Dots with interval bars on the 1-5 scale, the score printed at each dot, the number of
-        departments and respondents behind each value in the labels.
+        departments the municipality covers (every department with answers, the small ones
+        through *Øvrige forvaltninger*) and their respondents in the labels, as ``scores.value``
+        gives them. The alt text names the merged group and its members.
     """
     w = word_table(lang)
     wave = check_wave(scores, wave)
@@ -73,9 +77,12 @@ def plot_value_maturity(
         labels = []
         for pos, (vid, row) in enumerate(rows.iterrows()):
             name = codebook.value_name(vid, lang)
+            # Departments covered (every department with answers, the small ones through the
+            # merged group) and their respondents, as scores.value gives them.
             n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
             n_resp = 0 if pd.isna(row["n_respondents"]) else int(row["n_respondents"])
-            labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, n = {num(n_resp, lang, 0)}")
+            count = count_label(n_resp, scores.min_n, lang)
+            labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, {count}")
             colour = VERMILLION if vid == highlight else BLUE
             if pd.isna(row["score"]):
                 ax.text(
@@ -113,11 +120,28 @@ def _alt_value_maturity(scores: Scores, codebook: Codebook, rows: pd.DataFrame, 
             )
 
         text += lowest_highest(say(low), say(high), lang)
-    hidden = scores.suppressed_departments(wave)
-    if hidden:
-        text += (
-            f" Gennemsnit af de viste forvaltninger; skjult (n < {scores.min_n}): {join_names(hidden, lang)}."
-            if lang == "da"
-            else f" Average of the departments shown; hidden (n < {scores.min_n}): {join_names(hidden, lang)}."
+    text += _alt_coverage(codebook, rows, lang)
+    return text + alt_merged(scores, codebook, wave, lang)
+
+
+def _alt_coverage(codebook: Codebook, rows: pd.DataFrame, lang: str) -> str:
+    """Return the sentence saying how many departments each municipal score covers (each weighing the same)."""
+    groups: dict[int, list[str]] = {}
+    for vid, row in rows.iterrows():
+        if pd.notna(row["score"]):
+            groups.setdefault(int(row["n_departments"]), []).append(codebook.value_name(vid, lang))
+    if not groups:
+        return ""
+    if len(groups) == 1:
+        n = num(next(iter(groups)), lang, 0)
+        return t(
+            lang,
+            f" Kommunens score omfatter alle {n} forvaltninger med svar, med samme vægt.",
+            f" The municipal score covers all {n} departments with answers, each weighing the same.",
         )
-    return text
+    counted = "; ".join(f"{num(n, lang, 0)} ({join_names(names, lang)})" for n, names in groups.items())
+    return t(
+        lang,
+        f" Kommunens score omfatter alle forvaltninger med svar, med samme vægt: {counted}.",
+        f" The municipal score covers every department with answers, each weighing the same: {counted}.",
+    )
