@@ -107,7 +107,9 @@ def test_fixture_is_as_designed(scores):
     dv = scores.department_value[scores.department_value["wave"] == 2025].set_index(["department", "value"])
     assert dv.loc[("KFF", "organisation"), "suppressed"] and dv.loc[("KFF", "innovation"), "suppressed"]
     # SOF (5 respondents) is pulled into KFF's pool on four values, and published on innovation.
-    assert dv.loc[("SOF", "organisation"), "suppressed"] and dv.loc[("SOF", "organisation"), "n"] == 5
+    # Its n (5) is not published: beside the group's 8 it would give KFF's 3 away.
+    assert dv.loc[("SOF", "organisation"), "suppressed"] and pd.isna(dv.loc[("SOF", "organisation"), "n"])
+    assert scores.pulled_in[(2025, "organisation")] == ("SOF",)
     assert not dv.loc[("SOF", "innovation"), "suppressed"]
     assert dv.loc[("BIF", "innovation"), "suppressed"] and not dv.loc[("BIF", "labour"), "suppressed"]
     assert dv.loc[("ØKF", "innovation"), "level_uncertain"]
@@ -645,7 +647,10 @@ def test_department_values_pooled_department_is_not_called_small(scores, codeboo
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("skjult, indgår i Øvrige forvaltninger") == 4 and not any("n < 5" in t for t in texts)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert all(label.endswith("n = 5") for label in labels)
+    # Its published value (innovation) shows n = 5; the pooled ones show no count, not "færre end 5".
+    assert sum(label.endswith("n = 5") for label in labels) == 1
+    assert sum(label.endswith("indgår i Øvrige forvaltninger") for label in labels) == 4
+    assert not any("færre end" in label for label in labels)
     assert "Partnerskaber og innovation 1,0 (kommunen 2,6)" in chart.alt
     assert "færre end" not in chart.alt and "n < 5" not in chart.alt
     assert "indgår i Øvrige forvaltninger (SOF og KFF) på Effektiv indkøbsorganisation" in chart.alt
@@ -687,12 +692,13 @@ def test_department_trend_leaves_hidden_waves_as_gaps(tmf_scores, codebook, depa
 
 
 def test_department_trend_pooled_department(tmf_scores, codebook, departments):
-    # SOF (5 respondents) is pooled with KFF on four values in both years: hidden, "n = 5".
+    # SOF (5 respondents) is pooled with KFF on four values in both years: hidden, and no count
+    # under the point (its 5 beside the group's 8 would give KFF's 3 away).
     chart = charts.plot_trend(tmf_scores, codebook, department="SOF", departments=departments, lang="en")
     panels = [ax for ax in chart.figure.axes if ax.get_title(loc="left")]
     climate = next(ax for ax in panels if ax.get_title(loc="left").startswith("Reduced"))
     texts = [t.get_text() for t in climate.texts]
-    assert texts.count("hidden") == 2 and texts.count("n = 5") == 2
+    assert texts.count("hidden") == 4 and not any("n = 5" in x or "fewer" in x for x in texts)
     assert "fewer than" not in chart.alt
     assert (
         "Hidden because the department is pooled with others: Efficient procurement organisation (2024 and 2025)"

@@ -101,7 +101,7 @@ def test_municipal_change_uses_and_checks_a_given_change_table():
 
 def test_department_trend_blanks_suppressed_cells():
     out = department_trend(_scores(), "C")
-    assert list(out.columns) == ["value", "wave", "score", "ci_low", "ci_high", "n", "merged"]
+    assert list(out.columns) == ["value", "wave", "score", "ci_low", "ci_high", "n", "merged", "pulled_in"]
     assert out["wave"].tolist() == [2024, 2025]
     # The count under min_n stays blank, as in the table; C was pooled into B+C in 2024.
     assert pd.isna(out.loc[0, "n"]) and out.loc[1, "n"] == 6

@@ -79,7 +79,7 @@ class Scores:
         return sorted(self.department_value["wave"].unique().tolist())
 
     def suppressed_departments(self, wave: int, value: str | None = None) -> list[str]:
-        """Return the departments left out of the municipality score (for ``value``, or any)."""
+        """Return the departments whose own cells are hidden (for ``value``, or any): in the merged group or too small."""
         dv = self.department_value
         rows = dv[(dv["wave"] == wave) & dv["suppressed"]]
         if value is not None:

@@ -371,7 +371,7 @@ def score_survey(
     dkt.loc[dkt["suppressed"], ["dont_know", "answers", "dont_know_share", "ci_low", "ci_high"]] = np.nan
     dkt["flagged"] = dkt["dont_know_share"] > config.DONT_KNOW_FLAG
     # "Over 30 %" in text only when the whole interval lies above the threshold.
-    dkt["flag_clear"] = dkt["ci_low"] > config.DONT_KNOW_FLAG
+    dkt["flag_clear"] = dkt["flagged"] & (dkt["ci_low"] > config.DONT_KNOW_FLAG)
 
     value, municipal_replicates = _municipality(dv, replicates, value_ids, confidence, resamples)
     order = {code: k for k, code in enumerate(departments.order(dv["department"]))}

@@ -168,4 +168,8 @@ def department_trend(scores: Scores, department: str) -> pd.DataFrame:
             if isinstance(members, str) and department in members.split("+"):
                 groups[(int(wv), vid)] = members
     cells["merged"] = [groups.get((int(wv), vid), "") for wv, vid in zip(cells["wave"], cells["value"])]
-    return cells[["value", "wave", *_SCORE_COLUMNS, "n", "merged"]].reset_index(drop=True)
+    # Pulled into the group though large enough alone (complementary suppression): not "fewer than 5".
+    cells["pulled_in"] = [
+        department in scores.pulled_in.get((int(wv), vid), ()) for wv, vid in zip(cells["wave"], cells["value"])
+    ]
+    return cells[["value", "wave", *_SCORE_COLUMNS, "n", "merged", "pulled_in"]].reset_index(drop=True)

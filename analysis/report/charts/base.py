@@ -339,6 +339,8 @@ def department_cells(scores: Scores, departments: Departments, wave: int, value:
     merged = merged_cells(scores, wave)
     members = merged.loc[value, "members"] if value in merged.index else ""
     cells["pooled"] = [members if code in members_of(members) else "" for code in cells.index]
+    pulled = set(scores.pulled_in.get((int(wave), value), ()))
+    cells["pulled_in"] = [code in pulled for code in cells.index]
     return cells
 
 
@@ -394,9 +396,8 @@ def grid_cells(scores: Scores, departments: Departments, value_ids: list[str], w
 
 
 def pooled_only(cell, min_n: int) -> bool:
-    """Return whether a hidden department cell is hidden only for being pooled (its own n is at least ``min_n``)."""
-    n = cell["n"]
-    return bool(cell.get("pooled", "")) and pd.notna(n) and int(n) >= min_n
+    """Return whether a hidden department cell is hidden only for being pooled (pulled in, its own n at least ``min_n``)."""
+    return bool(cell.get("pooled", "")) and bool(cell.get("pulled_in", False))
 
 
 def hidden_cell_text(cell, min_n: int, lang: str) -> str:

@@ -100,6 +100,8 @@ def plot_department_values(
         else ""
         for vid in cells.index
     ]
+    pulled = {vid for (wv, vid), codes in scores.pulled_in.items() if wv == int(wave) and department in codes}
+    cells["pulled_in"] = [vid in pulled for vid in cells.index]
     cells["suppressed"] = cells["suppressed"].astype("boolean").fillna(True).astype(bool)
     cells.loc[cells["suppressed"], ["score", "ci_low", "ci_high"]] = np.nan  # belt and braces
     muni = value_rows(scores, codebook, wave)
@@ -114,7 +116,8 @@ def plot_department_values(
         labels = []
         for pos, (vid, cell) in enumerate(cells.iterrows()):
             hidden = bool(cell["suppressed"]) or pd.isna(cell["score"])
-            count = count_label(cell["n"], scores.min_n, lang)
+            # A department pulled into the merged group publishes no count (not "færre end 5" either).
+            count = w["pooled_row"] if cell["pulled_in"] else count_label(cell["n"], scores.min_n, lang)
             labels.append(f"{wrap(codebook.value_name(vid, lang))}\n{count}")
             y_dept, y_muni = pos - offset, pos + offset
             m = muni.loc[vid]

@@ -154,8 +154,12 @@ def plot_trend(
                     n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
                     under = f"{num(n_dep, lang, 0)} {w['depts_short']}"
                 else:
-                    # Never the count of a cell under min_n: "færre end 5" (count_text).
-                    under = count_label(row["n"], scores.min_n, lang).removesuffix(f" {w['responses']}")
+                    # Never the count of a cell under min_n: "færre end 5" (count_text); a department pulled
+                    # into the merged group publishes no count at all.
+                    if bool(row.get("pulled_in", False)):
+                        under = w["hidden_lc"]
+                    else:
+                        under = count_label(row["n"], scores.min_n, lang).removesuffix(f" {w['responses']}")
                     if len(waves) > 3:
                         under = under.replace(" end ", "\nend ").replace(" than ", "\nthan ")
                 ax.text(wv, 0, under, transform=below, ha="center", va="top", fontsize=6.5, color="#595959")
@@ -263,10 +267,9 @@ def _alt_department_trend(scores, codebook, rows, waves, department, departments
             if pd.notna(r.loc[wv, "score"]):
                 continue
             members = r.loc[wv, "merged"] if "merged" in r.columns and isinstance(r.loc[wv, "merged"], str) else ""
-            n = r.loc[wv, "n"]
             if members:
                 groups.setdefault(members, {}).setdefault(name, []).append(str(wv))
-            if members and pd.notna(n) and int(n) >= scores.min_n:
+            if members and bool(r.loc[wv, "pulled_in"]) if "pulled_in" in r.columns else False:
                 only_pooled.append(str(wv))
             else:
                 under.append(str(wv))
