@@ -352,10 +352,15 @@ def change_table(b: Briefing, changes: pd.DataFrame) -> str:
             f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td>"
             f"<td class='num'>{r.n_departments}</td><td>{escape(change_word(r.verdict, lang))}</td></tr>"
         )
+    from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
+
+    mid = b.number(MINIMAL_IMPORTANT_DIFFERENCE, 2)
     note = t(
         lang,
-        "Ændringen er beregnet over de forvaltninger, der kan vises i begge år.",
-        "The change is computed over the departments that can be shown in both years.",
+        "Ændringen sammenligner hele kommunen i begge år. De fem ændringer testes samlet (Holm), og en ændring "
+        f"kaldes en forbedring eller et fald, kun når testen er klar og ændringen er mindst {mid}.",
+        "The change compares the whole municipality in both years. The five changes are tested together (Holm), "
+        f"and a change is called an improvement or a decline only when the test is clear and it is at least {mid}.",
     )
     return (
         f"<table class='changes keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
