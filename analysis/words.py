@@ -81,6 +81,29 @@ def merged_group_name(members: str, lang: str = "da", departments=None) -> str:
     return f"{MERGED_GROUP_NAME[lang]} ({join_names(codes, lang)})"
 
 
+def quote_item(text: str, reverse: bool, lang: str = "da") -> str:
+    """Return a statement quoted for a sentence, with a note when it is worded in reverse.
+
+    A reverse-worded statement is scored 6 minus the answer, so a low score means the problem it
+    names is large; quoted bare it would read the opposite way (method.md, narrative rules).
+
+    Examples
+    --------
+    >>> quote_item("Vi mangler juridisk kompetence", True)
+    '»Vi mangler juridisk kompetence« (omvendt formuleret: en lav score betyder, at problemet er stort)'
+    >>> quote_item("We use data", False, "en")
+    '“We use data”'
+    """
+    quoted = f"»{text}«" if lang == "da" else f"“{text}”"
+    if not reverse:
+        return quoted
+    return quoted + t(
+        lang,
+        " (omvendt formuleret: en lav score betyder, at problemet er stort)",
+        " (worded in reverse: a low score means the problem is large)",
+    )
+
+
 def cannot_show_text(min_n: int, lang: str = "da") -> str:
     """Return the words for a result withheld to protect anonymity, quoting the minimum group size.
 

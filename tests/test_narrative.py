@@ -173,3 +173,30 @@ def test_invited_counts_in_the_department_list(tmp_path, tiny_departments_yaml):
     path.write_text(tiny_departments_yaml.replace("code: BUF", "code: BUF\n    invited: 30", 1), encoding="utf-8")
     with pytest.raises(CodebookError, match="invited"):
         load_departments(path)
+
+
+def test_a_reversed_item_is_quoted_with_its_note():
+    from analysis.survey.codebook import load_codebook
+    from analysis.words import quote_item
+
+    item = next(it for it in load_codebook().items if it.reverse)
+    da = quote_item(item.text_da, item.reverse, "da")
+    assert da.startswith("»") and "omvendt formuleret: en lav score betyder, at problemet er stort" in da
+    assert "worded in reverse" in quote_item(item.text_en, True, "en")
+    assert quote_item("Vi bruger data", False) == "»Vi bruger data«"
+
+
+def test_a_profile_quoting_a_reversed_item_carries_the_note():
+    """Every reverse-worded statement a profile quotes is followed by its note."""
+    from analysis.report.profile import prepare_profile
+    from analysis.survey.codebook import load_codebook
+
+    reversed_texts = [it.text_da.strip().rstrip(".") for it in load_codebook().items if it.reverse]
+    quoted = 0
+    for code in ("ØKF", "BUF", "SUF", "SOF", "TMF"):
+        html = prepare_profile(code, resamples=200, chart_background=False).focus_areas()
+        for text in reversed_texts:
+            for part in str(html).split(f"»{text}«")[1:]:
+                assert part.startswith(" (omvendt formuleret"), code
+                quoted += 1
+    assert quoted >= 1  # the sample's profiles quote at least one reversed statement

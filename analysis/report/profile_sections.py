@@ -16,7 +16,7 @@ from ..formatting import join_names
 from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.comparisons import ABOVE, BELOW, ON_LEVEL
 from ..stats.disclosure import distribution_limit
-from ..words import change_word, count_text, hidden_word, t
+from ..words import change_word, count_text, hidden_word, quote_item, t
 from .html import Html, escape
 from .narrative import sentence_changes
 
@@ -262,6 +262,7 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
     ]
     # Quoted inside a sentence, so without their own full stop.
     texts = {it.id: (it.text_en if lang == "en" else it.text_da).strip().rstrip(".") for it in p.codebook.items}
+    reverse = {it.id: it.reverse for it in p.codebook.items}
     entries = []
     paired = p.focus_area_comparison()
     for r in shown.itertuples():
@@ -294,7 +295,7 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
         low = own[own["mean"] <= r.score + 1e-9].head(N_ITEMS)
         if low.empty:
             low = own.head(1)
-        quoted = [f"»{texts[i]}«" if lang == "da" else f"“{texts[i]}”" for i in low["item"]]
+        quoted = [quote_item(texts[i], reverse[i], lang) for i in low["item"]]
         if not quoted:
             item_text = t(
                 lang,
