@@ -204,6 +204,14 @@ def score(
 @click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")
 @click.option("--next-steps-text", default="", help="Text of the Videre proces section.")
+@click.option(
+    "--texts",
+    "texts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Markdown file with your own texts: ## Indstilling, ## Resumé, ## Sagsfremstilling (added), "
+    "## Økonomi, ## Videre proces (replacing the standard sentence).",
+)
 @click.option("--force", is_flag=True, help="Render even when the output is up to date.")
 @click.option(
     "--workers",
@@ -225,6 +233,7 @@ def render(
     title,
     economy_text,
     next_steps_text,
+    texts,
     force,
     workers,
     sheet,
@@ -240,6 +249,10 @@ def render(
     from .survey.loading import load_responses
 
     check_min_n(min_n)
+    if texts is not None:
+        from .report.texts import load_texts
+
+        load_texts(texts)  # a bad texts file is a clear error before any kernel starts
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
     # Check the data here, before a kernel starts: bad input gets the same clear message and
@@ -271,6 +284,7 @@ def render(
         sheet=sheet,
         reading=reading,
         files_read=survey.quality.files_read() + ([Path(reading["mapping"])] if "mapping" in reading else []),
+        texts=texts or "",
     )
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:

@@ -15,6 +15,7 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PROJECT_DIR / "data"
 CODEBOOK_PATH = DATA_DIR / "codebook.yaml"
 DEPARTMENTS_PATH = DATA_DIR / "departments.yaml"
+ORGANISATION_PATH = DATA_DIR / "organisation.yaml"
 CASES_PATH = DATA_DIR / "cases.yaml"
 SAMPLE_DIR = DATA_DIR / "sample"
 RAW_DIR = DATA_DIR / "raw"

@@ -8,7 +8,9 @@ stale number in a sentence.
 from __future__ import annotations
 
 import datetime
+import functools
 
+from . import config
 from .config import check_lang
 from .formatting import format_date_long, format_number, format_share
 
@@ -169,19 +171,47 @@ def threshold_text(share: float, lang: str = "da", *, spaced: bool = False) -> s
     return _percent(share, lang, spaced)
 
 
+def organisation(key: str, lang: str = "da") -> str:
+    """Return one name from ``data/organisation.yaml`` (municipality, administration, committee, policy, ...).
+
+    Examples
+    --------
+    >>> organisation("committee"), organisation("policy_period")
+    ('Økonomiudvalget', '2023-2026')
+    """
+    doc = _organisation_doc()
+    if key not in doc:
+        from .exceptions import CodebookError
+
+        raise CodebookError(f"{config.ORGANISATION_PATH}: missing {key!r}. Add it to the file.")
+    entry = doc[key]
+    return str(entry.get(lang) or entry.get("da")) if isinstance(entry, dict) else str(entry)
+
+
+@functools.cache
+def _organisation_doc() -> dict:
+    import yaml
+
+    from .exceptions import CodebookError
+
+    try:
+        doc = yaml.safe_load(config.ORGANISATION_PATH.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"{config.ORGANISATION_PATH}: cannot be read as UTF-8 YAML ({exc}).") from None
+    if not isinstance(doc, dict):
+        raise CodebookError(f"{config.ORGANISATION_PATH}: expected names by key (municipality: {{da: ..., en: ...}}).")
+    return doc
+
+
 def organisation_text(lang: str = "da") -> str:
-    """Return the organisation line of every document's title block.
+    """Return the organisation line of every document's title block (from ``data/organisation.yaml``).
 
     Examples
     --------
     >>> organisation_text()
     'Københavns Kommune · Økonomiforvaltningen'
     """
-    return t(
-        lang,
-        "Københavns Kommune · Økonomiforvaltningen",
-        "City of Copenhagen · Finance Administration (Økonomiforvaltningen)",
-    )
+    return f"{organisation('municipality', lang)} · {organisation('administration', lang)}"
 
 
 def prepared_text(wave: int, date: datetime.date, lang: str = "da") -> str:

@@ -86,6 +86,7 @@ def plan_jobs(
     sheet: str | None = None,
     reading: dict | None = None,
     files_read: Sequence[str | Path] | None = None,
+    texts: str | Path = "",
 ) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
@@ -99,6 +100,8 @@ def plan_jobs(
 
     given = tuple(Path(p).resolve() for p in inputs)
     inputs = tuple(Path(p).resolve() for p in files_read) if files_read else given
+    if str(texts):
+        inputs = (*inputs, Path(texts).resolve())
     common = {
         "responses": [str(p) for p in given],
         "wave": wave,
@@ -119,6 +122,7 @@ def plan_jobs(
             "title": title or default_title(wave, lang),
             "economy_text": economy_text,
             "next_steps_text": next_steps_text,
+            "texts": str(Path(texts).resolve()) if str(texts) else "",
         },
         inputs=inputs,
         formats=formats,

@@ -10,7 +10,7 @@ nothing is typed in by hand except the parameters.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -29,9 +29,10 @@ from ..stats.scoring import score_survey
 from ..stats.sensitivity import score_sensitivity
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..survey.loading import Survey, load_responses
-from ..words import hidden_text, interval_text, merged_group_name, organisation_text, prepared_text, t
+from ..words import hidden_text, interval_text, merged_group_name, organisation, organisation_text, prepared_text, t
 from .html import Html, NumberedFigures, department_value_table, document_header, escape
 from .narrative import sentence_changes, sentence_positions, sentence_value_extreme
+from .texts import AnalystTexts, blocks_html, load_texts
 
 __all__ = ["Briefing", "Html", "default_title", "prepare_briefing"]
 
@@ -57,6 +58,8 @@ class Briefing(NumberedFigures):
     is_sample: bool
     response_files: list[str]
     chart_background: bool = True
+    #: The analyst's own texts (``--texts FILE.md``), by section.
+    texts: AnalystTexts = field(default_factory=lambda: AnalystTexts({}))
 
     # -- derived tables -----------------------------------------------------------------------
     @property
@@ -254,7 +257,11 @@ class Briefing(NumberedFigures):
     def header(self) -> Html:
         """Return the title block, with a warning when the data are the synthetic sample."""
         lang = self.lang
-        kind = t(lang, "Orientering til Økonomiudvalget", "Briefing for the Finance Committee (Økonomiudvalget)")
+        kind = t(
+            lang,
+            f"Orientering til {organisation('committee', lang)}",
+            f"Briefing for {organisation('committee', lang)}",
+        )
         return document_header(
             organisation_text(lang),
             kind,
@@ -268,8 +275,21 @@ class Briefing(NumberedFigures):
         """Return the Resumé: 3-5 sentences generated from the numbers."""
         return Html(
             f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>\n"
-            f'<p class="lead">{escape(" ".join(self.resume_sentences()))}</p>'
+            f'<p class="lead">{escape(" ".join(self.resume_sentences()))}</p>' + self._analyst("summary")
         )
+
+    def recommendation(self) -> Html:
+        """Return the Indstilling the analyst wrote (``## Indstilling`` in the texts file); empty without one."""
+        if not self.texts.get("recommendation"):
+            return Html("")
+        return Html(
+            f"<h2>{escape(t(self.lang, 'Indstilling', 'Recommendation'))}</h2>\n" + self._analyst("recommendation")
+        )
+
+    def _analyst(self, key: str) -> str:
+        """Return the analyst's blocks of one section as HTML ("" without any)."""
+        blocks = self.texts.get(key)
+        return ("\n" + blocks_html(blocks)) if blocks else ""
 
     def resume_sentences(self) -> list[str]:
         """Return the Resumé's sentences: scope, least and most mature value, innovation above and below, change."""
@@ -335,20 +355,26 @@ class Briefing(NumberedFigures):
         )
 
     def case(self) -> Html:
-        """Return the Sagsfremstilling (:func:`analysis.report.case.case_section`)."""
+        """Return the Sagsfremstilling (:func:`analysis.report.case.case_section`), with the analyst's paragraphs last."""
         from .case import case_section
 
-        return case_section(self)
+        return Html(case_section(self) + self._analyst("case"))
 
     def economy(self, text: str = "") -> Html:
-        """Return the Økonomi section with the analyst's text (a standard sentence when empty)."""
+        """Return the Økonomi section: the texts file's, else ``text``, else a standard sentence."""
+        heading = f"<h2>{escape(t(self.lang, 'Økonomi', 'Finances'))}</h2>\n"
+        if self.texts.get("economy"):
+            return Html(heading + self._analyst("economy").strip())
         text = text or t(
             self.lang, "Orienteringen har ingen økonomiske konsekvenser.", "The briefing has no financial consequences."
         )
-        return Html(f"<h2>{escape(t(self.lang, 'Økonomi', 'Finances'))}</h2>\n<p>{escape(text)}</p>")
+        return Html(f"{heading}<p>{escape(text)}</p>")
 
     def next_steps(self, text: str = "") -> Html:
-        """Return the Videre proces section with the analyst's text (a standard sentence when empty)."""
+        """Return the Videre proces section: the texts file's, else ``text``, else a standard sentence."""
+        heading = f"<h2>{escape(t(self.lang, 'Videre proces', 'Next steps'))}</h2>\n"
+        if self.texts.get("next_steps"):
+            return Html(heading + self._analyst("next_steps").strip())
         text = text or t(
             self.lang,
             f"Økonomiforvaltningen gentager undersøgelsen i {self.wave + 1} og forelægger resultatet for "
@@ -356,7 +382,7 @@ class Briefing(NumberedFigures):
             f"The Finance Administration repeats the survey in {self.wave + 1} and presents the result to the "
             "Finance Committee as part of the yearly follow-up on the procurement policy.",
         )
-        return Html(f"<h2>{escape(t(self.lang, 'Videre proces', 'Next steps'))}</h2>\n<p>{escape(text)}</p>")
+        return Html(f"{heading}<p>{escape(text)}</p>")
 
     def appendix(self) -> Html:
         """Return the Bilag (:func:`analysis.report.appendix.appendix_section`)."""
@@ -410,6 +436,7 @@ def prepare_briefing(
     sheet: str | None = None,
     chart_background: bool = True,
     reading: dict | None = None,
+    texts: str | Path = "",
 ) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
@@ -433,6 +460,8 @@ def prepare_briefing(
     chart_background
         Let a second process draw some of the charts (:class:`analysis.report.chartpool.ChartBatch`);
         batch renders, whose workers already use every core, pass False.
+    texts
+        A Markdown file of the analyst's own texts (:mod:`analysis.report.texts`); empty for none.
     reading
         How to read the exports: keyword arguments of :func:`~analysis.survey.loading.load_responses`
         (``source``, ``mapping``, ``department_column``, ``complete_only``). Files without a wave
@@ -466,6 +495,7 @@ def prepare_briefing(
         is_sample=is_sample,
         response_files=files,
         chart_background=chart_background,
+        texts=load_texts(texts),
     )
     if charts:
         briefing.start_charts()

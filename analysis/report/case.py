@@ -16,7 +16,7 @@ from .. import config
 from ..formatting import format_interval, format_share, join_names
 from ..stats.disclosure import distribution_limit
 from ..survey.cases import Case, load_cases
-from ..words import change_word, t, threshold_text
+from ..words import change_word, organisation, t, threshold_text
 from .briefing import INNOVATION
 from .html import Html, escape
 from .narrative import sentence_changes, sentence_coverage, sentence_share_high, sentence_value_extreme
@@ -36,15 +36,16 @@ def case_section(b: Briefing) -> Html:
         + escape(
             t(
                 lang,
-                "Indkøbspolitikken 2023-2026 følges op hvert år, og opfølgningen forelægges Økonomiudvalget. "
+                f"{organisation('policy', lang)} {organisation('policy_period')} følges op hvert år, og opfølgningen "
+                f"forelægges {organisation('committee', lang)}. "
                 "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
                 "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
                 "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
                 f"Ikke påbegyndt (1) til Førende (5). Alle tal vises med et {ci}, og teksten kalder "
                 "kun én værdi eller forvaltning højere eller lavere end en anden, når forskellen mellem dem er "
                 "klar; ellers ligger de på niveau med hinanden. Et »?« efter et niveau betyder, at niveauet er usikkert.",
-                "The procurement policy 2023-2026 is followed up every year and the follow-up is presented "
-                "to the Finance Committee. The Finance Administration therefore asked the procurement staff "
+                f"{organisation('policy', lang)} {organisation('policy_period')} is followed up every year and the "
+                f"follow-up is presented to {organisation('committee', lang)}. The Finance Administration therefore asked the procurement staff "
                 "of the departments how far their department has come on each of the policy's five equal "
                 "values, with a focus on partnerships and innovation. Each question is answered on five "
                 f"levels from Not started (1) to Leading (5). Every number comes with a {ci}, and the "
