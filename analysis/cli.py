@@ -199,7 +199,14 @@ def score(
 )
 @min_n_option
 @seed_option
-@click.option("--lang", type=click.Choice(config.LANGUAGES), default="da", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(config.LANGUAGES),
+    default="da",
+    show_default=True,
+    help="Language of the documents. en writes briefing.en.*, profile.en.*, tables.en/ and manifest.en.json "
+    "beside the Danish files and leaves those untouched.",
+)
 @click.option("--formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
 @click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_render import lang_notebook, use_stand_in_kernel
 
 from analysis import cli, config
 from analysis.exceptions import RenderError
@@ -207,3 +208,108 @@ def test_pool_jobs_draw_their_charts_in_their_own_kernel(tmp_path):
     assert all(j.parameters["chart_background"] is False for j in serial[:8])
     assert serial[8].parameters == {}, "a notebook without the parameter is left as it is"
     assert all("chart_background" not in j.parameters for j in jobs), "the planned jobs are not changed"
+
+
+# --- languages side by side (a stand-in kernel, see test_render.py) ------------------------
+
+
+def _lang_job(notebook: Path, out: Path, lang: str, name: str = "briefing", out_name: str = "briefing", **kw) -> Job:
+    return Job(
+        name=name,
+        notebook=notebook,
+        out_dir=out,
+        parameters={"lang": lang},
+        title="Sprog",
+        inputs=tuple(config.sample_files()),
+        formats=("html",),
+        out_name=out_name,
+        lang=lang,
+        **kw,
+    )
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_each_language_is_cached_on_its_own(tmp_path, monkeypatch):
+    use_stand_in_kernel(monkeypatch)
+    notebook, out = lang_notebook(tmp_path), tmp_path / "2025"
+    da, en = _lang_job(notebook, out, "da"), _lang_job(notebook, out, "en")
+    assert batch.manifest_for(da)["cache_key"] != batch.manifest_for(en)["cache_key"]
+    assert batch.manifest_for(en)["render_options"]["lang"] == "en"
+
+    assert run_jobs([da])[0].status == RENDERED
+    # The Danish output does not make the English one up to date ...
+    assert run_jobs([en])[0].status == RENDERED
+    # ... and each language, rendered once, is skipped the second time.
+    before = _tree(out)
+    assert [run_jobs([en])[0].status, run_jobs([da])[0].status] == [UP_TO_DATE, UP_TO_DATE]
+    assert _tree(out) == before
+    # An edited English file renders English again, and leaves the Danish files as they were.
+    (out / "briefing.en.html").write_text("edited", encoding="utf-8")
+    assert run_jobs([en])[0].status == RENDERED
+    danish = {k: v for k, v in before.items() if ".en" not in k}
+    assert {k: v for k, v in _tree(out).items() if ".en" not in k} == danish
+    assert run_jobs([da])[0].status == UP_TO_DATE
+
+
+def test_department_all_in_english_writes_profile_en_beside_the_danish_profiles(tmp_path, monkeypatch):
+    """The staged profiles (``--department all``) keep the other language's files when moved in."""
+    use_stand_in_kernel(monkeypatch)  # the pool forks, so the workers have it too
+    notebook, out = lang_notebook(tmp_path), tmp_path / "2025"
+
+    def jobs(lang):
+        return [
+            _lang_job(notebook, out, lang, keep=("departments",)),
+            _lang_job(notebook, out / "departments" / "BUF", lang, name="BUF", out_name="profile"),
+        ]
+
+    assert [r.status for r in run_jobs(jobs("da"), workers=2, progress=False)] == [RENDERED, RENDERED]
+    danish = _tree(out)
+    results = run_jobs(jobs("en"), workers=2, progress=False)
+    assert [r.status for r in results] == [RENDERED, RENDERED]
+    after = _tree(out)
+    assert {k: after.get(k) for k in danish} == danish
+    assert sorted(set(after) - set(danish)) == [
+        "briefing.en.html",
+        "briefing.en.ipynb",
+        "departments/BUF/manifest.en.json",
+        "departments/BUF/profile.en.html",
+        "departments/BUF/profile.en.ipynb",
+        "departments/BUF/tables.en/scores.csv",
+        "departments/BUF/tables.en/workbook.txt",
+        "manifest.en.json",
+        "tables.en/scores.csv",
+        "tables.en/workbook.txt",
+    ]
+    assert results[1].paths["html"] == out / "departments" / "BUF" / "profile.en.html"
+    # And back: a Danish batch (forced) keeps every English file.
+    english = {k: v for k, v in after.items() if ".en" in k}
+    run_jobs(jobs("da"), workers=2, force=True, progress=False)
+    assert {k: v for k, v in _tree(out).items() if ".en" in k} == english
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_the_real_briefing_in_english_beside_a_danish_one(tmp_path):
+    """End to end: ``briefing render --lang en`` into a folder holding a Danish render."""
+    out = tmp_path / "2025"
+    (out / "tables").mkdir(parents=True)
+    (out / "departments" / "BUF").mkdir(parents=True)
+    for name in ("briefing.ipynb", "briefing.html", "briefing.pdf", "manifest.json", "tables/maturity_by_value.csv"):
+        (out / name).write_text(f"dansk {name}", encoding="utf-8")
+    (out / "departments" / "BUF" / "profile.html").write_text("dansk profil", encoding="utf-8")
+    danish = _tree(out)
+
+    assert cli.main(["render", "--lang", "en", "--out", str(out), "--formats", "html"]) == 0
+
+    after = _tree(out)
+    assert {k: after.get(k) for k in danish} == danish
+    assert {"briefing.en.ipynb", "briefing.en.html", "manifest.en.json"} <= set(after)
+    assert "tables.en/maturity_by_value.csv" in after and "tables.en/briefing_tables.xlsx" in after
+    manifest = json.loads((out / "manifest.en.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["lang"] == "en" and manifest["render_options"]["lang"] == "en"
+    assert all(".en" in rel.split("/")[0] for rel in manifest["outputs"])
+    html = (out / "briefing.en.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and manifest["cache_key"] in html  # its own manifest in the appendix

@@ -119,11 +119,11 @@ def test_hidden_departments_are_named_not_scored(rendered_da, html_da):
 def test_english_briefing(tmp_path):
     out = tmp_path / "en"
     assert cli.main(["render", "--out", str(out), "--lang", "en", "--formats", "html"]) == 0
-    html = (out / "briefing.html").read_text(encoding="utf-8")
+    html = (out / "briefing.en.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html
     for word in ("Summary", "Next steps", "Appendices", "Partnerships and innovation"):
         assert word in html
-    assert not (out / "briefing.pdf").exists()
+    assert not (out / "briefing.en.pdf").exists() and not (out / "briefing.html").exists()
 
 
 def test_bad_data_is_refused_before_the_kernel_starts(tmp_path, capsys):

@@ -15,6 +15,7 @@ Rendering ok.ipynb runs a kernel (about 1.5 s), so it is done once per module.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -514,3 +515,212 @@ def test_cells_tagged_remove_cell_stay_out_of_the_document():
     )
     html = export_html(v4.new_notebook(cells=[kept, hidden]), lang="da", title="T")
     assert "<p>Resumé</p>" in html and "explore me" not in html
+
+
+# --- languages side by side ---------------------------------------------------------------
+#
+# These renders run a stand-in for the kernel (use_stand_in_kernel): it does what the briefing
+# notebook does with its output folder (writes tables/, shows the manifest it finds there), so the
+# folder logic is tested in well under a second per render. test_batch.py uses it too.
+
+
+def lang_notebook(folder: Path) -> Path:
+    """Write a notebook whose parameters are those of a briefing's output (lang, output_dir, fail)."""
+    v4 = nbformat.v4
+    params = v4.new_code_cell('lang = "da"\noutput_dir = ""\nfail = False')
+    params.metadata["tags"] = ["parameters"]
+    path = folder / "sprog.ipynb"
+    nbformat.write(v4.new_notebook(cells=[params]), path)
+    return path
+
+
+def _stand_in_execute(notebook, nb_path, parameters, progress):
+    """Execute nothing; write what the briefing notebook writes into ``output_dir``."""
+    from analysis.pipeline.provenance import read_manifest
+
+    lang, out = parameters.get("lang", "da"), Path(parameters["output_dir"])
+    (out / "tables").mkdir(exist_ok=True)
+    (out / "tables" / "scores.csv").write_text("value,score\nklima,3.2\n", encoding="utf-8")
+    (out / "tables" / "workbook.txt").write_text(f"sheet names in {lang}\n", encoding="utf-8")
+    seen = read_manifest(out)
+    shown = f"<p>Sprog {lang}; manifest {seen['cache_key'] if seen else 'none'}</p>"
+    v4 = nbformat.v4
+    nb = v4.new_notebook(
+        cells=[v4.new_code_cell("x", outputs=[v4.new_output("display_data", data={"text/html": shown})])]
+    )
+    nbformat.write(nb, nb_path)
+    if parameters.get("fail"):
+        raise RuntimeError("bevidst fejl")
+    return nb
+
+
+def use_stand_in_kernel(monkeypatch) -> None:
+    """Let render_notebook run :func:`_stand_in_execute` instead of a kernel."""
+    from analysis.pipeline import render
+
+    monkeypatch.setattr(render, "execute_notebook", _stand_in_execute)
+
+
+def _render_lang(notebook: Path, out: Path, lang: str, formats=("html",), **parameters):
+    manifest = {"cache_key": f"key-{lang}", "parameters": {"lang": lang, **parameters}}
+    return render_notebook(
+        notebook,
+        out,
+        {"lang": lang, **parameters},
+        formats=formats,
+        title="Sprog",
+        progress=False,
+        manifest=manifest,
+        keep=("departments",),
+        quiet=True,
+    )
+
+
+ENGLISH = {
+    "briefing.en.ipynb",
+    "briefing.en.html",
+    "manifest.en.json",
+    "tables.en",
+    "tables.en/scores.csv",
+    "tables.en/workbook.txt",
+}
+
+
+@pytest.mark.parametrize(
+    "name, english",
+    [
+        ("briefing.pdf", "briefing.en.pdf"),
+        ("bilag.html", "bilag.en.html"),
+        ("profile.ipynb", "profile.en.ipynb"),
+        ("manifest.json", "manifest.en.json"),
+        ("tables", "tables.en"),
+        ("briefing.en.pdf", "briefing.en.pdf"),
+    ],
+)
+def test_every_name_gets_the_language_after_its_first_part(name, english):
+    from analysis.pipeline.output import entry_language, language_name
+
+    assert language_name(name, "en") == english
+    assert language_name(name, "da") == name
+    assert entry_language(english) == "en"
+    assert entry_language(name) == ("en" if name == english else "da")
+
+
+def test_english_render_writes_en_files_and_leaves_every_danish_file_byte_identical(tmp_path, monkeypatch):
+    use_stand_in_kernel(monkeypatch)
+    notebook, out = lang_notebook(tmp_path), tmp_path / "2025"
+    _render_lang(notebook, out, "da", formats=("html", "pdf"))
+    (out / "departments" / "BUF").mkdir(parents=True)
+    (out / "departments" / "BUF" / "profile.html").write_text("dansk profil", encoding="utf-8")
+    danish = _tree_digest(out)
+    assert {"briefing.ipynb", "briefing.html", "briefing.pdf", "manifest.json", "tables/scores.csv"} <= set(danish)
+
+    result = _render_lang(notebook, out, "en", formats=("html", "pdf"))
+
+    after = _tree_digest(out)
+    assert {k: after.get(k) for k in danish} == danish  # every Danish file, byte for byte
+    assert set(after) - set(danish) == ENGLISH | {"briefing.en.pdf"}
+    assert {k: p.name for k, p in result.paths.items()} == {
+        "ipynb": "briefing.en.ipynb",
+        "html": "briefing.en.html",
+        "pdf": "briefing.en.pdf",
+    }
+    manifest = json.loads((out / "manifest.en.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["outputs"]) == [
+        "briefing.en.html",
+        "briefing.en.ipynb",
+        "briefing.en.pdf",
+        "tables.en/scores.csv",
+        "tables.en/workbook.txt",
+    ]
+    # The notebook saw its own language's manifest while it ran.
+    assert "manifest key-en" in (out / "briefing.en.html").read_text(encoding="utf-8")
+    assert "manifest key-da" in (out / "briefing.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025", "sprog.ipynb"]  # no temporary folders
+
+
+def test_danish_render_after_english_keeps_the_english_files(tmp_path, monkeypatch):
+    use_stand_in_kernel(monkeypatch)
+    notebook, out = lang_notebook(tmp_path), tmp_path / "2025"
+    _render_lang(notebook, out, "en")
+    english = _tree_digest(out)
+    assert set(english) == ENGLISH
+
+    _render_lang(notebook, out, "da")
+    after = _tree_digest(out)
+    assert {k: after.get(k) for k in english} == english
+    assert {"briefing.ipynb", "briefing.html", "manifest.json", "tables/scores.csv"} <= set(after)
+    assert not [k for k in set(after) - set(english) if ".en" in k]
+
+    # Rendering English again replaces the English files, still beside the Danish ones.
+    danish = {k: v for k, v in after.items() if k not in english}
+    (out / "briefing.en.html").write_text("stale", encoding="utf-8")
+    _render_lang(notebook, out, "en")
+    again = _tree_digest(out)
+    assert {k: again.get(k) for k in danish} == danish
+    assert "stale" not in (out / "briefing.en.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_render_leaves_both_languages_untouched(tmp_path, monkeypatch):
+    use_stand_in_kernel(monkeypatch)
+    notebook, out = lang_notebook(tmp_path), tmp_path / "2025"
+    _render_lang(notebook, out, "da")
+    _render_lang(notebook, out, "en")
+    before = _tree_digest(out)
+
+    with pytest.raises(RenderError, match="bevidst fejl") as info:
+        _render_lang(notebook, out, "en", fail=True)
+    assert f"{out} was left unchanged" in str(info.value)
+    assert _tree_digest(out) == before
+    with pytest.raises(RenderError, match="bevidst fejl"):
+        _render_lang(notebook, out, "da", fail=True)
+    assert _tree_digest(out) == before
+    # Each language keeps its own diagnosis; no temporary folders are left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "2025",
+        "2025.failed.en.ipynb",
+        "2025.failed.ipynb",
+        "sprog.ipynb",
+    ]
+
+    # A successful English render removes only the English diagnosis.
+    _render_lang(notebook, out, "en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025", "2025.failed.ipynb", "sprog.ipynb"]
+
+
+def test_an_english_render_refuses_a_folder_that_is_not_render_output(tmp_path, no_kernel):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"briefing\.ipynb or briefing\.en\.ipynb"):
+        render_notebook(OK, out, {"lang": "en"}, title="T")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    with pytest.raises(ParameterError, match="language tag"):
+        render_notebook(OK, tmp_path / "new", {"lang": "en"}, title="T", out_name="briefing.en")
+
+
+def test_replace_directory_for_a_language_carries_the_other_languages_over(tmp_path):
+    from analysis.pipeline.output import replace_directory
+
+    target = tmp_path / "out"
+    target.mkdir()
+    for name in ("briefing.html", "briefing.en.html", "manifest.json", "manifest.en.json", "notes.txt"):
+        (target / name).write_text(name, encoding="utf-8")
+    (target / "tables.en").mkdir()
+    new = tmp_path / ".new"
+    new.mkdir()
+    (new / "briefing.en.html").write_text("new", encoding="utf-8")
+    replace_directory(new, target, lang="en")
+    assert sorted(p.name for p in target.iterdir()) == [
+        "briefing.en.html",
+        "briefing.html",
+        "manifest.json",
+        "notes.txt",
+    ]
+    assert (target / "briefing.en.html").read_text(encoding="utf-8") == "new"
+
+    new.mkdir()
+    (new / "briefing.html").write_text("ny", encoding="utf-8")
+    replace_directory(new, target, lang="da")  # the Danish render owns the plain names
+    assert sorted(p.name for p in target.iterdir()) == ["briefing.en.html", "briefing.html"]
+    assert (target / "briefing.en.html").read_text(encoding="utf-8") == "new"

@@ -11,6 +11,11 @@ The profiles live inside the briefing's folder (``<out>/departments/<CODE>``), a
 replaces its folder as a whole when it finishes. So that the two never touch the same folder
 at the same time, a batch renders the profiles into a staging folder beside the briefing's and
 moves each finished profile into place after the pool is done.
+
+Languages share the folders: ``--lang en`` writes ``briefing.en.*`` and ``profile.en.*`` beside
+the Danish ``briefing.*`` and ``profile.*`` and never touches them (nor they it); each language
+has its own manifest, so each is up to date or not on its own, and the language is part of the
+cache key.
 """
 
 from __future__ import annotations
@@ -164,6 +169,13 @@ def _profile_title(code: str, wave: int, lang: str, departments) -> str:
     return default_profile_title(departments[code].name(lang), code, wave, lang)
 
 
+def job_language(job: Job) -> str:
+    """Return the language a job's render writes: its ``lang`` parameter, else the notebook's."""
+    from .render import output_language
+
+    return output_language(job.notebook, job.parameters)
+
+
 def manifest_for(job: Job, started: datetime | None = None) -> dict:
     """Return the provenance manifest of a job (its cache key decides whether it must run)."""
     from .provenance import build_manifest, default_extra_files
@@ -173,7 +185,7 @@ def manifest_for(job: Job, started: datetime | None = None) -> dict:
         parameters=job.parameters,
         inputs=list(job.inputs),
         extra_files=default_extra_files(),
-        render_options={"formats": sorted(job.formats), "out_name": job.out_name},
+        render_options={"formats": sorted(job.formats), "out_name": job.out_name, "lang": job_language(job)},
         started=started or datetime.now(UTC),
     )
 
@@ -186,7 +198,7 @@ def run_job(job: Job, force: bool = False, quiet: bool = True) -> JobResult:
     start = time.perf_counter()
     try:
         manifest = manifest_for(job)
-        if not force and is_up_to_date(job.out_dir, manifest):
+        if not force and is_up_to_date(job.out_dir, manifest, lang=manifest["render_options"]["lang"]):
             return JobResult(
                 job,
                 UP_TO_DATE,
@@ -287,12 +299,15 @@ def _stage(jobs: Sequence[Job]) -> tuple[list[Job], Path | None]:
 
 
 def _unstage(result: JobResult) -> JobResult:
-    """Move a staged, rendered job into its real folder (replacing the old one) and return it."""
+    """Move a staged, rendered job into its real folder and return it.
+
+    The staged folder replaces the old one, keeping the old one's files of other languages.
+    """
     job = result.job
     if job.write_dir is None or result.status != RENDERED:
         return result
     final = job.out_dir
-    replace_directory(job.write_dir, final)
+    replace_directory(job.write_dir, final, lang=job_language(job))
     paths = {kind: final / path.name for kind, path in result.paths.items()}
     return replace(result, paths=paths)
 

@@ -1,6 +1,7 @@
 """Record where a briefing came from, and tell when rendering it again would change nothing.
 
-A render's output folder gets a ``manifest.json``: the tool's version and git commit, the
+A render's output folder gets a ``manifest.json`` (``manifest.en.json`` for an English render
+beside a Danish one, :func:`manifest_name`): the tool's version and git commit, the
 notebook, the parameters, the SHA-256 of every input file (responses, codebook, department
 list, templates), the library versions, the times, and the SHA-256 of every file written.
 
@@ -38,6 +39,7 @@ from .. import config
 from ..exceptions import ParameterError
 from ..tables.atomic import atomic_write, temporary_pattern
 from .export import TOOL_NAME
+from .output import DEFAULT_LANG, language_name
 
 # The texts for people (meta tags, the appendix table) live in their own module; they are
 # offered here too, where the notebooks and the batch find them.
@@ -51,6 +53,7 @@ __all__ = [
     "default_extra_files",
     "is_up_to_date",
     "manifest_meta",
+    "manifest_name",
     "provenance_rows",
     "read_manifest",
     "record_outputs",
@@ -58,7 +61,7 @@ __all__ = [
     "write_manifest",
 ]
 
-#: File name of the manifest in an output folder.
+#: File name of the manifest in an output folder (of the default language; see :func:`manifest_name`).
 MANIFEST_NAME = "manifest.json"
 #: Version of the manifest's layout; part of the cache key, so a new layout never hits old output.
 SCHEMA = 1
@@ -71,6 +74,19 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasypr
 VOLATILE_PARAMETERS = frozenset({"output_dir", "chart_background"})
 _CHUNK = 1 << 20
 _GIT_TIMEOUT = 10  # seconds; a hung git (network file system, lock) must not stop a render
+
+
+def manifest_name(lang: str = DEFAULT_LANG) -> str:
+    """Return the file name of a language's manifest: ``manifest.json``, ``manifest.en.json``.
+
+    Each language's render has its own, so each is up to date (or not) on its own.
+
+    Examples
+    --------
+    >>> manifest_name(), manifest_name("en")
+    ('manifest.json', 'manifest.en.json')
+    """
+    return language_name(MANIFEST_NAME, lang)
 
 
 # --- hashing -----------------------------------------------------------------------------
@@ -221,8 +237,8 @@ def _cache_key(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical_json(decisive).encode("utf-8")).hexdigest()
 
 
-def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
-    """Write ``manifest.json`` into a folder (UTF-8, sorted keys, indented) and return its path.
+def write_manifest(folder: str | Path, manifest: Mapping[str, Any], *, lang: str = DEFAULT_LANG) -> Path:
+    """Write ``manifest.json`` (``manifest.<lang>.json``) into a folder (UTF-8, sorted keys, indented) and return its path.
 
     The file is written atomically (:func:`analysis.tables.atomic.atomic_write`), so a reader never sees half
     a manifest.
@@ -233,19 +249,21 @@ def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> Path:
         An existing folder, usually the (temporary) output folder.
     manifest : mapping
         From :func:`build_manifest` or :func:`record_outputs`.
+    lang : str
+        The language of the render it describes (:func:`manifest_name`).
 
     Returns
     -------
     Path
         ``folder / "manifest.json"``.
     """
-    path = Path(folder) / MANIFEST_NAME
+    path = Path(folder) / manifest_name(lang)
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return atomic_write(path, text)
 
 
-def read_manifest(folder: str | Path) -> dict[str, Any] | None:
-    """Read a folder's ``manifest.json``, or return None when it is missing or unreadable.
+def read_manifest(folder: str | Path, *, lang: str = DEFAULT_LANG) -> dict[str, Any] | None:
+    """Read a folder's ``manifest.json`` (``manifest.<lang>.json``), or return None when it is missing or unreadable.
 
     A corrupt or truncated file (bad JSON, bad UTF-8, not a JSON object) also gives None, so
     a damaged manifest only means "render again", never a crash.
@@ -254,6 +272,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any] | None:
     ----------
     folder : str or Path
         The output folder.
+    lang : str
+        The language of the render (:func:`manifest_name`).
 
     Returns
     -------
@@ -261,7 +281,7 @@ def read_manifest(folder: str | Path) -> dict[str, Any] | None:
         The manifest.
     """
     try:
-        data = json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = json.loads((Path(folder) / manifest_name(lang)).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -273,7 +293,8 @@ def record_outputs(
     """Return the manifest with ``outputs``: the SHA-256 of every file in the folder.
 
     Call it after the render has written everything, and before the folder is swapped into
-    place. ``manifest.json`` itself is left out (it cannot hold its own hash).
+    place. The manifests (``manifest.json``, ``manifest.en.json``) are left out (one cannot hold
+    its own hash).
 
     Parameters
     ----------
@@ -291,7 +312,8 @@ def record_outputs(
     """
     folder = Path(folder)
     # The manifest and a manifest being written (its temporary file) describe the outputs.
-    own = (MANIFEST_NAME, temporary_pattern(MANIFEST_NAME))
+    names = [manifest_name(lang) for lang in config.LANGUAGES]
+    own = [*names, *(temporary_pattern(name) for name in names)]
     outputs = {
         path.relative_to(folder).as_posix(): sha256_file(path)
         for path in sorted(folder.rglob("*"))
@@ -303,12 +325,13 @@ def record_outputs(
     return updated
 
 
-def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any]) -> bool:
+def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any], *, lang: str = DEFAULT_LANG) -> bool:
     """Return whether a folder already holds the output a new manifest describes, unchanged.
 
-    True only when the folder's ``manifest.json`` has the same ``cache_key`` and lists its
-    outputs, and every listed file still exists with the recorded SHA-256: a deleted or edited
-    PDF means render again. A missing or corrupt manifest gives False.
+    True only when the folder's manifest of the language (``manifest.json``, ``manifest.en.json``)
+    has the same ``cache_key`` and lists its outputs, and every listed file still exists with the
+    recorded SHA-256: a deleted or edited PDF means render again. A missing or corrupt manifest
+    gives False.
 
     Parameters
     ----------
@@ -316,6 +339,8 @@ def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any]) -> bool:
         The output folder of an earlier render.
     manifest : mapping
         The manifest of the render about to run (:func:`build_manifest`).
+    lang : str
+        The language of that render: another language's output in the same folder never counts.
 
     Returns
     -------
@@ -323,7 +348,7 @@ def is_up_to_date(folder: str | Path, manifest: Mapping[str, Any]) -> bool:
         Whether the render can be skipped.
     """
     folder = Path(folder)
-    old = read_manifest(folder)
+    old = read_manifest(folder, lang=lang)
     if old is None or old.get("cache_key") != manifest.get("cache_key"):
         return False
     outputs = old.get("outputs")

@@ -11,6 +11,11 @@ The three steps run in this one Python process through the libraries' Python API
 This module orchestrates them.
 Everything is written into a temporary folder beside the output folder, which replaces the output
 folder only when every requested format succeeded (:func:`analysis.pipeline.output.atomic_directory`).
+
+Languages sit side by side in one folder: a Danish render writes ``briefing.*``, ``tables/`` and
+``manifest.json``; an English one ``briefing.en.*``, ``tables.en/`` and ``manifest.en.json``
+(:func:`analysis.pipeline.output.language_name`), and each carries the other's files over
+untouched, so a render replaces its own language's files as a whole and nothing else.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..config import check_lang
+from ..config import LANGUAGES, check_lang
 from ..exceptions import BriefingError, ParameterError, RenderError
 from .execute import (
     KERNEL_NAME,
@@ -40,10 +45,18 @@ from .execute import (
 from .export import DEFAULT_AUTHOR, FORMATS, check_formats, export_html, html_to_pdf, warm_up
 from .messages import quiet as quiet_messages
 from .messages import say
-from .output import atomic_directory
+from .output import DEFAULT_LANG, atomic_directory, entry_language, language_name, tag_language
 from .provenance import record_outputs, write_manifest
 
-__all__ = ["DEFAULT_AUTHOR", "FORMATS", "RenderResult", "export_html", "html_to_pdf", "render_notebook"]
+__all__ = [
+    "DEFAULT_AUTHOR",
+    "FORMATS",
+    "RenderResult",
+    "export_html",
+    "html_to_pdf",
+    "output_language",
+    "render_notebook",
+]
 
 #: A notebook parameter that render sets to the (temporary) output folder, when the notebook has it.
 OUTPUT_DIR_PARAMETER = "output_dir"
@@ -92,17 +105,24 @@ def render_notebook(
 
     ``out_dir`` ends up holding ``<out_name>.ipynb`` (the executed notebook, with papermill's
     ``injected-parameters`` cell) and ``<out_name>.html`` / ``<out_name>.pdf`` for the requested
-    formats. It is replaced only when every step succeeded; on failure it is left exactly as it
-    was, and the executed notebook (with the traceback) is kept beside it as
+    formats. Its files are replaced only when every step succeeded; on failure it is left exactly
+    as it was, and the executed notebook (with the traceback) is kept beside it as
     ``<out_dir>.failed.ipynb`` for diagnosis. A successful render removes that file.
+
+    A render in another language than Danish tags every name with its code and leaves the
+    other languages' files alone: ``lang="en"`` writes ``<out_name>.en.ipynb`` /
+    ``.en.html`` / ``.en.pdf``, ``tables.en/`` and ``manifest.en.json`` (diagnosis:
+    ``<out_dir>.failed.en.ipynb``) beside the Danish files, which stay byte for byte; a Danish
+    render likewise keeps the English files.
 
     Parameters
     ----------
     notebook : str or Path
         The notebook to execute.
     out_dir : str or Path
-        Output folder. It must be new, empty, or the output of an earlier render (holding
-        ``<out_name>.ipynb``), because it is replaced as a whole.
+        Output folder. It must be new, empty, or the output of an earlier render in any language
+        (holding ``<out_name>.ipynb`` or ``<out_name>.en.ipynb``), because the language's
+        files in it are replaced as a whole.
     parameters : mapping
         Values for the names in the notebook's cell tagged ``parameters``; any other name is
         refused before the kernel starts. ``lang`` (``"da"`` or ``"en"``, else the notebook's
@@ -123,7 +143,8 @@ def render_notebook(
     manifest : mapping, optional
         Provenance (:func:`analysis.pipeline.provenance.build_manifest`): written as ``manifest.json``
         into the output before the notebook runs (so the notebook can show it), and again with
-        the finished time and the hashes of every output at the end.
+        the finished time and the hashes of every output at the end (as ``manifest.en.json``
+        for English).
     keep : iterable of str
         Entries of an existing ``out_dir`` carried over into the new one (e.g. ``departments``,
         the profiles rendered into the briefing's folder).
@@ -155,9 +176,9 @@ def render_notebook(
     check_parameters(notebook, parameters, accepted)
     lang = _page_language(parameters, accepted)
     _check_out_dir(out_dir, notebook, out_name, tuple(keep))
-    failed_path = out_dir.with_name(f"{out_dir.name}.failed.ipynb")
+    failed_path = _failed_path(out_dir, lang)
     show_progress = sys.stderr.isatty() if progress is None else bool(progress)
-    names = {"ipynb": f"{out_name}.ipynb", **{fmt: f"{out_name}.{fmt}" for fmt in formats}}
+    names = {kind: language_name(f"{out_name}.{kind}", lang) for kind in ("ipynb", *formats)}
 
     # Importing and setting up nbconvert and WeasyPrint takes about a second; the kernel start
     # and the notebook's own work take longer, and meanwhile this process only waits.
@@ -211,7 +232,8 @@ def _render_into(
     raises RenderError; ``out_dir`` is left untouched (atomic_directory).
     """
     timings: dict[str, float] = {}
-    with atomic_directory(out_dir, keep=keep) as work:
+    lang = page["lang"]
+    with atomic_directory(out_dir, keep=keep, lang=lang) as work:
         _share_like_umask(work)
         nb_path = work / names["ipynb"]
         if manifest is not None:
@@ -231,7 +253,7 @@ def _render_into(
             raise RenderError(execution_failure(exc, notebook, out_dir, kept)) from exc
         timings["execute"] = time.perf_counter() - t0
         if not formats:
-            _finish_manifest(work, manifest)
+            _finish(work, manifest, lang)
             return timings
 
         try:
@@ -251,14 +273,30 @@ def _render_into(
             kept = keep_failed(nb_path, failed_path)
             reason = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
             raise RenderError(f"Exporting the briefing failed ({reason}).\n{where_kept(kept, out_dir)}") from exc
-        _finish_manifest(work, manifest)
+        _finish(work, manifest, lang)
     return timings
 
 
-def _finish_manifest(work: Path, manifest: Mapping[str, Any] | None) -> None:
-    """Rewrite the manifest with the finished time and the hash of every output."""
+def _finish(work: Path, manifest: Mapping[str, Any] | None, lang: str) -> None:
+    """Give every output its language's name, then rewrite the manifest with the finished time
+    and the hash of every output (under those names)."""
+    tag_language(work, lang)  # tables/ -> tables.en/, manifest.json -> manifest.en.json
     if manifest is not None:
-        write_manifest(work, record_outputs(work, dict(manifest), finished=datetime.now(UTC)))
+        write_manifest(work, record_outputs(work, dict(manifest), finished=datetime.now(UTC)), lang=lang)
+
+
+def output_language(notebook: str | Path, parameters: Mapping[str, Any] | None) -> str:
+    """Return the language a render of ``notebook`` with ``parameters`` writes (its file names).
+
+    The ``lang`` parameter, else the notebook's default, else Danish.
+    """
+    return _page_language(dict(parameters or {}), notebook_parameters(Path(notebook).resolve()))
+
+
+def _failed_path(out_dir: Path, lang: str) -> Path:
+    """Return where a failed render's notebook is kept: ``<out_dir>.failed[.<lang>].ipynb``."""
+    tag = "" if lang == DEFAULT_LANG else f".{lang}"
+    return out_dir.with_name(f"{out_dir.name}.failed{tag}.ipynb")
 
 
 def _page_language(parameters: Mapping[str, Any], accepted: Mapping[str, dict]) -> str:
@@ -279,6 +317,10 @@ def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[
     """Refuse an output folder whose replacement would destroy something that is not output."""
     if not out_name or Path(out_name).name != out_name or out_name.startswith("."):
         raise ParameterError(f"out_name must be a plain file name without folders; got {out_name!r}.")
+    if entry_language(f"{out_name}.ipynb") != DEFAULT_LANG:
+        raise ParameterError(
+            f"out_name {out_name!r} carries a language tag; give the plain name (the language adds its own)."
+        )
     if out_dir.exists() and not out_dir.is_dir():
         raise ParameterError(f"Output folder {out_dir} exists and is not a folder.")
     if notebook.is_relative_to(out_dir):
@@ -287,9 +329,10 @@ def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[
             "replaced as a whole, so choose a folder of its own (e.g. reports/<name>)."
         )
     own = [p for p in out_dir.iterdir() if p.name not in keep] if out_dir.is_dir() else []
-    if own and not (out_dir / f"{out_name}.ipynb").exists():
+    earlier = [language_name(f"{out_name}.ipynb", lang) for lang in LANGUAGES]
+    if own and not any((out_dir / name).exists() for name in earlier):
         raise ParameterError(
-            f"Output folder {out_dir} is not empty and holds no {out_name}.ipynb from an earlier "
+            f"Output folder {out_dir} is not empty and holds no {' or '.join(earlier)} from an earlier "
             "render; it would be replaced as a whole. Choose a new or empty folder."
         )
 
