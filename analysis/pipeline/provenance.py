@@ -124,7 +124,8 @@ def sha256_file(path: str | Path) -> str:
 def default_extra_files() -> list[Path]:
     """Return the project files besides notebook and data that decide a briefing's content.
 
-    These are the case texts (``data/cases.yaml``), the page template and CSS, the chart
+    These are the case texts (``data/cases.yaml``), the organisation's names
+    (``data/organisation.yaml``), the page and section templates and CSS, the chart
     style and the package's own modules. The package version alone would miss a change to
     ``scoring.py`` made without a version bump, and then the cache would serve stale figures.
 
@@ -133,8 +134,9 @@ def default_extra_files() -> list[Path]:
     list of Path
         Existing files, sorted by path.
     """
-    candidates = [config.CASES_PATH, config.STYLE_PATH]
+    candidates = [config.CASES_PATH, config.STYLE_PATH, config.ORGANISATION_PATH]
     candidates += config.TEMPLATES_DIR.rglob("*")
+    candidates += (config.PACKAGE_DIR / "report" / "templates").rglob("*")
     candidates += config.PACKAGE_DIR.rglob("*.py")
     return sorted({p for p in candidates if p.is_file() and "__pycache__" not in p.parts})
 

@@ -59,7 +59,7 @@ def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
         "Dokumentet er lavet af disse data, denne kode og disse indstillinger; det samme står i "
         "manifest.json ved siden af og i PDF-filens metadata.",
         "The document was made from these data, this code and these settings; the same facts are in "
-        "manifest.json beside it and in the PDF's metadata.",
+        "manifest.en.json beside it and in the PDF's metadata.",
     )
     return Html(
         f"<h3>{escape(title)}</h3><p>{escape(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>"
