@@ -136,7 +136,6 @@ def default_extra_files() -> list[Path]:
     """
     candidates = [config.CASES_PATH, config.STYLE_PATH, config.ORGANISATION_PATH]
     candidates += config.TEMPLATES_DIR.rglob("*")
-    candidates += (config.PACKAGE_DIR / "report" / "templates").rglob("*")
     candidates += config.PACKAGE_DIR.rglob("*.py")
     return sorted({p for p in candidates if p.is_file() and "__pycache__" not in p.parts})
 
