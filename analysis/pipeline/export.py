@@ -3,7 +3,8 @@
 nbconvert fills the project's own template (``analysis/report/templates/briefing``) with the
 rich display outputs only, each passed through :func:`analysis.pipeline.sanitize.safe_html`;
 WeasyPrint prints the page to a tagged A4 PDF whose metadata come from the page's ``<meta>``
-tags, fetching nothing but ``data:`` URLs.
+tags, fetching nothing but ``data:`` URLs and the packaged font files
+(:mod:`analysis.report.fonts`), so the PDF never takes a font from the system.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from jinja2 import pass_context
 from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
+from ..report import fonts
 from .messages import say
 from .sanitize import safe_html
 
@@ -42,6 +44,9 @@ _WORDS = {"da": {"page": "side", "of": "af", "figure": "Figur"}, "en": {"page": 
 # never shown: a briefing is a static document, and text/plain is a repr, not content.
 _DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"]
 _DOCTITLE_RE = re.compile(r"""<h1\b[^>]*\bclass\s*=\s*["']?[^"'>]*\bdoctitle\b""", re.IGNORECASE)
+# On a machine without fonts (or with them hidden from fontconfig) WeasyPrint warns on import of
+# "ugly output"; the PDF uses only the packaged fonts, so the warning is not ours to give.
+warnings.filterwarnings("ignore", message="No fonts configured in FontConfig", category=UserWarning)
 
 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
@@ -129,6 +134,9 @@ def html_to_pdf(html: str, path: str | Path, *, base_url: str | Path | None = No
     Page size, margins, running header and page numbers come from the page's CSS
     (``@page`` rules). The PDF's title comes from ``<title>``, its language from
     ``<html lang>``, and author, description and keywords from the ``<meta>`` tags.
+    The family the page names, "Briefing Sans", is loaded from the package
+    (``analysis/report/fonts/fonts.css``), so line and page breaks do not depend on the fonts
+    installed on the machine.
 
     Parameters
     ----------
@@ -150,9 +158,20 @@ def html_to_pdf(html: str, path: str | Path, *, base_url: str | Path | None = No
     document = weasyprint.HTML(
         string=html, base_url=str(base_url) if base_url is not None else None, url_fetcher=_url_fetcher()
     )
+    font_config, stylesheet = _packaged_fonts()
     # Tagged PDF: the structure (headings, tables, alt text) for screen readers.
-    document.write_pdf(path, pdf_tags=True)
+    document.write_pdf(path, pdf_tags=True, stylesheets=[stylesheet], font_config=font_config)
     return path
+
+
+def _packaged_fonts():
+    """Return a WeasyPrint font configuration and the stylesheet that loads the packaged faces into it."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    stylesheet = CSS(filename=fonts.FONT_CSS, url_fetcher=_url_fetcher(), font_config=font_config)
+    return font_config, stylesheet
 
 
 @functools.cache
@@ -208,10 +227,27 @@ def _alt_text(context: Any, output: Mapping, mimetype: str) -> str:
 
 
 def _url_fetcher():
-    """Return a WeasyPrint URL fetcher that fetches ``data:`` URLs only (no network, no files)."""
+    """Return a WeasyPrint URL fetcher for ``data:`` URLs and the packaged font files only.
+
+    No network, and no file but those in ``analysis/report/fonts/`` (the ``@font-face``
+    sources of ``fonts.css``): a page's ``file:`` URL elsewhere is refused like a remote one.
+    """
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"data"})
+    class PackagedFontsFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url[:5].lower() == "file:":
+                parts = urlsplit(url)
+                target = Path(url2pathname(parts.path)).resolve()
+                local = parts.netloc in ("", "localhost")
+                if not local or target.parent != fonts.FONT_DIR or target.suffix.lower() != ".ttf":
+                    raise ValueError(f"Only the packaged fonts are read from files, not {url}")
+            return super().fetch(url, headers)
+
+    return PackagedFontsFetcher(allowed_protocols={"data", "file"})
 
 
 def warm_up() -> None:
@@ -228,6 +264,9 @@ def warm_up() -> None:
         import weasyprint
 
         html = export_html(nbformat.v4.new_notebook(), lang="da", title="Opvarmning")
-        weasyprint.HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(io.BytesIO())
+        font_config, stylesheet = _packaged_fonts()
+        weasyprint.HTML(string=html, url_fetcher=_url_fetcher()).write_pdf(
+            io.BytesIO(), stylesheets=[stylesheet], font_config=font_config
+        )
     except Exception:
         pass

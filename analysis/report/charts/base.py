@@ -2,7 +2,8 @@
 
 Every chart is a :class:`matplotlib.figure.Figure` made directly (not through pyplot), drawn
 with the Agg renderer and the one style in ``analysis/report/briefing.mplstyle``, applied through a
-style context only while the chart is built and saved. Nothing is registered with pyplot, so a
+style context only while the chart is built and saved. The text is set in the packaged fonts
+(:mod:`analysis.report.fonts`), registered with matplotlib on import, never in a system font. Nothing is registered with pyplot, so a
 notebook's figure state and settings stay untouched and no chart is displayed twice.
 
 This module holds what several chart families use: the colours and the two-language word
@@ -39,6 +40,11 @@ from ...formatting import format_number, join_names
 from ...stats.scores import Scores
 from ...survey.codebook import Codebook, Departments
 from ...words import count_text, hidden_text, merged_group_name, t
+from ..fonts import register_with_matplotlib
+
+# The chart style names the packaged family; matplotlib must know its files before a chart is
+# laid out, so they are registered when the charts are imported (not from the system's fonts).
+FONT_FAMILY = register_with_matplotlib()
 
 # Okabe-Ito colours (the style's cycle), named for what they mean here.
 BLUE = "#0072B2"
