@@ -200,3 +200,28 @@ def test_a_profile_quoting_a_reversed_item_carries_the_note():
                 assert part.startswith(" (omvendt formuleret"), code
                 quoted += 1
     assert quoted >= 1  # the sample's profiles quote at least one reversed statement
+
+
+def test_the_response_rate_per_department_hides_what_is_not_published(tmp_path, tiny_departments_yaml):
+    """Invited counts from the department list: rates where the count is published, none for the pooled."""
+    import pathlib
+
+    from analysis.report.appendix import _response_text
+    from analysis.report.briefing import prepare_briefing
+    from analysis.survey.codebook import load_departments
+
+    path = pathlib.Path(__file__).parents[1] / "data" / "departments.yaml"
+    text = path.read_text(encoding="utf-8")
+    invited = {"ØKF": 10, "BUF": 20, "SUF": 20, "SOF": 12, "TMF": 15, "KFF": 8, "BIF": 6}
+    for code, n in invited.items():
+        text = text.replace(f"  - code: {code}\n", f"  - code: {code}\n    invited: {{2025: {n}}}\n", 1)
+    custom = tmp_path / "departments.yaml"
+    custom.write_text(text, encoding="utf-8")
+    departments = load_departments(custom)
+    briefing = prepare_briefing(resamples=200, charts=False, chart_background=False)
+    briefing.departments = departments
+    assert briefing.response() == (64, 91)
+    sentence = _response_text(briefing)
+    assert "64 af 91 inviterede har svaret (70 %)" in sentence
+    assert "BUF 70 % (14 af 20)" in sentence and "KFF: indgår i Øvrige forvaltninger" in sentence
+    assert "(4 af 8)" not in sentence and "(3 af 6)" not in sentence

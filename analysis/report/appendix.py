@@ -234,6 +234,32 @@ def _count_cell(b: Briefing, dept: str, wave: int, count) -> str:
     return t(b.lang, f"i {config.MERGED_GROUP_NAME['da']}", f"in {config.MERGED_GROUP_NAME['en']}")
 
 
+def _response_text(b: Briefing) -> str:
+    """Return the response rate per department and in all, where the number invited is known, or ""."""
+    lang = b.lang
+    answered, invited = b.response()
+    if not invited:
+        return ""
+    parts = []
+    for dept, shown, asked in b.response_by_department():
+        if shown is None:
+            parts.append(
+                t(
+                    lang,
+                    f"{dept}: indgår i {config.MERGED_GROUP_NAME['da']}",
+                    f"{dept}: in {config.MERGED_GROUP_NAME['en']}",
+                )
+            )
+        else:
+            parts.append(f"{dept} {format_share(shown / asked, lang)} ({shown} {t(lang, 'af', 'of')} {asked})")
+    per = f" {t(lang, 'Pr. forvaltning', 'Per department')}: {'; '.join(parts)}." if parts else ""
+    return t(
+        lang,
+        f"Svarprocent i {b.wave}: {answered} af {invited} inviterede har svaret ({format_share(answered / invited, lang)}).{per}",
+        f"Response rate in {b.wave}: {answered} of {invited} invited answered ({format_share(answered / invited, lang)}).{per}",
+    )
+
+
 def data_quality(b: Briefing) -> str:
     """Return appendix 2: responses per department and year, the don't-know shares, loading notes."""
     lang = b.lang
@@ -259,6 +285,10 @@ def data_quality(b: Briefing) -> str:
         f"<table class='respondents'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>"
         f"<th>{escape(t(lang, 'Forvaltning', 'Department'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
     ]
+
+    rates = _response_text(b)
+    if rates:
+        out.append(f"<p>{escape(rates)}</p>")
 
     dk = b.scores.dont_know
     dk = dk[dk["wave"] == b.wave]

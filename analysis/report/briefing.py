@@ -159,6 +159,28 @@ class Briefing(NumberedFigures):
         exported = self.survey.quality.invited_from_exports(self.wave)
         return answered, (int(sum(exported.values())) if exported else None)
 
+    def response_by_department(self) -> list[tuple[str, int | None, int]]:
+        """Return (department, respondents or None when hidden, invited) where the number invited is known.
+
+        A department whose respondent count is not published (under min_n, or in the merged group)
+        gets None: its rate would give the count away.
+        """
+        counts = self.survey.quality.respondent_counts
+        if self.wave not in counts.columns:
+            return []
+        exported = self.survey.quality.invited_from_exports(self.wave)
+        published = self.scores.respondents
+        published = published[published["wave"] == self.wave].set_index("department")["respondents"]
+        out = []
+        for dept in self.departments.order(counts.index):
+            invited = self.departments[dept].invited_in(self.wave) if dept in self.departments.codes else None
+            invited = invited if invited is not None else exported.get(dept)
+            if not invited:
+                continue
+            shown = published.get(dept)
+            out.append((dept, None if shown is None or pd.isna(shown) else int(shown), int(invited)))
+        return out
+
     def all_changes(self) -> pd.DataFrame | None:
         """Return the changes to this wave from the previous and from the first wave, if any."""
         return score_changes_to(self.scores, self.wave)
