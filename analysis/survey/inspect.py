@@ -18,6 +18,7 @@ from ..exceptions import Problem
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .loading import ReadExport, read_exports
 from .mapping import mapping_yaml, statement_of
+from .problems import shorten
 from .sources.base import SOURCE_NAMES
 from .validation import parse_wave
 
@@ -92,7 +93,7 @@ class Inspection:
             found = by_role.get(role, [])
             if found:
                 c = found[0]
-                text = f' "{_short(c.text, 50)}"' if c.text and c.text != c.header else ""
+                text = f' "{shorten(c.text, 50)}"' if c.text and c.text != c.header else ""
                 row(label, f"{c.header!r}{text} ({c.how})")
             elif role == "respondent_id" and export.source == "google":
                 row(label, "none in the file: rows are named 'row 2', 'row 3', ...")
@@ -116,7 +117,7 @@ class Inspection:
                 for it in fa.items:
                     c = item_col.get(it.id)
                     if c is not None:
-                        pairs.append(it.id if c.header == it.id else f"{_short(c.header, 24)}={it.id}")
+                        pairs.append(it.id if c.header == it.id else f"{shorten(c.header, 24)}={it.id}")
             if pairs:
                 lines.extend(_wrapped(f"    {value.id} ({len(pairs)}): ", pairs))
         missing = [i for i in self.codebook.item_ids if i not in item_col]
@@ -129,8 +130,8 @@ class Inspection:
         for c in unknown[:5]:
             close = read.near.get(c.index)
             note = f"CLOSE TO {close[0]} ({close[1]:.0f} %), not applied" if close else "no codebook item, ignored"
-            text = f' "{_short(statement_of(c.text), 60)}"' if c.text else ""
-            row("Unmatched", f"{_short(c.header, 30)!r}{text}: {note}")
+            text = f' "{shorten(statement_of(c.text), 60)}"' if c.text else ""
+            row("Unmatched", f"{shorten(c.header, 30)!r}{text}: {note}")
         if len(unknown) > 5:
             row("", f"... and {len(unknown) - 5} more unmatched columns")
         lines.extend(self._code_lines(read))
@@ -150,7 +151,7 @@ class Inspection:
                 groups.setdefault((c.role, tuple(labels.items())), []).append(c.header)
         for (role, labels), headers in groups.items():
             what = f"{len(headers)} item column{'s' if len(headers) != 1 else ''}" if role == "item" else headers[0]
-            pairs = [f"{code} {_short(text, 22)}" for code, text in labels]
+            pairs = [f"{code} {shorten(text, 22)}" for code, text in labels]
             out.extend(_wrapped(f"  {'Codes':<14}{what}: ", pairs, limit=9))
         if not groups and colmap.items:
             # No labels: show the distinct answers found and the level each reads as.
@@ -160,7 +161,7 @@ class Inspection:
                 seen.update(str(v).strip() for v in export.table.cells[rows, j] if str(v).strip())
             pairs = []
             for value, _ in sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:9]:
-                pairs.append(f"{_short(value, 20)!r}={self._reads_as(value)}")
+                pairs.append(f"{shorten(value, 20)!r}={self._reads_as(value)}")
             if pairs:
                 out.extend(_wrapped(f"  {'Answers':<14}", pairs, limit=9))
         return out
@@ -203,11 +204,6 @@ class Inspection:
 def _bullet(text: str, width: int = 110) -> list[str]:
     """Return one warning or problem as a bullet wrapped to ``width`` (file paths are not split)."""
     return textwrap.wrap(text, width, initial_indent="  - ", subsequent_indent="    ", break_long_words=False)
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _wrapped(prefix: str, words: list[str], limit: int | None = None, width: int = 110) -> list[str]:

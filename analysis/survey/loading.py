@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
-from .mapping import ColumnMap, MappingFile, distinct_values, load_mapping, map_columns
+from .mapping import ColumnMap, MappingFile, answer_table, distinct_values, load_mapping, map_columns
 from .problems import MAX_PROBLEMS_PER_FILE, FileProblems
 from .quality import DataQuality, FileInfo
 from .sources import Export, check_source, read_export, surveyxact_part
@@ -97,9 +97,7 @@ def _answer_values(export: Export, mapping: MappingFile | None):
 
     def values(j: int) -> list[str]:
         raw = distinct_values(export.table.cells[export.row_kind == "", j])
-        table = dict(export.labels.get(j, {}))
-        if mapping is not None:
-            table.update(mapping.answers.get(export.header[j], {}))
+        table = answer_table(export, mapping, j)
         return [table.get(v, v) for v in raw]
 
     return values

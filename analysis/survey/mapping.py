@@ -24,7 +24,7 @@ import yaml
 
 from ..exceptions import Problem, SurveyDataError
 from .codebook import Codebook, Departments, normalise_label, normalise_text
-from .problems import FileProblems
+from .problems import FileProblems, quote_headers, shorten
 from .sources.base import SOURCES, Export, statement_candidates
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Column",
     "ColumnMap",
     "MappingFile",
+    "answer_table",
     "department_headers",
     "load_mapping",
     "map_columns",
@@ -184,9 +185,9 @@ def mapping_yaml(export: Export, colmap: ColumnMap, codebook: Codebook, near: di
         role = {"item": c.item, "system": "ignore", "unknown": "ignore"}.get(c.role, c.role)
         note = c.how
         if c.role == "item":
-            note = f"{c.how}: {_short(codebook_text(codebook, c.item))}"
+            note = f"{c.how}: {shorten(codebook_text(codebook, c.item))}"
         elif c.role == "unknown":
-            note = f"no codebook item: {_short(c.text)}" if c.text else "no codebook item"
+            note = f"no codebook item: {shorten(c.text)}" if c.text else "no codebook item"
         if c.index in near:
             item, score = near[c.index]
             lines.append(
@@ -206,14 +207,22 @@ def codebook_text(codebook: Codebook, item_id: str | None) -> str:
     return ""
 
 
-def _short(text: str, width: int = 60) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _yaml_key(header: str) -> str:
     """Return a header as a YAML key, quoted so that any text stays one key."""
     return yaml.safe_dump(header, allow_unicode=True, default_style='"', width=10_000).strip().removesuffix("...")
+
+
+def answer_table(export: Export, mapping: MappingFile | None, j: int, *, items: bool = False) -> dict[str, str]:
+    """Return how the codes of column ``j`` read: the export's labels, then the mapping file's ``answers:``.
+
+    ``items`` adds the mapping's ``"*"`` table, which applies to every item column.
+    """
+    table = dict(export.labels.get(j, {}))
+    if mapping is not None:
+        if items:
+            table.update(mapping.answers.get("*", {}))
+        table.update(mapping.answers.get(export.header[j], {}))
+    return table
 
 
 # -- matching ---------------------------------------------------------------------------------------
@@ -331,8 +340,8 @@ def map_columns(
                 "header",
                 where,
                 h,
-                f"expected a statement that matches a codebook item, found {_short(statement_of(text or h), 90)!r}, "
-                f"which is close to item {item_id!r} ({_short(codebook_text(codebook, item_id), 90)!r}) but not "
+                f"expected a statement that matches a codebook item, found {shorten(statement_of(text or h), 90)!r}, "
+                f"which is close to item {item_id!r} ({shorten(codebook_text(codebook, item_id), 90)!r}) but not "
                 f"the same ({score:.0f} % alike). If it is that question, accept it: add the text to the item's "
                 f"aliases in data/codebook.yaml, or write `{_yaml_key(h)}: {item_id}` under columns: in a "
                 "mapping file (--mapping).",
@@ -344,7 +353,7 @@ def map_columns(
             header_row,
             None,
             f"expected the department column named with --department-column ({department_column!r}), found no "
-            f"column with that header or question text. The headers are {_headers(header)}.",
+            f"column with that header or question text. The headers are {quote_headers(header)}.",
         )
     if "department" not in taken:
         _department_by_values(columns, departments, answer_text, taken)
@@ -355,13 +364,6 @@ def statement_of(text: str) -> str:
     """Return the statement part of a column's text, for messages."""
     candidates = statement_candidates(text)
     return candidates[1] if len(candidates) > 1 else text
-
-
-def _headers(header: list[str], limit: int = 5) -> str:
-    """Return at most ``limit`` headers quoted, and how many more (messages stay short)."""
-    shown = [h for h in header if h.strip()]
-    text = ", ".join(repr(_short(h, 50)) for h in shown[:limit])
-    return text + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
 
 
 def _match_item(header: str, text: str, codebook: Codebook) -> tuple[str | None, str]:

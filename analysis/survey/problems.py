@@ -14,7 +14,7 @@ import numpy as np
 
 from ..exceptions import Problem
 
-__all__ = ["MAX_PROBLEMS_PER_FILE", "FileProblems", "quote_list"]
+__all__ = ["MAX_PROBLEMS_PER_FILE", "FileProblems", "quote_headers", "quote_list", "shorten"]
 
 #: Problems listed per file before the rest are summarised in one line.
 MAX_PROBLEMS_PER_FILE = 50
@@ -74,6 +74,29 @@ _KIND_NAMES = {
     "empty": "empty-file problems",
     "unreadable": "read errors",
 }
+
+
+def shorten(text: object, width: int = 60) -> str:
+    """Return ``text`` on one line, cut with an ellipsis after ``width`` characters.
+
+    Examples
+    --------
+    >>> shorten("Hvor langt   er I?", 10), shorten("abcdefghijkl", 6)
+    ('Hvor lang…', 'abcde…')
+    """
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def quote_headers(header: Iterable[str], limit: int = 5) -> str:
+    """Return at most ``limit`` non-blank headers quoted (each cut to 50 characters) and how many more.
+
+    Examples
+    --------
+    >>> quote_headers(["a", "", "b", "c"], 2), quote_headers([])
+    ("'a', 'b' and 1 more", 'none')
+    """
+    return quote_list([shorten(h, 50) for h in header if str(h).strip()], limit)
 
 
 def quote_list(names: Iterable[str], limit: int = 20) -> str:

@@ -17,10 +17,10 @@ import pandas as pd
 
 from ..exceptions import Problem
 from .codebook import Codebook, Departments
-from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile
-from .problems import FileProblems, quote_list
+from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile, answer_table
+from .problems import FileProblems, quote_headers, quote_list
 from .quality import FileInfo
-from .sources.base import Export
+from .sources.base import Export, code_key
 
 __all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
 
@@ -92,11 +92,7 @@ def _translate(
     for c in colmap.columns:
         if c.role not in ("item", "department"):
             continue
-        table = dict(export.labels.get(c.index, {}))
-        if mapping is not None:
-            if c.role == "item":
-                table.update(mapping.answers.get("*", {}))
-            table.update(mapping.answers.get(c.header, {}))
+        table = answer_table(export, mapping, c.index, items=c.role == "item")
         if not table:
             continue
         if out is None:
@@ -105,7 +101,7 @@ def _translate(
         keys = np.array([str(v).strip() for v in column], dtype=object)
         distinct = pd.unique(keys)
         labelled = bool(export.labels.get(c.index))
-        lookup = {k: table.get(k, table.get(_code_key(k))) for k in distinct if k}
+        lookup = {k: table.get(k, table.get(code_key(k))) for k in distinct if k}
         if not labelled:
             # A mapping file's answers add to the usual reading; only the tool's labels are complete.
             lookup = {k: k if v is None else v for k, v in lookup.items()}
@@ -133,11 +129,6 @@ def _translate(
             translated = np.array([lookup.get(k) or k if k else "" for k in keys], dtype=object)
         out[:, c.index] = translated
     return grid if out is None else out
-
-
-def _code_key(text: str) -> str:
-    """Return a numeric code as written by another tool ("6.0", "6,0") as "6"."""
-    return str(parse_wave(text)) if parse_wave(text) is not None else text
 
 
 def check_export(
@@ -218,7 +209,7 @@ def check_export(
     kept_partial = partial_rows[keep]
     n_rows = len(row_numbers)
 
-    found_headers = _headers(header)
+    found_headers = quote_headers(header)
     others = [n for n in table.sheets if n != table.sheet]
     sheet_hint = (
         f" The workbook also has the sheet{'s' if len(others) > 1 else ''} "
@@ -481,13 +472,6 @@ def _count_by_department(
         code = departments.resolve(grid[i, dept_col]) if dept_col is not None else None
         counts[code or ""] = counts.get(code or "", 0) + 1
     return [(d, kind, n) for d, n in counts.items()]
-
-
-def _headers(header: list[str], limit: int = 5) -> str:
-    """Return at most ``limit`` headers quoted, and how many more there are."""
-    shown = [h for h in header if h]
-    text = ", ".join(repr(h if len(h) <= 50 else h[:49] + "…") for h in shown[:limit])
-    return (text + (f" and {len(shown) - limit} more" if len(shown) > limit else "")) or "none"
 
 
 def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:

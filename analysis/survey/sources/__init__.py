@@ -11,6 +11,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from ...exceptions import ParameterError
 from ..codebook import normalise_label
 from ..problems import FileProblems
@@ -109,8 +111,6 @@ def read_export(path: Path, label: str, source: str | None, sheet: str | None, l
         return read_limesurvey(table, label, log)
     if detected == "google":
         return read_google(table, label, log)
-    import numpy as np
-
     return Export(source="plain", table=table, label=label, row_numbers=np.arange(2, len(table.cells) + 2))
 
 

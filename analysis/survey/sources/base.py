@@ -9,6 +9,7 @@ interpret the layout only; matching columns to the codebook is :mod:`analysis.su
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy as np
 from ..codebook import normalise_label
 from ..reading import RawTable
 
-__all__ = ["SOURCES", "SOURCE_NAMES", "Export", "header_keys", "statement_candidates"]
+__all__ = ["SOURCES", "SOURCE_NAMES", "Export", "code_key", "header_keys", "statement_candidates"]
 
 #: The readers, by the name ``--source`` takes, and how people write the tools' names.
 SOURCE_NAMES = {
@@ -101,6 +102,20 @@ class Export:
     def text_of(self, j: int) -> str:
         """Return the question text of column ``j``: the tool's text, else the header itself."""
         return self.texts[j] or self.table.header[j]
+
+
+def code_key(text: object) -> str:
+    """Return a code as a matching key: "6", "6.0" and "6,0" (as tools and locales write it) are one code.
+
+    Examples
+    --------
+    >>> code_key(" 6,0 "), code_key("6.0"), code_key("A1")
+    ('6', '6', 'A1')
+    """
+    text = str(text).strip()
+    if re.fullmatch(r"[+-]?\d+(?:[.,]0*)?", text):
+        return str(int(re.split(r"[.,]", text)[0]))
+    return text
 
 
 def header_keys(names) -> set[str]:

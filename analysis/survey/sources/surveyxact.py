@@ -22,7 +22,7 @@ import pandas as pd
 from ..codebook import normalise_label
 from ..problems import FileProblems, quote_list
 from ..reading import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, read_csv_bytes, read_sheet, sheet_names
-from .base import Export
+from .base import Export, code_key
 
 __all__ = ["find_parts", "is_dataset_header", "read_surveyxact"]
 
@@ -214,16 +214,8 @@ def _labels(table: RawTable) -> dict[str, dict[str, str]]:
         if len(row) < 3 or not str(row[0]).strip():
             continue
         variable, value, text = (str(c).strip() for c in row[:3])
-        out.setdefault(variable.casefold(), {})[_code_key(value)] = text
+        out.setdefault(variable.casefold(), {})[code_key(value)] = text
     return out
-
-
-def _code_key(text: str) -> str:
-    """Return a code as a matching key: "6", "6.0" and "6,0" are one code."""
-    text = str(text).strip()
-    if re.fullmatch(r"[+-]?\d+(?:[.,]0*)?", text):
-        return str(int(re.split(r"[.,]", text)[0]))
-    return text
 
 
 def _texts(table: RawTable | None) -> dict[str, str]:
@@ -263,7 +255,7 @@ def _build(
     cells = dataset.cells.copy()
     for j in column_labels:
         codes, distinct = pd.factorize(cells[:, j], use_na_sentinel=False)
-        code_keys = np.array([_code_key(c) if str(c).strip() else "" for c in distinct], dtype=object)
+        code_keys = np.array([code_key(c) if str(c).strip() else "" for c in distinct], dtype=object)
         cells[:, j] = code_keys[codes]
     status = {m.group(1): j for j, k in enumerate(keys) if (m := _STATUS.match(k))}
     system = {j for j, k in enumerate(keys) if k in SYSTEM_COLUMNS or _STATUS.match(k)}
