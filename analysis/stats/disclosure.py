@@ -141,21 +141,25 @@ def count_or_hidden(count, min_n: int):
     return None if 0 < count < min_n else count
 
 
-def hide_small_counts(frame: pd.DataFrame, columns, min_n: int, by: str | None = None) -> pd.DataFrame:
-    """Blank every count under ``min_n`` in ``columns`` (to ``<NA>``), in place; return the frame.
+def hide_small_counts(frame: pd.DataFrame, columns, min_n: int, hidden=None) -> pd.DataFrame:
+    """Blank (to ``<NA>``) every count under ``min_n`` in ``columns``, and every count of a ``hidden`` row.
 
-    ``by`` names a count column that decides for the row (e.g. an item's ``n_valid`` hides its
-    ``dont_know`` too); without it each column is judged by itself. Zero is not hidden: that no
-    one answered says nothing about anyone.
+    Changes ``frame`` in place and returns it. Zero is not hidden: that no one answered says
+    nothing about anyone. ``hidden`` (a boolean per row) marks rows that publish no count at all:
+    beside a merged group's n, a pulled-in member's n would give a small member's n away.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [12, 3, 0, 9]})
+    >>> hide_small_counts(t, "n", 5, hidden=[False, False, False, True])["n"].tolist()
+    [12, <NA>, 0, <NA>]
     """
     cols = [columns] if isinstance(columns, str) else list(columns)
-    if by is not None:
-        base = pd.to_numeric(frame[by], errors="coerce")
-        small = (base > 0) & (base < min_n)
+    rows = np.zeros(len(frame), dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
     for c in cols:
         values = pd.to_numeric(frame[c], errors="coerce")
-        hide = small if by is not None else (values > 0) & (values < min_n)
-        frame[c] = pd.array(values.where(~hide).round(), dtype="Int64") if not hide.empty else frame[c]
+        hide = rows | ((values > 0) & (values < min_n)).to_numpy()
+        frame[c] = pd.array(values.mask(hide).round(), dtype="Int64")
     return frame
 
 

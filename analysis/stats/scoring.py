@@ -157,11 +157,6 @@ def _score_group(
     )
 
 
-def _interval(reps: np.ndarray, n, confidence: float):
-    """Return a group's interval: the expanded percentile interval of its replicates (method.md)."""
-    return expanded_interval(reps, n, confidence)
-
-
 def score_survey(
     responses: pd.DataFrame,
     codebook: Codebook | None = None,
@@ -259,8 +254,9 @@ def score_survey(
     dk_replicates: dict[tuple[int, str], np.ndarray] = {}
 
     def add_group(wave: int, code: str, g: _Group, values: list[int], members: str, suppressed_value) -> None:
-        fa_low, fa_high = _interval(g.fa_reps, g.n_fa, confidence)
-        value_low, value_high = _interval(g.value_reps, g.n_value, confidence)
+        # Groups get the expanded percentile interval (method.md), calibrated for small n.
+        fa_low, fa_high = expanded_interval(g.fa_reps, g.n_fa, confidence)
+        value_low, value_high = expanded_interval(g.value_reps, g.n_value, confidence)
         dk_low, dk_high = percentile_interval(g.dk_reps, confidence)
         for k in values:
             dv_rows.append(
@@ -384,14 +380,11 @@ def score_survey(
         (dkt, ["n", "dont_know", "answers"]),
         (items, ["n_valid", "dont_know", "not_applicable", "blank"]),
     ):
-        hide_small_counts(table, counts, min_n)
-        for c in counts:
-            table[c] = table[c].astype("Int64").mask(table["suppressed"].astype(bool))
+        hide_small_counts(table, counts, min_n, hidden=table["suppressed"])
     respondents = pd.DataFrame(resp_rows)
-    hide_small_counts(respondents, "respondents", min_n)
     members_of = {w: {d for (w2, _), (m, _) in pools.items() if w2 == w for d in m} for w in by_wave}
-    in_group = np.array([d in members_of[w] for w, d in zip(respondents["wave"], respondents["department"])])
-    respondents["respondents"] = respondents["respondents"].astype("Int64").mask(in_group)
+    in_group = [d in members_of[w] for w, d in zip(respondents["wave"], respondents["department"])]
+    hide_small_counts(respondents, "respondents", min_n, hidden=in_group)
     return Scores(
         department_value=_in_order(dv, order),
         value=value,
