@@ -207,7 +207,13 @@ def score(
     help="Language of the documents. en writes briefing.en.*, profile.en.*, tables.en/ and manifest.en.json "
     "beside the Danish files and leaves those untouched.",
 )
-@click.option("--formats", default="html,pdf", show_default=True, help="Comma-separated: html, pdf.")
+@click.option("--formats", default="html,pdf,docx", show_default=True, help="Comma-separated: html, pdf, docx.")
+@click.option(
+    "--word-template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A .docx whose styles (fonts, headings, margins) the Word documents take: the municipality's own template.",
+)
 @click.option("--title", default="", help="Title of the briefing. Default: 'Modenhed i indkøbet <wave>: ...'.")
 @click.option("--economy-text", default="", help="Text of the Økonomi section.")
 @click.option("--next-steps-text", default="", help="Text of the Videre proces section.")
@@ -237,6 +243,7 @@ def render(
     seed,
     lang,
     formats,
+    word_template,
     title,
     economy_text,
     next_steps_text,
@@ -292,6 +299,7 @@ def render(
         reading=reading,
         files_read=survey.quality.files_read() + ([Path(reading["mapping"])] if "mapping" in reading else []),
         texts=texts or "",
+        word_template=word_template or "",
     )
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:

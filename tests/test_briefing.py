@@ -198,13 +198,14 @@ def test_change_table_and_excel_are_written(rendered_da):
 
 def test_low_alpha_is_said_and_its_focus_areas_are_shown():
     from analysis.report.appendix import robustness
+    from analysis.report.view import Section
 
     b = prepare_briefing(resamples=200, charts=False)
     real = b.reliability
     low = real.assign(alpha=real["alpha"].where(real["value"] != "climate", 0.55))
     low["low"] = low["alpha"] < 0.7
     b.reliability = low  # a cached property: this briefing now holds the low alpha
-    text = re.sub(r"<[^>]+>", " ", robustness(b))
+    text = Section("robustness", robustness(b)).text()
     assert "Reduceret klimaaftryk har en alfa under 0,7 (0,55)" in text
     # The focus areas of the climate value appear as their own columns, hidden ones marked.
     for area in b.codebook.value("climate").focus_areas:

@@ -11,6 +11,7 @@ from analysis import config
 from analysis.report.appendix import method, method_parameters
 from analysis.report.briefing import prepare_briefing
 from analysis.report.html import escape
+from analysis.report.view import Table
 from analysis.stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from analysis.stats.disclosure import distribution_limit
 from analysis.stats.reliability import LOW_ALPHA
@@ -67,9 +68,11 @@ def test_the_appendix_quotes_the_settings_the_scores_were_made_with(briefing):
     assert number(quoted["alpha threshold"]) == LOW_ALPHA
     # Every documented parameter is quoted, and the appendix prints each one.
     assert set(quoted) == set(documented())
-    html = method(briefing)
-    for key, _, value in method_parameters(briefing):
-        assert f"data-key='{escape(key)}'" in html and escape(value) in html
+    section = method(briefing)
+    printed = {(row[0].text, row[1].text) for block in section.blocks if isinstance(block, Table) for row in block.rows}
+    html = str(section)
+    for _, label, value in method_parameters(briefing):
+        assert (label, value) in printed and escape(value) in html
 
 
 def test_the_document_stays_inside_the_repository():

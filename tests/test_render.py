@@ -231,8 +231,8 @@ def test_parameters_are_read_from_annotated_assignments(tmp_path, no_kernel):
 
 
 def test_unknown_format_is_refused(tmp_path, no_kernel):
-    with pytest.raises(ParameterError, match=r"'docx'.*html, pdf"):
-        render_notebook(OK, tmp_path / "out", {}, formats=("html", "docx"), title="T")
+    with pytest.raises(ParameterError, match=r"'rtf'.*html, pdf, docx"):
+        render_notebook(OK, tmp_path / "out", {}, formats=("html", "rtf"), title="T")
     assert list(tmp_path.iterdir()) == []
 
 

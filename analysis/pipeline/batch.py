@@ -55,12 +55,14 @@ class Job:
     parameters: dict[str, Any]
     title: str
     inputs: tuple[Path, ...]
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = ("html", "pdf", "docx")
     out_name: str = "briefing"
     lang: str = "da"
     keep: tuple[str, ...] = ()
     #: Where the render actually writes, when it differs from ``out_dir`` (staging in a batch).
     write_dir: Path | None = None
+    #: A Word file whose styles the .docx documents take (the municipality's own template).
+    word_template: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def plan_jobs(
     reading: dict | None = None,
     files_read: Sequence[str | Path] | None = None,
     texts: str | Path = "",
+    word_template: str | Path = "",
 ) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
@@ -107,6 +110,9 @@ def plan_jobs(
     inputs = tuple(Path(p).resolve() for p in files_read) if files_read else given
     if str(texts):
         inputs = (*inputs, Path(texts).resolve())
+    template = str(Path(word_template).resolve()) if str(word_template) else ""
+    if template:
+        inputs = (*inputs, Path(template))
     common = {
         "responses": [str(p) for p in given],
         "wave": wave,
@@ -134,6 +140,7 @@ def plan_jobs(
         out_name="briefing",
         lang=lang,
         keep=(DEPARTMENTS_FOLDER,),
+        word_template=template,
     )
     if department is None:
         return [briefing]
@@ -157,6 +164,7 @@ def plan_jobs(
             formats=formats,
             out_name="profile",
             lang=lang,
+            word_template=template,
         )
         for code in codes
     ]
@@ -218,6 +226,7 @@ def run_job(job: Job, force: bool = False, quiet: bool = True) -> JobResult:
             manifest=manifest,
             keep=job.keep,
             quiet=quiet,
+            word_template=job.word_template or None,
         )
         return JobResult(job, RENDERED, time.perf_counter() - start, paths=result.paths)
     except BriefingError as exc:

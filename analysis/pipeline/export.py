@@ -22,13 +22,23 @@ from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
 from ..report import fonts
+from ..report.view import META
 from .messages import say
 from .sanitize import safe_html
 
-__all__ = ["DEFAULT_AUTHOR", "FORMATS", "check_formats", "export_html", "html_to_pdf", "warm_up"]
+__all__ = [
+    "DEFAULT_AUTHOR",
+    "FORMATS",
+    "check_formats",
+    "export_html",
+    "html_to_pdf",
+    "notebook_documents",
+    "notebook_sections",
+    "warm_up",
+]
 
 #: Formats :func:`analysis.pipeline.render.render_notebook` can write, besides the executed notebook.
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 #: Author written into the HTML ``<meta name="author">`` and the PDF's metadata by default.
 DEFAULT_AUTHOR = "Københavns Kommune, Økonomiforvaltningen"
 #: Distribution name of the tool (as in pyproject.toml): the page's generator.
@@ -62,7 +72,50 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in requested)
 
 
-def export_html(notebook_node: Any, *, lang: str = "da", title: str, metadata: Mapping[str, str] | None = None) -> str:
+def notebook_documents(notebook_node: Any, main: str) -> list[str]:
+    """Return the documents an executed notebook's outputs belong to, the main one first.
+
+    A section says which document it belongs to in its output's metadata
+    (:data:`analysis.report.view.META`); an output that names none belongs to ``main``.
+    """
+    found = [main]
+    for cell in notebook_node.get("cells", []):
+        for output in cell.get("outputs", []):
+            doc = _output_document(output, main)
+            if doc not in found:
+                found.append(doc)
+    return found
+
+
+def _output_document(output: Mapping, main: str) -> str:
+    marker = output.get("metadata", {}).get(META) or {}
+    return str(marker.get("document") or main) if isinstance(marker, Mapping) else main
+
+
+def notebook_sections(notebook_node: Any, document: str, main: str) -> list:
+    """Return the view-model sections (:class:`analysis.report.view.Section`) of one document, in order."""
+    from ..report.view import MIME, Section
+
+    sections = []
+    for cell in notebook_node.get("cells", []):
+        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME in data and _output_document(output, main) == document:
+                sections.append(Section.from_json(data[MIME]))
+    return sections
+
+
+def export_html(
+    notebook_node: Any,
+    *,
+    lang: str = "da",
+    title: str,
+    metadata: Mapping[str, str] | None = None,
+    document: str = "briefing",
+    main: str = "briefing",
+) -> str:
     """Return an executed notebook as one self-contained HTML page in the briefing style.
 
     Only the rich display outputs appear (text/html, text/markdown, SVG, PNG and JPEG images
@@ -81,6 +134,9 @@ def export_html(notebook_node: Any, *, lang: str = "da", title: str, metadata: M
         from page 2) unless an output of the notebook already shows one.
     metadata : mapping of str to str, optional
         Extra ``<meta name content>`` tags; ``author`` defaults to :data:`DEFAULT_AUTHOR`.
+    document, main : str
+        The document to export (:func:`notebook_documents`), and the one outputs that name none
+        belong to: the memo and its Bilag come from one executed notebook.
 
     Returns
     -------
@@ -96,7 +152,9 @@ def export_html(notebook_node: Any, *, lang: str = "da", title: str, metadata: M
             "title": title,
             # The notebook may show its own title block (analysis.briefing's header(), an
             # <h1 class="doctitle">); then the page adds none, so the title is not shown twice.
-            "own_title": not _shows_title(notebook_node),
+            "own_title": not _shows_title(notebook_node, document, main),
+            "document": document,
+            "main": main,
             "meta": sorted(meta.items()),
             "words": _WORDS[lang],
             "css": _css(),
@@ -116,10 +174,12 @@ def export_html(notebook_node: Any, *, lang: str = "da", title: str, metadata: M
     return html
 
 
-def _shows_title(notebook_node: Any) -> bool:
-    """Return whether an HTML output of the notebook holds an ``<h1 class="doctitle">``."""
+def _shows_title(notebook_node: Any, document: str, main: str) -> bool:
+    """Return whether an HTML output of the document holds an ``<h1 class="doctitle">``."""
     for cell in notebook_node.get("cells", []):
         for output in cell.get("outputs", []):
+            if _output_document(output, main) != document:
+                continue
             html = output.get("data", {}).get("text/html", "")
             if isinstance(html, list):
                 html = "".join(html)

@@ -42,7 +42,16 @@ from .execute import (
     notebook_parameters,
     where_kept,
 )
-from .export import DEFAULT_AUTHOR, FORMATS, check_formats, export_html, html_to_pdf, warm_up
+from .export import (
+    DEFAULT_AUTHOR,
+    FORMATS,
+    check_formats,
+    export_html,
+    html_to_pdf,
+    notebook_documents,
+    notebook_sections,
+    warm_up,
+)
 from .messages import quiet as quiet_messages
 from .messages import say
 from .output import DEFAULT_LANG, atomic_directory, entry_language, language_name, tag_language
@@ -100,6 +109,7 @@ def render_notebook(
     manifest: Mapping[str, Any] | None = None,
     keep: Iterable[str] = (),
     quiet: bool = False,
+    word_template: str | Path | None = None,
 ) -> RenderResult:
     """Execute a notebook with parameters and write the briefing into ``out_dir``, all-or-nothing.
 
@@ -128,7 +138,9 @@ def render_notebook(
         refused before the kernel starts. ``lang`` (``"da"`` or ``"en"``, else the notebook's
         default, else ``"da"``) also sets the page language and the footer words.
     formats : iterable of str
-        Any of ``"html"`` and ``"pdf"``; the executed notebook is always written.
+        Any of ``"html"``, ``"pdf"`` and ``"docx"``; the executed notebook is always written. A
+        notebook whose sections name another document (the briefing's Bilag) gets that document
+        written beside the main one in the same formats (``bilag.html``, ``bilag.pdf`` ...).
     title : str
         The briefing's title: the page's ``<title>`` and the PDF title, and the page's H1 and
         running header from page 2 unless the notebook shows its own ``<h1 class="doctitle">``.
@@ -150,6 +162,8 @@ def render_notebook(
         the profiles rendered into the briefing's folder).
     quiet : bool
         Print no step lines (batch rendering shows one overall progress bar instead).
+    word_template : str or Path, optional
+        A ``.docx`` whose styles the Word documents take (:func:`analysis.report.word.write_docx`).
 
     Returns
     -------
@@ -202,6 +216,7 @@ def render_notebook(
                 title=title,
                 metadata=metadata,
                 wants_output_dir=OUTPUT_DIR_PARAMETER in accepted,
+                word_template=word_template,
             )
             failed_path.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
             timings["total"] = time.perf_counter() - started
@@ -233,6 +248,7 @@ def _render_into(
     """
     timings: dict[str, float] = {}
     lang = page["lang"]
+    word_template = page.pop("word_template", None)
     with atomic_directory(out_dir, keep=keep, lang=lang) as work:
         _share_like_umask(work)
         nb_path = work / names["ipynb"]
@@ -257,24 +273,95 @@ def _render_into(
             return timings
 
         try:
-            say("Exporting HTML...")
-            t0 = time.perf_counter()
-            warming.join()
-            html = export_html(executed, **page)
-            if "html" in formats:
-                (work / names["html"]).write_text(html, encoding="utf-8")
-            timings["html"] = time.perf_counter() - t0
-            if "pdf" in formats:
-                say("Printing PDF...")
-                t0 = time.perf_counter()
-                html_to_pdf(html, work / names["pdf"], base_url=notebook.parent)
-                timings["pdf"] = time.perf_counter() - t0
+            _export_documents(executed, work, notebook, formats, names, warming, timings, page, word_template)
         except Exception as exc:
             kept = keep_failed(nb_path, failed_path)
             reason = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
             raise RenderError(f"Exporting the briefing failed ({reason}).\n{where_kept(kept, out_dir)}") from exc
         _finish(work, manifest, lang)
     return timings
+
+
+def _export_documents(
+    executed: Any,
+    work: Path,
+    notebook: Path,
+    formats: tuple[str, ...],
+    names: dict[str, str],
+    warming: threading.Thread,
+    timings: dict[str, float],
+    page: dict[str, Any],
+    word_template: str | Path | None = None,
+) -> None:
+    """Write every document of the executed notebook in every format, adding their names to ``names``.
+
+    The main document (outputs that name none, e.g. the memo) is written as ``<out_name>.*``; any
+    other document a section names (the Bilag) as ``<document>.*`` beside it. Links from one
+    document to another (``bilag.html#bilag-2``) are pointed at the file of the same format and
+    language; in the PDF they point at the PDF.
+    """
+    lang, title = page["lang"], page["title"]
+    main_stem = names["ipynb"].removesuffix(".ipynb")
+    main = main_document(main_stem, lang)
+    documents = notebook_documents(executed, main)
+    stems = {doc: main_stem if doc == main else language_name(doc, lang) for doc in documents}
+    for doc in documents:
+        for kind in formats:
+            names.setdefault(kind if doc == main else f"{doc}.{kind}", f"{stems[doc]}.{kind}")
+    warming.join()
+    for doc in documents:
+        key = "" if doc == main else f"{doc}."
+        doc_title = title if doc == main else document_title(doc, title, lang)
+        say(f"Exporting {stems[doc]}...")
+        t0 = time.perf_counter()
+        html = ""
+        if {"html", "pdf"} & set(formats):
+            html = export_html(
+                executed, lang=lang, title=doc_title, metadata=page.get("metadata"), document=doc, main=main
+            )
+        if "html" in formats:
+            (work / names[f"{key}html"]).write_text(_point_links(html, stems, "html"), encoding="utf-8")
+        timings[f"{key}html"] = time.perf_counter() - t0
+        if "pdf" in formats:
+            t0 = time.perf_counter()
+            html_to_pdf(_point_links(html, stems, "pdf"), work / names[f"{key}pdf"], base_url=notebook.parent)
+            timings[f"{key}pdf"] = time.perf_counter() - t0
+        if "docx" in formats:
+            t0 = time.perf_counter()
+            from ..report.word import write_docx
+
+            sections = notebook_sections(executed, doc, main)
+            write_docx(
+                sections,
+                work / names[f"{key}docx"],
+                title=doc_title,
+                lang=lang,
+                subject=(page.get("metadata") or {}).get("description", ""),
+                keywords=(page.get("metadata") or {}).get("keywords", ""),
+                author=(page.get("metadata") or {}).get("author", DEFAULT_AUTHOR),
+                reference=word_template,
+                links={f"{d}.html": f"{s}.docx" for d, s in stems.items()},
+            )
+            timings[f"{key}docx"] = time.perf_counter() - t0
+
+
+def main_document(stem: str, lang: str) -> str:
+    """Return the document key of a notebook's main document from its file stem (``briefing.en`` -> ``briefing``)."""
+    return stem.removesuffix(f".{lang}") if lang != DEFAULT_LANG else stem
+
+
+def document_title(document: str, title: str, lang: str) -> str:
+    """Return the title of a document beside the main one, e.g. "Bilag: <title>"."""
+    if document == "bilag":
+        return f"{'Appendices' if lang == 'en' else 'Bilag'}: {title}"
+    return f"{document}: {title}"
+
+
+def _point_links(html: str, stems: Mapping[str, str], kind: str) -> str:
+    """Point links between documents (``href="bilag.html#..."``) at the files written in ``kind``."""
+    for doc, stem in stems.items():
+        html = html.replace(f'href="{doc}.html#', f'href="{stem}.{kind}#')
+    return html
 
 
 def _finish(work: Path, manifest: Mapping[str, Any] | None, lang: str) -> None:

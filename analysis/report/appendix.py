@@ -1,8 +1,10 @@
-"""The briefing's Bilag: method, data quality, score tables, robustness, distributions, provenance.
+"""The briefing's Bilag, a document of their own (``bilag.*``) that the memo lists and links to.
 
-:func:`appendix_section` makes appendices 1-5 from a :class:`analysis.report.briefing.Briefing`;
-:func:`provenance_section` makes the provenance appendix (appendix 6, and the profiles' own)
-from the manifest that ``briefing render`` writes.
+From a :class:`analysis.report.briefing.Briefing`: Bilag 1 Metode (:func:`method_section`: the
+method in plain words, then the technical details, reliability and sensitivity), Bilag 2 Tabeller
+og figurer (:func:`tables_section`), Bilag 3 Datakvalitet og kendskab (:func:`quality_section`)
+and Bilag 4 Sporbarhed (:func:`provenance_section`, also the profiles' provenance appendix, from the
+manifest that ``briefing render`` writes). Each is a view-model section (:mod:`analysis.report.view`).
 """
 
 from __future__ import annotations
@@ -16,25 +18,30 @@ from ..formatting import format_interval, format_number, format_share, join_name
 from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
+from ..survey.cases import load_cases
 from ..words import change_word, confidence_text, count_text, hidden_word, t, threshold_text
 from .briefing import Briefing
-from .html import Html, escape, heading_and_paragraphs
+from .case import cases_blocks, change_table
+from .narrative import sentence_coverage
+from .texts import Run
+from .view import Cell, Heading, Items, Paragraph, Section, Table
 
 
-def appendix_section(b: Briefing) -> Html:
-    """Return the Bilag: method, data quality, score tables, robustness and distributions."""
-    out = [
-        f"<h2 class='appendix'>{escape(t(b.lang, 'Bilag', 'Appendices'))}</h2>",
-        method(b),
-        data_quality(b),
-        score_tables(b),
-        robustness(b),
-        department_distributions(b),
-    ]
-    return Html("\n".join(out))
+def _bilag(b: Briefing, number: int, key: str, blocks: list) -> Section:
+    """Return Bilag ``number`` of the Bilag document: its heading (the anchor the memo links to) and blocks."""
+    return Section(key, [Heading(b.bilag_title(number), 2, f"bilag-{number}"), *blocks], document="bilag")
 
 
-def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
+def provenance_section(
+    lang: str,
+    output_dir: str | Path,
+    title: str,
+    *,
+    document: str = "profile",
+    anchor: str = "",
+    level: int = 3,
+    page_break: bool = False,
+) -> Section:
     """Return the provenance appendix: which data, code and settings produced the document.
 
     Reads the ``manifest.json`` that ``briefing render`` writes into the output folder before
@@ -42,6 +49,8 @@ def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
     """
     from ..pipeline.provenance import provenance_rows, read_manifest
 
+    level = 2 if document == "bilag" else level
+    heading = Heading(title, level, anchor)
     manifest = read_manifest(output_dir) if str(output_dir) else None
     if manifest is None:
         note = t(
@@ -49,11 +58,8 @@ def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
             "Kørt interaktivt: ingen manifest (briefing render skriver et).",
             "Run interactively: no manifest (briefing render writes one).",
         )
-        return Html(f"<h3>{escape(title)}</h3><p class='note'>{escape(note)}</p>")
-    rows = "".join(
-        f"<tr><th scope='row'>{escape(label)}</th><td>{escape(value)}</td></tr>"
-        for label, value in provenance_rows(manifest, lang=lang)
-    )
+        return Section("provenance", [heading, Paragraph.of(note, style="note")], document, page_break)
+    rows = tuple((Cell(label, "head"), Cell(value)) for label, value in provenance_rows(manifest, lang=lang))
     intro = t(
         lang,
         "Dokumentet er lavet af disse data, denne kode og disse indstillinger; det samme står i "
@@ -61,9 +67,8 @@ def provenance_section(lang: str, output_dir: str | Path, title: str) -> Html:
         "The document was made from these data, this code and these settings; the same facts are in "
         "manifest.en.json beside it and in the PDF's metadata.",
     )
-    return Html(
-        f"<h3>{escape(title)}</h3><p>{escape(intro)}</p><table class='provenance keep'><tbody>{rows}</tbody></table>"
-    )
+    table = Table((Cell(t(lang, "Oplysning", "Item")), Cell(t(lang, "Værdi", "Value"))), rows, "provenance")
+    return Section("provenance", [heading, Paragraph.of(intro), table], document, page_break)
 
 
 def data_source(is_sample: bool, lang: str) -> str:
@@ -110,8 +115,21 @@ def method_parameters(b: Briefing) -> list[tuple[str, str, str]]:
     ]
 
 
-def method(b: Briefing) -> str:
-    """Return appendix 1: how the scores, intervals and disclosure control are made, from the settings used."""
+def method_section(b: Briefing) -> Section:
+    """Return Bilag 1: the method in plain words, then the technical details and the settings of this run."""
+    blocks = [*method_plain(b), Heading(t(b.lang, "Tekniske detaljer", "Technical details"), 3, "teknik")]
+    blocks.extend(method_technical(b))
+    blocks.extend(robustness(b))
+    return _bilag(b, 1, "method", blocks)
+
+
+def method(b: Briefing) -> Section:
+    """Return Bilag 1 (the name the method's tests and the notebook's readers know)."""
+    return method_section(b)
+
+
+def method_plain(b: Briefing) -> list:
+    """Return the method in plain words: the questions, the scores, the uncertainty, anonymity, the data."""
     from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 
     lang, s, cb = b.lang, b.scores, b.codebook
@@ -121,17 +139,18 @@ def method(b: Briefing) -> str:
     members = b.group_members()
     group = config.MERGED_GROUP_NAME[lang]
     pooled = join_names(members, lang) if members else t(lang, "ingen", "none")
-    conf, ci = confidence_text(s.confidence, lang), b.interval
+    conf = confidence_text(s.confidence, lang)
     limit = distribution_limit(s.min_n)
     mid = b.number(MINIMAL_IMPORTANT_DIFFERENCE, 2)
     data = data_source(b.is_sample, lang)
     files = ", ".join(Path(f).name for f in b.response_files)
-    if lang == "da":
-        paras = [
+    paras = t_list(
+        lang,
+        [
             f"Spørgeskemaet (kodebog version {cb.version}) har {n_items} spørgsmål fordelt på indkøbspolitikkens "
             f"fem værdier og {n_fa} indsatsområder. Hvert spørgsmål beskriver en praksis, og den svarende vælger "
             f"det niveau, der bedst beskriver forvaltningens praksis: {levels}. Svarene »Ved ikke« og »Ikke "
-            f"relevant« indgår ikke i scoren; andelen »Ved ikke« vises for sig i bilag 2. {n_rev} spørgsmål er "
+            f"relevant« indgår ikke i scoren; andelen »Ved ikke« vises for sig i bilag 3. {n_rev} spørgsmål er "
             f"formuleret omvendt og vendes (6 minus svaret), før der regnes.",
             "En forvaltnings score på et spørgsmål er gennemsnittet af dens gyldige svar. Et indsatsområdes "
             "score er gennemsnittet af dets spørgsmål, og en værdis score er gennemsnittet af dens "
@@ -139,18 +158,12 @@ def method(b: Briefing) -> str:
             f"vejer lige meget uanset antal svar; forvaltninger i »{group}« indgår med gruppens score, og "
             "gruppen tæller med så mange forvaltninger, som den rummer. Niveauet er det nærmeste hele niveau "
             "(2,5 rundes op til 3). Ved siden af hver værdis score vises andelen af svar på niveau 4-5.",
-            f"Usikkerheden vises som {conf}-intervaller beregnet med bootstrap: svarene trækkes {b.number(s.resamples, 0)} "
-            f"gange med tilbagelægning inden for hver forvaltning (fast startværdi {s.seed}), og hele beregningen "
-            "gentages hver gang. For en forvaltning tages intervallet på et justeret niveau, der tager højde for, "
-            "at grupperne er små (det udvidede percentilinterval), så det også holder ved 5-10 svarende. Kommunens "
-            "interval følger af at trække inden for hver forvaltning og gruppe for sig.",
-            "Sammenligninger bygger på forskellen mellem to scorer beregnet i de samme gentagelser (parvis), ikke på "
-            "om intervallerne overlapper: en værdi eller forvaltning kaldes højere eller lavere, når intervallet for "
-            "forskellen ikke indeholder 0; ellers ligger de på niveau. Ændringer fra år til år testes som to "
-            "familier: kommunens fem ændringer (Holm-korrektion) og forvaltningernes ændringer (Benjamini-Hochberg, "
-            f"5 % falske fund). En ændring kaldes en forbedring eller et fald, kun når den korrigerede test er "
-            f"klar og ændringen er mindst {mid} point på skalaen; ellers »ingen klar ændring«. Et »?« efter et "
-            "niveau betyder, at intervallet krydser en niveaugrænse.",
+            "Tallene bygger på dem, der har svaret, og ville blive lidt anderledes med andre svarende. Den "
+            f"usikkerhed vises som et interval: med {conf} sikkerhed ligger scoren inden for intervallet, og jo "
+            "færre svar, jo bredere er det. Teksten kalder kun en værdi eller forvaltning højere eller lavere end "
+            "en anden, når forskellen mellem dem er klar, og en ændring fra år til år kaldes kun en forbedring "
+            f"eller et fald, når den er klar og mindst {mid} point på skalaen. Et »?« efter et niveau betyder, at "
+            "intervallet går over en niveaugrænse, så niveauet er usikkert.",
             f"Anonymitet: En forvaltning vises ikke på en værdi, når færre end {s.min_n} har givet et gyldigt svar "
             f"på værdiens spørgsmål (grænsen kan ikke sættes lavere end 5). De små forvaltninger lægges sammen "
             f"i »{group}« og vises med gruppens score og navnene på dens forvaltninger. Er der kun én lille "
@@ -160,19 +173,13 @@ def method(b: Briefing) -> str:
             f"{s.min_n} vises som »færre end {s.min_n}«. Svarfordelinger vises kun for forvaltninger med mindst "
             f"{limit} svarende. Andelen »Ved ikke« vises, hvor scoren vises, og kaldes kun »over 30 %«, når hele "
             f"dens interval ligger over. I {b.wave} indgår i {group}: {pooled}.",
-            f"Pålidelighed og følsomhed (bilag 4): Cronbachs alfa pr. værdi med Feldts {ci} viser, om "
-            f"spørgsmålene under en værdi hænger sammen; den beregnes kun på de viste forvaltningers svarende, "
-            f"målt inden for hver forvaltning. Under {b.number(LOW_ALPHA)} vises værdiens indsatsområder "
-            "hver for sig. Kommunens scorer beregnes også med forvaltningerne vægtet efter antal svarende og efter "
-            "det skønnede antal indkøbsmedarbejdere, for at vise om rækkefølgen af værdierne afhænger af vægtningen.",
             f"Data: {data} ({files}).",
-        ]
-    else:
-        paras = [
+        ],
+        [
             f"The questionnaire (codebook version {cb.version}) has {n_items} questions spread over the policy's "
             f"five values and {n_fa} focus areas. Each question describes a practice and the respondent picks the "
             f"level that best describes the department's practice: {levels}. 'Ved ikke' (don't know) and 'Ikke "
-            f"relevant' (not applicable) are not scored; the don't-know share is shown separately in appendix 2. "
+            f"relevant' (not applicable) are not scored; the don't-know share is shown separately in appendix 3. "
             f"{n_rev} questions are worded in reverse and turned (6 minus the answer) before scoring.",
             "A department's score on a question is the mean of its valid answers. A focus area's score is the "
             "mean of its questions and a value's score the mean of its focus areas, which weigh equally. The "
@@ -180,18 +187,12 @@ def method(b: Briefing) -> str:
             f"number of answers; departments in '{group}' enter with the group's score, and the group counts as "
             "many departments as it holds. The level is the nearest whole level (2.5 rounds up to 3). Beside each "
             "value's score the share of answers at level 4-5 is shown.",
-            f"Uncertainty is shown as {conf} intervals by bootstrap: the answers are redrawn {b.number(s.resamples, 0)} times "
-            f"with replacement within each department (fixed seed {s.seed}) and the whole calculation is repeated "
-            "each time. A department's interval is taken at an adjusted level that allows for small groups (the "
-            "expanded percentile interval), so that it holds at 5-10 respondents too. The municipal interval "
-            "follows from redrawing within each department and group separately.",
-            "Comparisons rest on the difference between two scores computed in the same resamples (paired), not "
-            "on whether intervals overlap: a value or department is called higher or lower when the interval of "
-            "the difference excludes 0; otherwise they are on level. Changes between years are tested as two "
-            "families: the municipality's five changes (Holm correction) and the departments' changes "
-            f"(Benjamini-Hochberg, 5 % false discoveries). A change is an improvement or a decline only when the "
-            f"corrected test is clear and the change is at least {mid} points on the scale; otherwise 'no clear "
-            "change'. A '?' after a level means the interval crosses a level boundary.",
+            "The numbers rest on those who answered and would come out a little different with other "
+            f"respondents. That uncertainty is shown as an interval: with {conf} confidence the score lies inside "
+            "it, and the fewer the answers, the wider it is. The text calls a value or department higher or "
+            "lower than another only when the difference between them is clear, and a change between years is "
+            f"an improvement or a decline only when it is clear and at least {mid} points on the scale. A '?' "
+            "after a level means the interval crosses a level boundary, so the level is uncertain.",
             f"Anonymity: a department is not shown on a value when fewer than {s.min_n} gave a valid answer to the "
             f"value's questions (the limit cannot be set below 5). The small departments are pooled in '{group}' "
             f"and shown with the group's score and the names of its departments. When only one department is "
@@ -201,24 +202,66 @@ def method(b: Briefing) -> str:
             f"distributions are shown only for departments of at least {limit} respondents. The don't-know share "
             "is shown where the score is, and called 'over 30 %' only when its whole interval lies above. In "
             f"{b.wave}, '{group}' holds: {pooled}.",
-            f"Reliability and sensitivity (appendix 4): Cronbach's alpha per value with Feldt's {ci} "
+            f"Data: {data} ({files}).",
+        ],
+    )
+    return [Paragraph.of(p) for p in paras]
+
+
+def t_list(lang: str, da: list[str], en: list[str]) -> list[str]:
+    """Return the Danish or the English list of texts."""
+    return en if lang == "en" else da
+
+
+def method_technical(b: Briefing) -> list:
+    """Return the method's technical details: resampling, paired comparisons, test families, the settings table."""
+    lang, s = b.lang, b.scores
+    conf, ci = confidence_text(s.confidence, lang), b.interval
+    paras = t_list(
+        lang,
+        [
+            f"Intervallerne er {conf}-intervaller beregnet med bootstrap: svarene trækkes {b.number(s.resamples, 0)} "
+            f"gange med tilbagelægning inden for hver forvaltning (fast startværdi {s.seed}), og hele beregningen "
+            "gentages hver gang. For en forvaltning tages intervallet på et justeret niveau, der tager højde for, "
+            "at grupperne er små (det udvidede percentilinterval), så det også holder ved 5-10 svarende. Kommunens "
+            "interval følger af at trække inden for hver forvaltning og gruppe for sig.",
+            "Sammenligninger bygger på forskellen mellem to scorer beregnet i de samme gentagelser (parvis), ikke på "
+            "om intervallerne overlapper: en værdi eller forvaltning kaldes højere eller lavere, når intervallet for "
+            "forskellen ikke indeholder 0. Ændringer fra år til år testes som to familier: kommunens fem ændringer "
+            "(Holm-korrektion) og forvaltningernes ændringer (Benjamini-Hochberg, 5 % falske fund).",
+            f"Pålidelighed og følsomhed (nedenfor): Cronbachs alfa pr. værdi med Feldts {ci} viser, om "
+            f"spørgsmålene under en værdi hænger sammen; den beregnes kun på de viste forvaltningers svarende, "
+            f"målt inden for hver forvaltning. Under {b.number(LOW_ALPHA)} vises værdiens indsatsområder "
+            "hver for sig. Kommunens scorer beregnes også med forvaltningerne vægtet efter antal svarende og efter "
+            "det skønnede antal indkøbsmedarbejdere, for at vise om rækkefølgen af værdierne afhænger af vægtningen.",
+        ],
+        [
+            f"The intervals are {conf} intervals by bootstrap: the answers are redrawn {b.number(s.resamples, 0)} "
+            f"times with replacement within each department (fixed seed {s.seed}) and the whole calculation is "
+            "repeated each time. A department's interval is taken at an adjusted level that allows for small groups "
+            "(the expanded percentile interval), so that it holds at 5-10 respondents too. The municipal interval "
+            "follows from redrawing within each department and group separately.",
+            "Comparisons rest on the difference between two scores computed in the same resamples (paired), not "
+            "on whether intervals overlap: a value or department is called higher or lower when the interval of "
+            "the difference excludes 0. Changes between years are tested as two families: the municipality's five "
+            "changes (Holm correction) and the departments' changes (Benjamini-Hochberg, 5 % false discoveries).",
+            f"Reliability and sensitivity (below): Cronbach's alpha per value with Feldt's {ci} "
             "shows whether the questions under a value hang together; it is computed on the published "
             f"departments' respondents only, within each department. Below {b.number(LOW_ALPHA)} the value's "
             "focus areas are shown one by one. The municipal scores are also computed with departments weighted by "
             "respondents and by the estimated procurement staff, to show whether the order of the values depends "
             "on the weighting.",
-            f"Data: {data} ({files}).",
-        ]
-    title = t(lang, "Bilag 1. Metode", "Appendix 1. Method")
-    rows = "".join(
-        f"<tr data-key='{escape(key)}'><th scope='row'>{escape(label)}</th><td class='num'>{escape(value)}</td></tr>"
-        for key, label, value in method_parameters(b)
+        ],
     )
-    settings = (
-        f"<p>{escape(t(lang, 'Indstillinger i denne kørsel:', 'Settings of this run:'))}</p>"
-        f"<table class='settings keep'><tbody>{rows}</tbody></table>"
+    rows = tuple((Cell(label, "head"), Cell(value, "num")) for _, label, value in method_parameters(b))
+    settings = Table(
+        (Cell(t(lang, "Indstilling", "Setting")), Cell(t(lang, "Værdi", "Value"), "num")), rows, "settings", keep=True
     )
-    return heading_and_paragraphs(title, paras) + settings
+    return [
+        *(Paragraph.of(p) for p in paras),
+        Paragraph.of(t(lang, "Indstillinger i denne kørsel:", "Settings of this run:")),
+        settings,
+    ]
 
 
 def _count_cell(b: Briefing, dept: str, wave: int, count) -> str:
@@ -260,55 +303,77 @@ def _response_text(b: Briefing) -> str:
     )
 
 
-def data_quality(b: Briefing) -> str:
-    """Return appendix 2: responses per department and year, the don't-know shares, loading notes."""
+def quality_section(b: Briefing) -> Section:
+    """Return Bilag 3: responses per department and year, response rates, "don't know", loading notes."""
     lang = b.lang
     resp = b.scores.respondents.pivot(index="department", columns="wave", values="respondents")
     resp = resp.reindex(b.departments.order(resp.index))
     waves = list(resp.columns)
-    head = "".join(f"<th class='num'>{w}</th>" for w in waves)
+    columns = (
+        Cell(t(lang, "Kode", "Code")),
+        Cell(t(lang, "Forvaltning", "Department")),
+        *(Cell(str(w), "num") for w in waves),
+    )
     rows = []
     for dept, row in resp.iterrows():
         name = b.departments.name_of(dept, lang)
-        cells = "".join(f"<td class='num'>{escape(_count_cell(b, dept, w, row[w]))}</td>" for w in waves)
-        rows.append(f"<tr><td>{escape(dept)}</td><td>{escape(name)}</td>{cells}</tr>")
+        rows.append((Cell(dept, "head"), Cell(name), *(Cell(_count_cell(b, dept, w, row[w]), "num") for w in waves)))
     counts = b.survey.quality.respondent_counts
-    total = "".join(
-        f"<td class='num'><strong>{int(counts[w].sum()) if w in counts.columns else ''}</strong></td>" for w in waves
-    )
     rows.append(
-        f"<tr class='total'><td colspan='2'><strong>{escape(t(lang, 'I alt', 'Total'))}</strong></td>{total}</tr>"
+        (
+            Cell(strong=t(lang, "I alt", "Total"), style="head"),
+            Cell(),
+            *(Cell(strong=str(int(counts[w].sum())) if w in counts.columns else "", style="num") for w in waves),
+        )
     )
-    out = [
-        f"<h3>{escape(t(lang, 'Bilag 2. Datakvalitet', 'Appendix 2. Data quality'))}</h3>",
-        f"<p>{escape(t(lang, 'Besvarelser pr. forvaltning og år:', 'Responses per department and year:'))}</p>",
-        f"<table class='respondents'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>"
-        f"<th>{escape(t(lang, 'Forvaltning', 'Department'))}</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+    blocks: list = [
+        Heading(t(lang, "Besvarelser", "Responses"), 3, "besvarelser"),
+        Paragraph.of(t(lang, "Besvarelser pr. forvaltning og år:", "Responses per department and year:")),
+        Table(columns, tuple(rows), "respondents"),
     ]
-
     rates = _response_text(b)
     if rates:
-        out.append(f"<p>{escape(rates)}</p>")
+        blocks.append(Paragraph.of(rates))
+    rows_read = _rows_read_text(b)
+    if rows_read:
+        blocks.append(Paragraph.of(rows_read))
 
     dk = b.scores.dont_know
     dk = dk[dk["wave"] == b.wave]
     names = b.value_names()
     flagged = dk[dk["flagged"] == True]  # noqa: E712 - NaN-safe boolean column
     flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)
-    flag_text = t(
-        lang,
-        f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret med fed: "
-        "her ved mange ikke, hvordan forvaltningen arbejder, og det er i sig selv et tegn på lav modenhed.",
-        f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
-        "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.",
+    blocks.append(Heading(t(lang, "Kendskab: svaret »Ved ikke«", "Awareness: the answer “don’t know”"), 3, "ved-ikke"))
+    from .case import dont_know_sentence
+
+    blocks.append(Paragraph.of(dont_know_sentence(b)))
+    blocks.append(
+        b.figure(
+            "dont_know",
+            t(
+                lang,
+                f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
+                f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
+                "is marked.",
+            ),
+            document="bilag",
+        )
     )
-    out.append(f"<p>{escape(flag_text)}</p>")
-    out.append(
+    blocks.append(
+        Paragraph.of(
+            t(
+                lang,
+                f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret med "
+                "fed: her ved mange ikke, hvordan forvaltningen arbejder, og det er i sig selv et tegn på lav modenhed.",
+                f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
+                "is marked in bold: many do not know how the department works, which is itself a sign of low maturity.",
+            )
+        )
+    )
+    blocks.append(
         b.value_table(
             dk,
-            lambda r: (
-                f"<td class='num{' flag' if r['flagged'] else ''}'>{format_share(r['dont_know_share'], lang)}</td>"
-            ),
+            lambda r: Cell(format_share(r["dont_know_share"], lang), "num flag" if r["flagged"] else "num"),
             "dontknow",
         )
     )
@@ -317,30 +382,23 @@ def data_quality(b: Briefing) -> str:
             f"{d} ({names[v].lower() if lang == 'da' else names[v]})"
             for d, v in zip(flagged["department"], flagged["value"])
         ]
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     f"Over {flag} »Ved ikke«: {join_names(items, lang)}.",
                     f"Above {flag} don't know: {join_names(items, lang)}.",
                 )
             )
-            + "</p>"
         )
-    rows = _rows_read_text(b)
-    if rows:
-        out.append(f"<p>{escape(rows)}</p>")
+    blocks.append(Heading(t(lang, "Indlæsning", "Loading"), 3, "indlaesning"))
     warnings = b.survey.quality.warnings
     if warnings:
-        out.append(
-            f"<p>{escape(t(lang, 'Bemærkninger fra indlæsningen:', 'Notes from loading:'))}</p><ul class='warnings'>"
-            + "".join(f"<li>{escape(w)}</li>" for w in warnings)
-            + "</ul>"
-        )
+        blocks.append(Paragraph.of(t(lang, "Bemærkninger fra indlæsningen:", "Notes from loading:")))
+        blocks.append(Items(tuple((Run(w),) for w in warnings), style="warnings"))
     else:
-        out.append(f"<p>{escape(t(lang, 'Indlæsningen gav ingen bemærkninger.', 'Loading gave no warnings.'))}</p>")
-    return "\n".join(out)
+        blocks.append(Paragraph.of(t(lang, "Indlæsningen gav ingen bemærkninger.", "Loading gave no warnings.")))
+    return _bilag(b, 3, "quality", blocks)
 
 
 def _rows_read_text(b: Briefing) -> str:
@@ -403,30 +461,79 @@ def _rows_read_text(b: Briefing) -> str:
     )
 
 
-def score_tables(b: Briefing) -> str:
-    """Return appendix 3: the scores per department and value, the municipality per year, the changes."""
+def tables_section(b: Briefing) -> Section:
+    """Return Bilag 2: innovation per department, the score tables, the changes and the answer distributions."""
+    lang, names = b.lang, b.value_names()
+    from .briefing import INNOVATION
+
+    blocks: list = [
+        Heading(names[INNOVATION], 3, "innovation-forvaltninger"),
+        b.figure(
+            "innovation",
+            t(
+                lang,
+                f"{names[INNOVATION]} pr. forvaltning i {b.wave} med {b.interval}; den lodrette linje er kommunens "
+                "gennemsnit.",
+                f"{names[INNOVATION]} per department in {b.wave} with {b.interval}; the vertical line is the "
+                "municipal mean.",
+            ),
+            document="bilag",
+        ),
+        *cases_section_blocks(b),
+        *score_tables(b),
+    ]
+    if b.previous_wave is not None:
+        blocks.append(
+            Heading(t(lang, f"Ændringer siden {b.previous_wave}", f"Changes since {b.previous_wave}"), 3, "aendringer")
+        )
+        blocks.extend(change_table(b, b.changes))
+        blocks.extend(department_change_table(b))
+    blocks.extend(distributions(b))
+    return _bilag(b, 2, "tables", blocks)
+
+
+def cases_section_blocks(b: Briefing) -> list:
+    """Return the examples of innovation work in full (the memo lists their titles)."""
+    blocks = cases_blocks(load_cases(), b.lang)
+    if not blocks:
+        return []
+    return [
+        Heading(t(b.lang, "Eksempler på innovationsarbejde", "Examples of innovation work"), 3, "eksempler"),
+        *blocks,
+    ]
+
+
+def score_tables(b: Briefing) -> list:
+    """Return the scores per department and value, and the municipality per year."""
     lang, short, ci = b.lang, b.short_names(), b.interval
     values = b.codebook.value_ids
-    head = "".join(f"<th class='num'>{escape(short[v])}</th>" for v in values)
     scores_table = b.value_table(
         b.department_cells(),
-        lambda r: (
-            f"<td class='num'><strong>{b.number(r['score'], 2)}</strong><br>{escape(b.level_name(r['level']))}"
-            f"{'?' if r['level_uncertain'] else ''}<br><span class='ci'>"
-            f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>n = {int(r['n'])}</span></td>"
+        lambda r: Cell(
+            f"{b.level_name(r['level'])}{'?' if r['level_uncertain'] else ''}\n"
+            f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}\nn = {int(r['n'])}",
+            "num",
+            strong=b.number(r["score"], 2),
         ),
         "scores",
     )
     muni_rows = []
     for wave in b.scores.waves:
         m = b.municipal_cells(wave).set_index("value")
-        tds = "".join(
-            f"<td class='num'><strong>{b.number(m.loc[v, 'score'], 2)}</strong><br><span class='ci'>"
-            f"{format_interval(m.loc[v, 'ci_low'], m.loc[v, 'ci_high'], lang, 2)}<br>{int(m.loc[v, 'n_departments'])} "
-            f"{escape(t(lang, 'forv.', 'dept.'))}</span></td>"
-            for v in values
+        muni_rows.append(
+            (
+                Cell(str(wave), "head"),
+                *(
+                    Cell(
+                        f"{format_interval(m.loc[v, 'ci_low'], m.loc[v, 'ci_high'], lang, 2)}\n"
+                        f"{int(m.loc[v, 'n_departments'])} {t(lang, 'forv.', 'dept.')}",
+                        "num",
+                        strong=b.number(m.loc[v, "score"], 2),
+                    )
+                    for v in values
+                ),
+            )
         )
-        muni_rows.append(f"<tr><td>{wave}</td>{tds}</tr>")
     legend = t(
         lang,
         f"Score (1-5), niveau, {ci} og antal svarende (n). »?« betyder, at intervallet krydser en "
@@ -434,31 +541,60 @@ def score_tables(b: Briefing) -> str:
         f"Score (1-5), level, {ci} and number of respondents (n). '?' means the interval crosses a "
         "level boundary, so the level is uncertain.",
     )
-    return "\n".join(
-        [
-            f"<h3>{escape(t(lang, 'Bilag 3. Tabeller', 'Appendix 3. Tables'))}</h3>",
-            f"<p>{escape(t(lang, f'Modenhed pr. forvaltning og værdi i {b.wave}.', f'Maturity per department and value in {b.wave}.'))} {escape(legend)}</p>",
-            scores_table,
-            f"<p>{escape(t(lang, 'Kommunens modenhed pr. værdi og år (alle forvaltninger; Øvrige forvaltninger vejer med deres antal).', 'Municipal maturity per value and year (every department; Other departments weigh as many as they hold).'))}</p>",
-            f"<table class='scores keep'><thead><tr><th>{escape(t(lang, 'År', 'Year'))}</th>{head}</tr></thead><tbody>{''.join(muni_rows)}</tbody></table>",
-            department_change_table(b),
-        ]
+    members = b.group_members()
+    coverage = (
+        sentence_coverage(
+            b.municipal_cells().set_index("value")["score"],
+            b.published_only_scores(),
+            b.value_names(),
+            join_names(members, lang),
+            lang,
+        )
+        if members
+        else ""
     )
+    return [
+        Heading(t(lang, "Scorer", "Scores"), 3, "scorer"),
+        *([Paragraph.of(coverage)] if coverage else []),
+        Paragraph.of(
+            t(
+                lang,
+                f"Modenhed pr. forvaltning og værdi i {b.wave}.",
+                f"Maturity per department and value in {b.wave}.",
+            ),
+            " ",
+            legend,
+        ),
+        scores_table,
+        Paragraph.of(
+            t(
+                lang,
+                "Kommunens modenhed pr. værdi og år (alle forvaltninger; Øvrige forvaltninger vejer med deres antal).",
+                "Municipal maturity per value and year (every department; Other departments weigh as many as they hold).",
+            )
+        ),
+        Table(
+            (Cell(t(lang, "År", "Year")), *(Cell(short[v], "num") for v in values)),
+            tuple(muni_rows),
+            "scores",
+            keep=True,
+        ),
+    ]
 
 
-def department_change_table(b: Briefing) -> str:
+def department_change_table(b: Briefing) -> list:
     """Return the change per department and value since the previous wave; nothing without one."""
     if b.previous_wave is None:
-        return ""
+        return []
     lang, ci = b.lang, b.interval
 
-    def cell(r) -> str:
+    def cell(r) -> Cell:
         sign = "+" if r["diff"] > 0 else ""
-        cls = " flag" if r["verdict"] in ("improvement", "decline") else ""
-        return (
-            f"<td class='num{cls}'>{sign}{b.number(r['diff'], 2)}<br><span class='ci'>"
-            f"{format_interval(r['ci_low'], r['ci_high'], lang, 2)}<br>{escape(change_word(r['verdict'], lang))}"
-            "</span></td>"
+        style = "num flag" if r["verdict"] in ("improvement", "decline") else "num"
+        return Cell(
+            f"{sign}{b.number(r['diff'], 2)}\n{format_interval(r['ci_low'], r['ci_high'], lang, 2)}\n"
+            f"{change_word(r['verdict'], lang)}",
+            style,
         )
 
     intro = t(
@@ -477,20 +613,17 @@ def department_change_table(b: Briefing) -> str:
         hidden=hidden_word(lang),
         label=lambda d: t(lang, "Kommunen", "Municipality") if d == config.MUNICIPALITY else d,
     )
-    return f"<p>{escape(intro)}</p>{table}"
+    return [Paragraph.of(intro), table]
 
 
-def robustness(b: Briefing) -> str:
-    """Return appendix 4: internal consistency (alpha) and the weighting sensitivity panel."""
+def robustness(b: Briefing) -> list:
+    """Return the internal consistency (alpha) and the weighting sensitivity panel, for Bilag 1."""
     lang, names, short, ci = b.lang, b.value_names(), b.short_names(), b.interval
     low_alpha = b.number(LOW_ALPHA)
-    out = [
-        f"<h3>{escape(t(lang, 'Bilag 4. Pålidelighed og følsomhed', 'Appendix 4. Reliability and sensitivity'))}</h3>"
-    ]
+    blocks: list = [Heading(t(lang, "Pålidelighed", "Reliability"), 4, "paalidelighed")]
     alpha = b.reliability
-    out.append(
-        "<p>"
-        + escape(
+    blocks.append(
+        Paragraph.of(
             t(
                 lang,
                 "Intern konsistens: Cronbachs alfa måler, om spørgsmålene under en værdi måler det samme. Alfa "
@@ -506,39 +639,39 @@ def robustness(b: Briefing) -> str:
                 "its focus areas are then shown one by one.",
             )
         )
-        + "</p>"
     )
-    head = t(
-        lang,
-        "<th>Værdi</th><th class='num'>Alfa</th>"
-        f"<th class='num'>{ci}</th><th class='num'>Svarende</th><th class='num'>Spørgsmål</th>",
-        "<th>Value</th><th class='num'>Alpha</th>"
-        f"<th class='num'>{ci}</th><th class='num'>Respondents</th><th class='num'>Questions</th>",
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(t(lang, "Alfa", "Alpha"), "num"),
+        Cell(ci, "num"),
+        Cell(t(lang, "Svarende", "Respondents"), "num"),
+        Cell(t(lang, "Spørgsmål", "Questions"), "num"),
     )
-    rows = "".join(
-        f"<tr><td>{escape(names[r.value])}</td><td class='num'>{b.number(r.alpha, 2)}</td>"
-        f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td><td class='num'>{int(r.n)}</td>"
-        f"<td class='num'>{int(r.k)}</td></tr>"
+    rows = tuple(
+        (
+            Cell(names[r.value], "head"),
+            Cell(b.number(r.alpha, 2), "num"),
+            Cell(format_interval(r.ci_low, r.ci_high, lang, 2), "num"),
+            Cell(str(int(r.n)), "num"),
+            Cell(str(int(r.k)), "num"),
+        )
         for r in alpha.itertuples()
     )
-    out.append(f"<table class='keep'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    blocks.append(Table(columns, rows, "reliability", keep=True))
     low = alpha[alpha["low"] == True]  # noqa: E712 - the column can hold NA
     if low.empty:
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     f"Alle fem værdier har en alfa på mindst {low_alpha}.",
                     f"All five values have an alpha of at least {low_alpha}.",
                 )
             )
-            + "</p>"
         )
     for r in low.itertuples():
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     f"{names[r.value]} har en alfa under {low_alpha} ({b.number(r.alpha, 2)}); "
@@ -547,9 +680,8 @@ def robustness(b: Briefing) -> str:
                     "areas are therefore shown one by one:",
                 )
             )
-            + "</p>"
         )
-        out.append(focus_area_table(b, r.value))
+        blocks.append(focus_area_table(b, r.value))
 
     table = b.sensitivity
     summary = ranking_summary(table)
@@ -559,20 +691,22 @@ def robustness(b: Briefing) -> str:
         "headcount": t(lang, "Vægtet med indkøbsmedarbejdere", "Weighted by procurement staff"),
     }
     schemes = summary["schemes"]
-    head = "".join(f"<th class='num'>{escape(scheme_names[sc])}</th>" for sc in schemes)
     rows = []
     for vid in b.codebook.value_ids:
-        tds = []
+        cells = []
         for sc in schemes:
             r = table[(table["value"] == vid) & (table["scheme"] == sc)].iloc[0]
-            tds.append(
-                f"<td class='num'><strong>{b.number(r['score'], 2)}</strong> ({int(r['rank'])}.)<br>"
-                f"<span class='ci'>{format_interval(r['ci_low'], r['ci_high'], lang, 2)}</span></td>"
+            cells.append(
+                Cell(
+                    f"({int(r['rank'])}.)\n{format_interval(r['ci_low'], r['ci_high'], lang, 2)}",
+                    "num",
+                    strong=b.number(r["score"], 2),
+                )
             )
-        rows.append(f"<tr><td>{escape(short[vid])}</td>{''.join(tds)}</tr>")
-    out.append(
-        "<p>"
-        + escape(
+        rows.append((Cell(short[vid], "head"), *cells))
+    blocks.append(Heading(t(lang, "Følsomhed for vægtningen", "Sensitivity to the weighting"), 4, "foelsomhed"))
+    blocks.append(
+        Paragraph.of(
             t(
                 lang,
                 "Følsomhed: kommunens score er gennemsnittet af alle forvaltninger med lige vægt (Øvrige "
@@ -585,14 +719,17 @@ def robustness(b: Briefing) -> str:
                 "procurement staff (data/departments.yaml), with the rank in brackets.",
             )
         )
-        + "</p>"
     )
-    out.append(
-        f"<table class='scores wide-first keep'><thead><tr><th>{escape(t(lang, 'Værdi', 'Value'))}</th>{head}"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    blocks.append(
+        Table(
+            (Cell(t(lang, "Værdi", "Value")), *(Cell(scheme_names[sc], "num") for sc in schemes)),
+            tuple(rows),
+            "scores wide-first",
+            keep=True,
+        )
     )
-    out.append("<p>" + escape(sensitivity_sentence(b, summary)) + "</p>")
-    return "\n".join(out)
+    blocks.append(Paragraph.of(sensitivity_sentence(b, summary)))
+    return blocks
 
 
 def sensitivity_sentence(b: Briefing, summary: dict) -> str:
@@ -629,70 +766,89 @@ def sensitivity_sentence(b: Briefing, summary: dict) -> str:
     return " ".join(filter(None, [first, second, third]))
 
 
-def focus_area_table(b: Briefing, value_id: str) -> str:
+def focus_area_table(b: Briefing, value_id: str) -> Table:
     """Return a value's focus-area scores per department (shown when the value's alpha is low)."""
     lang = b.lang
     fa = b.scores.department_focus_area
     fa = fa[(fa["wave"] == b.wave) & (fa["value"] == value_id)]
     areas = list(b.codebook.value(value_id).focus_areas)
-    head = "".join(f"<th class='num'>{escape(f.name_en if lang == 'en' else f.name_da)}</th>" for f in areas)
+    columns = (Cell(t(lang, "Kode", "Code")), *(Cell(f.name_en if lang == "en" else f.name_da, "num") for f in areas))
     rows = []
     for dept, g in fa.groupby("department", sort=False):
         g = g.set_index("focus_area")
-        tds = "".join(
-            f"<td class='num hidden'>{escape(b.hidden)}</td>"
+        cells = tuple(
+            Cell(b.hidden, "num hidden")
             if g.loc[f.id, "suppressed"]
-            else f"<td class='num'>{b.number(g.loc[f.id, 'score'], 2)}<br><span class='ci'>"
-            f"{format_interval(g.loc[f.id, 'ci_low'], g.loc[f.id, 'ci_high'], lang, 2)}</span></td>"
+            else Cell(
+                f"{b.number(g.loc[f.id, 'score'], 2)}\n"
+                f"{format_interval(g.loc[f.id, 'ci_low'], g.loc[f.id, 'ci_high'], lang, 2)}",
+                "num",
+            )
             for f in areas
         )
-        rows.append(f"<tr><td>{escape(dept)}</td>{tds}</tr>")
-    return (
-        f"<table class='scores'><thead><tr><th>{escape(t(lang, 'Kode', 'Code'))}</th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append((Cell(str(dept), "head"), *cells))
+    return Table(columns, tuple(rows), "scores")
 
 
-def department_distributions(b: Briefing) -> str:
-    """Return appendix 5: the answer distribution of each department large enough to show one."""
+def distributions(b: Briefing) -> list:
+    """Return the answer distributions: the departments together, then each department large enough to show one."""
     lang = b.lang
-    out = [
-        f"<h3>{escape(t(lang, 'Bilag 5. Svarfordelinger pr. forvaltning', 'Appendix 5. Answer distributions per department'))}</h3>"
+    limit = distribution_limit(b.scores.min_n)
+    blocks: list = [
+        Heading(t(lang, "Svarfordelinger", "Answer distributions"), 3, "svarfordelinger"),
+        Paragraph.of(
+            t(
+                lang,
+                "Fordelingen af svarene på de fem niveauer viser, om en middelscore dækker over enighed eller "
+                "spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 deles af "
+                "midterlinjen.",
+                "The distribution of the answers over the five levels shows whether a mean hides agreement or "
+                "spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and level 3 is split by the "
+                "centre line.",
+            )
+        ),
+        b.figure(
+            "distribution",
+            t(
+                lang,
+                f"Svarfordeling pr. værdi i {b.wave} for forvaltningerne under ét (uden dem, hvis fordeling kunne "
+                "regnes baglæns); »Ved ikke« og »Ikke relevant« til højre som andel af alle svar.",
+                f"Answer distribution per value in {b.wave} for the departments together (leaving out those whose "
+                "distribution could be worked out backwards); 'don't know' and 'not applicable' on the right as "
+                "shares of all answers.",
+            ),
+            document="bilag",
+        ),
     ]
     depts = b.distribution_departments
-    limit = distribution_limit(b.scores.min_n)
     if not depts:
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
-                    f"Ingen forvaltning har mindst {limit} svarende, så ingen fordeling vises.",
-                    f"No department has at least {limit} respondents, so no distribution is shown.",
+                    f"Ingen forvaltning har mindst {limit} svarende, så ingen fordeling pr. forvaltning vises.",
+                    f"No department has at least {limit} respondents, so no distribution per department is shown.",
                 )
             )
-            + "</p>"
         )
-        return "\n".join(out)
+        return blocks
     others = [
         c for c in b.scores.respondents.loc[b.scores.respondents["wave"] == b.wave, "department"] if c not in depts
     ]
-    out.append(
-        "<p>"
-        + escape(
+    blocks.append(
+        Paragraph.of(
             t(
                 lang,
-                f"Fordelinger vises kun for forvaltninger med mindst {limit} svarende ({join_names(depts, lang)})"
-                + (f"; {join_names(others, lang)} vises ikke." if others else "."),
-                f"Distributions are shown only for departments with at least {limit} respondents "
+                f"Fordelinger pr. forvaltning vises kun for forvaltninger med mindst {limit} svarende "
+                f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} vises ikke." if others else "."),
+                f"Distributions per department are shown only for departments with at least {limit} respondents "
                 f"({join_names(depts, lang)})" + (f"; {join_names(others, lang)} are not shown." if others else "."),
             )
         )
-        + "</p>"
     )
     for dept in depts:
         name = b.departments.name_of(dept, lang)
-        out.append(
+        blocks.append(
             b.figure(
                 f"distribution:{dept}",
                 t(
@@ -700,6 +856,7 @@ def department_distributions(b: Briefing) -> str:
                     f"Svarfordeling pr. værdi i {b.wave}: {name}.",
                     f"Answer distribution per value in {b.wave}: {name}.",
                 ),
+                document="bilag",
             )
         )
-    return "\n".join(out)
+    return blocks

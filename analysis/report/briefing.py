@@ -2,9 +2,12 @@
 
 The notebook ``notebooks/briefing.ipynb`` makes one :class:`Briefing` with
 :func:`prepare_briefing` and shows its sections in the order of an *orientering* to
-Økonomiudvalget: Resumé, Sagsfremstilling (:mod:`analysis.report.case`), Økonomi, Videre proces,
-Bilag (:mod:`analysis.report.appendix`). Every sentence and figure is computed from the scores;
-nothing is typed in by hand except the parameters.
+Økonomiudvalget: Resumé, Sagsfremstilling (:mod:`analysis.report.case`), Økonomi, Videre proces
+and the list of Bilag; then the Bilag themselves (:mod:`analysis.report.appendix`), which the
+renderer writes as a document of their own (``bilag.*``). Each section is a view-model
+(:class:`~analysis.report.view.Section`) that displays as HTML and becomes Word from the same data.
+Every sentence and figure is computed from the scores; nothing is typed in by hand except the
+parameters and the analyst's texts.
 """
 
 from __future__ import annotations
@@ -30,11 +33,20 @@ from ..stats.sensitivity import score_sensitivity
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..survey.loading import Survey, load_responses
 from ..words import hidden_text, interval_text, merged_group_name, organisation, organisation_text, prepared_text, t
-from .html import Html, NumberedFigures, department_value_table, document_header, escape
 from .narrative import sentence_changes, sentence_positions, sentence_value_extreme
-from .texts import AnalystTexts, blocks_html, load_texts
+from .parts import NumberedFigures, department_value_table, document_header
+from .texts import AnalystTexts, Run, load_texts
+from .view import Contents, Heading, Items, Paragraph, Section, Table, from_text_blocks
 
-__all__ = ["Briefing", "Html", "default_title", "prepare_briefing"]
+__all__ = ["BILAG", "Briefing", "default_title", "prepare_briefing"]
+
+#: The Bilag of the memo, in order: (number, key, Danish title, English title).
+BILAG = (
+    (1, "method", "Metode", "Method"),
+    (2, "tables", "Tabeller og figurer", "Tables and figures"),
+    (3, "quality", "Datakvalitet og kendskab", "Data quality and awareness"),
+    (4, "provenance", "Sporbarhed", "Provenance"),
+)
 
 #: The value the briefing follows most closely (the policy's focus on partnerships and innovation).
 INNOVATION = "innovation"
@@ -222,15 +234,16 @@ class Briefing(NumberedFigures):
         """Return the name of an interval at the scores' confidence (``95 %-interval``)."""
         return interval_text(self.scores.confidence, self.lang)
 
-    def value_table(self, frame: pd.DataFrame, cell, css: str, *, hidden: str = "", label=None) -> str:
-        """Return a department x value HTML table (:func:`analysis.report.html.department_value_table`).
+    def value_table(self, frame: pd.DataFrame, cell, style: str, *, hidden: str = "", label=None) -> Table:
+        """Return a department x value table (:func:`analysis.report.parts.department_value_table`).
 
-        A suppressed (or missing) cell says ``hidden`` (default: :attr:`hidden`) and nothing else.
+        ``cell`` makes a shown cell's :class:`~analysis.report.view.Cell` from its row; a suppressed
+        (or missing) cell says ``hidden`` (default: :attr:`hidden`) and nothing else.
         """
         return department_value_table(
             frame,
             cell,
-            css,
+            style,
             value_ids=self.codebook.value_ids,
             short_names=self.short_names(),
             hidden=hidden or self.hidden,
@@ -276,42 +289,52 @@ class Briefing(NumberedFigures):
         self.charts  # noqa: B018 - creating the batch starts it
 
     # -- sections -----------------------------------------------------------------------------
-    def header(self) -> Html:
-        """Return the title block, with a warning when the data are the synthetic sample."""
+    def header(self) -> Section:
+        """Return the memo's title block, with a warning when the data are the synthetic sample."""
         lang = self.lang
         kind = t(
             lang,
             f"Orientering til {organisation('committee', lang)}",
             f"Briefing for {organisation('committee', lang)}",
         )
+        return Section("header", [self._document_header(kind)])
+
+    def _document_header(self, kind: str):
         return document_header(
-            organisation_text(lang),
+            organisation_text(self.lang),
             kind,
             self.title,
-            prepared_text(self.wave, _dt.date.today(), lang),
+            prepared_text(self.wave, _dt.date.today(), self.lang),
             is_sample=self.is_sample,
-            lang=lang,
+            lang=self.lang,
         )
 
-    def resume(self) -> Html:
-        """Return the Resumé: 3-5 sentences generated from the numbers."""
-        return Html(
-            f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>\n"
-            f'<p class="lead">{escape(" ".join(self.resume_sentences()))}</p>' + self._analyst("summary")
+    def resume(self) -> Section:
+        """Return the Resumé: 3-5 sentences generated from the numbers, then the analyst's paragraphs."""
+        return Section(
+            "summary",
+            [
+                Heading(t(self.lang, "Resumé", "Summary"), 2, "resume"),
+                Paragraph.of(" ".join(self.resume_sentences()), style="lead"),
+                *self._analyst("summary"),
+            ],
         )
 
-    def recommendation(self) -> Html:
+    def recommendation(self) -> Section:
         """Return the Indstilling the analyst wrote (``## Indstilling`` in the texts file); empty without one."""
         if not self.texts.get("recommendation"):
-            return Html("")
-        return Html(
-            f"<h2>{escape(t(self.lang, 'Indstilling', 'Recommendation'))}</h2>\n" + self._analyst("recommendation")
+            return Section("recommendation")
+        return Section(
+            "recommendation",
+            [
+                Heading(t(self.lang, "Indstilling", "Recommendation"), 2, "indstilling"),
+                *self._analyst("recommendation"),
+            ],
         )
 
-    def _analyst(self, key: str) -> str:
-        """Return the analyst's blocks of one section as HTML ("" without any)."""
-        blocks = self.texts.get(key)
-        return ("\n" + blocks_html(blocks)) if blocks else ""
+    def _analyst(self, key: str) -> list:
+        """Return the analyst's blocks of one section (none without any)."""
+        return from_text_blocks(self.texts.get(key))
 
     def resume_sentences(self) -> list[str]:
         """Return the Resumé's sentences: scope, least and most mature value, innovation above and below, change."""
@@ -376,27 +399,29 @@ class Briefing(NumberedFigures):
             positions, self.group_names(INNOVATION), names[INNOVATION], float(inno["score"].iloc[0]), self.lang
         )
 
-    def case(self) -> Html:
+    def case(self) -> Section:
         """Return the Sagsfremstilling (:func:`analysis.report.case.case_section`), with the analyst's paragraphs last."""
         from .case import case_section
 
-        return Html(case_section(self) + self._analyst("case"))
+        section = case_section(self)
+        section.blocks.extend(self._analyst("case"))
+        return section
 
-    def economy(self, text: str = "") -> Html:
+    def economy(self, text: str = "") -> Section:
         """Return the Økonomi section: the texts file's, else ``text``, else a standard sentence."""
-        heading = f"<h2>{escape(t(self.lang, 'Økonomi', 'Finances'))}</h2>\n"
+        heading = Heading(t(self.lang, "Økonomi", "Finances"), 2, "oekonomi")
         if self.texts.get("economy"):
-            return Html(heading + self._analyst("economy").strip())
+            return Section("economy", [heading, *self._analyst("economy")])
         text = text or t(
             self.lang, "Orienteringen har ingen økonomiske konsekvenser.", "The briefing has no financial consequences."
         )
-        return Html(f"{heading}<p>{escape(text)}</p>")
+        return Section("economy", [heading, Paragraph.of(text)])
 
-    def next_steps(self, text: str = "") -> Html:
+    def next_steps(self, text: str = "") -> Section:
         """Return the Videre proces section: the texts file's, else ``text``, else a standard sentence."""
-        heading = f"<h2>{escape(t(self.lang, 'Videre proces', 'Next steps'))}</h2>\n"
+        heading = Heading(t(self.lang, "Videre proces", "Next steps"), 2, "videre-proces")
         if self.texts.get("next_steps"):
-            return Html(heading + self._analyst("next_steps").strip())
+            return Section("next_steps", [heading, *self._analyst("next_steps")])
         text = text or t(
             self.lang,
             f"Økonomiforvaltningen gentager undersøgelsen i {self.wave + 1} og forelægger resultatet for "
@@ -404,21 +429,58 @@ class Briefing(NumberedFigures):
             f"The Finance Administration repeats the survey in {self.wave + 1} and presents the result to the "
             "Finance Committee as part of the yearly follow-up on the procurement policy.",
         )
-        return Html(f"{heading}<p>{escape(text)}</p>")
+        return Section("next_steps", [heading, Paragraph.of(text)])
 
-    def appendix(self) -> Html:
-        """Return the Bilag (:func:`analysis.report.appendix.appendix_section`)."""
-        from .appendix import appendix_section
+    def bilag_title(self, number: int) -> str:
+        """Return a Bilag's heading, e.g. "Bilag 2. Tabeller og figurer"."""
+        _, _, da, en = BILAG[number - 1]
+        return t(self.lang, f"Bilag {number}. {da}", f"Appendix {number}. {en}")
 
-        return appendix_section(self)
+    def attachments(self) -> Section:
+        """Return the memo's numbered list of Bilag, each linked to its place in the Bilag document."""
+        items = tuple((Run(self.bilag_title(number), href=f"bilag.html#bilag-{number}"),) for number, *_ in BILAG)
+        return Section(
+            "attachments", [Heading(t(self.lang, "Bilag", "Appendices"), 2, "bilag"), Items(items, style="bilag-list")]
+        )
 
-    def provenance(self, output_dir: str | Path = "", title: str = "") -> Html:
-        """Return the provenance appendix (:func:`analysis.report.appendix.provenance_section`)."""
+    def appendix_header(self) -> Section:
+        """Return the Bilag document's title block and its table of contents (in HTML)."""
+        lang = self.lang
+        kind = t(
+            lang,
+            f"Bilag til orientering til {organisation('committee', lang)}",
+            f"Appendices to the briefing for {organisation('committee', lang)}",
+        )
+        entries = tuple((f"bilag-{number}", self.bilag_title(number), 2) for number, *_ in BILAG)
+        return Section(
+            "bilag-header",
+            [self._document_header(kind), Contents(t(lang, "Indhold", "Contents"), entries)],
+            document="bilag",
+        )
+
+    def method(self) -> Section:
+        """Return Bilag 1, the method: plain words first, then the technical details."""
+        from .appendix import method_section
+
+        return method_section(self)
+
+    def tables(self) -> Section:
+        """Return Bilag 2: the score and change tables, and the figures behind the memo's findings."""
+        from .appendix import tables_section
+
+        return tables_section(self)
+
+    def data_quality(self) -> Section:
+        """Return Bilag 3: responses, response rates, the answer "don't know" and the loading notes."""
+        from .appendix import quality_section
+
+        return quality_section(self)
+
+    def provenance(self, output_dir: str | Path = "") -> Section:
+        """Return Bilag 4, provenance (:func:`analysis.report.appendix.provenance_section`)."""
         from .appendix import provenance_section
 
-        return provenance_section(
-            self.lang, output_dir, title or t(self.lang, "Bilag 6. Sporbarhed", "Appendix 6. Provenance")
-        )
+        return provenance_section(self.lang, output_dir, self.bilag_title(4), document="bilag", anchor="bilag-4")
 
     def write_tables(self, output_dir: str | Path) -> list[Path]:
         """Write the score tables (:func:`analysis.tables.documents.write_briefing_tables`)."""

@@ -1,9 +1,11 @@
 """The briefing's Sagsfremstilling: the findings with their figures, and examples of innovation work.
 
-:func:`case_section` makes the section from a :class:`analysis.report.briefing.Briefing`: the
-maturity on the five values, the departments (and which are hidden), partnerships and
-innovation with the cases of ``data/cases.yaml``, the change since the previous wave, the
-answer "don't know", and the answer distributions.
+:func:`case_section` makes the memo's section from a :class:`analysis.report.briefing.Briefing`:
+the maturity on the five values, the departments (and which are hidden, and the answer "don't
+know"), partnerships and innovation with the cases of ``data/cases.yaml``, and the change since
+the previous wave: three figures, in plain words. The detail (the innovation chart, the change
+tables, the distributions) is in Bilag 2 (:mod:`analysis.report.appendix`), which the text
+links to. Every part is a view-model block (:mod:`analysis.report.view`); the templates make HTML.
 """
 
 from __future__ import annotations
@@ -14,191 +16,129 @@ import pandas as pd
 
 from .. import config
 from ..formatting import format_interval, format_share, join_names
-from ..stats.disclosure import distribution_limit
 from ..survey.cases import Case, load_cases
 from ..words import change_word, organisation, t, threshold_text
 from .briefing import INNOVATION
-from .html import Html, escape
-from .narrative import sentence_changes, sentence_coverage, sentence_share_high, sentence_value_extreme
+from .narrative import sentence_changes, sentence_share_high, sentence_value_extreme
+from .texts import Run
+from .view import Cell, Heading, Items, Paragraph, Section, Table
 
 if TYPE_CHECKING:
     from .briefing import Briefing
 
 
-def case_section(b: Briefing) -> Html:
-    """Return the Sagsfremstilling: findings with figures, then examples of innovation work."""
-    lang, names, ci = b.lang, b.value_names(), b.interval
+def bilag_ref(b: Briefing, number: int) -> Run:
+    """Return "(bilag 2)" as a link to that Bilag in the Bilag document."""
+    return Run(t(b.lang, f"bilag {number}", f"appendix {number}"), href=f"bilag.html#bilag-{number}")
+
+
+def case_section(b: Briefing) -> Section:
+    """Return the Sagsfremstilling: findings with three figures, then examples of innovation work."""
+    lang, names = b.lang, b.value_names()
     muni = b.municipal_cells()
-    prev, min_n = b.previous_wave, b.scores.min_n
-    out = [
-        f"<h2>{escape(t(lang, 'Sagsfremstilling', 'The case and findings'))}</h2>",
-        "<p>"
-        + escape(
+    prev = b.previous_wave
+    blocks: list = [
+        Heading(t(lang, "Sagsfremstilling", "The case and findings"), 2, "sagsfremstilling"),
+        Paragraph.of(
             t(
                 lang,
-                f"{organisation('policy', lang)} {organisation('policy_period')} følges op hvert år, og opfølgningen "
-                f"forelægges {organisation('committee', lang)}. "
-                "Økonomiforvaltningen har derfor spurgt de indkøbsfaglige medarbejdere i forvaltningerne, "
-                "hvor langt deres forvaltning er på hver af politikkens fem ligeværdige værdier, med "
-                "særligt fokus på partnerskaber og innovation. Hvert spørgsmål besvares på fem niveauer fra "
-                f"Ikke påbegyndt (1) til Førende (5). Alle tal vises med et {ci}, og teksten kalder "
-                "kun én værdi eller forvaltning højere eller lavere end en anden, når forskellen mellem dem er "
-                "klar; ellers ligger de på niveau med hinanden. Et »?« efter et niveau betyder, at niveauet er usikkert.",
-                f"{organisation('policy', lang)} {organisation('policy_period')} is followed up every year and the "
-                f"follow-up is presented to {organisation('committee', lang)}. The Finance Administration therefore asked the procurement staff "
-                "of the departments how far their department has come on each of the policy's five equal "
-                "values, with a focus on partnerships and innovation. Each question is answered on five "
-                f"levels from Not started (1) to Leading (5). Every number comes with a {ci}, and the "
-                "text calls one value or department higher or lower than another only when the difference "
-                "between them is clear; otherwise they are on level. A '?' after a level means the level is "
-                "uncertain.",
-            )
-        )
-        + "</p>",
+                f"{organisation('policy', lang)} {organisation('policy_period')} følges op hvert år over for "
+                f"{organisation('committee', lang)}. Økonomiforvaltningen har spurgt de indkøbsfaglige medarbejdere, "
+                "hvor langt deres forvaltning er på politikkens fem værdier, fra Ikke påbegyndt (1) til Førende (5), "
+                "med særligt fokus på partnerskaber og innovation. Tallene bygger på et begrænset antal svar, og "
+                "figurerne viser usikkerheden. Teksten kalder kun en værdi eller forvaltning højere eller lavere end "
+                "en anden, når forskellen er klar; »?« efter et niveau betyder, at niveauet er usikkert. Metoden "
+                "står i ",
+                f"{organisation('policy', lang)} {organisation('policy_period')} is followed up every year before "
+                f"{organisation('committee', lang)}. The Finance Administration asked the procurement staff how far "
+                "their department has come on the policy's five values, from Not started (1) to Leading (5), with a "
+                "focus on partnerships and innovation. The numbers rest on a limited number of answers, and the "
+                "figures show the uncertainty. The text calls a value or department higher or lower than another "
+                "only when the difference is clear; a '?' after a level means the level is uncertain. The method is "
+                "in ",
+            ),
+            bilag_ref(b, 1),
+            ".",
+        ),
     ]
 
-    out.append(f"<h3>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h3>")
+    blocks.append(Heading(t(lang, "Modenhed på de fem værdier", "Maturity on the five values"), 3, "vaerdier"))
     values = muni.assign(level_name=[b.level_name(lv) for lv in muni["level"]])
-    members = b.group_members()
     value_text = [
         sentence_value_extreme(values, b.value_pairs, "lowest", names, lang),
         sentence_value_extreme(values, b.value_pairs, "highest", names, lang),
         sentence_share_high(b.share_high(), names, lang),
-        sentence_coverage(
-            muni.set_index("value")["score"], b.published_only_scores(), names, join_names(members, lang), lang
-        )
-        if members
-        else "",
     ]
-    out.append("<p>" + escape(" ".join(x for x in value_text if x)) + "</p>")
-    out.append(
+    value_paragraph = Paragraph.of(" ".join(x for x in value_text if x))
+    blocks.append(
         b.figure(
             "values",
             t(
                 lang,
                 f"Kommunens modenhed pr. værdi i {b.wave}: gennemsnit af alle forvaltninger (de mindste samlet "
-                f"som {config.MERGED_GROUP_NAME[lang]}) med {ci} og antal forvaltninger og svarende (n).",
+                f"som {config.MERGED_GROUP_NAME[lang]}) med usikkerhed og antal forvaltninger og svarende (n).",
                 f"The municipality's maturity per value in {b.wave}: mean of every department (the smallest "
-                f"together as {config.MERGED_GROUP_NAME[lang]}) with {ci} and the number of departments and "
-                "respondents (n).",
+                f"together as {config.MERGED_GROUP_NAME[lang]}) with its uncertainty and the number of "
+                "departments and respondents (n).",
             ),
         )
     )
+    blocks.append(value_paragraph)
 
-    out.append(f"<h3>{escape(t(lang, 'Forvaltningerne', 'The departments'))}</h3>")
-    out.append("<p>" + escape(suppression_sentence(b)) + "</p>")
-    out.append(
+    blocks.append(Heading(t(lang, "Forvaltningerne", "The departments"), 3, "forvaltninger"))
+    blocks.append(
         b.figure(
             "heatmap",
             t(
                 lang,
-                f"Modenhed pr. forvaltning og værdi i {b.wave} med niveau, score og antal svarende (n). Grå, "
-                f"skraverede felter er skjult af hensyn til anonymiteten (færre end {min_n} svar). "
-                "»?« betyder, at intervallet krydser en niveaugrænse, så niveauet er usikkert.",
-                f"Maturity per department and value in {b.wave} with level, score and respondents (n). Grey hatched "
-                f"cells are hidden to protect anonymity (fewer than {min_n} answers). '?' means the "
-                "interval crosses a level boundary, so the level is uncertain.",
+                f"Modenhed pr. forvaltning og værdi i {b.wave} med niveau, score og antal svarende (n). Skraverede "
+                f"felter er skjult af hensyn til anonymiteten (færre end {b.scores.min_n} svar).",
+                f"Maturity per department and value in {b.wave} with level, score and respondents (n). Hatched "
+                f"cells are hidden to protect anonymity (fewer than {b.scores.min_n} answers).",
             ),
         )
     )
+    blocks.append(Paragraph.of(suppression_sentence(b)))
+    blocks.append(Paragraph.of(dont_know_sentence(b).rstrip("."), " (", bilag_ref(b, 3), ")."))
 
-    out.append(f"<h3>{escape(names[INNOVATION])}</h3>")
+    blocks.append(Heading(names[INNOVATION], 3, "innovation"))
     innovation = b.innovation_sentence()
-    if innovation:
-        out.append("<p>" + escape(innovation) + "</p>")
-    out.append(
-        b.figure(
-            "innovation",
+    blocks.append(
+        Paragraph.of(
+            innovation,
+            " " if innovation else "",
             t(
                 lang,
-                f"{names[INNOVATION]} pr. forvaltning i {b.wave} med {ci}; den lodrette linje er kommunens gennemsnit.",
-                f"{names[INNOVATION]} per department in {b.wave} with {ci}; the vertical line is the municipal mean.",
+                "Forvaltningernes score på innovation med usikkerhed står i ",
+                "The departments' innovation scores with their uncertainty are in ",
             ),
+            bilag_ref(b, 2),
+            ".",
         )
     )
-    out.append(cases_table(load_cases(), lang))
+    blocks.extend(cases_list(b, load_cases()))
 
     if prev is not None:
-        out.append(f"<h3>{escape(t(lang, f'Udvikling siden {prev}', f'Change since {prev}'))}</h3>")
+        blocks.append(Heading(t(lang, f"Udvikling siden {prev}", f"Change since {prev}"), 3, "udvikling"))
         changes = b.changes
-        out.append(
-            "<p>"
-            + escape(
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, prev, lang),
-                            department_change_sentence(b, changes),
-                        ],
-                    )
-                )
-            )
-            + "</p>"
-        )
-        out.append(
+        text = [
+            sentence_changes(changes[changes["department"] == config.MUNICIPALITY], names, prev, lang),
+            department_change_sentence(b, changes),
+        ]
+        blocks.append(
             b.figure(
                 "trend",
                 t(
                     lang,
-                    f"Kommunens modenhed pr. værdi og år med {ci}. Hvert år dækker alle forvaltninger, så årene "
+                    "Kommunens modenhed pr. værdi og år med usikkerhed. Hvert år dækker alle forvaltninger, så årene "
                     "sammenlignes på samme grundlag.",
-                    f"The municipality's maturity per value and year with {ci}. Every year covers every "
+                    "The municipality's maturity per value and year with its uncertainty. Every year covers every "
                     "department, so the years compare like with like.",
                 ),
             )
         )
-        out.append(change_table(b, changes))
-
-    flag = threshold_text(config.DONT_KNOW_FLAG, lang, spaced=True)
-    out.append(f"<h3>{escape(t(lang, 'Kendskab: svaret »Ved ikke«', 'Awareness: the answer “don’t know”'))}</h3>")
-    out.append("<p>" + escape(dont_know_sentence(b)) + "</p>")
-    out.append(
-        b.figure(
-            "dont_know",
-            t(
-                lang,
-                f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
-                f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
-                "is marked.",
-            ),
-        )
-    )
-
-    limit = distribution_limit(min_n)
-    out.append(f"<h3>{escape(t(lang, 'Svarfordelinger', 'Answer distributions'))}</h3>")
-    out.append(
-        "<p>"
-        + escape(
-            t(
-                lang,
-                "Fordelingen af svarene på de fem niveauer viser, om en middelscore dækker over enighed eller "
-                "spredning. Niveau 1-2 står til venstre for midten, niveau 4-5 til højre, og niveau 3 deles af "
-                "midterlinjen. Fordelinger pr. forvaltning står i bilag 5 for forvaltninger med mindst "
-                f"{limit} svarende.",
-                "The distribution of the answers over the five levels shows whether a mean hides agreement or "
-                "spread. Levels 1-2 are left of the centre, levels 4-5 right of it, and level 3 is split by the "
-                f"centre line. Distributions per department are in appendix 5 for departments with at least "
-                f"{limit} respondents.",
-            )
-        )
-        + "</p>"
-    )
-    out.append(
-        b.figure(
-            "distribution",
-            t(
-                lang,
-                f"Svarfordeling pr. værdi i {b.wave} for forvaltningerne under ét (uden dem, hvis fordeling kunne "
-                "regnes baglæns); »Ved ikke« og »Ikke "
-                "relevant« til højre som andel af alle svar.",
-                f"Answer distribution per value in {b.wave} for the departments together (leaving out those whose "
-                "distribution could be worked out backwards); 'don't know' and "
-                "'not applicable' on the right as shares of all answers.",
-            ),
-        )
-    )
-    return Html("\n".join(out))
+        blocks.append(Paragraph.of(" ".join(filter(None, text)).rstrip("."), " (", bilag_ref(b, 2), ")."))
+    return Section("case", blocks)
 
 
 def department_change_sentence(b: Briefing, changes: pd.DataFrame) -> str:
@@ -233,8 +173,8 @@ def department_change_sentence(b: Briefing, changes: pd.DataFrame) -> str:
         )
     return t(
         lang,
-        f"Blandt forvaltningerne er der {'; og '.join(parts)} (bilag 3).",
-        f"Among the departments there is {'; and '.join(parts)} (appendix 3).",
+        f"Blandt forvaltningerne er der {'; og '.join(parts)}.",
+        f"Among the departments there is {'; and '.join(parts)}.",
     )
 
 
@@ -311,47 +251,69 @@ def suppression_sentence(b: Briefing) -> str:
     )
 
 
-def cases_table(cases: list[Case], lang: str) -> str:
-    """Return the examples of innovation work as a table; nothing when there are none."""
+def cases_list(b: Briefing, cases: list[Case]) -> list:
+    """Return the examples of innovation work for the memo: one line each, the full table in Bilag 2."""
     if not cases:
-        return ""
-    rows = [
-        f"<tr><td>{escape(case.kind.name(lang))}</td><td>{escape(case.department)}</td>"
-        f"<td><strong>{escape(case.title(lang))}</strong><br>{escape(case.text(lang))}</td></tr>"
+        return []
+    lang = b.lang
+    kinds = list(dict.fromkeys(case.kind.id for case in cases))
+    intro = t(
+        lang,
+        f"Forvaltningerne har beskrevet {len(cases)} eksempler på {len(kinds)} slags innovationsarbejde i indkøbet "
+        "(beskrevet i ",
+        f"The departments described {len(cases)} examples of {len(kinds)} kinds of innovation work in procurement "
+        "(described in ",
+    )
+    items = tuple(
+        (Run(f"{case.kind.name(lang)}: "), Run(case.title(lang), bold=True), Run(f" ({case.department})"))
         for case in cases
-    ]
-    head = t(
-        lang, "<th>Type</th><th>Forvaltning</th><th>Eksempel</th>", "<th>Kind</th><th>Department</th><th>Case</th>"
+    )
+    return [Paragraph.of(intro, bilag_ref(b, 2), "):"), Items(items, style="cases")]
+
+
+def cases_blocks(cases: list[Case], lang: str) -> list:
+    """Return the examples of innovation work as an introduction and a table; nothing when there are none."""
+    if not cases:
+        return []
+    columns = (
+        Cell(t(lang, "Type", "Kind")),
+        Cell(t(lang, "Forvaltning", "Department")),
+        Cell(t(lang, "Eksempel", "Case")),
+    )
+    rows = tuple(
+        (Cell(case.kind.name(lang)), Cell(case.department), Cell(case.text(lang), strong=case.title(lang)))
+        for case in cases
     )
     intro = t(
         lang,
         "Forvaltningerne har beskrevet tre slags innovationsarbejde i indkøbet:",
         "The departments described three kinds of innovation work in procurement:",
     )
-    return (
-        f'<p>{escape(intro)}</p><table class="cases"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    return [Paragraph.of(intro), Table(columns, rows, "cases")]
 
 
-def change_table(b: Briefing, changes: pd.DataFrame) -> str:
-    """Return the municipality's change per value since the previous wave, with its verdict."""
+def change_table(b: Briefing, changes: pd.DataFrame) -> list:
+    """Return the municipality's change per value since the previous wave, with its verdict and the test's note."""
     lang, names, ci = b.lang, b.value_names(), b.interval
     muni = changes[changes["department"] == config.MUNICIPALITY]
-    head = t(
-        lang,
-        "<th>Værdi</th><th class='num'>Ændring</th>"
-        f"<th class='num'>{ci}</th><th class='num'>Forvaltninger</th><th>Vurdering</th>",
-        "<th>Value</th><th class='num'>Change</th>"
-        f"<th class='num'>{ci}</th><th class='num'>Departments</th><th>Verdict</th>",
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(t(lang, "Ændring", "Change"), "num"),
+        Cell(ci, "num"),
+        Cell(t(lang, "Forvaltninger", "Departments"), "num"),
+        Cell(t(lang, "Vurdering", "Verdict")),
     )
     rows = []
     for r in muni.itertuples():
         sign = "+" if r.diff > 0 else ""
         rows.append(
-            f"<tr><td>{escape(names[r.value])}</td><td class='num'>{sign}{b.number(r.diff, 2)}</td>"
-            f"<td class='num'>{format_interval(r.ci_low, r.ci_high, lang, 2)}</td>"
-            f"<td class='num'>{r.n_departments}</td><td>{escape(change_word(r.verdict, lang))}</td></tr>"
+            (
+                Cell(names[r.value], "head"),
+                Cell(f"{sign}{b.number(r.diff, 2)}", "num"),
+                Cell(format_interval(r.ci_low, r.ci_high, lang, 2), "num"),
+                Cell(str(r.n_departments), "num"),
+                Cell(change_word(r.verdict, lang)),
+            )
         )
     from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 
@@ -363,7 +325,4 @@ def change_table(b: Briefing, changes: pd.DataFrame) -> str:
         "The change compares the whole municipality in both years. The five changes are tested together (Holm), "
         f"and a change is called an improvement or a decline only when the test is clear and it is at least {mid}.",
     )
-    return (
-        f"<table class='changes keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<p class='note'>{escape(note)}</p>"
-    )
+    return [Table(tuple(columns), tuple(rows), "changes", keep=True), Paragraph.of(note, style="note")]

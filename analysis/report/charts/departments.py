@@ -116,7 +116,7 @@ def plot_department_heatmap(
         if not row.merged
     )
     with matplotlib.style.context(config.STYLE_PATH):
-        fig, ax, cax, lax = grid_figure(ax, len(rows), 0.44)
+        fig, ax, cax, lax = grid_figure(ax, len(rows), 0.32)
         image = draw_grid(
             ax,
             matrix,

@@ -72,7 +72,7 @@ def plot_value_maturity(
     wave = check_wave(scores, wave)
     rows = value_rows(scores, codebook, wave)
     with matplotlib.style.context(config.STYLE_PATH):
-        fig, ax = figure_and_axes(ax, 3.6)
+        fig, ax = figure_and_axes(ax, 2.6)
         level_axis(ax, codebook, lang)
         labels = []
         for pos, (vid, row) in enumerate(rows.iterrows()):
