@@ -49,7 +49,7 @@ def mark_page_furniture(path: str | Path) -> int:
         streams = [s.get_object() for s in contents] if isinstance(contents, list) else [contents]
         for stream in streams:
             data = stream.get_data()
-            new = _MARKED.sub(lambda m: _ARTIFACT if int(m.group(2)) in furniture else m.group(0), data)
+            new = _MARKED.sub(lambda m, f=frozenset(furniture): _ARTIFACT if int(m.group(2)) in f else m.group(0), data)
             if new != data:
                 stream.set_data(new)
         page.compress_content_streams()
