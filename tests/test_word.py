@@ -188,7 +188,9 @@ def test_table_is_a_word_table_with_a_repeating_header(memo):
     assert table.rows[3].cells[0].paragraphs[0].runs[0].bold  # the strong first line
     assert table.style.name in ("Light List Accent 1", "Table Grid")
     # It fits the text width of A4 portrait with 2.5 cm margins.
-    width = sum(int(w) for w in table._tbl.xpath("./w:tblGrid/w:gridCol/@w:w"))
+    columns = [int(w) for w in table._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
+    assert columns[0] > max(columns[1:]) and min(columns) > Cm(1.5).twips  # the long names get the room
+    width = sum(columns)
     assert abs(text_width(doc) - Cm(16)) < Cm(0.01)
     assert Cm(15.9).twips < width <= text_width(doc) / 635
     caption = doc.element.body.xpath("./w:tbl")[0].getprevious()
@@ -335,14 +337,21 @@ def test_reference_template_without_our_styles_falls_back(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name,content", [("mangler.docx", None), ("skabelon.dotm", b"x"), ("ødelagt.docx", b"not a zip")]
+    "name,content,says",
+    [
+        ("mangler.docx", None, "no such file; give the path of a .docx file"),
+        ("skabelon.dotm", b"x", "found .dotm; open it in Word and save it as a Word document"),
+        ("ødelagt.docx", b"not a zip", "cannot be read as a Word document"),
+    ],
 )
-def test_bad_reference_raises_parameter_error_naming_the_file(tmp_path, name, content):
+def test_bad_reference_raises_parameter_error_naming_the_file(tmp_path, name, content, says):
     ref = tmp_path / name
     if content is not None:
         ref.write_bytes(content)
-    with pytest.raises(ParameterError, match=name):
+    with pytest.raises(ParameterError, match=re.escape(name)) as error:
         write_docx(memo_sections(), tmp_path / "out.docx", title="T", reference=ref)
+    assert says in str(error.value)
+    assert str(error.value).count(". ") == 0  # one sentence
     assert not (tmp_path / "out.docx").exists()
 
 
