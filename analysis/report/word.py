@@ -205,6 +205,7 @@ def write_docx(
     for section in sections:
         writer.section(section)
     _set_properties(doc, title=title, lang=lang, subject=subject, keywords=keywords, author=author)
+    _drop_styles_with_effects(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return atomic_write(out, buffer.getvalue())
@@ -276,6 +277,18 @@ def _set_properties(doc: DocxDocument, *, title: str, lang: str, subject: str, k
     props.revision = 1
     # Nothing of a template's own properties stays behind.
     props.comments = props.category = props.content_status = props.identifier = props.version = ""
+
+
+def _drop_styles_with_effects(doc: DocxDocument) -> None:
+    """Drop the Word 2010 copy of the styles (``stylesWithEffects.xml``) that python-docx's template has.
+
+    It no longer matches the styles once they are changed, and Word since 2013 neither needs it nor
+    writes it.
+    """
+    part = doc.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rel_id)
 
 
 def _clean(text: str | None) -> str:
