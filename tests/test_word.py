@@ -6,6 +6,7 @@ import re
 import shutil
 import struct
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -426,3 +427,11 @@ def test_text_xml_cannot_hold_and_empty_contents(tmp_path):
     assert "Resumé" in texts and "Tal fra Excel" in texts
     assert "Højreklik og vælg Opdater felt." in texts
     assert doc.core_properties.title == "T"
+
+
+def test_package_has_no_stale_copy_of_the_styles(memo):
+    # python-docx's template carries Word 2010's stylesWithEffects.xml, which would no longer
+    # match the changed styles.
+    names = zipfile.ZipFile(memo).namelist()
+    assert "word/styles.xml" in names
+    assert not any("stylesWithEffects" in n for n in names)
