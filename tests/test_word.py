@@ -435,3 +435,11 @@ def test_package_has_no_stale_copy_of_the_styles(memo):
     names = zipfile.ZipFile(memo).namelist()
     assert "word/styles.xml" in names
     assert not any("stylesWithEffects" in n for n in names)
+
+
+def test_a_section_that_starts_with_a_table_still_starts_a_new_page(tmp_path):
+    table = Table((Cell("A"),), ((Cell("1"),),))
+    sections = [Section("a", [Paragraph.of("Før")]), Section("b", [table], page_break=True)]
+    doc = docx.Document(str(write_docx(sections, tmp_path / "o.docx", title="T")))
+    before_table = doc.element.body.xpath("./w:tbl")[0].getprevious()
+    assert before_table.xpath(".//w:br/@w:type") == ["page"]

@@ -55,7 +55,7 @@ from ..words import t
 from .texts import Run
 from .view import Cell, Contents, DocumentHeader, Figure, Heading, Items, Paragraph, Section, Table
 
-__all__ = ["DEFAULT_AUTHOR", "bookmark_name", "link_target", "write_docx"]
+__all__ = ["DEFAULT_AUTHOR", "LinkTarget", "bookmark_name", "link_target", "write_docx"]
 
 DEFAULT_AUTHOR = "Københavns Kommune, Økonomiforvaltningen"
 #: The language of the text and of the document, for spell checking and the properties.
@@ -63,12 +63,10 @@ LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
 
 # The house look, as the HTML stylesheet has it (templates/briefing/briefing.css).
 FONT = "Arial"
-INK = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED = RGBColor(0x59, 0x59, 0x59)
 ACCENT = RGBColor(0x1F, 0x3B, 0x57)
 WARNING_RULE = "B35900"
 WARNING_FILL = "FFF5E6"
-HEADER_FILL = "F2F4F6"
 
 #: Our own paragraph styles, by the view-model's paragraph style. A template may define them.
 PARAGRAPH_STYLES = {
@@ -508,9 +506,6 @@ class _Writer:
             if style.type == kind and (style.name or "").casefold() == wanted:
                 return style
         return None
-
-    def _has(self, name: str, kind) -> bool:
-        return self._find(name, kind) is not None
 
     def _style(self, name: str, kind):
         """Return the style ``name``, added with the built-in look when the document lacks it."""
