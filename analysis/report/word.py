@@ -494,6 +494,7 @@ class _Writer:
         hyperlink = self._style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
         if self.house:
             _apply_look(hyperlink, _Look(color=ACCENT, underline=True))
+        self.hyperlink_id = hyperlink.style_id
         found = (self._find(name, WD_STYLE_TYPE.TABLE) for name in TABLE_STYLES)
         self.table_style = next((style for style in found if style is not None), None) or self._grid_style()
         self.bullets = self._has_numbering("List Bullet")
@@ -638,7 +639,10 @@ class _Writer:
 
     def paragraph(self, style: str, text: str = "") -> DocxParagraph:
         """Append a paragraph in ``style`` (added when the template lacks it) with plain ``text``."""
-        p = self.doc.add_paragraph(style=self._paragraph_style(style))
+        p = self.doc.add_paragraph()
+        # The style's id is set directly: python-docx's setter searches every style for the
+        # default one each time, which made a table of 300 cells take seconds.
+        p._p.style = self._paragraph_style(style).style_id
         if text:
             p.add_run(_clean(text))
         return p
@@ -698,7 +702,7 @@ class _Writer:
         for r in runs:
             target = link_target(r.href, self.links, this=self.this)
             text = _clean(r.text)
-            run = p.add_run(text) if target is None else _add_hyperlink(p, text, target)
+            run = p.add_run(text) if target is None else _add_hyperlink(p, text, target, style=self.hyperlink_id)
             if r.bold or bold:
                 run.bold = True
             if r.italic or italic:
@@ -749,7 +753,7 @@ class _Writer:
             cap.paragraph_format.keep_with_next = True
         rows = [_pad(b.columns, ncols), *(_pad(row, ncols) for row in b.rows)]
         table = self.doc.add_table(rows=len(rows), cols=ncols)
-        table.style = self.table_style
+        table._tbl.tblPr.style = self.table_style.style_id
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         has_row_heads = any("head" in c.style.split() for row in b.rows for c in row[:1])
@@ -782,7 +786,7 @@ class _Writer:
     def cell(self, cell, data: Cell, *, header: bool) -> None:
         styles = set(data.style.split())
         p = cell.paragraphs[0]
-        p.style = self._paragraph_style(CELL_STYLE)
+        p._p.style = self._paragraph_style(CELL_STYLE).style_id
         if "num" in styles:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         bold = header or "head" in styles or "flag" in styles
@@ -837,7 +841,7 @@ class _Writer:
             if target is None:
                 p.add_run(_clean(text))
             else:
-                _add_hyperlink(p, _clean(text), target, style="")
+                _add_hyperlink(p, _clean(text), target, style=None)
         first, last = paragraphs[0], paragraphs[-1]
         begin = _field_runs('TOC \\o "1-3" \\h \\z \\u')
         anchor_el = first._p.pPr
@@ -906,7 +910,8 @@ def _add_field(p: DocxParagraph, instruction: str, result: str, *, bold: bool = 
     return run
 
 
-def _add_hyperlink(p: DocxParagraph, text: str, target: LinkTarget, *, style: str = "Hyperlink") -> DocxRun:
+def _add_hyperlink(p: DocxParagraph, text: str, target: LinkTarget, *, style: str | None) -> DocxRun:
+    """Append a link to ``p``: to a web address or file (a relationship) or to a bookmark; ``style`` is a style id."""
     link = OxmlElement("w:hyperlink")
     if target.url:
         link.set(qn("r:id"), p.part.relate_to(target.url, RT.HYPERLINK, is_external=True))
@@ -916,9 +921,9 @@ def _add_hyperlink(p: DocxParagraph, text: str, target: LinkTarget, *, style: st
     r = OxmlElement("w:r")
     link.append(r)
     p._p.append(link)
-    run = DocxRun(r, p)
     if style:
-        run.style = style
+        r.style = style
+    run = DocxRun(r, p)
     run.text = text
     return run
 
