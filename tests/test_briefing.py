@@ -30,13 +30,15 @@ def rendered_da(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def html_da(rendered_da) -> str:
-    return (rendered_da / "briefing.html").read_text(encoding="utf-8")
+    # The memo and its Bilag together: what one briefing held before they became two documents.
+    return "\n".join((rendered_da / name).read_text(encoding="utf-8") for name in ("briefing.html", "bilag.html"))
 
 
 @pytest.fixture(scope="module")
 def pdf_text_da(rendered_da) -> str:
     # Words, not line breaks: where a line breaks depends on the fonts on the machine.
-    return " ".join("\n".join(page.extract_text() for page in PdfReader(rendered_da / "briefing.pdf").pages).split())
+    pages = [page for name in ("briefing.pdf", "bilag.pdf") for page in PdfReader(rendered_da / name).pages]
+    return " ".join("\n".join(page.extract_text() for page in pages).split())
 
 
 @pytest.mark.slow
@@ -100,7 +102,7 @@ def test_resume_numbers_match_the_tables(rendered_da, html_da):
     lowest = latest["score"].idxmin()
     assert lowest == "innovation"
     score_da = f"{latest.loc[lowest, 'score']:.1f}".replace(".", ",")
-    resume = html_da.split("Resumé", 1)[1].split("Sagsfremstilling", 1)[0]
+    resume = html_da.split('id="resume"', 1)[1].split('id="sagsfremstilling"', 1)[0]
     assert "Partnerskaber og innovation" in resume and score_da in resume
 
 
@@ -154,7 +156,7 @@ def test_single_wave_briefing_has_no_change_section(tmp_path):
     b = prepare_briefing(config.sample_files()[-1:], resamples=200, chart_background=False)
     assert b.previous_wave is None
     assert b.all_changes() is None
-    assert "Udvikling siden" not in b.case()
+    assert "Udvikling siden" not in str(b.case())
 
 
 @pytest.mark.slow
@@ -163,10 +165,13 @@ def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da,
         "Udvikling siden 2024",
         "Kendskab",
         "Svarfordelinger",
-        "Bilag 4. Pålidelighed og følsomhed",
+        "Bilag 1. Metode",
+        "Pålidelighed",
+        "Følsomhed for vægtningen",
         "Cronbachs alfa",
         "Vægtet med svarende",
-        "Bilag 5. Svarfordelinger pr. forvaltning",
+        "Bilag 2. Tabeller og figurer",
+        "Fordelinger pr. forvaltning vises kun",
         "krydser en niveaugrænse",
     ):
         assert text in html_da, text

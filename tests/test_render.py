@@ -40,7 +40,7 @@ ROWS = 45  # long enough for the table to run onto page 2
 def rendered(tmp_path_factory):
     """Render ok.ipynb once (HTML and PDF) and return the RenderResult."""
     out = tmp_path_factory.mktemp("render") / "briefing-out"
-    return render_notebook(OK, out, {"rows": ROWS}, title=TITLE, progress=False)
+    return render_notebook(OK, out, {"rows": ROWS}, title=TITLE, progress=False, formats=("html", "pdf"))
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +228,13 @@ def test_parameters_are_read_from_annotated_assignments(tmp_path, no_kernel):
     assert "title (str, default '')" in message
     assert "a (default 1)" in message and "b (default 2)" in message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["annotated.ipynb"]
+
+
+@pytest.mark.slow
+def test_a_notebook_without_sections_gets_no_word_file_and_says_so(tmp_path, capsys):
+    result = render_notebook(OK, tmp_path / "out", {"rows": 3}, title=TITLE, progress=False)
+    assert "docx" not in result.paths and not list((tmp_path / "out").glob("*.docx"))
+    assert "shows no sections made by analysis.report, so no briefing.docx" in capsys.readouterr().err
 
 
 def test_unknown_format_is_refused(tmp_path, no_kernel):

@@ -446,3 +446,27 @@ def test_a_section_that_starts_with_a_table_still_starts_a_new_page(tmp_path):
     doc = docx.Document(str(write_docx(sections, tmp_path / "o.docx", title="T")))
     before_table = doc.element.body.xpath("./w:tbl")[0].getprevious()
     assert before_table.xpath(".//w:br/@w:type") == ["page"]
+
+
+def test_the_analysts_texts_reach_word_as_paragraphs_a_list_and_escaped_text(tmp_path):
+    """A --texts file with two paragraphs, a bullet list and <script> gives the same in Word as in HTML."""
+    from analysis.report.briefing import prepare_briefing
+
+    texts = tmp_path / "tekster.md"
+    texts.write_text(
+        "## Økonomi\n\nFørste afsnit med **fed** skrift.\n\nAndet afsnit <script>alert(1)</script>.\n\n"
+        "- første punkt\n- andet punkt\n",
+        encoding="utf-8",
+    )
+    briefing = prepare_briefing(resamples=100, charts=False, chart_background=False, texts=texts)
+    section = Section.from_json(json.loads(json.dumps(briefing.economy().to_json())))  # as the pipeline reads it
+    html = str(briefing.economy())
+    assert html.count("<p") == 2 and html.count("<li>") == 2 and "&lt;script&gt;" in html and "<script>" not in html
+    path = write_docx([section], tmp_path / "memo.docx", title="T")
+    paragraphs = [p for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    heading, first, second, *items = paragraphs
+    assert heading.text == "Økonomi" and heading.style.name == "Heading 2"
+    assert first.text == "Første afsnit med fed skrift." and any(r.bold and r.text == "fed" for r in first.runs)
+    assert second.text == "Andet afsnit <script>alert(1)</script>."
+    assert [p.text for p in items] == ["første punkt", "andet punkt"]
+    assert all(p.style.name == "List Bullet" for p in items)

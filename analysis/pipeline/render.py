@@ -324,13 +324,19 @@ def _export_documents(
         timings[f"{key}html"] = time.perf_counter() - t0
         if "pdf" in formats:
             t0 = time.perf_counter()
-            html_to_pdf(_point_links(html, stems, "pdf"), work / names[f"{key}pdf"], base_url=notebook.parent)
+            # No base URL: a link to the sibling PDF (bilag.pdf#bilag-2) stays relative to this file.
+            html_to_pdf(_point_links(html, stems, "pdf"), work / names[f"{key}pdf"])
             timings[f"{key}pdf"] = time.perf_counter() - t0
         if "docx" in formats:
             t0 = time.perf_counter()
             from ..report.word import write_docx
 
             sections = notebook_sections(executed, doc, main)
+            if not sections:
+                # A notebook that shows plain HTML (not analysis.report sections) has nothing Word can use.
+                say(f"note: {notebook.name} shows no sections made by analysis.report, so no {names[f'{key}docx']}.")
+                del names[f"{key}docx"]
+                continue
             write_docx(
                 sections,
                 work / names[f"{key}docx"],

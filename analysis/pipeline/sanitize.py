@@ -9,6 +9,8 @@ attributes the briefing and the profiles use; everything else is dropped.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 __all__ = ["safe_html"]
@@ -43,6 +45,7 @@ _HTML_TAGS = {
     "img",
     "li",
     "main",
+    "nav",
     "ol",
     "p",
     "section",
@@ -167,12 +170,17 @@ _STYLE_PROPERTIES = {
 _DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "frameset"}
 
 
+#: A link to a place in a sibling document the renderer writes (the memo's "bilag 2" to
+#: ``bilag.html#bilag-2``): a bare file name of ours, no scheme, no folder.
+_SIBLING = re.compile(r"^[a-z]+(?:\.[a-z]{2})?\.(?:html|pdf|docx)#[A-Za-z0-9_-]+$")
+
+
 def _allow_url(tag: str, attribute: str, value: str) -> str | None:
-    """Keep embedded images and links within the page; drop every other URL."""
+    """Keep embedded images, links within the page and to a sibling document; drop every other URL."""
     if attribute == "src":
         return value if value.startswith("data:image/") else None
     if attribute in ("href", "xlink:href"):
-        return value if value.startswith("#") else None
+        return value if value.startswith("#") or (attribute == "href" and _SIBLING.match(value)) else None
     return value
 
 
@@ -189,6 +197,8 @@ def safe_html(html: str) -> str:
     '<p class="lead">Tekst</p>'
     >>> safe_html('<a href="javascript:alert(1)">link</a><img src="https://example.org/x.png" alt="x">')
     '<a>link</a><img alt="x">'
+    >>> safe_html('<a href="bilag.html#bilag-2">bilag 2</a><a href="../x/bilag.html#a">x</a>')
+    '<a href="bilag.html#bilag-2">bilag 2</a><a>x</a>'
     """
     return nh3.clean(
         html,

@@ -310,14 +310,25 @@ class Briefing(NumberedFigures):
 
     # -- sections -----------------------------------------------------------------------------
     def header(self) -> Section:
-        """Return the memo's title block, with a warning when the data are the synthetic sample."""
+        """Return the memo's title block (with a warning when the data are the synthetic sample) and, on
+        screen, a table of contents."""
         lang = self.lang
         kind = t(
             lang,
             f"Orientering til {organisation('committee', lang)}",
             f"Briefing for {organisation('committee', lang)}",
         )
-        return Section("header", [self._document_header(kind)])
+        entries = [("resume", t(lang, "Resumé", "Summary"))]
+        if self.texts.get("recommendation"):
+            entries.append(("indstilling", t(lang, "Indstilling", "Recommendation")))
+        entries += [
+            ("sagsfremstilling", t(lang, "Sagsfremstilling", "The case and findings")),
+            ("oekonomi", t(lang, "Økonomi", "Finances")),
+            ("videre-proces", t(lang, "Videre proces", "Next steps")),
+            ("bilag", t(lang, "Bilag", "Appendices")),
+        ]
+        contents = Contents(t(lang, "Indhold", "Contents"), tuple((a, x, 2) for a, x in entries), word=False)
+        return Section("header", [self._document_header(kind), contents])
 
     def _document_header(self, kind: str):
         return document_header(

@@ -886,7 +886,9 @@ class DepartmentProfile(NumberedFigures):
 
     def provenance(self, output_dir: str | Path = "") -> Html:
         """Return the provenance section (data, code and settings behind this profile)."""
-        return self.briefing.provenance(output_dir, title=t(self.lang, "Sporbarhed", "Provenance"))
+        from .appendix import provenance_section
+
+        return provenance_section(self.lang, output_dir, t(self.lang, "Sporbarhed", "Provenance"))
 
     def write_tables(self, output_dir: str | Path) -> list[Path]:
         """Write the department's tables (:func:`analysis.tables.documents.write_profile_tables`)."""

@@ -189,10 +189,12 @@ class DocumentHeader:
 
 @dataclass(frozen=True)
 class Contents:
-    """A table of contents (HTML only: Word has its own): ``entries`` of (anchor, text, level)."""
+    """A table of contents: ``entries`` of (anchor, text, level); hidden in print (the PDF has bookmarks)."""
 
     title: str
     entries: tuple[tuple[str, str, int], ...]
+    #: Also a table of contents in Word (a TOC field); the short memo has one only in HTML.
+    word: bool = True
     kind: ClassVar[str] = "contents"
 
 

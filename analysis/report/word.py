@@ -661,7 +661,7 @@ class _Writer:
             self.table(block)
         elif isinstance(block, Figure):
             self.figure(block)
-        elif isinstance(block, Contents):
+        elif isinstance(block, Contents) and block.word:
             self.contents(block)
 
     def header(self, b: DocumentHeader) -> None:
