@@ -233,3 +233,51 @@ def test_render_reads_the_named_sheet_of_an_xlsx_export(tmp_path):
     value = pd.read_csv(out / "tables" / "maturity_by_value.csv")
     assert set(value["wave"]) == {2025}
     assert "Syntetiske data" not in (out / "briefing.html").read_text(encoding="utf-8")
+
+
+def _all_sections(b):
+    return [
+        b.header(),
+        b.resume(),
+        b.case(),
+        b.economy(),
+        b.next_steps(),
+        b.attachments(),
+        b.appendix_header(),
+        b.method(),
+        b.tables(),
+        b.data_quality(),
+    ]
+
+
+@pytest.mark.parametrize("min_n", [65, 100])
+def test_a_minimum_group_above_everyone_gives_a_document_that_says_so(min_n):
+    from analysis.report.view import Figure
+
+    b = prepare_briefing(min_n=min_n, resamples=100, charts=False, chart_background=False)
+    assert not b.publishable
+    sections = _all_sections(b)
+    text = "\n".join(s.text() for s in sections)
+    assert f"et tal vises kun, når mindst {min_n} har svaret, og i 2025 har 64 svaret" in text
+    assert not any(isinstance(block, Figure) for s in sections for block in s.blocks)
+
+
+@pytest.mark.parametrize(
+    ("departments", "min_n"),
+    [(("SUF",), 5), (("SUF", "KFF"), 5), (("SUF", "TMF"), 5), (None, 15), (None, 16), (None, 40)],
+)
+def test_a_small_municipality_or_a_strict_minimum_still_gives_every_section(tmp_path, departments, min_n):
+    """At most one published department on a value (or none) is said, not a crash."""
+    from analysis.report.view import Figure
+
+    frame = pd.read_csv(config.sample_files()[-1], dtype=str, keep_default_na=False)
+    if departments:
+        frame = frame[frame["department"].isin(departments)]
+    path = tmp_path / "svar.csv"
+    frame.to_csv(path, index=False)
+    b = prepare_briefing([path], min_n=min_n, resamples=100, chart_background=False)
+    assert b.publishable
+    sections = _all_sections(b)
+    figures = [block for s in sections for block in s.blocks if isinstance(block, Figure)]
+    assert len(figures) >= 3 and all(f.alt for f in figures)
+    assert "Resumé" in sections[1].text() and "Sagsfremstilling" in sections[2].text()

@@ -24,6 +24,7 @@ from ..exceptions import ParameterError
 from ..report import fonts
 from ..report.view import META
 from .messages import say
+from .pdfua import mark_page_furniture
 from .sanitize import safe_html
 
 __all__ = [
@@ -219,8 +220,10 @@ def html_to_pdf(html: str, path: str | Path, *, base_url: str | Path | None = No
         string=html, base_url=str(base_url) if base_url is not None else None, url_fetcher=_url_fetcher()
     )
     font_config, stylesheet = _packaged_fonts()
-    # Tagged PDF: the structure (headings, tables, alt text) for screen readers.
-    document.write_pdf(path, pdf_tags=True, stylesheets=[stylesheet], font_config=font_config)
+    # Tagged PDF/UA: the structure (headings, tables, alt text) for screen readers, with the
+    # running header and the page numbers marked as artifacts (analysis.pipeline.pdfua).
+    document.write_pdf(path, pdf_variant="pdf/ua-1", stylesheets=[stylesheet], font_config=font_config)
+    mark_page_furniture(path)
     return path
 
 

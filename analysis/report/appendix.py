@@ -346,19 +346,20 @@ def quality_section(b: Briefing) -> Section:
     blocks.append(Heading(t(lang, "Kendskab: svaret »Ved ikke«", "Awareness: the answer “don’t know”"), 3, "ved-ikke"))
     from .case import dont_know_sentence
 
-    blocks.append(Paragraph.of(dont_know_sentence(b)))
-    blocks.append(
-        b.figure(
-            "dont_know",
-            t(
-                lang,
-                f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
-                f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
-                "is marked.",
-            ),
-            document="bilag",
+    if b.publishable:
+        blocks.append(Paragraph.of(dont_know_sentence(b)))
+        blocks.append(
+            b.figure(
+                "dont_know",
+                t(
+                    lang,
+                    f"Andel »Ved ikke« af de afgivne svar pr. forvaltning og værdi i {b.wave}. Over {flag} er markeret.",
+                    f"Share of 'don't know' among the answers given per department and value in {b.wave}. Above {flag} "
+                    "is marked.",
+                ),
+                document="bilag",
+            )
         )
-    )
     blocks.append(
         Paragraph.of(
             t(
@@ -466,6 +467,8 @@ def tables_section(b: Briefing) -> Section:
     lang, names = b.lang, b.value_names()
     from .briefing import INNOVATION
 
+    if not b.publishable:
+        return _bilag(b, 2, "tables", [Paragraph.of(b.nothing_shown_sentence()), *cases_section_blocks(b)])
     blocks: list = [
         Heading(names[INNOVATION], 3, "innovation-forvaltninger"),
         b.figure(
@@ -683,6 +686,8 @@ def robustness(b: Briefing) -> list:
         )
         blocks.append(focus_area_table(b, r.value))
 
+    if not b.publishable:
+        return blocks  # no municipal score, so no weighting to compare
     table = b.sensitivity
     summary = ranking_summary(table)
     scheme_names = {

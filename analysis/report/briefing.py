@@ -128,6 +128,26 @@ class Briefing(NumberedFigures):
         """Return each published department (and the merged group) against the municipality, per value."""
         return compare_departments_to_municipality(self.scores, self.wave)
 
+    @property
+    def publishable(self) -> bool:
+        """Return whether the municipality's scores of this wave may be shown (at least min_n answered)."""
+        return bool(self.municipal_cells()["score"].notna().any())
+
+    def nothing_shown_sentence(self) -> str:
+        """Say that no number can be shown, and why: the whole municipality is under the minimum group size."""
+        counts = self.survey.quality.respondent_counts
+        n_resp = int(counts[self.wave].sum()) if self.wave in counts.columns else 0
+        min_n = self.scores.min_n
+        return t(
+            self.lang,
+            f"Af hensyn til anonymiteten vises ingen tal i denne udgave: et tal vises kun, når mindst {min_n} har "
+            f"svaret, og i {self.wave} har {n_resp} svaret i alle forvaltninger tilsammen. Med en lavere grænse for "
+            "mindste gruppe kan kommunens tal vises.",
+            f"To protect anonymity this edition shows no numbers: a number is shown only when at least {min_n} "
+            f"answered, and in {self.wave} {n_resp} answered in all departments together. A lower minimum group "
+            "size lets the municipal figures be shown.",
+        )
+
     def group_names(self, value: str) -> dict[str, str]:
         """Return the names text gives to the departments of a value: the merged group with its members."""
         cells = self.department_cells()
@@ -374,6 +394,8 @@ class Briefing(NumberedFigures):
                 f"In {self.wave} the Finance Administration asked {n_resp} procurement staff in {n_dept} "
                 f"departments how mature procurement is on the five values of the procurement policy",
             )
+        if not self.publishable:
+            return [f"{asked}.", self.nothing_shown_sentence()]
         sentences = [f"{asked}; {pooled}."]
         values = muni.assign(level_name=[self.level_name(lv) for lv in muni["level"]])
         for which in ("lowest", "highest"):

@@ -62,6 +62,9 @@ def case_section(b: Briefing) -> Section:
         ),
     ]
 
+    if not b.publishable:
+        blocks.append(Paragraph.of(b.nothing_shown_sentence()))
+        return Section("case", blocks)
     blocks.append(Heading(t(lang, "Modenhed på de fem værdier", "Maturity on the five values"), 3, "vaerdier"))
     values = muni.assign(level_name=[b.level_name(lv) for lv in muni["level"]])
     value_text = [
