@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from analysis import config
 from analysis.report.appendix import method, method_parameters
 from analysis.report.briefing import prepare_briefing
-from analysis.report.html import escape
 from analysis.report.view import Table
 from analysis.stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from analysis.stats.disclosure import distribution_limit

@@ -26,6 +26,7 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from analysis import config, load_responses, score_survey
 from analysis.exceptions import ParameterError
@@ -52,6 +53,10 @@ def _text(page: str) -> str:
     alts = " ".join(re.findall(r'alt="([^"]*)"', page))
     no_images = re.sub(r'src="data:[^"]*"', "", page)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", no_images) + " " + alts)
+
+
+#: A table row: its heading (the value's short name) and the rest of its cells.
+ROW = r'<tr><th scope="row" class="head">([^<]+)</th>(.*?)</tr>'
 
 
 def _formatted(numbers, decimals=(1, 2)) -> set[str]:
@@ -206,7 +211,7 @@ def test_count_under_min_n_is_written_in_words(unsuppressed):
     profile = prepare_profile("SOF", wave=2023, chart_background=False)
     values = str(profile.values())
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", values) if ">Partnerskaber og innovation<" in r)
-    assert "<td class='num hidden'>færre end 5</td>" in row
+    assert '<td class="num hidden">færre end 5</td>' in row
     assert not re.search(r">\s*3\s*<", row)
     # The group's published score is shown in the row, with the group's name and the reason.
     group = _scores().department_value.set_index(["wave", "department", "value"])
@@ -307,7 +312,7 @@ def test_focus_areas_of_a_value_with_a_hidden_focus_area_are_withheld(unsuppress
     names = [profile.codebook.focus_area_name(f) for f in labour["focus_area"]]
     for name in names:
         # Every row naming a labour focus area, in any table, carries no number.
-        rows = [r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", page) if f">{html_lib.escape(name)}<" in r]
+        rows = [r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", page) if f">{escape(name)}<" in r]
         assert rows, name
         for row in rows:
             assert not re.search(r"\d,\d", row), row
@@ -349,8 +354,8 @@ def test_department_clearly_below_the_municipality_is_told_so():
     assert said and said.group(1) == ("reduceret klimaaftryk, miljømæssig bæredygtighed og partnerskaber og innovation")
     assert "på niveau med kommunen på effektiv indkøbsorganisation og ansvarlige arbejdsvilkår" in summary
     values = str(sof.values())
-    rows = {r: v for r, v in re.findall(r"<tr><td>([^<]+)</td>(.*?)</tr>", values)}
-    assert rows["Klima"].endswith("<td class='flag'>klart under</td>")
+    rows = {r: v for r, v in re.findall(ROW, values)}
+    assert rows["Klima"].endswith('<td class="flag">klart under</td>')
     assert rows["Organisation"].endswith("<td>på niveau</td>")
 
 
@@ -366,8 +371,8 @@ def test_level_names_in_text_carry_the_question_mark():
 
 def test_change_words_follow_the_change_tables_verdict(tmf):
     changes = tmf.changes()
-    table = str(tmf.trend()).split("<table class='profile-change")[1]
-    rows = re.findall(r"<tr><td>([^<]+)</td>(.*?)</tr>", table)
+    table = str(tmf.trend()).split('<table class="profile-change')[1]
+    rows = re.findall(ROW, table)
     assert len(rows) == 5
     words = {"improvement": "forbedring", "decline": "tilbagegang", "no clear change": "ingen klar ændring"}
     for (short, row), vid in zip(rows, tmf.codebook.value_ids):

@@ -1,11 +1,12 @@
-"""The parts the briefing and the profiles are built from: cases, HTML helpers, words, chart batches."""
+"""The parts the briefing and the profiles are built from: cases, view-model parts, words, chart batches."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.report.chartpool import ChartBatch
-from analysis.report.html import FigureNumbers, Html, department_value_table, document_header, escape
+from analysis.report.parts import FigureNumbers, NumberedFigures, department_value_table, document_header
+from analysis.report.view import Cell, Section, render_blocks
 from analysis.survey.cases import Case, CaseKind, load_cases
 from analysis.words import cannot_show_text, hidden_word, interval_text, threshold_text
 
@@ -39,33 +40,45 @@ def test_department_value_table_says_only_hidden_for_a_suppressed_cell():
             "score": [2.5, 9.9, 3.0],
         }
     )
-    html = department_value_table(
+    table = department_value_table(
         frame,
-        lambda r: f"<td>{r['score']}</td>",
+        lambda r: Cell(str(r["score"]), "num"),
         "scores",
         value_ids=["x", "y"],
         short_names={"x": "X & co", "y": "Y"},
         hidden="skjult",
         lang="en",
     )
+    # The suppressed cell and the missing one say the hidden words and nothing else.
+    assert [row[2] for row in table.rows] == [Cell("skjult", "num hidden")] * 2
+    html = render_blocks([table])
     assert "9.9" not in html and html.count("skjult") == 2  # suppressed, and missing
-    assert "<th>Code</th>" in html and "X &amp; co" in html and "<td>2.5</td>" in html
+    assert '<th scope="col">Code</th>' in html and "X &amp; co" in html and '<td class="num">2.5</td>' in html
 
 
 def test_document_header_warns_only_for_the_sample():
-    plain = document_header("Org", "Kind", "T <1>", "Meta", is_sample=False, lang="da")
-    assert isinstance(plain, Html) and plain._repr_html_() == str(plain)
-    assert '<p class="kind">Kind</p>' in plain and "T &lt;1&gt;" in plain and "synthetic" not in plain
-    assert "Synthetic data." in document_header("Org", "Kind", "T", "Meta", is_sample=True, lang="en")
-    assert escape("'") == "&#x27;"
+    plain = Section("header", [document_header("Org", "Kind", "T <1> 'a'", "Meta", is_sample=False, lang="da")])
+    assert plain._repr_html_() == str(plain)
+    assert '<p class="kind">Kind</p>' in str(plain) and "T &lt;1&gt; &#39;a&#39;" in str(plain)
+    assert "synthetic" not in str(plain) and "Syntetiske" not in plain.text()
+    sample = Section("header", [document_header("Org", "Kind", "T", "Meta", is_sample=True, lang="en")])
+    assert "Synthetic data." in str(sample) and "Synthetic data." in sample.text()
 
 
 def test_figures_are_numbered_in_the_order_shown(monkeypatch):
-    from analysis.report import charts
+    from analysis.report import parts
 
-    monkeypatch.setattr(charts, "figure_html", lambda chart, number, caption, lang: f"{number}:{caption}:{lang}")
+    monkeypatch.setattr(parts, "figure_block", lambda chart, number, caption, lang: f"{number}:{caption}:{lang}")
     figures = FigureNumbers("en")
     assert [figures.figure(None, "a"), figures.figure(None, "b")] == ["1:a:en", "2:b:en"]
+
+    class Document(NumberedFigures):
+        def __init__(self):
+            self.lang, self.charts = "da", {"c": None}
+
+    doc = Document()  # one numbering per document: the memo's figures and the profile's count apart
+    shown = [doc.figure("c", "a"), doc.figure("c", "b", document="profile"), doc.figure("c", "c")]
+    assert shown == ["1:a:da", "1:b:da", "2:c:da"]
 
 
 def test_words_quote_the_settings():

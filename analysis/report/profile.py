@@ -67,7 +67,8 @@ from ..words import (
 )
 from . import profile_appendix, profile_sections
 from .briefing import Briefing, prepare_briefing
-from .html import Html, NumberedFigures, document_header, escape
+from .parts import NumberedFigures, document_header
+from .view import Heading, Paragraph, Section
 
 __all__ = ["PULLED_IN", "SMALL", "DepartmentProfile", "default_profile_title", "prepare_profile"]
 
@@ -528,7 +529,7 @@ class DepartmentProfile(NumberedFigures):
         return ChartBatch(builders, background=self.briefing.chart_background)
 
     # -- sections -----------------------------------------------------------------------------
-    def header(self) -> Html:
+    def header(self) -> Section:
         """Return the title block of a department profile, with the synthetic-data notice."""
         lang = self.lang
         kind = t(
@@ -536,7 +537,7 @@ class DepartmentProfile(NumberedFigures):
             f"Forvaltningsprofil · {self.name} ({self.department})",
             f"Department profile · {self.name} ({self.department})",
         )
-        return document_header(
+        header = document_header(
             organisation_text(lang),
             kind,
             self.title,
@@ -544,13 +545,13 @@ class DepartmentProfile(NumberedFigures):
             is_sample=self.briefing.is_sample,
             lang=lang,
         )
+        return Section("header", [header], document="profile")
 
-    def summary(self) -> Html:
+    def summary(self) -> Section:
         """Return the summary: 2-4 sentences from the numbers (one paragraph when all is hidden)."""
-        head = f"<h2>{escape(t(self.lang, 'Resumé', 'Summary'))}</h2>"
-        if self.all_hidden:
-            return Html(f'{head}\n<p class="lead">{escape(self.all_hidden_text())}</p>')
-        return Html(f'{head}\n<p class="lead">{escape(" ".join(self.summary_sentences()))}</p>')
+        text = self.all_hidden_text() if self.all_hidden else " ".join(self.summary_sentences())
+        heading = Heading(t(self.lang, "Resumé", "Summary"))
+        return Section("summary", [heading, Paragraph.of(text, style="lead")], document="profile")
 
     def all_hidden_text(self) -> str:
         """Return the one paragraph of a department hidden on every value.
@@ -864,31 +865,31 @@ class DepartmentProfile(NumberedFigures):
             )
         return out
 
-    def values(self) -> Html:
+    def values(self) -> Section:
         """Return the five values: the department beside the municipality, as a chart and a table."""
         return profile_sections.values_section(self)
 
-    def focus_areas(self) -> Html:
+    def focus_areas(self) -> Section:
         """Return each value's lowest-scoring focus area, and the three to look at first."""
         return profile_sections.focus_areas_section(self)
 
-    def distributions(self) -> Html:
+    def distributions(self) -> Section:
         """Return the department's answer distribution (when its group is large enough) and don't-know shares."""
         return profile_sections.distributions_section(self)
 
-    def trend(self) -> Html:
+    def trend(self) -> Section:
         """Return the department's scores over the waves and the change since the previous wave."""
         return profile_sections.trend_section(self)
 
-    def appendix(self) -> Html:
+    def appendix(self) -> Section:
         """Return the method note and the department's table of values and focus areas."""
         return profile_appendix.appendix_section(self)
 
-    def provenance(self, output_dir: str | Path = "") -> Html:
+    def provenance(self, output_dir: str | Path = "") -> Section:
         """Return the provenance section (data, code and settings behind this profile)."""
         from .appendix import provenance_section
 
-        return provenance_section(self.lang, output_dir, t(self.lang, "Sporbarhed", "Provenance"))
+        return provenance_section(self.lang, output_dir, t(self.lang, "Sporbarhed", "Provenance"), document="profile")
 
     def write_tables(self, output_dir: str | Path) -> list[Path]:
         """Write the department's tables (:func:`analysis.tables.documents.write_profile_tables`)."""

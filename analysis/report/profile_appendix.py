@@ -1,6 +1,7 @@
 """The department profile's appendix: the method in plain words and the table of its figures.
 
-In: a :class:`~analysis.report.profile.DepartmentProfile`. Out: HTML for the profile's Bilag.
+In: a :class:`~analysis.report.profile.DepartmentProfile`. Out: the profile's Bilag as a
+:class:`~analysis.report.view.Section` (blocks the templates and the Word writer render).
 """
 
 from __future__ import annotations
@@ -14,23 +15,25 @@ from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.disclosure import distribution_limit
 from ..words import count_text, t
 from .appendix import data_source
-from .html import Html, escape, heading_and_paragraphs
+from .parts import heading_and_paragraphs
+from .view import AnyBlock, Cell, Heading, Paragraph, Section, Table
 
 if TYPE_CHECKING:
     from .profile import DepartmentProfile
 
 
-def appendix_section(p: DepartmentProfile) -> Html:
+def appendix_section(p: DepartmentProfile) -> Section:
     """Return the method note and the department's table of values and focus areas."""
     lang = p.lang
-    heading = t(lang, "Bilag", "Appendix")
+    heading = Heading(t(lang, "Bilag", "Appendix"))
     if p.all_hidden:
         # One page: no page break before a method note that is the only thing left to show.
-        return Html(f"<h2>{escape(heading)}</h2>\n{method(p)}")
-    return Html("\n".join([f"<h2 class='appendix'>{escape(heading)}</h2>", method(p), figures_table(p)]))
+        return Section("appendix", [heading, *method(p)], document="profile")
+    return Section("appendix", [heading, *method(p), *figures_table(p)], document="profile", page_break=True)
 
 
-def method(p: DepartmentProfile) -> str:
+def method(p: DepartmentProfile) -> list[AnyBlock]:
+    """Return the method in plain words: a heading and four paragraphs."""
     lang, s = p.lang, p.scores
     n, limit = s.min_n, distribution_limit(s.min_n)
     resamples = format_number(s.resamples, lang, 0)
@@ -98,48 +101,49 @@ def method(p: DepartmentProfile) -> str:
     return heading_and_paragraphs(title, paras)
 
 
-def figures_table(p: DepartmentProfile) -> str:
+def figures_table(p: DepartmentProfile) -> list[AnyBlock]:
+    """Return the department's figures: each value (bold) and its focus areas under it, with n and level."""
     lang = p.lang
     cells = p.cells()
     fa = p.focus_areas_table().set_index("focus_area")
-    head = t(
-        lang,
-        f"<th>Værdi og indsatsområde</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-        "<th class='num'>n</th><th>Niveau</th>",
-        f"<th>Value and focus area</th><th class='num'>Score</th><th class='num'>{p.interval}</th>"
-        "<th class='num'>n</th><th>Level</th>",
+    columns = (
+        Cell(t(lang, "Værdi og indsatsområde", "Value and focus area")),
+        Cell("Score", "num"),
+        Cell(p.interval, "num"),
+        Cell("n", "num"),
+        Cell(t(lang, "Niveau", "Level")),
     )
-    indent = " style='padding-left:1.4em'"  # focus areas under their value
     rows = []
     for value in p.codebook.values:
         c = cells.loc[value.id]
-        name = f"<strong>{escape(value.name(lang))}</strong>"
+        name = Cell(strong=value.name(lang), style="head")
         if c["suppressed"]:
-            rows.append(
-                f"<tr class='value'><td>{name}</td><td class='hidden' colspan='4'>"
-                f"{escape(p.merged_cell_text(value.id))}</td></tr>"
-            )
+            # The words take the place of the score; the other numbers stay blank.
+            rows.append((name, Cell(p.merged_cell_text(value.id), "hidden"), *(Cell("", "hidden"),) * 3))
             continue
         rows.append(
-            f"<tr class='value'><td>{name}</td><td class='num'><strong>{p.number(c['score'], 2)}</strong>"
-            f"</td><td class='num'>{p.ci(c['ci_low'], c['ci_high'], 2)}</td>"
-            f"<td class='num'>{count_text(c['n'], p.min_n, lang)}</td><td>{escape(p.level_name(c['level'], bool(c['level_uncertain'])))}"
-            "</td></tr>"
+            (
+                name,
+                Cell(strong=p.number(c["score"], 2), style="num"),
+                Cell(p.ci(c["ci_low"], c["ci_high"], 2), "num"),
+                Cell(count_text(c["n"], p.min_n, lang), "num"),
+                Cell(p.level_name(c["level"], bool(c["level_uncertain"]))),
+            )
         )
         for area in value.focus_areas:
-            label = escape(area.name_en if lang == "en" else area.name_da)
+            label = Cell(area.name_en if lang == "en" else area.name_da, "head sub")
             r = fa.loc[area.id] if area.id in fa.index else None
             if r is None or not r["shown"]:
-                rows.append(
-                    f"<tr class='fa'><td{indent}>{label}</td><td class='hidden' colspan='4'>{escape(p.hidden)}"
-                    "</td></tr>"
-                )
+                rows.append((label, Cell(p.hidden, "hidden"), *(Cell("", "hidden"),) * 3))
                 continue
             rows.append(
-                f"<tr class='fa'><td{indent}>{label}</td><td class='num'>{p.number(r['score'], 2)}</td>"
-                f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                f"<td class='num'>{count_text(r['n'], p.min_n, lang)}</td>"
-                f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td></tr>"
+                (
+                    label,
+                    Cell(p.number(r["score"], 2), "num"),
+                    Cell(p.ci(r["ci_low"], r["ci_high"], 2), "num"),
+                    Cell(count_text(r["n"], p.min_n, lang), "num"),
+                    Cell(p.level_name(r["level"], bool(r["level_uncertain"]))),
+                )
             )
     intro = t(
         lang,
@@ -148,10 +152,8 @@ def figures_table(p: DepartmentProfile) -> str:
         f"The values and focus areas of {p.name} in {p.wave}: score (1-5), {p.interval}, number "
         "of respondents (n) and level; '?' means the level is uncertain.",
     )
-    return "\n".join(
-        [
-            f"<h3>{escape(t(lang, 'Forvaltningens tal', 'The department’s figures'))}</h3>",
-            f"<p>{escape(intro)}</p>",
-            f"<table class='profile-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
-        ]
-    )
+    return [
+        Heading(t(lang, "Forvaltningens tal", "The department’s figures"), 3),
+        Paragraph.of(intro),
+        Table(columns, tuple(rows), "profile-table"),
+    ]

@@ -1,8 +1,8 @@
 """The department profile's longer sections: values, focus areas, distributions, trend, appendix.
 
-Each function makes one section from a :class:`analysis.report.profile.DepartmentProfile`, which
-holds the numbers; a department hidden on every value gets an empty section (the appendix keeps
-its method note).
+Each function makes one :class:`~analysis.report.view.Section` of the profile document from a
+:class:`analysis.report.profile.DepartmentProfile`, which holds the numbers; a department hidden on
+every value gets an empty section (the appendix keeps its method note).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.comparisons import ABOVE, BELOW, ON_LEVEL
 from ..stats.disclosure import distribution_limit
 from ..words import change_word, count_text, hidden_word, quote_item, t
-from .html import Html, escape
 from .narrative import sentence_changes
+from .texts import Run
+from .view import AnyBlock, Cell, Heading, Items, Paragraph, Section, Table, runs
 
 if TYPE_CHECKING:
     from .profile import DepartmentProfile
@@ -30,32 +31,26 @@ N_FOCUS_POINTS = 3
 N_ITEMS = 2
 
 
-def values_section(p: DepartmentProfile) -> Html:
+def values_section(p: DepartmentProfile) -> Section:
     """Return the five values: the department beside the municipality, as a chart and a table."""
     if p.all_hidden:
-        return Html("")
+        return Section("values", [], document="profile")
     lang = p.lang
     comp = p.comparison()
     # The chart right under the heading, so the two move to a new page together.
-    intro = (
-        "<p>"
-        + escape(
-            t(
-                lang,
-                f"Figuren viser forvaltningens score på hver af indkøbspolitikkens fem værdier med {p.interval}, "
-                "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når "
-                f"{p.interval}let for forskellen mellem dem ikke indeholder 0; forskellen er beregnet parvis, i de "
-                "samme genudtrækninger af svarene.",
-                "The chart shows the department's score on each of the procurement policy's five values with "
-                f"its {p.interval}, and the municipal average just below it. The department is called above or "
-                f"below the municipality only when the {p.interval} of the difference between them excludes 0; "
-                "the difference is computed pairwise, in the same redraws of the answers.",
-            )
-        )
-        + "</p>"
+    intro = t(
+        lang,
+        f"Figuren viser forvaltningens score på hver af indkøbspolitikkens fem værdier med {p.interval}, "
+        "og kommunens gennemsnit lige under. Forvaltningen kaldes kun over eller under kommunen, når "
+        f"{p.interval}let for forskellen mellem dem ikke indeholder 0; forskellen er beregnet parvis, i de "
+        "samme genudtrækninger af svarene.",
+        "The chart shows the department's score on each of the procurement policy's five values with "
+        f"its {p.interval}, and the municipal average just below it. The department is called above or "
+        f"below the municipality only when the {p.interval} of the difference between them excludes 0; "
+        "the difference is computed pairwise, in the same redraws of the answers.",
     )
-    out = [
-        f"<h2>{escape(t(lang, 'Modenhed på de fem værdier', 'Maturity on the five values'))}</h2>",
+    blocks: list[AnyBlock] = [
+        Heading(t(lang, "Modenhed på de fem værdier", "Maturity on the five values")),
         p.figure(
             "values",
             t(
@@ -75,8 +70,9 @@ def values_section(p: DepartmentProfile) -> Html:
                     else ""
                 ),
             ),
+            document="profile",
         ),
-        intro,
+        Paragraph.of(intro),
     ]
     words = {
         ABOVE: t(lang, "klart over", "clearly above"),
@@ -84,35 +80,43 @@ def values_section(p: DepartmentProfile) -> Html:
         ON_LEVEL: t(lang, "på niveau", "on level"),
         "": "–",
     }
-    head = t(
-        lang,
-        f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
-        f"<th>Niveau</th><th class='num'>n</th><th class='num'>Kommunen</th><th class='num'>{p.interval}</th>"
-        "<th>Forvaltningen ligger</th>",
-        f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>{p.interval}</th>"
-        f"<th>Level</th><th class='num'>n</th><th class='num'>Municipality</th><th class='num'>{p.interval}</th>"
-        "<th>The department is</th>",
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(p.department, "num"),
+        Cell(p.interval, "num"),
+        Cell(t(lang, "Niveau", "Level")),
+        Cell("n", "num"),
+        Cell(t(lang, "Kommunen", "Municipality"), "num"),
+        Cell(p.interval, "num"),
+        Cell(t(lang, "Forvaltningen ligger", "The department is")),
     )
     rows = []
     for vid, r in comp.iterrows():
-        muni = (
-            f"<td class='num'>{p.number(r['muni_score'], 2)}</td>"
-            f"<td class='num'>{p.ci(r['muni_low'], r['muni_high'], 2)}</td>"
-        )
+        muni = (Cell(p.number(r["muni_score"], 2), "num"), Cell(p.ci(r["muni_low"], r["muni_high"], 2), "num"))
         if r["suppressed"]:
+            # The words take the place of the score; its interval and level stay blank.
             rows.append(
-                f"<tr><td>{escape(p.short(vid))}</td><td class='hidden' colspan='3'>"
-                f"{escape(p.merged_cell_text(vid))}</td>"
-                f"<td class='num hidden'>{escape(count_text(p.merged().loc[vid, 'own_n'], p.min_n, lang))}</td>"
-                f"{muni}<td class='hidden'>–</td></tr>"
+                (
+                    Cell(p.short(vid), "head"),
+                    Cell(p.merged_cell_text(vid), "hidden"),
+                    Cell("", "hidden"),
+                    Cell("", "hidden"),
+                    Cell(count_text(p.merged().loc[vid, "own_n"], p.min_n, lang), "num hidden"),
+                    *muni,
+                    Cell("–", "hidden"),
+                )
             )
             continue
-        cls = " class='flag'" if r["position"] in (ABOVE, BELOW) else ""
         rows.append(
-            f"<tr><td>{escape(p.short(vid))}</td><td class='num'><strong>{p.number(r['score'], 2)}"
-            f"</strong></td><td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-            f"<td>{escape(p.level_name(r['level'], bool(r['level_uncertain'])))}</td>"
-            f"<td class='num'>{count_text(r['n'], p.min_n, lang)}</td>{muni}<td{cls}>{escape(words[r['position']])}</td></tr>"
+            (
+                Cell(p.short(vid), "head"),
+                Cell(strong=p.number(r["score"], 2), style="num"),
+                Cell(p.ci(r["ci_low"], r["ci_high"], 2), "num"),
+                Cell(p.level_name(r["level"], bool(r["level_uncertain"]))),
+                Cell(count_text(r["n"], p.min_n, lang), "num"),
+                *muni,
+                Cell(words[r["position"]], "flag" if r["position"] in (ABOVE, BELOW) else ""),
+            )
         )
     note = t(
         lang,
@@ -127,25 +131,22 @@ def values_section(p: DepartmentProfile) -> Html:
         "members. Above or below the municipality: the interval of the paired difference lies wholly above "
         "or below 0.",
     )
-    out.append(
-        f"<table class='profile-values keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-        f"</tbody></table><p class='note'>{escape(note)}</p>"
-    )
-    return Html("\n".join(out))
+    blocks.append(Table(columns, tuple(rows), "profile-values", keep=True))
+    blocks.append(Paragraph.of(note, style="note"))
+    return Section("values", blocks, document="profile")
 
 
-def focus_areas_section(p: DepartmentProfile) -> Html:
+def focus_areas_section(p: DepartmentProfile) -> Section:
     """Return each value's lowest-scoring focus area, and the three to look at first."""
     if p.all_hidden:
-        return Html("")
+        return Section("focus_areas", [], document="profile")
     lang = p.lang
     cells = p.cells()
     fa = p.focus_areas_table()
     muni_fa = p.municipal_focus_areas()
-    out = [
-        f"<h2>{escape(t(lang, 'Indsatsområder', 'Focus areas'))}</h2>",
-        "<p>"
-        + escape(
+    blocks: list[AnyBlock] = [
+        Heading(t(lang, "Indsatsområder", "Focus areas")),
+        Paragraph.of(
             t(
                 lang,
                 "Hver værdi består af flere indsatsområder. Tabellen viser for hver værdi det indsatsområde, "
@@ -155,46 +156,43 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
                 "where the department scores lowest, with the municipal average for the same focus area (the "
                 "departments, and the group Other departments, whose focus area is shown).",
             )
-        )
-        + "</p>",
+        ),
     ]
-    head = t(
-        lang,
-        "<th>Værdi</th><th>Lavest scorende indsatsområde</th><th class='num'>Score</th>"
-        f"<th class='num'>{p.interval}</th><th class='num'>Kommunen</th>",
-        "<th>Value</th><th>Lowest-scoring focus area</th><th class='num'>Score</th>"
-        f"<th class='num'>{p.interval}</th><th class='num'>Municipality</th>",
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(t(lang, "Lavest scorende indsatsområde", "Lowest-scoring focus area")),
+        Cell("Score", "num"),
+        Cell(p.interval, "num"),
+        Cell(t(lang, "Kommunen", "Municipality"), "num"),
     )
+    # A hidden row says why in the focus area's place; its numbers stay blank.
+    blank = (Cell("", "hidden"),) * 3
     rows = []
     values_hidden = False
     for vid in p.codebook.value_ids:
-        name = escape(p.short(vid))
+        name = Cell(p.short(vid), "head")
         if cells.loc[vid, "suppressed"]:
-            rows.append(
-                f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(p.merged_cell_text(vid))}</td></tr>"
-            )
+            rows.append((name, Cell(p.merged_cell_text(vid), "hidden"), *blank))
             continue
         g = fa[(fa["value"] == vid) & fa["shown"]]
         if g.empty:  # scoring hides every focus area of a value when one is hidden
             values_hidden = True
-            rows.append(
-                f"<tr><td>{name}</td><td class='hidden' colspan='4'>{escape(focus_areas_hidden_text(p))}</td></tr>"
-            )
+            rows.append((name, Cell(focus_areas_hidden_text(p), "hidden"), *blank))
             continue
         low = g.loc[g["score"].idxmin()]
         rows.append(
-            f"<tr><td>{name}</td><td>{escape(p.codebook.focus_area_name(low['focus_area'], lang))}</td>"
-            f"<td class='num'><strong>{p.number(low['score'], 2)}</strong></td>"
-            f"<td class='num'>{p.ci(low['ci_low'], low['ci_high'], 2)}</td>"
-            f"<td class='num'>{p.number(muni_fa.get(low['focus_area'], np.nan), 2)}</td></tr>"
+            (
+                name,
+                Cell(p.codebook.focus_area_name(low["focus_area"], lang)),
+                Cell(strong=p.number(low["score"], 2), style="num"),
+                Cell(p.ci(low["ci_low"], low["ci_high"], 2), "num"),
+                Cell(p.number(muni_fa.get(low["focus_area"], np.nan), 2), "num"),
+            )
         )
-    out.append(
-        f"<table class='profile-focus keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+    blocks.append(Table(columns, tuple(rows), "profile-focus", keep=True))
     if values_hidden:
-        out.append(
-            "<p class='note'>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     f"Når ét indsatsområde under en værdi har færre end {p.min_n} svar, vises ingen af værdiens "
@@ -203,12 +201,12 @@ def focus_areas_section(p: DepartmentProfile) -> Html:
                     f"When one focus area of a value has fewer than {p.min_n} answers, none of the value's focus "
                     "areas is shown: the value's score is the mean of its focus areas, so the hidden one could "
                     "otherwise be worked out from the others.",
-                )
+                ),
+                style="note",
             )
-            + "</p>"
         )
-    out.append(focus_points(p, fa, muni_fa))
-    return Html("\n".join(out))
+    blocks.extend(focus_points(p, fa, muni_fa))
+    return Section("focus_areas", blocks, document="profile")
 
 
 def focus_areas_hidden_text(p: DepartmentProfile) -> str:
@@ -220,27 +218,24 @@ def focus_areas_hidden_text(p: DepartmentProfile) -> str:
     )
 
 
-def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> str:
+def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> list[AnyBlock]:
     """Return "What the data point to": the lowest focus areas and their lowest items."""
     lang = p.lang
-    out = [f"<h3>{escape(t(lang, 'Hvad data peger på', 'What the data point to'))}</h3>"]
+    blocks: list[AnyBlock] = [Heading(t(lang, "Hvad data peger på", "What the data point to"), 3)]
     shown = fa[fa["shown"]].sort_values("score", kind="stable").head(N_FOCUS_POINTS)
     if shown.empty:
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     "Ingen indsatsområder kan vises for forvaltningen.",
                     "No focus area of the department can be shown.",
                 )
             )
-            + "</p>"
         )
-        return "\n".join(out)
-    out.append(
-        "<p>"
-        + escape(
+        return blocks
+    blocks.append(
+        Paragraph.of(
             t(
                 lang,
                 f"De {len(shown)} indsatsområder, hvor forvaltningen scorer lavest på tværs af værdierne, er oplagte "
@@ -251,7 +246,6 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
                 "scores lowest on; they may be a concrete place to start.",
             )
         )
-        + "</p>"
     )
     items = p.scores.item
     items = items[
@@ -310,17 +304,12 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
                 f"Lavest scorer udsagnene {join_names(quoted, lang)}",
                 f"The lowest-scoring statements are {join_names(quoted, lang)}",
             )
-        entries.append(
-            f"<li><strong>{escape(fa_name)}</strong> ({escape(p.value_name(r.value, lower=True))}): "
-            f"{p.number(r.score, 2)} ({escape(p.interval)} "
-            f"{p.ci(r.ci_low, r.ci_high, 2)}). {escape(relation)}"
-            + (f"<br>{escape(item_text)}." if item_text else "")
-            + "</li>"
-        )
-    out.append(f"<ol class='focus-points'>{''.join(entries)}</ol>")
-    out.append(
-        "<p class='note'>"
-        + escape(
+        score = f" ({p.value_name(r.value, lower=True)}): {p.number(r.score, 2)} ({p.interval} {p.ci(r.ci_low, r.ci_high, 2)})."
+        # The statements on a line of their own, under the focus area.
+        entries.append(runs(Run(fa_name, bold=True), score, f" {relation}" if relation else "", f"\n{item_text}."))
+    blocks.append(Items(tuple(entries), numbered=True, style="focus-points"))
+    blocks.append(
+        Paragraph.of(
             t(
                 lang,
                 "Listen viser, hvor svarene ligger lavest, ikke hvad der er vigtigst; den er et udgangspunkt for "
@@ -329,20 +318,20 @@ def focus_points(p: DepartmentProfile, fa: pd.DataFrame, muni_fa: pd.Series) -> 
                 "The list shows where the answers are lowest, not what matters most; it is a starting point for the "
                 "department's own discussion of where to act. The questions' own means are not shown, so no question "
                 "with few answers can be worked out.",
-            )
+            ),
+            style="note",
         )
-        + "</p>"
     )
-    return "\n".join(out)
+    return blocks
 
 
-def distributions_section(p: DepartmentProfile) -> Html:
+def distributions_section(p: DepartmentProfile) -> Section:
     """Return the department's answer distribution (n >= 2 min_n) and its don't-know shares."""
     if p.all_hidden:
-        return Html("")
+        return Section("distributions", [], document="profile")
     lang = p.lang
     limit = distribution_limit(p.min_n)
-    out = [f"<h2>{escape(t(lang, 'Svarfordeling og kendskab', 'Answer distribution and awareness'))}</h2>"]
+    blocks: list[AnyBlock] = [Heading(t(lang, "Svarfordeling og kendskab", "Answer distribution and awareness"))]
     rows = p.distribution_rows()
     if p.shows_distribution:
         cells = p.cells()
@@ -377,8 +366,8 @@ def distributions_section(p: DepartmentProfile) -> Html:
                 f"On {names} the distribution is not shown either, because the department's result there is not "
                 "shown on its own.",
             )
-        out.append(f"<p>{escape(text)}</p>")
-        out.append(
+        blocks.append(Paragraph.of(text))
+        blocks.append(
             p.figure(
                 "distribution",
                 t(
@@ -388,12 +377,12 @@ def distributions_section(p: DepartmentProfile) -> Html:
                     f"Answer distribution per value in {p.wave}: {p.name}. 'Don't know' and 'not applicable' on "
                     "the right as shares of all answers.",
                 ),
+                document="profile",
             )
         )
     else:
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     f"Svarfordelingen vises ikke, fordi færre end {limit} i forvaltningen har svaret på hver "
@@ -404,36 +393,32 @@ def distributions_section(p: DepartmentProfile) -> Html:
                     f"{limit} (twice the minimum of {p.min_n}).",
                 )
             )
-            + "</p>"
         )
-    out.append(dont_know_block(p))
-    return Html("\n".join(out))
+    blocks.extend(dont_know_blocks(p))
+    return Section("distributions", blocks, document="profile")
 
 
-def dont_know_block(p: DepartmentProfile) -> str:
+def dont_know_blocks(p: DepartmentProfile) -> list[AnyBlock]:
+    """Return the don't-know shares: a heading, a paragraph and the table beside the municipality's."""
     lang = p.lang
     dk = p.dont_know()
     limit = p.flag
-    out = [f"<h3>{escape(t(lang, 'Kendskab: svaret »Ved ikke«', 'Awareness: the answer “don’t know”'))}</h3>"]
-    head = t(
-        lang,
-        f"<th>Værdi</th><th class='num'>{escape(p.department)}</th><th class='num'>Kommunen</th>",
-        f"<th>Value</th><th class='num'>{escape(p.department)}</th><th class='num'>Municipality</th>",
+
+    def share(x, flagged: bool) -> Cell:
+        return Cell(p.share(x) + (" ▲" if flagged else ""), "num flag" if flagged else "num")
+
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(p.department, "num"),
+        Cell(t(lang, "Kommunen", "Municipality"), "num"),
     )
     rows = []
     for vid, r in dk.iterrows():
         if r["suppressed"] or pd.isna(r["share"]):
-            own = f"<td class='num hidden'>{escape(p.hidden_short(vid))}</td>"
+            own = Cell(p.hidden_short(vid), "num hidden")
         else:
-            own = (
-                f"<td class='num{' flag' if r['flagged'] else ''}'>{p.share(r['share'])}"
-                f"{' ▲' if r['flagged'] else ''}</td>"
-            )
-        muni = (
-            f"<td class='num{' flag' if r['muni_flagged'] else ''}'>{p.share(r['muni_share'])}"
-            f"{' ▲' if r['muni_flagged'] else ''}</td>"
-        )
-        rows.append(f"<tr><td>{escape(p.short(vid))}</td>{own}{muni}</tr>")
+            own = share(r["share"], bool(r["flagged"]))
+        rows.append((Cell(p.short(vid), "head"), own, share(r["muni_share"], bool(r["muni_flagged"]))))
     flagged = [p.value_name(v, lower=True) for v in dk.index[dk["flagged"].astype(bool)]]
     if flagged:
         sentence = t(
@@ -458,34 +443,32 @@ def dont_know_block(p: DepartmentProfile) -> str:
         "The share of 'don't know' among the answers given per value, beside the municipality's (all "
         "departments together, the small ones through Other departments).",
     )
-    out.append(f"<p>{escape(intro)} {escape(sentence)}</p>")
-    out.append(
-        f"<table class='profile-dontknow keep'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-    return "\n".join(out)
+    return [
+        Heading(t(lang, "Kendskab: svaret »Ved ikke«", "Awareness: the answer “don’t know”"), 3),
+        Paragraph.of(f"{intro} {sentence}"),
+        Table(columns, tuple(rows), "profile-dontknow", keep=True),
+    ]
 
 
-def trend_section(p: DepartmentProfile) -> Html:
+def trend_section(p: DepartmentProfile) -> Section:
     """Return the department's scores over the waves and the change since the previous wave."""
     if p.all_hidden:
-        return Html("")
+        return Section("trend", [], document="profile")
     lang = p.lang
-    out = [f"<h2>{escape(t(lang, 'Udvikling over tid', 'Change over time'))}</h2>"]
+    blocks: list[AnyBlock] = [Heading(t(lang, "Udvikling over tid", "Change over time"))]
     if not p.has_trend:
-        out.append(
-            "<p>"
-            + escape(
+        blocks.append(
+            Paragraph.of(
                 t(
                     lang,
                     "Data har kun ét år, så udviklingen kan først vises, når undersøgelsen er gentaget.",
                     "The data hold one year only, so the change can be shown once the survey has been repeated.",
                 )
             )
-            + "</p>"
         )
-        return Html("\n".join(out))
+        return Section("trend", blocks, document="profile")
     waves = p.scores.waves
-    out.append(
+    blocks.append(
         p.figure(
             "trend",
             t(
@@ -497,16 +480,18 @@ def trend_section(p: DepartmentProfile) -> Html:
                 f"year is the number of respondents. A year in which fewer than {p.min_n} answered on the value, or "
                 "in which the department's answers are counted in Other departments, is hidden.",
             ),
+            document="profile",
         )
     )
     prev = p.previous_wave
     if prev is not None:
-        out.append(f"<h3>{escape(t(lang, f'Ændring siden {prev}', f'Change since {prev}'))}</h3>")
-        out.append(change_block(p, prev))
-    return Html("\n".join(out))
+        blocks.append(Heading(t(lang, f"Ændring siden {prev}", f"Change since {prev}"), 3))
+        blocks.extend(change_blocks(p, prev))
+    return Section("trend", blocks, document="profile")
 
 
-def change_block(p: DepartmentProfile, prev: int) -> str:
+def change_blocks(p: DepartmentProfile, prev: int) -> list[AnyBlock]:
+    """Return the change since ``prev``: a paragraph and the table of both years' scores and the verdicts."""
     lang = p.lang
     changes = p.changes()
     before, now = p.cells(prev), p.cells()
@@ -542,38 +527,36 @@ def change_block(p: DepartmentProfile, prev: int) -> str:
         f"changes being tested at once rejects that it is chance, and it is at least {mid} on the 1-5 scale; "
         "otherwise it reads 'no clear change', and the number is shown.",
     )
-    head = t(
-        lang,
-        f"<th>Værdi</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
-        f"<th class='num'>Ændring</th><th class='num'>{p.interval}</th><th>Vurdering</th>",
-        f"<th>Value</th><th class='num'>{prev}</th><th class='num'>{p.wave}</th>"
-        f"<th class='num'>Change</th><th class='num'>{p.interval}</th><th>Verdict</th>",
+    columns = (
+        Cell(t(lang, "Værdi", "Value")),
+        Cell(str(prev), "num"),
+        Cell(str(p.wave), "num"),
+        Cell(t(lang, "Ændring", "Change"), "num"),
+        Cell(p.interval, "num"),
+        Cell(t(lang, "Vurdering", "Verdict")),
     )
     rows = []
     for vid in p.codebook.value_ids:
-        cells = []
+        cells = [Cell(p.short(vid), "head")]
         for table in (before, now):
             if table.empty or table.loc[vid, "suppressed"]:
                 wave = prev if table is before else p.wave
-                cells.append(f"<td class='num hidden'>{escape(p.hidden_short(vid, wave))}</td>")
+                cells.append(Cell(p.hidden_short(vid, wave), "num hidden"))
             else:
-                cells.append(f"<td class='num'>{p.number(table.loc[vid, 'score'], 2)}</td>")
+                cells.append(Cell(p.number(table.loc[vid, "score"], 2), "num"))
         if vid in published.index:
             r = published.loc[vid]
             sign = "+" if r["diff"] > 0 else ""
-            cls = " class='flag'" if r["verdict"] in ("improvement", "decline") else ""
-            cells.append(
-                f"<td class='num'>{sign}{p.number(r['diff'], 2)}</td>"
-                f"<td class='num'>{p.ci(r['ci_low'], r['ci_high'], 2)}</td>"
-                f"<td{cls}>{escape(change_word(r['verdict'], lang))}</td>"
+            cells.extend(
+                [
+                    Cell(f"{sign}{p.number(r['diff'], 2)}", "num"),
+                    Cell(p.ci(r["ci_low"], r["ci_high"], 2), "num"),
+                    Cell(change_word(r["verdict"], lang), "flag" if r["verdict"] in ("improvement", "decline") else ""),
+                ]
             )
         else:
-            cells.append(
-                f"<td class='num hidden'>{escape(hidden_word(lang))}</td>"
-                f"<td class='num hidden'>–</td><td class='hidden'>{escape(hidden_word(lang))}</td>"
+            cells.extend(
+                [Cell(hidden_word(lang), "num hidden"), Cell("–", "num hidden"), Cell(hidden_word(lang), "hidden")]
             )
-        rows.append(f"<tr><td>{escape(p.short(vid))}</td>{''.join(cells)}</tr>")
-    return (
-        f"<p>{escape(text)}</p><table class='profile-change keep'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append(tuple(cells))
+    return [Paragraph.of(text), Table(columns, tuple(rows), "profile-change", keep=True)]

@@ -5,7 +5,7 @@ In: a Markdown file with optional sections ``## Indstilling``, ``## Resumé``, `
 each section a tuple of :class:`Block` (paragraphs and bullet or numbered lists of :class:`Run`:
 text, bold, italic, link). Paragraphs, lists, bold, italics and links survive; raw HTML in the file
 is kept as the characters typed, so it is shown, escaped, and never passed through. The same
-blocks give HTML (:func:`blocks_html`, a Jinja template with autoescaping) and, later, Word.
+blocks give HTML (:func:`blocks_html`, the sections' Jinja template with autoescaping) and Word.
 
 Sections are used thus: Resumé and Sagsfremstilling add the analyst's paragraphs after the
 generated text; Økonomi and Videre proces replace the standard sentence; Indstilling, when given,
@@ -189,12 +189,8 @@ def _runs(children) -> tuple[Run, ...]:
 
 
 def blocks_html(blocks: tuple[Block, ...]) -> str:
-    """Return blocks as HTML, from the template ``templates/sections/blocks.html.j2`` (autoescaped)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    """Return blocks as HTML: the analyst's paragraphs and lists as view blocks, rendered by the
+    sections' autoescaped template (:func:`analysis.report.view.render_blocks`)."""
+    from .view import from_text_blocks, render_blocks
 
-    env = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates" / "sections"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=False,
-    )
-    return env.get_template("blocks.html.j2").render(blocks=blocks).strip()
+    return render_blocks(from_text_blocks(blocks))

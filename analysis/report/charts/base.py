@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import io
 import textwrap
 from dataclasses import dataclass
@@ -716,17 +715,17 @@ def pooled_sentence(listed: str, lang: str) -> str:
 def figure_html(chart: Chart, *, number: int, caption: str, lang: str = "da") -> str:
     """Render a chart as an HTML ``<figure>`` with the PNG inlined, its alt text and a numbered caption.
 
-    The PNG is made at the style's resolution (150 dpi). The image is given its physical width
-    (at most the text width: the page CSS caps it with ``max-width: 100%``), so text prints at
-    the style's point sizes. The figure's artists are cleared afterwards to free memory; the
-    figure was never registered with pyplot, so nothing stays open there.
+    A thin wrapper: the figure is :func:`analysis.report.parts.figure_block` (PNG at the style's
+    resolution, its physical width, the figure's artists cleared afterwards) rendered by the
+    sections' template (:func:`analysis.report.view.render_blocks`), which escapes the alt text
+    and the caption.
 
     Parameters
     ----------
     chart
         A chart from one of the ``plot_*`` functions.
     number
-        The figure number in the briefing.
+        The figure number in the document.
     caption
         The caption text (plain text; it is HTML-escaped).
     lang
@@ -738,20 +737,7 @@ def figure_html(chart: Chart, *, number: int, caption: str, lang: str = "da") ->
         ``<figure class="chart"><img src="data:image/png;base64,..." alt="..." ...>
         <figcaption><span class="fig-no">Figur 3.</span> caption</figcaption></figure>``
     """
-    w = word_table(lang)
-    if chart.png is None and not chart.figure.axes:
-        raise ParameterError("this chart has already been rendered (its figure was cleared); make it again.")
-    png = chart.to_png()
-    dpi = style_dpi()
-    if chart.figure is not None:
-        chart.figure.clear()
-    width_px, height_px = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    width_cm = width_px / dpi * 2.54
-    encoded = base64.b64encode(png).decode("ascii")
-    alt = html.escape(chart.alt, quote=True)
-    return (
-        f'<figure class="chart"><img src="data:image/png;base64,{encoded}" alt="{alt}" '
-        f'width="{width_px}" height="{height_px}" style="width:{width_cm:.2f}cm;max-width:100%;height:auto">'
-        f'<figcaption><span class="fig-no">{w["figure"]} {int(number)}.</span> {html.escape(caption)}'
-        f"</figcaption></figure>"
-    )
+    from ..parts import figure_block
+    from ..view import render_blocks
+
+    return render_blocks([figure_block(chart, number=number, caption=caption, lang=lang)])
