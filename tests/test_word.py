@@ -470,3 +470,22 @@ def test_the_analysts_texts_reach_word_as_paragraphs_a_list_and_escaped_text(tmp
     assert second.text == "Andet afsnit <script>alert(1)</script>."
     assert [p.text for p in items] == ["første punkt", "andet punkt"]
     assert all(p.style.name == "List Bullet" for p in items)
+
+
+def test_a_cell_spanning_columns_is_one_merged_cell_in_word_and_html(tmp_path):
+    table = Table(
+        (Cell("Værdi"), Cell("Score", "num"), Cell("Interval", "num"), Cell("n", "num")),
+        (
+            (Cell("Klima", "head"), Cell("3,40", "num"), Cell("[3,1; 3,7]", "num"), Cell("14", "num")),
+            (Cell("Innovation", "head"), Cell("Vises samlet med Øvrige forvaltninger", "hidden", span=3)),
+        ),
+    )
+    section = Section.from_json(json.loads(json.dumps(Section("t", [table]).to_json())))
+    assert section.blocks[0].rows[1][1].span == 3
+    assert 'colspan="3" class="hidden">Vises samlet' in str(section)
+    path = write_docx([section], tmp_path / "t.docx", title="T")
+    word = docx.Document(str(path)).tables[0]
+    merged = word.rows[2].cells
+    assert merged[1].text == merged[2].text == merged[3].text == "Vises samlet med Øvrige forvaltninger"
+    assert word.rows[2]._tr.xpath(".//w:gridSpan/@w:val") == ["3"]
+    assert [c.text for c in word.rows[1].cells] == ["Klima", "3,40", "[3,1; 3,7]", "14"]

@@ -118,8 +118,8 @@ def figures_table(p: DepartmentProfile) -> list[AnyBlock]:
         c = cells.loc[value.id]
         name = Cell(strong=value.name(lang), style="head")
         if c["suppressed"]:
-            # The words take the place of the score; the other numbers stay blank.
-            rows.append((name, Cell(p.merged_cell_text(value.id), "hidden"), *(Cell("", "hidden"),) * 3))
+            # The words take the place of the score, the interval, n and the level.
+            rows.append((name, Cell(p.merged_cell_text(value.id), "hidden", span=4)))
             continue
         rows.append(
             (
@@ -134,7 +134,7 @@ def figures_table(p: DepartmentProfile) -> list[AnyBlock]:
             label = Cell(area.name_en if lang == "en" else area.name_da, "head sub")
             r = fa.loc[area.id] if area.id in fa.index else None
             if r is None or not r["shown"]:
-                rows.append((label, Cell(p.hidden, "hidden"), *(Cell("", "hidden"),) * 3))
+                rows.append((label, Cell(p.hidden, "hidden", span=4)))
                 continue
             rows.append(
                 (

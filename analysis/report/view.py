@@ -133,6 +133,8 @@ class Cell:
     style: str = ""
     strong: str = ""
     href: str = ""
+    #: Columns the cell covers (the words of a hidden value stand in for its score, interval and n).
+    span: int = 1
 
     @property
     def num(self) -> bool:
@@ -320,8 +322,8 @@ def _run_json(r: Run) -> dict[str, Any]:
     return {"text": r.text, "bold": r.bold, "italic": r.italic, "href": r.href}
 
 
-def _cell_json(c: Cell) -> dict[str, str]:
-    return {"text": c.text, "style": c.style, "strong": c.strong, "href": c.href}
+def _cell_json(c: Cell) -> dict[str, Any]:
+    return {"text": c.text, "style": c.style, "strong": c.strong, "href": c.href, "span": c.span}
 
 
 def blocks_from_json(items: list[dict[str, Any]]) -> list[AnyBlock]:

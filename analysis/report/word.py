@@ -744,14 +744,22 @@ class _Writer:
         return num.numId
 
     def table(self, b: Table) -> None:
-        ncols = max([len(b.columns), *(len(row) for row in b.rows)])
+        # A cell spanning columns is followed by placeholders, merged into it once filled.
+        spans = [
+            (k, sum(c.span for c in row[:i]), c.span)
+            for k, row in enumerate((b.columns, *b.rows), 0)
+            for i, c in enumerate(row)
+            if c.span > 1
+        ]
+        expanded = [_expand(row) for row in (b.columns, *b.rows)]
+        ncols = max(len(row) for row in expanded)
         if ncols == 0:
             return
         if b.caption:
             cap = self.paragraph("Caption")
             cap.add_run(_clean(b.caption)).bold = True
             cap.paragraph_format.keep_with_next = True
-        rows = [_pad(b.columns, ncols), *(_pad(row, ncols) for row in b.rows)]
+        rows = [_pad(row, ncols) for row in expanded]
         table = self.doc.add_table(rows=len(rows), cols=ncols)
         table._tbl.tblPr.style = self.table_style.style_id
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -761,7 +769,8 @@ class _Writer:
         if look is not None:
             look.set(qn("w:firstColumn"), "1" if has_row_heads else "0")
             look.set(qn("w:val"), "04A0" if has_row_heads else "0420")
-        widths = _column_widths(rows, self.text_width)
+        # A spanning cell's words do not widen its first column.
+        widths = _column_widths([tuple(Cell() if c.span > 1 else c for c in row) for row in rows], self.text_width)
         tblPr = table._tbl.tblPr
         tblW = tblPr.find(qn("w:tblW"))
         tblW.set(qn("w:type"), "dxa")
@@ -779,6 +788,9 @@ class _Writer:
                 if b.keep and k < len(rows) - 1:
                     for p in cell.paragraphs:
                         p.paragraph_format.keep_with_next = True
+        for k, start, span in spans:
+            if start + span <= ncols:
+                table.cell(k, start).merge(table.cell(k, start + span - 1))
         # A paragraph after the table keeps the next block from touching it (and ends a keep).
         spacer = self.paragraph("Normal")
         spacer.paragraph_format.space_after = Pt(4)
@@ -926,6 +938,15 @@ def _add_hyperlink(p: DocxParagraph, text: str, target: LinkTarget, *, style: st
     run = DocxRun(r, p)
     run.text = text
     return run
+
+
+def _expand(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """Return a row with an empty placeholder after a cell for every further column it spans."""
+    out: list[Cell] = []
+    for c in cells:
+        out.append(c)
+        out.extend(Cell(style=c.style) for _ in range(c.span - 1))
+    return tuple(out)
 
 
 def _pad(cells: tuple[Cell, ...], n: int) -> tuple[Cell, ...]:
