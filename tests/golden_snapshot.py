@@ -21,7 +21,19 @@ from pathlib import Path
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
-BRIEFING_SECTIONS = ("header", "resume", "case", "economy", "next_steps", "appendix", "provenance")
+BRIEFING_SECTIONS = (
+    "header",
+    "resume",
+    "case",
+    "economy",
+    "next_steps",
+    "attachments",
+    "appendix_header",
+    "method",
+    "tables",
+    "data_quality",
+    "provenance",
+)
 PROFILE_SECTIONS = ("header", "summary", "values", "focus_areas", "distributions", "trend", "appendix", "provenance")
 #: A department shown on every value, one partly hidden in earlier waves, one hidden in the latest.
 PROFILE_DEPARTMENTS = (("BUF", "da"), ("SOF", "da"), ("KFF", "da"), ("TMF", "en"))
