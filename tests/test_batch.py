@@ -168,8 +168,8 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
     assert "tables/maturity_by_value.csv" in manifest["outputs"]
-    html = (out / "briefing.html").read_text(encoding="utf-8")
-    assert manifest["cache_key"] in html and "Bilag 6. Sporbarhed" in html
+    html = (out / "bilag.html").read_text(encoding="utf-8")  # provenance is Bilag 4, in the Bilag document
+    assert manifest["cache_key"] in html and "Bilag 4. Sporbarhed" in html
     written = sorted(p.name for p in (out / "departments").iterdir())
     assert written == sorted(["ØKF", "SUF", "SOF", "TMF", "KFF", "BIF"])
     for code_ in written:
