@@ -358,9 +358,9 @@ def inspect(files, wave, sheet, source, mapping, department_column, complete_onl
             atomic_write(target, text)
             click.echo(f"\nwrote {target}: check it, edit it, and pass it with --mapping {target}")
     if report.problems:
-        n = len(report.problems)
+        n = report.problem_count
         raise ParameterError(
-            f"{n} problem{'s' if n != 1 else ''} (listed above): the files cannot be scored as they are."
+            f"{n:,} problem{'s' if n != 1 else ''} (listed above): the files cannot be scored as they are."
         )
 
 

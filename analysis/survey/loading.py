@@ -24,7 +24,7 @@ import pandas as pd
 from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .mapping import ColumnMap, MappingFile, answer_table, distinct_values, load_mapping, map_columns
-from .problems import MAX_PROBLEMS_PER_FILE, FileProblems
+from .problems import MAX_PROBLEMS_PER_FILE, FileProblems, clip
 from .quality import DataQuality, FileInfo
 from .sources import Export, check_source, read_export, surveyxact_part
 from .validation import BLANK, CheckedFile, check_duplicates, check_export, parse_wave
@@ -67,7 +67,7 @@ def _as_path_list(paths) -> list[str | os.PathLike]:
         out = list(paths)
         if out and all(isinstance(p, (str, os.PathLike)) for p in out):
             return out
-    raise ParameterError(f"expected a path or a list of paths to survey exports, found {paths!r}.")
+    raise ParameterError(f"expected a path or a list of paths to survey exports, found {clip(repr(paths))}.")
 
 
 def _check_wave_argument(wave) -> int | None:
@@ -78,7 +78,7 @@ def _check_wave_argument(wave) -> int | None:
         return int(wave)
     if isinstance(wave, str) and parse_wave(wave) is not None:
         return parse_wave(wave)
-    raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {wave!r}.")
+    raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {clip(repr(wave))}.")
 
 
 @dataclass
@@ -256,7 +256,7 @@ def load_responses(
     options = ReadOptions(wave, sheet, source, mapping, department_column, complete_only, default_wave)
     reads, warnings = read_exports(paths, codebook, departments, **vars(options))
     problems = [p for r in reads for p in r.log.problems()]
-    if problems:
+    if problems:  # SurveyDataError counts every problem, also those each file's list only counts
         raise SurveyDataError(problems)
     return _assemble([r.result for r in reads if r.result is not None], codebook, departments, warnings)
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import normalise_label
-from .problems import FileProblems, quote_list
+from .problems import FileProblems, quote, quote_list
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -77,7 +77,7 @@ def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> 
         "unreadable",
         None,
         None,
-        f"expected a .csv, .tsv, .txt, .xlsx or .sav file, found the extension {suffix or '(none)'!r}.{hint}",
+        f"expected a .csv, .tsv, .txt, .xlsx or .sav file, found the extension {quote(suffix or '(none)', 40)}.{hint}",
     )
     return None
 
@@ -259,7 +259,10 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
             ]
             if not match:
                 log.add(
-                    "unreadable", None, None, f"expected a sheet named {sheet!r}, found the sheets {quote_list(names)}."
+                    "unreadable",
+                    None,
+                    None,
+                    f"expected a sheet named {quote(sheet)}, found the sheets {quote_list(names)}.",
                 )
                 return None
             title = match[0]
@@ -297,7 +300,7 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
             "empty",
             None,
             None,
-            f"expected a header row and one row per respondent on sheet {title!r}, found an empty sheet.",
+            f"expected a header row and one row per respondent on sheet {quote(title)}, found an empty sheet.",
         )
         return None
     grid = np.empty((len(rows), width), dtype=object)

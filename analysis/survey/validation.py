@@ -18,7 +18,7 @@ import pandas as pd
 from ..exceptions import Problem
 from .codebook import Codebook, Departments
 from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile, answer_table
-from .problems import FileProblems, quote_headers, quote_list
+from .problems import FileProblems, clip, quote, quote_headers, quote_list
 from .quality import FileInfo
 from .sources.base import Export, code_key
 
@@ -110,16 +110,16 @@ def _translate(
             unlabelled = [k for k, v in lookup.items() if v is None]
             if unlabelled:
                 bad = np.flatnonzero(np.isin(keys, unlabelled))
-                known = ", ".join(f"{k} {v!r}" for k, v in list(table.items())[:8])
+                known = ", ".join(f"{quote(k, 20)} {quote(v, 40)}" for k, v in list(table.items())[:8])
                 where = "the export's labels"
 
                 def problem(i, c=c, known=known, where=where, keys=keys):
                     return (
                         int(export.row_numbers[i]),
                         c.header,
-                        f"expected a code that {where} name ({known}), found the code {keys[i]!r}, which has "
+                        f"expected a code that {where} name ({known}), found the code {quote(keys[i])}, which has "
                         f"no label. Add its label in the survey tool and export again, or give it under answers: "
-                        f"in a mapping file (e.g. {c.header!r}: {{{keys[i]}: Ved ikke}}).",
+                        f"in a mapping file (e.g. {quote(c.header, 60)}: {{{clip(keys[i], 20)}: Ved ikke}}).",
                         c.index,
                     )
 
@@ -291,13 +291,13 @@ def check_export(
 
         def department_problem(i):
             raw = uniques[col_codes[i]]
-            found = "a blank cell" if str(raw).strip() == "" else repr(raw)
+            found = "a blank cell" if str(raw).strip() == "" else quote(raw)
             if coded:
                 fix = "Add the code's label in the survey tool, or give it under answers: in a mapping file."
             elif _NUMBER.match(str(raw).strip()):
                 fix = (
                     "The export holds codes without labels: export the choice text instead, or give the codes "
-                    f"under answers: in a mapping file (e.g. {header[jd]!r}: {{1: ØKF}})."
+                    f"under answers: in a mapping file (e.g. {quote(header[jd], 60)}: {{1: ØKF}})."
                 )
             else:
                 fix = "Fix the cell, or add the spelling as an alias in data/departments.yaml."
@@ -338,7 +338,7 @@ def check_export(
 
         def wave_problem(i):
             raw = str(uniques[col_codes[i]])
-            found = "a blank cell" if raw.strip() == "" else repr(raw)
+            found = "a blank cell" if raw.strip() == "" else quote(raw)
             return (
                 int(row_numbers[i]),
                 header[jw],
@@ -351,7 +351,7 @@ def check_export(
                 int(row_numbers[i]),
                 header[jw],
                 f"expected wave {wave_arg} (given with --wave / wave=), found "
-                f"{stripped[col_codes[i]]!r}. Fix the cell or leave out the argument.",
+                f"{quote(stripped[col_codes[i]])}. Fix the cell or leave out the argument.",
                 jw,
             )
 
@@ -382,7 +382,7 @@ def check_export(
                 " If the tool writes its own code for this answer (e.g. 6 for Ved ikke), give it under answers: "
                 "in a mapping file."
             )
-        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {raw!r}.{hint}", j)
+        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {quote(raw)}.{hint}", j)
 
     log.add_cells("answer", bad_cells, answer_problem)
 
@@ -504,7 +504,7 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
                 int(allrows.at[i, "row"]),
                 res.id_header,
                 f"expected each respondent_id once per wave, found "
-                f"{allrows.at[i, 'rid']!r} again in wave {int(allrows.at[i, 'wave'])} "
+                f"{quote(allrows.at[i, 'rid'])} again in wave {int(allrows.at[i, 'wave'])} "
                 f"(first at {place}). Remove the repeated row or give it its own id.",
                 res.id_col,
             )

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...exceptions import ParameterError
 from ..codebook import normalise_label
-from ..problems import FileProblems
+from ..problems import FileProblems, quote, quote_list
 from ..reading import CSV_SUFFIXES, XLSX_SUFFIXES, read_table, sheet_names
 from .base import SOURCE_NAMES, SOURCES, Export
 from .forms import is_forms, read_forms
@@ -36,7 +36,7 @@ def check_source(source: str | None) -> str | None:
     aliases = {"microsoftforms": "forms", "googleforms": "google", "sav": "spss", "csv": "plain"}
     key = aliases.get(key, key)
     if key not in SOURCES:
-        raise ParameterError(f"expected --source to be one of {', '.join(SOURCES)}, found {source!r}.")
+        raise ParameterError(f"expected --source to be one of {', '.join(SOURCES)}, found {quote(source)}.")
     return key
 
 
@@ -94,7 +94,7 @@ def read_export(path: Path, label: str, source: str | None, sheet: str | None, l
                 None,
                 None,
                 "expected SurveyXact's Excel export with the sheets 'Dataset', 'Labels' and 'Structure', "
-                f"found the sheets {', '.join(repr(n) for n, _ in sheets)}.",
+                f"found the sheets {quote_list(n for n, _ in sheets)}.",
             )
             return None
     table = read_table(path, label, sheet, log)

@@ -141,9 +141,8 @@ def read_surveyxact(path: Path, label: str, log: FileProblems) -> Export | None:
 
 
 def _copy(sub: FileProblems, log: FileProblems, name: str) -> None:
-    """Record a part's problems in the export's log, naming the part."""
-    for p in sub.problems():
-        log.add("unreadable", p.row, p.column, f"in {name}: {p.message}")
+    """Record a part's problems in the export's log, naming the part (every one counted)."""
+    log.absorb(sub, f"in {name}: ")
 
 
 def _read_workbook(path: Path, log: FileProblems) -> dict[str, RawTable | None] | None:
