@@ -24,7 +24,7 @@ import yaml
 
 from ..exceptions import Problem, SurveyDataError
 from .codebook import Codebook, Departments, normalise_label, normalise_text
-from .problems import FileProblems, quote, quote_headers, shorten
+from .problems import FileProblems, clip, describe_path, quote, quote_headers, shorten
 from .sources.base import SOURCES, Export, statement_candidates
 
 __all__ = [
@@ -124,11 +124,17 @@ def load_mapping(path: str | os.PathLike, codebook: Codebook) -> MappingFile:
         return SurveyDataError([Problem(label, None, None, message)])
 
     if not p.is_file():
-        raise fail("expected a mapping file (YAML, as `briefing inspect --write-mapping` writes it), found no file.")
+        what = describe_path(p)
+        raise fail(
+            "expected a mapping file (YAML, as `briefing inspect --write-mapping` writes it), "
+            f"found {'no file' if what == 'no file at this path' else what}."
+        )
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"expected a readable mapping file, found an error ({exc.strerror or exc}).") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail(f"expected UTF-8 YAML, found a file that cannot be read as YAML ({exc}).") from None
+        raise fail(f"expected UTF-8 YAML, found a file that cannot be read as YAML ({clip(exc, 500)}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("columns", {}), dict):
         raise fail("expected a YAML mapping with a 'columns:' section (header: role or item id).")
     source = doc.get("source")

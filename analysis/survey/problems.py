@@ -3,13 +3,16 @@
 In: problems recorded while a file is read and checked (kind, row, column, message). Out: a list
 of :class:`~analysis.exceptions.Problem`, at most :data:`MAX_PROBLEMS_PER_FILE` of them plus a
 line counting the rest by kind, for :class:`~analysis.exceptions.SurveyDataError`. Values from a
-file are quoted with :func:`quote`, which never shows more than :data:`MAX_QUOTED` characters.
+file are quoted with :func:`quote`, which never shows more than :data:`MAX_QUOTED` characters;
+:func:`describe_path` says what a path is when it is not a file.
 """
 
 from __future__ import annotations
 
+import stat
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +23,7 @@ __all__ = [
     "MAX_QUOTED",
     "FileProblems",
     "clip",
+    "describe_path",
     "quote",
     "quote_headers",
     "quote_list",
@@ -159,3 +163,31 @@ def quote_list(names: Iterable[str], limit: int = 20) -> str:
     names = list(names)
     shown = ", ".join(quote(x, 100) for x in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "") or "none"
+
+
+def describe_path(path: Path) -> str:
+    """Return in words what is at ``path`` when it is not a regular file ("a folder", "a named pipe").
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> describe_path(Path(tempfile.gettempdir())), describe_path(Path("/no/such/file.csv"))
+    ('a folder', 'no file at this path')
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a link to a file that does not exist" if path.is_symlink() else "no file at this path"
+    except OSError as exc:
+        return f"a path that cannot be looked at ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    return "something that is not a regular file"

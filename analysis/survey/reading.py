@@ -1,7 +1,7 @@
 """Survey exports read into a raw table of strings, as the user sees the file.
 
-In: a path to a CSV/TSV/TXT export (comma, semicolon or tab; UTF-8, UTF-8 with BOM, UTF-16 or
-Windows-1252) or an Excel workbook. Out: a :class:`RawTable` (header, data rows as strings, and
+In: a path to a CSV/TSV/TXT export (comma, semicolon or tab; UTF-8, UTF-8 with BOM, UTF-16 with
+or without BOM, or Windows-1252) or an Excel workbook. Out: a :class:`RawTable` (header, data rows as strings, and
 how the file was read), or None with the reason recorded in the file's
 :class:`~analysis.survey.problems.FileProblems`. Nothing is interpreted here; checking the cells
 is :mod:`analysis.survey.validation`'s job. Files are only ever opened for reading.
@@ -17,10 +17,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .codebook import normalise_label
-from .problems import FileProblems, quote, quote_list
+from .problems import FileProblems, describe_path, quote, quote_headers, quote_list
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -28,6 +27,7 @@ __all__ = [
     "XLSX_SUFFIXES",
     "RawTable",
     "cell_text",
+    "not_a_file",
     "read_csv_bytes",
     "read_sheet",
     "read_table",
@@ -53,19 +53,30 @@ class RawTable:
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, to suggest another one
 
 
+def not_a_file(path: Path, log: FileProblems) -> bool:
+    """Record why ``path`` cannot be read as an export when it is not a regular file; return whether so.
+
+    A named pipe or a device is never opened: reading one could wait for ever.
+    """
+    if path.is_file():
+        return False
+    what = describe_path(path)
+    if what == "no file at this path":
+        message = (
+            "expected a survey export (.csv, .tsv, .txt, .xlsx, .sav or .zip), found no file at this path. "
+            "Check the spelling and the folder."
+        )
+    elif what == "a folder":
+        message = "expected a file, found a folder. Give the export files inside it instead."
+    else:
+        message = f"expected a survey export file, found {what}. Give the export file itself."
+    log.add("unreadable", None, None, message)
+    return True
+
+
 def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> RawTable | None:
     """Read one file as strings, or record why it cannot be read and return None."""
-    if not path.exists():
-        log.add(
-            "unreadable",
-            None,
-            None,
-            "expected a survey export (.csv, .tsv, .txt, .xlsx, .sav or .zip), found no file at this path. "
-            "Check the spelling and the folder.",
-        )
-        return None
-    if not path.is_file():
-        log.add("unreadable", None, None, "expected a file, found a folder. Give the export files inside it instead.")
+    if not_a_file(path, log):
         return None
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -82,13 +93,45 @@ def read_table(path: Path, label: str, sheet: str | None, log: FileProblems) -> 
     return None
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Return "utf-16-le" or "utf-16-be" when text has UTF-16's NUL-byte pattern but no BOM, else None.
+
+    Latin text in UTF-16 has a NUL in every other byte: the odd bytes (little-endian, what Windows
+    writes) or the even ones (big-endian).
+    """
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.05 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, log: FileProblems) -> tuple[str, str] | None:
-    """Return the text and the encoding name: BOM first, then strict UTF-8, then Windows-1252."""
+    """Return the text and the encoding name: BOM first, UTF-16 by its NUL bytes, strict UTF-8, Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
+        encodings: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export is UTF-16 with a BOM.
         encodings = ("utf-16",)
+    elif b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            at = data.index(b"\x00")
+            log.add(
+                "unreadable",
+                data[:at].count(b"\n") + 1,
+                None,
+                f"expected text (a CSV export), found binary data: a NUL byte at byte {at + 1:,}. This is not a "
+                "text file, or it is damaged; export the survey again as CSV or .xlsx.",
+            )
+            return None
+        encodings = (utf16,)
     else:
         encodings = ("utf-8", "cp1252")
     error = None
@@ -99,12 +142,16 @@ def _decode(data: bytes, log: FileProblems) -> tuple[str, str] | None:
             error = error or exc
     assert error is not None
     line = data[: error.start].count(b"\n") + 1
+    if encodings[0].startswith("utf-16"):
+        expected = f"UTF-16 text ({'without' if len(encodings[0]) > 6 else 'with'} a byte order mark)"
+    else:
+        expected = "text in UTF-8 or Windows-1252"
     log.add(
         "unreadable",
         line,
         None,
-        f"expected text in UTF-8 or Windows-1252, found the byte "
-        f"0x{data[error.start]:02x} that neither can decode. "
+        f"expected {expected}, found the byte "
+        f"0x{data[error.start]:02x} that it cannot decode. "
         "Save the file again as 'CSV UTF-8' (Excel: File > Save As).",
     )
     return None
@@ -128,11 +175,22 @@ def _read_csv(path: Path, log: FileProblems) -> RawTable | None:
     return read_csv_bytes(data, log)
 
 
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    """Return the records of delimited text (a quoted cell may span lines); blank lines as []."""
+    # The csv module refuses fields over 128 KiB by default; a cell is as long as the file allows.
+    if csv.field_size_limit() < len(text):
+        csv.field_size_limit(len(text) + 1)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
+
+
 def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> RawTable | None:
     """Read delimited text as strings, detecting encoding and delimiter; None if unreadable.
 
-    ``ragged`` accepts rows of any length, padded with blanks to the widest: for the small
-    files beside a dataset (SurveyXact's structure file ends some rows with an empty field).
+    Every row must have as many fields as the header: a row with more or fewer (a cell holding
+    the delimiter or a line break without quotes, a cut row) is a problem naming the row, never
+    padded or cut silently. Fully blank rows may have any number of fields. ``ragged`` accepts
+    rows of any length, padded with blanks to the widest: for the small files beside a dataset
+    (SurveyXact's structure file ends some rows with an empty field).
     """
     if data.startswith(b"PK\x03\x04"):
         log.add("unreadable", None, None, "expected CSV text, found an Excel workbook (zip data). Rename it to .xlsx.")
@@ -149,46 +207,63 @@ def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> R
     # rows are still counted from the header.
     sep_line = re.fullmatch(r"\s*sep=(.)\s*", first_line)
     if sep_line:
-        delimiter, text = sep_line.group(1), rest
-    else:
-        delimiter = _detect_delimiter(first_line)
-    if ragged:
-        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
-        width = max(len(r) for r in rows)
-        grid = np.array([[*r, *[""] * (width - len(r))] for r in rows], dtype=object)
-        return RawTable([str(h).strip() for h in grid[0]], grid[1:], "csv", encoding=encoding, delimiter=delimiter)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            quotechar='"',
-            engine="c",
+        text = rest
+        first_line = text.partition("\n")[0]
+        if not text.strip():
+            log.add("empty", None, None, "expected a header row and one row per respondent, found only a 'sep=' line.")
+            return None
+    if not first_line.strip():
+        lines = text.split("\n")
+        first = next(k for k, line in enumerate(lines, start=1) if line.strip())
+        blank = first - 1
+        log.add(
+            "header",
+            1,
+            None,
+            f"expected the header in row 1, found {'a blank row' if blank == 1 else f'{blank} blank rows'} "
+            f"before it (the first row with text is row {first}). Delete the blank "
+            f"row{'s' if blank != 1 else ''} above the header and save the file again.",
         )
-    except pd.errors.EmptyDataError:
-        log.add("empty", None, None, "expected a header row and one row per respondent, found an empty file.")
         return None
-    except pd.errors.ParserError as exc:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if found:
-            expected, line, saw = found.groups()
-            log.add(
-                "unreadable",
-                int(line),
-                None,
-                f"expected {expected} fields like the header, found {saw} "
-                f"({DELIMITER_NAMES.get(delimiter, delimiter)}-delimited). A cell probably "
-                "holds the delimiter without quotes; quote it or remove it. (Only the first "
-                "such row is reported.)",
-            )
-        else:
-            log.add("unreadable", None, None, f"expected delimited text, found a parse error: {exc}")
+    delimiter = sep_line.group(1) if sep_line else _detect_delimiter(first_line)
+    try:
+        records = _records(text, delimiter)
+    except csv.Error as exc:
+        log.add("unreadable", None, None, f"expected delimited text, found a parse error: {quote(exc)}.")
         return None
-    grid = frame.to_numpy(dtype=object)
+    width = len(records[0]) if not ragged else max(len(r) for r in records)
+    lengths = [len(r) for r in records]
+    if all(n == width for n in lengths):
+        grid = np.array(records, dtype=object)
+    else:
+        name = DELIMITER_NAMES.get(delimiter, repr(delimiter))
+        header = [str(h).strip() for h in records[0]]
+        grid = np.empty((len(records), width), dtype=object)
+        grid[:] = ""
+        bad = False
+        for i, (r, n) in enumerate(zip(records, lengths)):
+            if n == width or not any(c.strip() for c in r):  # fully blank rows are skipped later
+                grid[i, : min(n, width)] = r[:width]
+                continue
+            if ragged:  # only ever shorter than the widest
+                grid[i, :n] = r
+                continue
+            bad = True
+            if n > width:
+                message = (
+                    f"expected {width} fields like the header, found {n} ({name}-delimited). A cell probably "
+                    "holds the delimiter without quotes; quote it or remove it."
+                )
+            else:
+                message = (
+                    f"expected {width} fields like the header, found {n} ({name}-delimited): the row ends early, "
+                    f"so its last {width - n} column{'s' if width - n != 1 else ''} "
+                    f"({quote_headers(header[n:], 3)}) would read as blank. A cell probably holds a line break "
+                    "without quotes, or the row was cut; give the row a field for every column."
+                )
+            log.add("fields", i + 1, None, message)
+        if bad:
+            return None
     header = [str(h).strip() for h in grid[0]]
     return RawTable(header, grid[1:], "csv", encoding=encoding, delimiter=delimiter)
 
