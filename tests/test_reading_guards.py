@@ -8,8 +8,10 @@ would see: the error or warning naming file, row and column, or the frame read.
 from __future__ import annotations
 
 import os
+import zipfile
 from functools import partial
 
+import openpyxl
 import pytest
 
 from analysis.exceptions import SurveyDataError
@@ -143,3 +145,108 @@ def test_a_named_pipe_is_called_a_pipe_and_never_opened(load, tmp_path, name):
         load(pipe)
     [p] = exc.value.problems
     assert p.file == str(pipe) and "named pipe" in p.message and "folder" not in p.message
+
+
+# ------------------------------------------------------------------------------------------
+# Excel: what calamine reads as blank but is not, and what Excel hides
+def _workbook(path, rows, edit=None, title="Svar"):
+    """Save ``rows`` with openpyxl as a script would; ``edit(sheet)`` changes the sheet first."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for r in rows:
+        sheet.append(r)
+    if edit is not None:
+        edit(book, sheet)
+    book.save(path)
+    return path
+
+
+XLSX_ROWS = [HEADER, *[[f"r{k}", ["BUF", "SUF", "ØKF"][k % 3], 2025, 3, 4, 2] for k in range(6)]]
+
+
+def test_formulas_without_a_saved_result_are_errors_naming_sheet_row_and_column(load, tmp_path):
+    def formulas(book, sheet):
+        for row in range(2, 8):
+            sheet[f"E{row}"] = "=1+1"  # food_2; openpyxl saves no result, calamine reads ''
+
+    path = _workbook(tmp_path / "script.xlsx", XLSX_ROWS, formulas)
+    with zipfile.ZipFile(path) as z:
+        assert b"<f>1+1</f><v" in z.read("xl/worksheets/sheet1.xml")
+    with pytest.raises(SurveyDataError) as exc:
+        load(path)
+    problems = exc.value.problems
+    assert [(p.file, p.row, p.column) for p in problems] == [(str(path), r, "food_2") for r in range(2, 8)]
+    assert "formula without a saved result ('=1+1') on sheet 'Svar'" in problems[0].message
+    assert "open it in Excel" in problems[0].message
+
+
+def test_a_formula_with_a_saved_result_is_read_as_its_value(load, tmp_path):
+    # As Excel saves it: the formula and its result. The result is the answer; nothing to report.
+    path = _workbook(tmp_path / "excel.xlsx", XLSX_ROWS, lambda book, sheet: sheet.__setitem__("E2", "=1+1"))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    survey = load(path)
+    first = survey.responses[survey.responses["respondent_id"] == "r0"]
+    assert first.set_index("item")["answer"].to_dict() == {"food_1": 3, "food_2": 2, "wages_1": 2}
+    assert survey.quality.warnings == []
+
+
+def test_an_excel_error_value_is_an_error_not_a_blank(load, tmp_path):
+    path = _workbook(tmp_path / "errors.xlsx", XLSX_ROWS, lambda book, sheet: sheet.__setitem__("D3", "=1/0"))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="D3"><f>1/0</f><v /></c>', b'<c r="D3" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with pytest.raises(SurveyDataError) as exc:
+        load(path)
+    [p] = exc.value.problems
+    assert (p.row, p.column) == (3, "food_1") and "the Excel error '#DIV/0!'" in p.message
+
+
+def test_rows_and_columns_hidden_in_excel_are_read_with_a_warning_naming_them(load, tmp_path):
+    def hide(book, sheet):
+        sheet.auto_filter.ref = "A1:F7"
+        sheet.row_dimensions[3].hidden = True  # filtered out
+        sheet.row_dimensions[6].hidden = True
+        sheet.row_dimensions[20].hidden = True  # hidden but empty: nothing to say
+        sheet.column_dimensions["F"].hidden = True  # wages_1
+
+    path = _workbook(tmp_path / "filtered.xlsx", XLSX_ROWS, hide)
+    survey = load(path)
+    assert survey.responses["respondent_id"].nunique() == 6  # read like the others
+    text = [str(w) for w in survey.quality.warnings]
+    assert len(text) == 2
+    assert text[0].startswith(f"{path}: 2 rows with data are hidden in Excel (filtered out or hidden) on sheet 'Svar'")
+    assert "were read like the others: rows 3, 6." in text[0]
+    assert "1 column with data is hidden in Excel on sheet 'Svar'" in text[1] and "F (wages_1)" in text[1]
+    assert "No warnings" not in survey.quality.summary()
+
+
+def test_a_hidden_first_sheet_is_not_read_unless_named(load, tmp_path):
+    def hidden_first(book, sheet):
+        sheet.sheet_state = "hidden"
+        visible = book.create_sheet("Svar 2025")
+        for r in XLSX_ROWS[:3]:
+            visible.append(r)
+        book.active = 1
+
+    path = _workbook(tmp_path / "two.xlsx", XLSX_ROWS, hidden_first, title="Gammel")
+    with pytest.raises(SurveyDataError) as exc:
+        load(path)
+    [p] = exc.value.problems
+    assert p.file == str(path)
+    assert "the first sheet 'Gammel' hidden (the visible sheets are 'Svar 2025')" in p.message
+    assert "--sheet" in p.message
+    assert load(path, sheet="Svar 2025").responses["respondent_id"].nunique() == 2
+    assert load(path, sheet="Gammel").responses["respondent_id"].nunique() == 6

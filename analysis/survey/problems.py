@@ -106,6 +106,7 @@ _KIND_NAMES = {
     "unreadable": "read errors",
     "fields": "rows with too few or too many fields",
     "formula": "formulas without a saved result",
+    "excel_error": "Excel errors",
 }
 
 

@@ -10,8 +10,11 @@ is :mod:`analysis.survey.validation`'s job. Files are only ever opened for readi
 from __future__ import annotations
 
 import csv
+import html
 import io
+import posixpath
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .codebook import normalise_label
-from .problems import FileProblems, describe_path, quote, quote_headers, quote_list
+from .problems import FileProblems, describe_path, quote, quote_headers, quote_list, shorten
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -51,6 +54,8 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, to suggest another one
+    #: Warnings about how the file was read, as (row, column, message): rows hidden in Excel.
+    notes: tuple[tuple[int | None, str | None, str], ...] = ()
 
 
 def not_a_file(path: Path, log: FileProblems) -> bool:
@@ -319,7 +324,11 @@ def _open_workbook(source: Path | bytes, log: FileProblems):
 def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> RawTable | None:
     """Read one worksheet as strings (first sheet unless ``sheet``); None if unreadable.
 
-    Rows keep their numbers as Excel shows them: leading blank rows are kept, not skipped.
+    Rows keep their numbers as Excel shows them: leading blank rows are kept, not skipped. What
+    calamine reads as a blank cell but is not one is a problem: a formula without a saved result
+    (a workbook a script wrote and Excel never calculated) and an Excel error such as ``#DIV/0!``.
+    Rows and columns hidden in Excel (filtered out) that hold data are read like the others, with
+    a warning in ``notes``. A hidden first sheet is not read unless named with ``sheet``.
     """
     workbook = _open_workbook(source, log)
     if workbook is None:
@@ -328,6 +337,18 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
         names = list(workbook.sheet_names)
         if sheet is None:
             title = names[0]
+            visible = [m.name for m in workbook.sheets_metadata if str(m.visible).endswith(".Visible")]
+            if title not in visible:
+                # Excel opens on a visible sheet; reading the hidden one would read what nobody sees.
+                log.add(
+                    "unreadable",
+                    None,
+                    None,
+                    f"expected the first sheet to be the one Excel shows, found the first sheet {quote(title)} "
+                    f"hidden (the visible sheets are {quote_list(visible)}). Say which sheet to read with "
+                    "--sheet (sheet= in Python).",
+                )
+                return None
         else:
             match = [n for n in names if n == sheet] or [
                 n for n in names if normalise_label(n) == normalise_label(sheet)
@@ -367,6 +388,8 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
             return cell_text(v)
 
     rows = [[text(v) for v in row] for row in values]
+    scan = _scan_sheet(source, title)
+    notes = _report_scan(scan, rows, title, log) if scan is not None else ()
     while rows and not any(rows[-1]):
         rows.pop()  # calamine pads the used range; trailing blank rows carry nothing
     width = max((len(r) for r in rows), default=0)
@@ -383,4 +406,211 @@ def read_sheet(source: Path | bytes, sheet: str | None, log: FileProblems) -> Ra
     for i, r in enumerate(rows):
         grid[i, : len(r)] = r
     header = [str(h).strip() for h in grid[0]]
-    return RawTable(header, grid[1:], "xlsx", sheet=title, sheets=tuple(names))
+    return RawTable(header, grid[1:], "xlsx", sheet=title, sheets=tuple(names), notes=notes)
+
+
+# -- what calamine does not tell about a sheet -----------------------------------------------------
+# calamine reads a formula without a saved result, and an Excel error, as a blank cell, and it does
+# not say which rows are hidden. The sheet's XML says so. Reading it whole would cost as much as
+# reading the sheet again, so the XML is searched for the few byte strings those things need
+# ("<f", 't="e"', 'hidden="'), which is fast; only a sheet that has them is looked at closely.
+
+
+@dataclass
+class _SheetScan:
+    """What a sheet's XML says beyond the values: positions are (Excel row, column index from 0)."""
+
+    uncomputed: list[tuple[int, int, str]]  # a formula without a saved result, and its text
+    errors: list[tuple[int, int, str]]  # an Excel error value (#DIV/0!, #REF!, ...)
+    hidden_rows: list[int]
+    hidden_columns: list[int]
+
+
+_CELL_REF = re.compile(rb'\sr="([A-Za-z]{1,3})(\d+)"')
+_ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
+
+
+def _column_index(letters: str) -> int:
+    """Return the 0-based index of a column written as letters: A -> 0, AA -> 26."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _column_letters(index: int) -> str:
+    """Return the letters of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """Return the name of the zip member holding the worksheet ``title``, or None."""
+    from xml.etree import ElementTree
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    def targets(rels_name: str, base: str) -> dict[str, str]:
+        out = {}
+        for rel in ElementTree.fromstring(archive.read(rels_name)):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+            out[rel.get("Id", "")] = path
+            out["type:" + rel.get("Type", "").rsplit("/", 1)[-1]] = path
+        return out
+
+    names = set(archive.namelist())
+    book = targets("_rels/.rels", "").get("type:officeDocument", "xl/workbook.xml") if "_rels/.rels" in names else ""
+    book = book or "xl/workbook.xml"
+    folder, leaf = posixpath.split(book)
+    rels_name = posixpath.join(folder, "_rels", leaf + ".rels")
+    if book not in names or rels_name not in names:
+        return None
+    rels = targets(rels_name, folder)
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if local(element.tag) == "sheet" and element.get("name") == title:
+            rid = next((v for k, v in element.attrib.items() if local(k) == "id"), None)
+            part = rels.get(rid or "")
+            return part if part in names else None
+    return None
+
+
+def _scan_sheet(source: Path | bytes, title: str) -> _SheetScan | None:
+    """Return what the sheet's XML says beyond its values, or None when it cannot be looked at."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            part = _sheet_part(archive, title)
+            if part is None:
+                return None
+            xml = archive.read(part)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):  # ElementTree's ParseError too
+        return None  # calamine read the file; a layout this cannot follow only skips the scan
+    found = re.search(rb"<(\w+:)?sheetData[\s>/]", xml)
+    if found is None:
+        return _SheetScan([], [], [], [])
+    prefix = found.group(1) or b""
+    scan = _SheetScan([], [], [], [])
+    formula, error, hidden = b"<" + prefix + b"f", b't="e"', b'hidden="'
+    cells: set[int] = set()
+    if formula in xml:
+        pos = xml.find(formula)
+        while pos != -1:
+            if xml[pos + len(formula) : pos + len(formula) + 1] in (b" ", b">", b"/"):
+                cells.add(xml.rfind(b"<" + prefix + b"c", 0, pos))
+            pos = xml.find(formula, pos + 1)
+    if error in xml:
+        pos = xml.find(error)
+        while pos != -1:
+            start = xml.rfind(b"<", 0, pos)
+            if xml[start + 1 : start + 2 + len(prefix)] == prefix + b"c":
+                cells.add(start)
+            pos = xml.find(error, pos + 1)
+    for start in sorted(cells):
+        _look_at_cell(xml, start, prefix, scan)
+    if hidden in xml:
+        pos = xml.find(hidden)
+        while pos != -1:
+            start = xml.rfind(b"<", 0, pos)
+            tag = xml[start : xml.find(b">", pos) + 1]
+            attrs = dict(_ATTR.findall(tag))
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                name = tag[1:].split(None, 1)[0]
+                if name == prefix + b"row" and attrs.get(b"r", b"").isdigit():
+                    scan.hidden_rows.append(int(attrs[b"r"]))
+                elif name == prefix + b"col" and attrs.get(b"min", b"").isdigit():
+                    first, last = int(attrs[b"min"]), int(attrs.get(b"max", attrs[b"min"]))
+                    scan.hidden_columns.extend(range(first - 1, min(last, first + 16384)))
+            pos = xml.find(hidden, pos + 1)
+    return scan
+
+
+def _look_at_cell(xml: bytes, start: int, prefix: bytes, scan: _SheetScan) -> None:
+    """Record the cell starting at ``start`` when it is a formula without a result or an error."""
+    head_end = xml.find(b">", start)
+    head = xml[start : head_end + 1]
+    if head.endswith(b"/>"):
+        return
+    end = xml.find(b"</" + prefix + b"c>", head_end)
+    body = xml[head_end + 1 : end]
+    ref = _CELL_REF.search(head)
+    if ref is None:
+        return  # a cell without a reference cannot be placed; calamine placed it by order
+    row, col = int(ref.group(2)), _column_index(ref.group(1).decode("ascii"))
+    kind = dict(_ATTR.findall(head)).get(b"t", b"n")
+    value = re.search(rb"<" + prefix + rb"v(?:\s[^>]*)?>(.*?)</" + prefix + rb"v>", body, re.S)
+    text = re.search(rb"<" + prefix + rb"f(?:\s[^>]*)?>(.*?)</" + prefix + rb"f>", body, re.S)
+    formula = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+    if kind == b"e" and value is not None:
+        scan.errors.append((row, col, html.unescape(value.group(1).decode("utf-8", "replace"))))
+    elif (value is None or value.group(1) == b"") and kind != b"str" and b"<" + prefix + b"f" in body:
+        # No saved result: a string result may be empty (t="str"), a number never is.
+        scan.uncomputed.append((row, col, formula))
+
+
+def _report_scan(scan: _SheetScan, rows: list[list[str]], title: str, log: FileProblems):
+    """Record formulas without a result and Excel errors as problems; return the notes on hidden data."""
+    header = rows[0] if rows else []
+
+    def column_name(col: int) -> str:
+        name = str(header[col]).strip() if col < len(header) else ""
+        return name or f"column {_column_letters(col)}"
+
+    for row, col, formula in scan.uncomputed:
+        shown = f" ({quote('=' + formula, 60)})" if formula else ""
+        log.add(
+            "formula",
+            row,
+            column_name(col),
+            f"expected a value, found a formula without a saved result{shown} on sheet {quote(title)}, which "
+            "reads as a blank cell. The workbook was written by a program that does not calculate formulas; "
+            "open it in Excel, let it calculate, save it, and run again (or write the values, not formulas).",
+            col,
+        )
+    for row, col, value in scan.errors:
+        log.add(
+            "excel_error",
+            row,
+            column_name(col),
+            f"expected a value, found the Excel error {quote(value, 20)} on sheet {quote(title)}, which reads as "
+            "a blank cell. Fix the formula or the cell in Excel and save again.",
+            col,
+        )
+
+    def holds_data(i: int) -> bool:
+        return 0 <= i < len(rows) and any(str(v).strip() for v in rows[i])
+
+    notes = []
+    hidden = sorted({r for r in scan.hidden_rows if holds_data(r - 1)})
+    if hidden:
+        shown = ", ".join(map(str, hidden[:20])) + (f" and {len(hidden) - 20} more" if len(hidden) > 20 else "")
+        n = len(hidden)
+        notes.append(
+            (
+                None,
+                None,
+                f"{n} row{'s' if n != 1 else ''} with data {'are' if n != 1 else 'is'} hidden in Excel (filtered "
+                f"out or hidden) on sheet {quote(title)} and {'were' if n != 1 else 'was'} read like the others: "
+                f"row{'s' if n != 1 else ''} {shown}. If {'they were' if n != 1 else 'it was'} hidden to leave "
+                f"{'them' if n != 1 else 'it'} out, delete {'them' if n != 1 else 'it'} (or copy the visible rows "
+                "to a new sheet) and run again.",
+            )
+        )
+    columns = sorted({c for c in scan.hidden_columns if any(c < len(r) and str(r[c]).strip() for r in rows)})
+    if columns:
+        names = [f"{_column_letters(c)} ({shorten(column_name(c), 40)})" for c in columns]
+        notes.append(
+            (
+                None,
+                None,
+                f"{len(columns)} column{'s' if len(columns) != 1 else ''} with data "
+                f"{'are' if len(columns) != 1 else 'is'} hidden in Excel on sheet {quote(title)} and "
+                f"{'were' if len(columns) != 1 else 'was'} read like the others: {', '.join(names[:10])}"
+                f"{f' and {len(names) - 10} more' if len(names) > 10 else ''}.",
+            )
+        )
+    return tuple(notes)

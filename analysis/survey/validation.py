@@ -387,6 +387,7 @@ def check_export(
     log.add_cells("answer", bad_cells, answer_problem)
 
     # -- warnings (not fatal)
+    warnings.extend(Problem(label, row, column, message) for row, column, message in table.notes)
     unknown = [c for c in colmap.unknown() if c.header.strip() or not blank_cell[:, c.index].all()]
     if unknown:
         names = [c.header or f"(column {c.index + 1}, no header)" for c in unknown]

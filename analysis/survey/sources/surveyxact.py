@@ -263,7 +263,13 @@ def _build(
         if code in status:
             complete &= ~np.isin(cells[:, status[code]].astype(str), ["1", "1.0", "1,0"])
     table = RawTable(
-        header, cells, dataset.format, encoding=dataset.encoding, delimiter=dataset.delimiter, sheet=dataset.sheet
+        header,
+        cells,
+        dataset.format,
+        encoding=dataset.encoding,
+        delimiter=dataset.delimiter,
+        sheet=dataset.sheet,
+        notes=dataset.notes,
     )
     return Export(
         source="surveyxact",
