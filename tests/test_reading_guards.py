@@ -250,3 +250,24 @@ def test_a_hidden_first_sheet_is_not_read_unless_named(load, tmp_path):
     assert "--sheet" in p.message
     assert load(path, sheet="Svar 2025").responses["respondent_id"].nunique() == 2
     assert load(path, sheet="Gammel").responses["respondent_id"].nunique() == 6
+
+
+# ------------------------------------------------------------------------------------------
+# Respondent ids and waves
+def test_ids_that_differ_only_in_case_are_an_error_naming_both_rows(load, tmp_path):
+    path = _csv(tmp_path / "ids.csv", [*ROWS, ["R1", "ØKF", "2025", "3", "3", "3"]])
+    other = _csv(tmp_path / "more.csv", [HEADER, ["R2", "BUF", "2025", "1", "1", "1"]])
+    with pytest.raises(SurveyDataError) as exc:
+        load([path, other])
+    assert [(p.file, p.row, p.column) for p in exc.value.problems] == [
+        (str(path), 4, "respondent_id"),
+        (str(other), 2, "respondent_id"),
+    ]
+    first, second = (p.message for p in exc.value.problems)
+    assert "found 'R1' in wave 2025, which differs from 'r1' (at row 2) only in upper and lower case" in first
+    assert f"'R2' in wave 2025, which differs from 'r2' (at {path} row 3)" in second
+    # the same ids in another wave are other responses
+    _csv(other, [HEADER, ["R2", "BUF", "2024", "1", "1", "1"]])
+    with pytest.raises(SurveyDataError) as exc:
+        load([path, other])
+    assert [p.row for p in exc.value.problems] == [4]

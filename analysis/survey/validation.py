@@ -476,24 +476,36 @@ def _count_by_department(
 
 
 def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
-    """Record every respondent id seen twice in one wave, across files too, naming both places."""
+    """Record every respondent id seen twice in one wave, across files too, naming both places.
+
+    Ids that differ only in upper and lower case (``R1`` and ``r1``) count as the same id: a
+    spreadsheet or a typist changes case more often than two people get such ids.
+    """
     frames = []
     for k, (_, res) in enumerate(results):
         ok = res.wave_ok & (res.respondent_id != "")
+        rid = res.respondent_id[ok].astype(object)
         frames.append(
             pd.DataFrame(
-                {"file": k, "row": res.rows[ok], "wave": res.wave[ok], "rid": res.respondent_id[ok].astype(object)}
+                {
+                    "file": k,
+                    "row": res.rows[ok],
+                    "wave": res.wave[ok],
+                    "rid": rid,
+                    "key": [str(r).casefold() for r in rid],
+                }
             )
         )
     if not frames:
         return
     allrows = pd.concat(frames, ignore_index=True)
-    later = allrows.duplicated(["wave", "rid"], keep="first").to_numpy()
+    later = allrows.duplicated(["wave", "key"], keep="first").to_numpy()
     if not later.any():
         return
-    groups = allrows.groupby(["wave", "rid"], sort=False)
+    groups = allrows.groupby(["wave", "key"], sort=False)
     first_file = groups["file"].transform("first").to_numpy()
     first_row = groups["row"].transform("first").to_numpy()
+    first_rid = groups["rid"].transform("first").to_numpy()
     file_of = allrows["file"].to_numpy()
     for k, (log, res) in enumerate(results):
         positions = np.flatnonzero(later & (file_of == k))
@@ -501,12 +513,19 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
         def duplicate_problem(i, log=log, res=res, k=k):
             first_label = results[int(first_file[i])][0].label
             place = f"row {int(first_row[i])}" if int(first_file[i]) == k else f"{first_label} row {int(first_row[i])}"
+            rid, wave = allrows.at[i, "rid"], int(allrows.at[i, "wave"])
+            if rid == first_rid[i]:
+                found = f"{quote(rid)} again in wave {wave} (first at {place}). Remove the repeated row or give it its own id."
+            else:
+                found = (
+                    f"{quote(rid)} in wave {wave}, which differs from {quote(first_rid[i])} (at {place}) only in "
+                    "upper and lower case. If they are one respondent, remove the repeated row; if they are two, "
+                    "give them ids that differ in more than case."
+                )
             return (
                 int(allrows.at[i, "row"]),
                 res.id_header,
-                f"expected each respondent_id once per wave, found "
-                f"{quote(allrows.at[i, 'rid'])} again in wave {int(allrows.at[i, 'wave'])} "
-                f"(first at {place}). Remove the repeated row or give it its own id.",
+                f"expected each respondent_id once per wave, found {found}",
                 res.id_col,
             )
 
