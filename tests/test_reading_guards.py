@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import zipfile
+from datetime import date
 from functools import partial
 
 import openpyxl
 import pytest
 
-from analysis.exceptions import SurveyDataError
+from analysis import config
+from analysis.exceptions import ParameterError, SurveyDataError
 from analysis.survey.loading import MAX_PROBLEMS_PER_FILE, load_responses
 from analysis.survey.problems import MAX_QUOTED
 
@@ -271,3 +273,29 @@ def test_ids_that_differ_only_in_case_are_an_error_naming_both_rows(load, tmp_pa
     with pytest.raises(SurveyDataError) as exc:
         load([path, other])
     assert [p.row for p in exc.value.problems] == [4]
+
+
+@pytest.mark.parametrize("raw", ["99999", "-2025", "0", "25"])
+def test_a_wave_outside_the_plausible_years_is_an_error_naming_the_cell(load, tmp_path, raw):
+    path = _csv(tmp_path / "wave.csv", [*ROWS, ["r3", "BUF", raw, "1", "1", "1"]])
+    with pytest.raises(SurveyDataError) as exc:
+        load(path)
+    [p] = exc.value.problems
+    first, last = config.wave_range()
+    assert (p.file, p.row, p.column) == (str(path), 4, "wave")
+    assert f"expected the wave as a survey year from {first} to {last}, found '{raw}'" in p.message
+    assert "FIRST_WAVE" in p.message
+
+
+def test_the_plausible_years_are_a_setting(load, tmp_path, monkeypatch):
+    path = _csv(tmp_path / "old.csv", [HEADER, ["r1", "BUF", "1999", "1", "1", "1"]])
+    assert config.wave_range() == (2000, date.today().year + 1)
+    with pytest.raises(SurveyDataError, match="from 2000 to"):
+        load(path)
+    with pytest.raises(ParameterError, match="found 25"):
+        load(path, wave=25)
+    monkeypatch.setattr(config, "FIRST_WAVE", 1990)
+    monkeypatch.setattr(config, "LAST_WAVE", 2040)
+    assert load(path).quality.waves == [1999]
+    with pytest.raises(ParameterError, match="from 1990 to 2040, found 2041"):
+        load(path, wave=2041)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import config
 from ..exceptions import Problem
 from .codebook import Codebook, Departments
 from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile, answer_table
@@ -22,7 +23,13 @@ from .problems import FileProblems, clip, quote, quote_headers, quote_list
 from .quality import FileInfo
 from .sources.base import Export, code_key
 
-__all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
+__all__ = ["BLANK", "WAVE_RANGE_HINT", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
+
+#: How to allow other survey years, for messages about a wave outside the plausible range.
+WAVE_RANGE_HINT = (
+    "Write the year in full (2025, not 25); if the year is right, allow it with FIRST_WAVE / LAST_WAVE in "
+    "analysis/config.py."
+)
 
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
@@ -319,9 +326,13 @@ def check_export(
         col_codes = codes[:, jw]
         parsed = np.zeros(len(uniques), dtype=np.int64)
         parsed_ok = np.zeros(len(uniques), dtype=bool)
+        first_wave, last_wave = config.wave_range()
+        implausible = np.zeros(len(uniques), dtype=bool)
         for u in _used(col_codes, len(uniques)):
             value = parse_wave(stripped[u])
-            if value is not None:
+            if value is not None and not first_wave <= value <= last_wave:
+                implausible[u] = True  # a whole number, but no survey year: an error like any bad wave
+            elif value is not None:
                 parsed[u], parsed_ok[u] = value, True
         cell_wave, cell_ok = parsed[col_codes], parsed_ok[col_codes]
         cell_blank = blank_cell[:, jw]
@@ -339,12 +350,14 @@ def check_export(
         def wave_problem(i):
             raw = str(uniques[col_codes[i]])
             found = "a blank cell" if raw.strip() == "" else quote(raw)
-            return (
-                int(row_numbers[i]),
-                header[jw],
-                f"expected the wave as a whole number (the survey year, e.g. 2025), found {found}.",
-                jw,
-            )
+            if implausible[col_codes[i]]:
+                message = (
+                    f"expected the wave as a survey year from {first_wave} to {last_wave}, found {found}. "
+                    f"{WAVE_RANGE_HINT}"
+                )
+            else:
+                message = f"expected the wave as a whole number (the survey year, e.g. 2025), found {found}."
+            return (int(row_numbers[i]), header[jw], message, jw)
 
         def mismatch_problem(i):
             return (
