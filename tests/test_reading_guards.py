@@ -7,6 +7,7 @@ would see: the error or warning naming file, row and column, or the frame read.
 
 from __future__ import annotations
 
+import csv
 import os
 import zipfile
 from datetime import date
@@ -17,6 +18,7 @@ import pytest
 
 from analysis import config
 from analysis.exceptions import ParameterError, SurveyDataError
+from analysis.survey.codebook import load_codebook
 from analysis.survey.loading import MAX_PROBLEMS_PER_FILE, load_responses
 from analysis.survey.problems import MAX_QUOTED
 
@@ -299,3 +301,30 @@ def test_the_plausible_years_are_a_setting(load, tmp_path, monkeypatch):
     assert load(path).quality.waves == [1999]
     with pytest.raises(ParameterError, match="from 1990 to 2040, found 2041"):
         load(path, wave=2041)
+
+
+# ------------------------------------------------------------------------------------------
+# Aliases: '_' is significant
+def test_qualtrics_q11_is_not_read_as_the_alias_q1_1(tmp_path):
+    # The codebook's aliases Q1_1 and Q1_11 are sub-questions; a tool's Q11 and Q11_1 are other
+    # questions. Matching that drops '_' would read Q11 as Q1_1 and Q11_1 as Q1_11.
+    codebook = load_codebook()
+    assert codebook.match_column("Q1_1") == "org_data_1" and codebook.match_column("Q1_11") is not None
+    tags = ["Q1", "Q11", "Q1_2", "Q11_1"]
+    rows = [
+        ["StartDate", "Status", "ResponseId", "Finished", *tags],
+        ["Start Date", "Response Type", "Response ID", "Finished", "Hvilken forvaltning arbejder du i?", *tags[1:]],
+        ['{"ImportId":"startDate"}', '{"ImportId":"status"}', '{"ImportId":"_recordId"}', '{"ImportId":"finished"}']
+        + [f'{{"ImportId":"QID{t[1:]}"}}' for t in tags],
+        ["2025-03-01", "IP Address", "R_1", "True", "BUF", "3", "4", "2"],
+        ["2025-03-01", "IP Address", "R_2", "True", "SUF", "2", "1", "5"],
+    ]
+    path = tmp_path / "qualtrics.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    survey = load_responses(path, wave=2025)
+    assert survey.quality.files[0].source == "qualtrics"
+    assert set(survey.responses["item"]) == {"org_data_2"}  # Q1_2, its alias, and nothing else
+    assert survey.responses["answer"].tolist() == [4, 1]
+    ignored = " ".join(str(w) for w in survey.quality.warnings)
+    assert "'Q11'" in ignored and "'Q11_1'" in ignored
