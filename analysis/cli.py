@@ -53,6 +53,14 @@ def _check_writable(target: Path, option: str, *, beside: bool = False) -> None:
             ) from None
 
 
+def _check_regular_file(path: Path | None, option: str) -> None:
+    """Refuse a file option that names a pipe, socket or device: reading one would wait for ever."""
+    from .survey.problems import describe_path
+
+    if path is not None and Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+        raise ParameterError(f"{option} {path}: expected a file, found {describe_path(Path(path))}.")
+
+
 def _response_paths(responses: tuple[str, ...]) -> list[Path]:
     """Return the given response files, or the bundled sample when none are given."""
     return [Path(p) for p in responses] if responses else config.sample_files()
@@ -119,6 +127,7 @@ def reading_options(f):
 
 def _reading(source: str, mapping: Path | None, department_column: str | None, complete_only: bool) -> dict:
     """Return the reading options as keyword arguments of load_responses (JSON-safe, for notebooks too)."""
+    _check_regular_file(mapping, "--mapping")
     out: dict = {}
     if source and source != "auto":
         out["source"] = source
@@ -300,6 +309,8 @@ def render(
     from .survey.loading import load_responses
 
     check_min_n(min_n)
+    _check_regular_file(texts, "--texts")
+    _check_regular_file(word_template, "--word-template")
     if out is not None:
         _check_writable(out, "--out", beside=True)  # the default folder is tried once the wave is known
     if texts is not None:

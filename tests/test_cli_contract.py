@@ -110,3 +110,13 @@ def test_a_huge_cell_and_many_problems_give_a_short_message_with_the_true_count(
     assert len(err.encode()) < 25_000
     code, _out, err = run(["inspect", path, "--wave", "2025"], capsys)
     assert code == 2 and "601 problems (listed above)" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("option", ["--texts", "--word-template", "--mapping"])
+def test_a_file_option_naming_a_pipe_is_refused_not_opened(tmp_path, capsys, no_kernel, option):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # opening it would wait for a writer for ever
+    code, _out, err = run(["render", option, pipe, "--out", tmp_path / "out"], capsys)
+    assert code == 2
+    assert err == f"Error: {option} {pipe}: expected a file, found a named pipe (FIFO).\n"

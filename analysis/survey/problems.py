@@ -186,9 +186,9 @@ def describe_path(path: Path) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a file"
+        return "a named pipe (FIFO)"
     if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
+        return "a socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file"
+        return "a device"
     return "something that is not a regular file"
