@@ -7,6 +7,7 @@ unexpected.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +18,47 @@ from .exceptions import BriefingError, ParameterError
 from .survey.sources.base import SOURCES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _check_writable(target: Path, option: str, *, beside: bool = False) -> None:
+    """Refuse an output that cannot be written, before any work starts (exit 2, not a failed render).
+
+    ``target`` is the folder (or, with ``beside``, the file or folder written all-or-nothing
+    through a temporary sibling) that a command writes. The folder it is created in is tried by
+    making and removing an empty temporary folder: the only way to know, whoever runs the tool.
+    """
+    from .survey.problems import describe_path
+
+    target = Path(target)
+    places = [target] if target.is_dir() and not beside else []
+    if beside or not target.is_dir():
+        ancestor = target.parent if beside else target
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise ParameterError(
+                f"{option} {target}: cannot write there, because {ancestor} is {describe_path(ancestor)}. "
+                f"Choose a folder you can write to with {option}."
+            )
+        places.append(ancestor)
+    if beside and target.is_dir():
+        places.append(target)  # its entries are moved when it is replaced
+    for place in places:
+        try:
+            Path(tempfile.mkdtemp(prefix=".briefing-write-test-", dir=place)).rmdir()
+        except OSError as exc:
+            raise ParameterError(
+                f"{option} {target}: cannot write in {place} ({exc.strerror or exc}). Choose a folder you can "
+                f"write to with {option}."
+            ) from None
+
+
+def _check_regular_file(path: Path | None, option: str) -> None:
+    """Refuse a file option that names a pipe, socket or device: reading one would wait for ever."""
+    from .survey.problems import describe_path
+
+    if path is not None and Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+        raise ParameterError(f"{option} {path}: expected a file, found {describe_path(Path(path))}.")
 
 
 def _response_paths(responses: tuple[str, ...]) -> list[Path]:
@@ -85,6 +127,7 @@ def reading_options(f):
 
 def _reading(source: str, mapping: Path | None, department_column: str | None, complete_only: bool) -> dict:
     """Return the reading options as keyword arguments of load_responses (JSON-safe, for notebooks too)."""
+    _check_regular_file(mapping, "--mapping")
     out: dict = {}
     if source and source != "auto":
         out["source"] = source
@@ -97,7 +140,9 @@ def _reading(source: str, mapping: Path | None, department_column: str | None, c
     return out
 
 
-seed_option = click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
+#: Seeds are whole numbers from 0 (numpy's generators refuse negative ones).
+SEED = click.IntRange(min=0)
+seed_option = click.option("--seed", type=SEED, default=config.DEFAULT_SEED, show_default=True, help="Bootstrap seed.")
 
 
 @click.group(context_settings=CONTEXT)
@@ -155,6 +200,7 @@ def score(
     from .tables.excel import write_excel
 
     check_min_n(min_n)
+    _check_writable(out, "--out")
     started = time.perf_counter()
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
@@ -263,6 +309,10 @@ def render(
     from .survey.loading import load_responses
 
     check_min_n(min_n)
+    _check_regular_file(texts, "--texts")
+    _check_regular_file(word_template, "--word-template")
+    if out is not None:
+        _check_writable(out, "--out", beside=True)  # the default folder is tried once the wave is known
     if texts is not None:
         from .report.texts import load_texts
 
@@ -281,7 +331,10 @@ def render(
             f"--wave {wave} is not in the data; the files have the waves {', '.join(map(str, waves))}."
         )
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    out = Path(out) if out is not None else config.REPORTS_DIR / str(wave)
+    if out is None:
+        out = config.REPORTS_DIR / str(wave)
+        _check_writable(out, "--out", beside=True)
+    out = Path(out)
     jobs = plan_jobs(
         paths,
         wave=wave,
@@ -342,6 +395,7 @@ def inspect(files, wave, sheet, source, mapping, department_column, complete_onl
         resolved = {Path(f).resolve() for f in files}
         if target.resolve() in resolved or (mapping is not None and target.resolve() == Path(mapping).resolve()):
             raise ParameterError(f"--write-mapping {target} is an input file; name a new file.")
+        _check_writable(target, "--write-mapping", beside=True)
         if target.exists():
             try:
                 first = target.read_text(encoding="utf-8").split("\n", 1)[0]
@@ -358,9 +412,9 @@ def inspect(files, wave, sheet, source, mapping, department_column, complete_onl
             atomic_write(target, text)
             click.echo(f"\nwrote {target}: check it, edit it, and pass it with --mapping {target}")
     if report.problems:
-        n = len(report.problems)
+        n = report.problem_count
         raise ParameterError(
-            f"{n} problem{'s' if n != 1 else ''} (listed above): the files cannot be scored as they are."
+            f"{n:,} problem{'s' if n != 1 else ''} (listed above): the files cannot be scored as they are."
         )
 
 
@@ -371,11 +425,12 @@ def inspect(files, wave, sheet, source, mapping, department_column, complete_onl
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write responses_<wave>.csv and README.md into.",
 )
-@click.option("--seed", type=int, default=config.DEFAULT_SEED, show_default=True)
+@click.option("--seed", type=SEED, default=config.DEFAULT_SEED, show_default=True)
 def sample(out: Path, seed: int) -> None:
     """Write the synthetic sample survey (waves 2023-2025), reproducible from the seed."""
     from .survey.sample import write_sample
 
+    _check_writable(out, "--out")
     for path in write_sample(out, seed=seed):
         click.echo(f"wrote {path}")
 

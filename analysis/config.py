@@ -6,6 +6,7 @@ need relative paths such as ``../data``.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from .exceptions import ParameterError
@@ -42,6 +43,24 @@ DEFAULT_SEED = 2025
 CONFIDENCE = 0.95
 #: Share of "Ved ikke" above which an item or value is flagged (method.md).
 DONT_KNOW_FLAG = 0.30
+
+#: The survey years a wave may be: a wave cell or ``--wave`` outside FIRST_WAVE..LAST_WAVE is an
+#: error (99999, -2025, 0, or 25 meant as 2025). LAST_WAVE None means next year, so next year's
+#: survey needs no change. To allow other years, change the two numbers here (data/README.md).
+FIRST_WAVE = 2000
+LAST_WAVE: int | None = None
+
+
+def wave_range() -> tuple[int, int]:
+    """Return the first and last plausible survey year: FIRST_WAVE and LAST_WAVE (or next year).
+
+    Examples
+    --------
+    >>> first, last = wave_range()
+    >>> first, last == date.today().year + 1
+    (2000, True)
+    """
+    return FIRST_WAVE, LAST_WAVE if LAST_WAVE is not None else date.today().year + 1
 
 
 def sample_files() -> list[Path]:

@@ -15,6 +15,7 @@ import yaml
 
 from .. import config
 from ..exceptions import CodebookError
+from .problems import clip, describe_path
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _LEVEL_CODES = (1, 2, 3, 4, 5)
@@ -260,14 +261,21 @@ def _as_number(text: str) -> float | None:
 
 def _read_yaml(path: Path) -> Any:
     """Return the parsed YAML document at ``path``, or raise CodebookError saying why not."""
+    if not Path(path).is_file():
+        # A folder, a pipe or a device is never opened (a pipe would wait for ever).
+        what = describe_path(Path(path))
+        found = "file not found" if what == "no file at this path" else f"expected a YAML file, found {what}"
+        raise CodebookError(f"{path}: {found}.")
     try:
         with open(path, encoding="utf-8") as fh:
             # The C loader (when PyYAML has it) is ten times faster; both load safely.
             return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CodebookError(f"{path}: file not found.") from None
+    except OSError as exc:
+        raise CodebookError(f"{path}: expected a readable YAML file, found an error ({exc.strerror or exc}).") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path}: not valid UTF-8 YAML ({exc}).") from None
+        raise CodebookError(f"{path}: not valid UTF-8 YAML ({clip(exc, 500)}).") from None
 
 
 def _require(entry: Any, key: str, where: str, kind: type | tuple = str) -> Any:

@@ -18,7 +18,7 @@ from ..exceptions import Problem
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .loading import ReadExport, read_exports
 from .mapping import mapping_yaml, statement_of
-from .problems import shorten
+from .problems import quote, shorten
 from .sources.base import SOURCE_NAMES
 from .validation import parse_wave
 
@@ -44,6 +44,11 @@ class Inspection:
         """Return every problem that would stop ``validate``, ``score`` and ``render``."""
         return [p for r in self.reads for p in r.log.problems()]
 
+    @property
+    def problem_count(self) -> int:
+        """Return how many problems there are, also those the capped lists only count."""
+        return sum(r.log.total for r in self.reads)
+
     def summary(self) -> str:
         """Return the report: one block per file, then warnings and problems."""
         lines: list[str] = []
@@ -56,7 +61,7 @@ class Inspection:
             lines.append("")
         problems = self.problems
         if problems:
-            lines.append(f"Problems ({len(problems)}): the files cannot be scored until these are fixed.")
+            lines.append(f"Problems ({self.problem_count:,}): the files cannot be scored until these are fixed.")
             lines.extend(line for p in problems for line in _bullet(str(p)))
         else:
             lines.append("No problems: the files can be scored.")
@@ -94,14 +99,14 @@ class Inspection:
             if found:
                 c = found[0]
                 text = f' "{shorten(c.text, 50)}"' if c.text and c.text != c.header else ""
-                row(label, f"{c.header!r}{text} ({c.how})")
+                row(label, f"{quote(c.header, 60)}{text} ({c.how})")
             elif role == "respondent_id" and export.source == "google":
                 row(label, "none in the file: rows are named 'row 2', 'row 3', ...")
             else:
                 row(label, "NOT FOUND")
         waves = by_role.get("wave", [])
         if waves:
-            row("Wave", f"{waves[0].header!r} ({waves[0].how})")
+            row("Wave", f"{quote(waves[0].header, 60)} ({waves[0].how})")
         elif self.wave_given is not None:
             row("Wave", f"none in the file: {self.wave_given} (given with --wave)")
         else:
@@ -125,7 +130,9 @@ class Inspection:
             lines.extend(_wrapped("    no column: ", missing, limit=8))
         system = by_role.get("system", []) + by_role.get("ignore", [])
         if system:
-            lines.extend(_wrapped(f"  {'Ignored':<14}", [c.header or f"(column {c.index + 1})" for c in system], 10))
+            lines.extend(
+                _wrapped(f"  {'Ignored':<14}", [shorten(c.header, 40) or f"(column {c.index + 1})" for c in system], 10)
+            )
         unknown = [c for c in by_role.get("unknown", []) if c.header.strip() or c.text]
         for c in unknown[:5]:
             close = read.near.get(c.index)

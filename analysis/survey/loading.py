@@ -21,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import config
 from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
 from .mapping import ColumnMap, MappingFile, answer_table, distinct_values, load_mapping, map_columns
-from .problems import MAX_PROBLEMS_PER_FILE, FileProblems
+from .problems import MAX_PROBLEMS_PER_FILE, FileProblems, clip
 from .quality import DataQuality, FileInfo
 from .sources import Export, check_source, read_export, surveyxact_part
-from .validation import BLANK, CheckedFile, check_duplicates, check_export, parse_wave
+from .validation import BLANK, WAVE_RANGE_HINT, CheckedFile, check_duplicates, check_export, parse_wave
 
 __all__ = [
     "MAX_PROBLEMS_PER_FILE",
@@ -67,18 +68,25 @@ def _as_path_list(paths) -> list[str | os.PathLike]:
         out = list(paths)
         if out and all(isinstance(p, (str, os.PathLike)) for p in out):
             return out
-    raise ParameterError(f"expected a path or a list of paths to survey exports, found {paths!r}.")
+    raise ParameterError(f"expected a path or a list of paths to survey exports, found {clip(repr(paths))}.")
 
 
 def _check_wave_argument(wave) -> int | None:
-    """Return the ``wave=`` argument as an int (or None), refusing anything not whole."""
+    """Return the ``wave=`` argument as an int (or None), refusing anything not whole or not a plausible year."""
     if wave is None:
         return None
     if isinstance(wave, (int, np.integer)) and not isinstance(wave, bool):
-        return int(wave)
-    if isinstance(wave, str) and parse_wave(wave) is not None:
-        return parse_wave(wave)
-    raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {wave!r}.")
+        value = int(wave)
+    elif isinstance(wave, str) and parse_wave(wave) is not None:
+        value = parse_wave(wave)
+    else:
+        raise ParameterError(f"expected the wave as a whole number (e.g. 2025), found {clip(repr(wave))}.")
+    first, last = config.wave_range()
+    if not first <= value <= last:
+        raise ParameterError(
+            f"expected --wave (wave=) to be a survey year from {first} to {last}, found {value}. {WAVE_RANGE_HINT}"
+        )
+    return value
 
 
 @dataclass
@@ -256,7 +264,7 @@ def load_responses(
     options = ReadOptions(wave, sheet, source, mapping, department_column, complete_only, default_wave)
     reads, warnings = read_exports(paths, codebook, departments, **vars(options))
     problems = [p for r in reads for p in r.log.problems()]
-    if problems:
+    if problems:  # SurveyDataError counts every problem, also those each file's list only counts
         raise SurveyDataError(problems)
     return _assemble([r.result for r in reads if r.result is not None], codebook, departments, warnings)
 

@@ -24,7 +24,7 @@ import yaml
 
 from ..exceptions import Problem, SurveyDataError
 from .codebook import Codebook, Departments, normalise_label, normalise_text
-from .problems import FileProblems, quote_headers, shorten
+from .problems import FileProblems, clip, describe_path, quote, quote_headers, shorten
 from .sources.base import SOURCES, Export, statement_candidates
 
 __all__ = [
@@ -124,16 +124,22 @@ def load_mapping(path: str | os.PathLike, codebook: Codebook) -> MappingFile:
         return SurveyDataError([Problem(label, None, None, message)])
 
     if not p.is_file():
-        raise fail("expected a mapping file (YAML, as `briefing inspect --write-mapping` writes it), found no file.")
+        what = describe_path(p)
+        raise fail(
+            "expected a mapping file (YAML, as `briefing inspect --write-mapping` writes it), "
+            f"found {'no file' if what == 'no file at this path' else what}."
+        )
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"expected a readable mapping file, found an error ({exc.strerror or exc}).") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail(f"expected UTF-8 YAML, found a file that cannot be read as YAML ({exc}).") from None
+        raise fail(f"expected UTF-8 YAML, found a file that cannot be read as YAML ({clip(exc, 500)}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("columns", {}), dict):
         raise fail("expected a YAML mapping with a 'columns:' section (header: role or item id).")
     source = doc.get("source")
     if source is not None and str(source) not in SOURCES:
-        raise fail(f"expected 'source:' to be one of {', '.join(SOURCES)}, found {source!r}.")
+        raise fail(f"expected 'source:' to be one of {', '.join(SOURCES)}, found {quote(source)}.")
     columns: dict[str, str] = {}
     valid_items = set(codebook.item_ids)
     for header, role in (doc.get("columns") or {}).items():
@@ -142,8 +148,8 @@ def load_mapping(path: str | os.PathLike, codebook: Codebook) -> MappingFile:
             close = _closest(role_text, [*ROLES, *codebook.item_ids])
             hint = f" Did you mean {close!r}?" if close else ""
             raise fail(
-                f"columns: {header!r}: expected one of {', '.join(ROLES)} or a codebook item id, "
-                f"found {role_text or '(nothing)'!r}.{hint}"
+                f"columns: {quote(header, 100)}: expected one of {', '.join(ROLES)} or a codebook item id, "
+                f"found {quote(role_text or '(nothing)')}.{hint}"
             )
         columns[str(header)] = role_text
     answers: dict[str, dict[str, str]] = {}
@@ -152,7 +158,7 @@ def load_mapping(path: str | os.PathLike, codebook: Codebook) -> MappingFile:
         raise fail("expected 'answers:' to map a header (or '*' for every item column) to code: answer pairs.")
     for header, table in raw_answers.items():
         if not isinstance(table, dict) or not table:
-            raise fail(f"answers: {header!r}: expected code: answer pairs, e.g. A1: 1, found {table!r}.")
+            raise fail(f"answers: {quote(header, 100)}: expected code: answer pairs, e.g. A1: 1, found {quote(table)}.")
         answers[str(header)] = {_code(k): str(v) for k, v in table.items()}
     return MappingFile(label, str(source) if source else None, columns, answers)
 
@@ -266,7 +272,7 @@ def map_columns(
                 "header",
                 header_row,
                 header[j],
-                f"expected one {what}, found two: {header[first]!r} (column {first + 1}) and {header[j]!r} "
+                f"expected one {what}, found two: {quote(header[first], 100)} (column {first + 1}) and {quote(header[j], 100)} "
                 f"(column {j + 1}). Remove one, or say which to use in a mapping file (the other as 'ignore').",
                 j,
             )
@@ -284,7 +290,7 @@ def map_columns(
                 header_row,
                 None,
                 f"expected the columns the mapping file {mapping.path} names, found none of them "
-                f"(e.g. {absent[0]!r}). Is it the mapping for this export?",
+                f"(e.g. {quote(absent[0], 100)}). Is it the mapping for this export?",
             )
     for j, h in enumerate(header):
         text = export.texts[j] if j < len(export.texts) else ""
@@ -352,7 +358,7 @@ def map_columns(
             "header",
             header_row,
             None,
-            f"expected the department column named with --department-column ({department_column!r}), found no "
+            f"expected the department column named with --department-column ({quote(department_column)}), found no "
             f"column with that header or question text. The headers are {quote_headers(header)}.",
         )
     if "department" not in taken:

@@ -59,7 +59,7 @@ class FileInfo:
         ``"csv"`` or ``"xlsx"``.
     encoding : str or None
         Text encoding detected for CSV (``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``,
-        ``"utf-16"``); None for Excel.
+        ``"utf-16"`` with a BOM, ``"utf-16-le"`` or ``"utf-16-be"`` without); None for Excel.
     delimiter : str or None
         Field delimiter detected for CSV; None for Excel.
     sheet : str or None

@@ -15,14 +15,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import config
 from ..exceptions import Problem
 from .codebook import Codebook, Departments
 from .mapping import REQUIRED_HEADERS, ColumnMap, MappingFile, answer_table
-from .problems import FileProblems, quote_headers, quote_list
+from .problems import FileProblems, clip, quote, quote_headers, quote_list
 from .quality import FileInfo
 from .sources.base import Export, code_key
 
-__all__ = ["BLANK", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
+__all__ = ["BLANK", "WAVE_RANGE_HINT", "CheckedFile", "check_duplicates", "check_export", "parse_wave"]
+
+#: How to allow other survey years, for messages about a wave outside the plausible range.
+WAVE_RANGE_HINT = (
+    "Write the year in full (2025, not 25); if the year is right, allow it with FIRST_WAVE / LAST_WAVE in "
+    "analysis/config.py."
+)
 
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
@@ -110,16 +117,16 @@ def _translate(
             unlabelled = [k for k, v in lookup.items() if v is None]
             if unlabelled:
                 bad = np.flatnonzero(np.isin(keys, unlabelled))
-                known = ", ".join(f"{k} {v!r}" for k, v in list(table.items())[:8])
+                known = ", ".join(f"{quote(k, 20)} {quote(v, 40)}" for k, v in list(table.items())[:8])
                 where = "the export's labels"
 
                 def problem(i, c=c, known=known, where=where, keys=keys):
                     return (
                         int(export.row_numbers[i]),
                         c.header,
-                        f"expected a code that {where} name ({known}), found the code {keys[i]!r}, which has "
+                        f"expected a code that {where} name ({known}), found the code {quote(keys[i])}, which has "
                         f"no label. Add its label in the survey tool and export again, or give it under answers: "
-                        f"in a mapping file (e.g. {c.header!r}: {{{keys[i]}: Ved ikke}}).",
+                        f"in a mapping file (e.g. {quote(c.header, 60)}: {{{clip(keys[i], 20)}: Ved ikke}}).",
                         c.index,
                     )
 
@@ -291,13 +298,13 @@ def check_export(
 
         def department_problem(i):
             raw = uniques[col_codes[i]]
-            found = "a blank cell" if str(raw).strip() == "" else repr(raw)
+            found = "a blank cell" if str(raw).strip() == "" else quote(raw)
             if coded:
                 fix = "Add the code's label in the survey tool, or give it under answers: in a mapping file."
             elif _NUMBER.match(str(raw).strip()):
                 fix = (
                     "The export holds codes without labels: export the choice text instead, or give the codes "
-                    f"under answers: in a mapping file (e.g. {header[jd]!r}: {{1: ØKF}})."
+                    f"under answers: in a mapping file (e.g. {quote(header[jd], 60)}: {{1: ØKF}})."
                 )
             else:
                 fix = "Fix the cell, or add the spelling as an alias in data/departments.yaml."
@@ -319,9 +326,13 @@ def check_export(
         col_codes = codes[:, jw]
         parsed = np.zeros(len(uniques), dtype=np.int64)
         parsed_ok = np.zeros(len(uniques), dtype=bool)
+        first_wave, last_wave = config.wave_range()
+        implausible = np.zeros(len(uniques), dtype=bool)
         for u in _used(col_codes, len(uniques)):
             value = parse_wave(stripped[u])
-            if value is not None:
+            if value is not None and not first_wave <= value <= last_wave:
+                implausible[u] = True  # a whole number, but no survey year: an error like any bad wave
+            elif value is not None:
                 parsed[u], parsed_ok[u] = value, True
         cell_wave, cell_ok = parsed[col_codes], parsed_ok[col_codes]
         cell_blank = blank_cell[:, jw]
@@ -338,20 +349,22 @@ def check_export(
 
         def wave_problem(i):
             raw = str(uniques[col_codes[i]])
-            found = "a blank cell" if raw.strip() == "" else repr(raw)
-            return (
-                int(row_numbers[i]),
-                header[jw],
-                f"expected the wave as a whole number (the survey year, e.g. 2025), found {found}.",
-                jw,
-            )
+            found = "a blank cell" if raw.strip() == "" else quote(raw)
+            if implausible[col_codes[i]]:
+                message = (
+                    f"expected the wave as a survey year from {first_wave} to {last_wave}, found {found}. "
+                    f"{WAVE_RANGE_HINT}"
+                )
+            else:
+                message = f"expected the wave as a whole number (the survey year, e.g. 2025), found {found}."
+            return (int(row_numbers[i]), header[jw], message, jw)
 
         def mismatch_problem(i):
             return (
                 int(row_numbers[i]),
                 header[jw],
                 f"expected wave {wave_arg} (given with --wave / wave=), found "
-                f"{stripped[col_codes[i]]!r}. Fix the cell or leave out the argument.",
+                f"{quote(stripped[col_codes[i]])}. Fix the cell or leave out the argument.",
                 jw,
             )
 
@@ -382,11 +395,12 @@ def check_export(
                 " If the tool writes its own code for this answer (e.g. 6 for Ved ikke), give it under answers: "
                 "in a mapping file."
             )
-        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {raw!r}.{hint}", j)
+        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {quote(raw)}.{hint}", j)
 
     log.add_cells("answer", bad_cells, answer_problem)
 
     # -- warnings (not fatal)
+    warnings.extend(Problem(label, row, column, message) for row, column, message in table.notes)
     unknown = [c for c in colmap.unknown() if c.header.strip() or not blank_cell[:, c.index].all()]
     if unknown:
         names = [c.header or f"(column {c.index + 1}, no header)" for c in unknown]
@@ -475,24 +489,36 @@ def _count_by_department(
 
 
 def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
-    """Record every respondent id seen twice in one wave, across files too, naming both places."""
+    """Record every respondent id seen twice in one wave, across files too, naming both places.
+
+    Ids that differ only in upper and lower case (``R1`` and ``r1``) count as the same id: a
+    spreadsheet or a typist changes case more often than two people get such ids.
+    """
     frames = []
     for k, (_, res) in enumerate(results):
         ok = res.wave_ok & (res.respondent_id != "")
+        rid = res.respondent_id[ok].astype(object)
         frames.append(
             pd.DataFrame(
-                {"file": k, "row": res.rows[ok], "wave": res.wave[ok], "rid": res.respondent_id[ok].astype(object)}
+                {
+                    "file": k,
+                    "row": res.rows[ok],
+                    "wave": res.wave[ok],
+                    "rid": rid,
+                    "key": [str(r).casefold() for r in rid],
+                }
             )
         )
     if not frames:
         return
     allrows = pd.concat(frames, ignore_index=True)
-    later = allrows.duplicated(["wave", "rid"], keep="first").to_numpy()
+    later = allrows.duplicated(["wave", "key"], keep="first").to_numpy()
     if not later.any():
         return
-    groups = allrows.groupby(["wave", "rid"], sort=False)
+    groups = allrows.groupby(["wave", "key"], sort=False)
     first_file = groups["file"].transform("first").to_numpy()
     first_row = groups["row"].transform("first").to_numpy()
+    first_rid = groups["rid"].transform("first").to_numpy()
     file_of = allrows["file"].to_numpy()
     for k, (log, res) in enumerate(results):
         positions = np.flatnonzero(later & (file_of == k))
@@ -500,12 +526,19 @@ def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
         def duplicate_problem(i, log=log, res=res, k=k):
             first_label = results[int(first_file[i])][0].label
             place = f"row {int(first_row[i])}" if int(first_file[i]) == k else f"{first_label} row {int(first_row[i])}"
+            rid, wave = allrows.at[i, "rid"], int(allrows.at[i, "wave"])
+            if rid == first_rid[i]:
+                found = f"{quote(rid)} again in wave {wave} (first at {place}). Remove the repeated row or give it its own id."
+            else:
+                found = (
+                    f"{quote(rid)} in wave {wave}, which differs from {quote(first_rid[i])} (at {place}) only in "
+                    "upper and lower case. If they are one respondent, remove the repeated row; if they are two, "
+                    "give them ids that differ in more than case."
+                )
             return (
                 int(allrows.at[i, "row"]),
                 res.id_header,
-                f"expected each respondent_id once per wave, found "
-                f"{allrows.at[i, 'rid']!r} again in wave {int(allrows.at[i, 'wave'])} "
-                f"(first at {place}). Remove the repeated row or give it its own id.",
+                f"expected each respondent_id once per wave, found {found}",
                 res.id_col,
             )
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from ...exceptions import ParameterError
 from ..codebook import normalise_label
-from ..problems import FileProblems
-from ..reading import CSV_SUFFIXES, XLSX_SUFFIXES, read_table, sheet_names
+from ..problems import FileProblems, quote, quote_list
+from ..reading import CSV_SUFFIXES, XLSX_SUFFIXES, not_a_file, read_table, sheet_names
 from .base import SOURCE_NAMES, SOURCES, Export
 from .forms import is_forms, read_forms
 from .google import is_google, read_google
@@ -36,7 +36,7 @@ def check_source(source: str | None) -> str | None:
     aliases = {"microsoftforms": "forms", "googleforms": "google", "sav": "spss", "csv": "plain"}
     key = aliases.get(key, key)
     if key not in SOURCES:
-        raise ParameterError(f"expected --source to be one of {', '.join(SOURCES)}, found {source!r}.")
+        raise ParameterError(f"expected --source to be one of {', '.join(SOURCES)}, found {quote(source)}.")
     return key
 
 
@@ -69,16 +69,14 @@ def read_export(path: Path, label: str, source: str | None, sheet: str | None, l
             return None
         return read_surveyxact(path, label, log)
     if suffix == ".zip" or (source == "surveyxact" and suffix not in CSV_SUFFIXES | XLSX_SUFFIXES):
-        if not path.exists():
-            read_table(path, label, sheet, log)  # records "no file at this path"
+        if not_a_file(path, log):  # no file, or a pipe or device that must not be opened
             return None
         if suffix == ".zip" and not zipfile.is_zipfile(path):
             log.add("unreadable", None, None, "expected a zip archive of a SurveyXact export, found a damaged file.")
             return None
         return read_surveyxact(path, label, log)
     if suffix == ".sav" or source == "spss":
-        if not path.is_file():
-            read_table(path, label, sheet, log)
+        if not_a_file(path, log):
             return None
         return read_spss(path, label, log)
     if suffix in XLSX_SUFFIXES and path.is_file() and sheet is None and source in (None, "surveyxact"):
@@ -94,7 +92,7 @@ def read_export(path: Path, label: str, source: str | None, sheet: str | None, l
                 None,
                 None,
                 "expected SurveyXact's Excel export with the sheets 'Dataset', 'Labels' and 'Structure', "
-                f"found the sheets {', '.join(repr(n) for n, _ in sheets)}.",
+                f"found the sheets {quote_list(n for n, _ in sheets)}.",
             )
             return None
     table = read_table(path, label, sheet, log)

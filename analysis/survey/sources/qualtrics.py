@@ -99,7 +99,9 @@ def read_qualtrics(table: RawTable, label: str, log: FileProblems) -> Export | N
     if "finished" in keys:
         j = keys.index("finished")
         complete = np.array([normalise_label(c) not in _FALSE for c in data[:, j]], dtype=bool)
-    body = RawTable(table.header, data, table.format, encoding=table.encoding, delimiter=table.delimiter)
+    body = RawTable(
+        table.header, data, table.format, encoding=table.encoding, delimiter=table.delimiter, notes=table.notes
+    )
     return Export(
         source="qualtrics",
         table=body,

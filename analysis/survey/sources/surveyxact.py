@@ -141,9 +141,8 @@ def read_surveyxact(path: Path, label: str, log: FileProblems) -> Export | None:
 
 
 def _copy(sub: FileProblems, log: FileProblems, name: str) -> None:
-    """Record a part's problems in the export's log, naming the part."""
-    for p in sub.problems():
-        log.add("unreadable", p.row, p.column, f"in {name}: {p.message}")
+    """Record a part's problems in the export's log, naming the part (every one counted)."""
+    log.absorb(sub, f"in {name}: ")
 
 
 def _read_workbook(path: Path, log: FileProblems) -> dict[str, RawTable | None] | None:
@@ -264,7 +263,13 @@ def _build(
         if code in status:
             complete &= ~np.isin(cells[:, status[code]].astype(str), ["1", "1.0", "1,0"])
     table = RawTable(
-        header, cells, dataset.format, encoding=dataset.encoding, delimiter=dataset.delimiter, sheet=dataset.sheet
+        header,
+        cells,
+        dataset.format,
+        encoding=dataset.encoding,
+        delimiter=dataset.delimiter,
+        sheet=dataset.sheet,
+        notes=dataset.notes,
     )
     return Export(
         source="surveyxact",
