@@ -157,7 +157,7 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
     assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
     assert "tables/maturity_by_value.csv" in manifest["outputs"]
     html = (out / "briefing.html").read_text(encoding="utf-8")
-    assert manifest["cache_key"] in html and "Bilag 6. Sporbarhed" in html
+    assert manifest["cache_key"] in html and "Sporbarhed" in html
     written = sorted(p.name for p in (out / "departments").iterdir())
     assert written == sorted(["ØKF", "BUF", "SUF", "SOF", "TMF", "KFF", "BIF"])
     for code_ in written:
@@ -183,7 +183,7 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
     assert code == 2
     assert "1 of 8 renders failed, so nothing in" in captured.err and "BUF" in captured.err
     assert "bevidst fejl i profilen" in captured.err
-    assert "failed" in captured.out and captured.out.count("up to date") == 7
+    assert "failed" in captured.out and "7 up to date" in captured.out
     # The folder keeps the briefing and profiles it had, together; the failed notebook is kept beside BUF's.
     after = {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
     assert after.pop("departments/BUF.failed.ipynb", None) is not None
