@@ -739,4 +739,5 @@ def raise_for_failures(results: Sequence[JobResult]) -> None:
             f"{len(failed)} of {len(results)} renders failed, so nothing in {where} was changed: the briefing "
             f"and its profiles are written together or not at all, and the previous ones stay as they were.\n{details}"
         )
-    raise RenderError(f"{len(failed)} of {len(results)} renders failed; the others were written.\n{details}")
+    others = "; the others were written" if len(failed) < len(results) else ""
+    raise RenderError(f"{len(failed)} of {len(results)} renders failed{others}.\n{details}")
