@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -191,7 +192,8 @@ def score(
     responses, out, min_n, seed, resamples, wave, sheet, source, mapping, department_column, complete_only
 ) -> None:
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
-    from .pipeline.output import atomic_directory
+    from .pipeline.output import atomic_directory, check_tables_folder
+    from .pipeline.provenance import build_command_manifest, record_outputs, write_manifest
     from .stats.changes import score_changes_to
     from .stats.disclosure import check_min_n
     from .stats.scoring import score_survey
@@ -205,15 +207,27 @@ def score(
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
     survey = load_responses(paths, default_wave=wave, sheet=sheet, **reading)
+    inputs = survey.quality.files_read() + ([Path(reading["mapping"])] if "mapping" in reading else [])
+    out = Path(out)
+    check_tables_folder(out / "tables", inputs)  # refuse before any work: never replace what we did not write
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
     scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     changes = score_changes_to(scores, max(scores.waves))
+    parameters = {
+        "min_n": min_n,
+        "seed": seed,
+        "resamples": resamples,
+        "wave": wave,
+        "sheet": sheet,
+        "reading": reading,
+    }
+    manifest = build_command_manifest(command="score", parameters=parameters, inputs=inputs)
     with atomic_directory(out / "tables") as tmp:
         written = write_tables(scores, tmp, changes=changes)
         written.append(write_excel(scores, tmp, changes=changes))
+        written.append(write_manifest(tmp, record_outputs(tmp, manifest, finished=datetime.now(UTC))))
     for name in sorted(p.name for p in written):
         click.echo(f"wrote {out / 'tables' / name}")
     click.echo(
@@ -304,6 +318,7 @@ def render(
 ) -> None:
     """Render the committee briefing (HTML, PDF, executed notebook, tables, manifest) into OUT."""
     from .pipeline.batch import plan_jobs, raise_for_failures, run_jobs, summary_table
+    from .pipeline.lifecycle import temporary_files_in_session
     from .stats.disclosure import check_min_n
     from .survey.codebook import load_departments
     from .survey.loading import load_responses
@@ -354,6 +369,7 @@ def render(
         texts=texts or "",
         word_template=word_template or "",
     )
+    click.get_current_context().with_resource(temporary_files_in_session())
     results = run_jobs(jobs, workers=workers, force=force)
     if len(results) == 1:
         result = results[0]
@@ -436,10 +452,41 @@ def sample(out: Path, seed: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code, turning known errors into a clear message."""
+    """Run the CLI and return its exit code, turning known errors into a clear message.
+
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the run cleanly: the render in progress is
+    abandoned (its temporary folder removed, its kernels and worker processes stopped, the
+    output left as it was) and the exit code is 128 + the signal's number (130, 143, 129).
+    """
+    from .pipeline import lifecycle
+
+    with lifecycle.handling_signals():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc)
+
+
+def _interrupted(exc: BaseException) -> int:
+    """Stop what is left of an interrupted run, say so, and return 128 + the signal's number."""
+    import signal
+
+    from .pipeline import lifecycle
+
+    signum = getattr(exc, "signum", signal.SIGINT)
+    lifecycle.stop_kernels()
+    click.echo(
+        f"Interrupted ({signal.Signals(signum).name}): stopped; outputs being written were left as they were.", err=True
+    )
+    return 128 + int(signum)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="briefing", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            return _interrupted(exc.__context__)
         click.echo("Aborted.", err=True)
         return 1
     except click.ClickException as exc:  # usage errors: unknown option, bad value
@@ -448,9 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     except BriefingError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 2
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except Exception as exc:
         click.echo(
             f"Unexpected error ({type(exc).__name__}): {exc}\n"

@@ -145,8 +145,28 @@ def test_nested_jobs_are_staged_and_kept_by_the_outer_render(tmp_path):
 def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_path, monkeypatch, capsys):
     """The end-to-end test: ``briefing render --department all`` with the real notebooks.
 
-    One profile fails on purpose (an extra cell raises); the others and the briefing are written.
+    The briefing and the seven profiles are written together; then, with one profile failing on
+    purpose (an extra cell raises), the run exits 2, names it, and changes nothing in the folder.
     """
+    out = tmp_path / "2025"
+    argv = ["render", "--department", "all", "--out", str(out), "--formats", "html", "--workers", "2"]
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
+    assert "tables/maturity_by_value.csv" in manifest["outputs"]
+    html = (out / "bilag.html").read_text(encoding="utf-8")  # provenance is Bilag 4, in the Bilag document
+    assert manifest["cache_key"] in html and "Bilag 4. Sporbarhed" in html
+    written = sorted(p.name for p in (out / "departments").iterdir())
+    assert written == sorted(["ØKF", "BUF", "SUF", "SOF", "TMF", "KFF", "BIF"])
+    for code_ in written:
+        assert (out / "departments" / code_ / "profile.html").exists()
+        assert (out / "departments" / code_ / "tables" / f"profile_{code_}.csv").exists()
+    # The summary table lists every output with its status and time.
+    assert captured.out.count("rendered") == 8
+    before = {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
     broken = nbformat.read(batch.PROFILE_NOTEBOOK, as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("bevidst fejl i profilen")'))
     broken_path = tmp_path / "department_broken.ipynb"
@@ -158,25 +178,16 @@ def test_department_all_renders_briefing_and_profiles_and_reports_a_failure(tmp_
         return [Job(**{**job.__dict__, "notebook": broken_path}) if job.name == "BUF" else job for job in jobs]
 
     monkeypatch.setattr(batch, "plan_jobs", plan_with_a_broken_profile)
-    out = tmp_path / "2025"
-    code = cli.main(["render", "--department", "all", "--out", str(out), "--formats", "html", "--workers", "2"])
+    code = cli.main(argv)
     captured = capsys.readouterr()
     assert code == 2
-    assert "1 of 8 renders failed" in captured.err and "BUF" in captured.err
+    assert "1 of 8 renders failed, so nothing in" in captured.err and "BUF" in captured.err
     assert "bevidst fejl i profilen" in captured.err
-    assert (out / "briefing.html").exists() and (out / "manifest.json").exists()
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["parameters"]["min_n"] == 5 and manifest["parameters"]["wave"] == 2025
-    assert "tables/maturity_by_value.csv" in manifest["outputs"]
-    html = (out / "bilag.html").read_text(encoding="utf-8")  # provenance is Bilag 4, in the Bilag document
-    assert manifest["cache_key"] in html and "Bilag 4. Sporbarhed" in html
-    written = sorted(p.name for p in (out / "departments").iterdir())
-    assert written == sorted(["ØKF", "SUF", "SOF", "TMF", "KFF", "BIF"])
-    for code_ in written:
-        assert (out / "departments" / code_ / "profile.html").exists()
-        assert (out / "departments" / code_ / "tables" / f"profile_{code_}.csv").exists()
-    # The summary table lists every output with its status and time.
-    assert "failed" in captured.out and captured.out.count("rendered") == 7
+    assert "failed" in captured.out and "7 up to date" in captured.out
+    # The folder keeps the briefing and profiles it had, together; the failed notebook is kept beside BUF's.
+    after = {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
+    assert after.pop("departments/BUF.failed.ipynb", None) is not None
+    assert after == before
     # Nothing is left behind in the staging area.
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

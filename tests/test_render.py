@@ -253,7 +253,7 @@ def test_a_folder_that_is_not_render_output_is_not_replaced(tmp_path, no_kernel)
     out = tmp_path / "reports"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(ParameterError, match="not empty"):
+    with pytest.raises(ParameterError, match=r"holds notes\.txt, which this tool did not write"):
         render_notebook(OK, out, {}, title="T")
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
@@ -439,25 +439,61 @@ def test_replace_directory_swaps_a_folder_in_and_carries_kept_entries(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, monkeypatch):
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_replace_directory_puts_everything_back_when_the_move_fails(tmp_path, monkeypatch, exchange):
+    from analysis.pipeline import output
     from analysis.pipeline.output import replace_directory
 
     target, new = tmp_path / "out", tmp_path / ".out.new"
     (target / "departments").mkdir(parents=True)
+    (target / "departments" / "x.txt").write_text("profile")
     (target / "old.txt").write_text("old")
     new.mkdir()
+    before = _tree_digest(target)
     real_rename = Path.rename
+
+    def fail(*args):
+        raise OSError("disk full")
 
     def rename(self, to):
         if self == new:
             raise OSError("disk full")
         return real_rename(self, to)
 
-    monkeypatch.setattr(Path, "rename", rename)
+    if exchange:
+        monkeypatch.setattr(output, "_exchange", fail)
+    else:  # a file system that cannot exchange two folders: rename aside, then into place
+        monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(OSError, match="disk full"):
         replace_directory(new, target, keep=("departments",))
-    assert sorted(p.name for p in target.iterdir()) == ["departments", "old.txt"]
+    assert _tree_digest(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.new", "out"]
+
+
+def test_the_output_folder_exists_at_every_moment_of_the_swap(tmp_path, monkeypatch):
+    """Each rename or exchange of the final swap leaves a complete folder at the output's name."""
+    from analysis.pipeline import output
+    from analysis.pipeline.output import replace_directory
+
+    target, new = tmp_path / "out", tmp_path / ".out.new"
+    target.mkdir()
+    (target / "briefing.html").write_text("old")
+    new.mkdir()
+    (new / "briefing.html").write_text("new")
+    seen = []
+    real_rename, real_exchange = Path.rename, output._exchange
+
+    def watch(result):
+        seen.append((target / "briefing.html").read_text() if target.exists() else None)
+        return result
+
+    monkeypatch.setattr(output, "_exchange", lambda a, b: watch(real_exchange(a, b)))
+    monkeypatch.setattr(Path, "rename", lambda self, to: watch(real_rename(self, to)))
+    replace_directory(new, target, lang="da")
+    assert seen and None not in seen
+    assert (target / "briefing.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 # --- sanitizing outputs -----------------------------------------------------------------------
@@ -699,9 +735,15 @@ def test_an_english_render_refuses_a_folder_that_is_not_render_output(tmp_path, 
     out = tmp_path / "reports"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"briefing\.ipynb or briefing\.en\.ipynb"):
+    with pytest.raises(ParameterError, match=r"holds notes\.txt, which this tool did not write"):
         render_notebook(OK, out, {"lang": "en"}, title="T")
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    # A folder named like the tool's own, with no earlier render beside it, is not taken for one.
+    (out / "notes.txt").unlink()
+    (out / "tables").mkdir()
+    with pytest.raises(ParameterError, match=r"briefing\.ipynb or briefing\.en\.ipynb"):
+        render_notebook(OK, out, {"lang": "en"}, title="T")
+    assert [p.name for p in out.iterdir()] == ["tables"]
     with pytest.raises(ParameterError, match="language tag"):
         render_notebook(OK, tmp_path / "new", {"lang": "en"}, title="T", out_name="briefing.en")
 

@@ -3,6 +3,12 @@
 The parameters are read from the notebook's cell tagged ``parameters`` and checked before a
 kernel starts; the kernel talks over a private IPC socket; a failed cell becomes one clear
 message that names the cell, its first line and the error.
+
+The kernel's connection file (with its HMAC key) and sockets live in the run's private session
+folder (:mod:`analysis.pipeline.lifecycle`), never loose in TMPDIR; the kernel is started through
+:mod:`analysis.pipeline.kernel_launcher`, which ends it (and what it started) when the process
+that started it is gone, and it is registered in the session so that an interrupted run, or the
+next run after a ``kill -9``, stops it.
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ import contextlib
 import difflib
 import os
 import shutil
+import sys
 import tempfile
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..exceptions import ParameterError
+from ..tables.atomic import atomic_write
+from . import lifecycle
 
 __all__ = [
     "KERNEL_NAME",
@@ -31,6 +41,10 @@ __all__ = [
 
 #: Kernel that executes the notebooks (ipykernel's spec in the project's virtual environment).
 KERNEL_NAME = "python3"
+#: The module that starts ipykernel with a watch on its parent (in place of ``ipykernel_launcher``).
+KERNEL_LAUNCHER = "analysis.pipeline.kernel_launcher"
+#: Longest path of a Unix socket that every system accepts (the limit is 104 to 108 bytes).
+_SOCKET_PATH_MAX = 100
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
@@ -165,24 +179,89 @@ def check_parameters(notebook: Path, parameters: Mapping[str, Any], accepted: Ma
 
 
 def execute_notebook(notebook: Path, nb_path: Path, parameters: dict, progress: bool):
-    """Execute the notebook with papermill and return the executed notebook node."""
-    engine_options: dict[str, Any] = {}
+    """Execute the notebook with papermill and return the executed notebook node.
+
+    The kernel's connection file and sockets are made in the run's session folder and removed
+    afterwards; whatever happens (an error, a signal), no kernel of this call is left running.
+    """
+    run = lifecycle.session()
+    token = uuid.uuid4().hex[:12]
+    settings: dict[str, Any] = {"connection_file": str(run.path / f"kernel-{token}.json")}
     ipc_dir = None
     if os.name == "posix":
         # Local sockets instead of TCP on localhost: nobody else on the machine can listen in,
         # and ipykernel does not warn about unencrypted TCP on every run. (No IPC on Windows.)
-        from traitlets.config import Config
+        # Each render gets its own socket folder: kernels started at the same time by parallel
+        # renders can never pick the same socket (the IPC analogue of a port race).
+        ipc_dir = _socket_folder(run)
+        settings.update(transport="ipc", ip=f"{ipc_dir}/kernel")
+    from traitlets.config import Config
 
-        # Each render gets its own short socket folder: kernels started at the same time by
-        # parallel renders can never pick the same socket (the IPC analogue of a port race), and
-        # the path stays below the 107-byte limit of a Unix socket.
-        ipc_dir = tempfile.mkdtemp(prefix="kb-")
-        engine_options["config"] = Config({"KernelManager": {"transport": "ipc", "ip": f"{ipc_dir}/kernel"}})
+    engine_options: dict[str, Any] = {
+        "config": Config({"KernelManager": settings}),
+        "kernel_manager_class": _kernel_manager_class(token),
+    }
     try:
         return _run_papermill(notebook, nb_path, parameters, progress, engine_options)
     finally:
+        lifecycle.stop_kernels(token=token)  # already shut down, unless the run was cut short
         if ipc_dir is not None:
             shutil.rmtree(ipc_dir, ignore_errors=True)
+        Path(settings["connection_file"]).unlink(missing_ok=True)
+
+
+def _socket_folder(run: lifecycle.Session) -> Path:
+    """Return a new folder for a kernel's sockets: in the session, unless its path is too long for a socket."""
+    folder = lifecycle.private_tempdir("k")
+    if len(os.fsencode(f"{folder}/kernel-99")) <= _SOCKET_PATH_MAX:
+        return folder
+    # A deep TMPDIR: the sockets go to a short folder of /tmp named after the session, which the
+    # session lists so that it is removed with the session however the run ends.
+    shutil.rmtree(folder, ignore_errors=True)
+    short = Path(tempfile.mkdtemp(prefix=f"kb-{run.name}-", dir="/tmp"))
+    lifecycle.register_extra_folder(short)
+    return short
+
+
+def watched_kernel_command(cmd: list[str]) -> list[str]:
+    """Return a kernel command that starts ipykernel through :data:`KERNEL_LAUNCHER`.
+
+    Only ipykernel in this very interpreter is started that way (the launcher must be
+    importable); any other command is returned as it is.
+    """
+    cmd = list(cmd)
+    for i in range(len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher" and _same_interpreter(cmd[0]):
+            cmd[i + 1] = KERNEL_LAUNCHER
+            break
+    return cmd
+
+
+def _same_interpreter(executable: str) -> bool:
+    try:
+        return os.path.samefile(executable, sys.executable)
+    except OSError:
+        return False
+
+
+def _kernel_manager_class(token: str):
+    """Return a kernel manager class whose kernels watch their parent and are registered under ``token``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class BriefingKernelManager(AsyncKernelManager):
+        """jupyter_client's manager, starting the kernel through the watching launcher."""
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            return watched_kernel_command(super().format_kernel_cmd(extra_arguments))
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw["env"] = {**(kw.get("env") or os.environ), **lifecycle.kernel_environment()}
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid:
+                lifecycle.register_kernel(int(pid), token)
+
+    return BriefingKernelManager
 
 
 def _run_papermill(notebook: Path, nb_path: Path, parameters: dict, progress: bool, engine_options: dict):
@@ -210,12 +289,18 @@ def _run_papermill(notebook: Path, nb_path: Path, parameters: dict, progress: bo
 
 
 def keep_failed(nb_path: Path, failed_path: Path) -> Path | None:
-    """Copy the executed notebook next to the output folder; return where, or None."""
+    """Copy the executed notebook next to the output folder, all-or-nothing; return where, or None.
+
+    When the copy cannot be written (a full disk), no partial file is left, and an earlier
+    failure's notebook at that place is removed rather than left to be taken for this one's.
+    """
     if not nb_path.is_file():
         return None
     try:
-        shutil.copyfile(nb_path, failed_path)
+        atomic_write(failed_path, nb_path.read_bytes(), prefix=lifecycle.temp_prefix(failed_path))
     except OSError:
+        with contextlib.suppress(OSError):
+            failed_path.unlink(missing_ok=True)
         return None
     return failed_path
 

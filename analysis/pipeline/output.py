@@ -15,21 +15,30 @@ one language replaces only its own entries and carries every other language's ov
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import os
 import shutil
+import sys
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..config import LANGUAGES
+from . import lifecycle
 
 __all__ = [
     "DEFAULT_LANG",
     "atomic_directory",
+    "check_tables_folder",
     "entry_language",
     "language_name",
+    "link_tree",
     "other_languages",
     "replace_directory",
+    "swap_directories",
     "tag_language",
 ]
 
@@ -100,59 +109,180 @@ def tag_language(folder: str | Path, lang: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_directory(target: str | Path, *, keep: Iterable[str] = (), lang: str | None = None) -> Iterator[Path]:
+def atomic_directory(
+    target: str | Path, *, keep: Iterable[str] = (), lang: str | None = None, owned: Callable[[str], bool] | None = None
+) -> Iterator[Path]:
     """Yield a temporary folder beside ``target`` that replaces ``target`` only on success.
 
     Everything is written into a sibling temporary folder (same file system, so the final
-    rename is cheap). When the block raises, the temporary folder is removed and ``target`` is
-    left exactly as it was; on success the old ``target`` is swapped out and removed. Entries
-    named in ``keep`` (e.g. ``departments``) are carried over from the old ``target`` into the
-    new one unless the block wrote them itself, and with ``lang`` so are the entries of every
-    other language (:func:`other_languages`): the block then replaces only its language's files.
+    swap is a rename), named after this run's session (:func:`analysis.pipeline.lifecycle.temp_prefix`)
+    so that a later run can tell it from work in progress and clear it away if this run is killed.
+    What earlier, dead runs left beside ``target`` is cleared first
+    (:func:`analysis.pipeline.lifecycle.recover`). When the block raises (an error, or a signal
+    turned into :class:`~analysis.pipeline.lifecycle.Interrupted`), the temporary folder is removed
+    and ``target`` is left exactly as it was; on success the temporary folder takes the place of
+    ``target`` in one step (:func:`replace_directory`). Entries of the old ``target`` that the new
+    one does not own (``keep``, other languages, anything ``owned`` says is not its own) are carried
+    over unchanged.
     """
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    lifecycle.recover(target)
+    work = Path(tempfile.mkdtemp(prefix=lifecycle.temp_prefix(target), dir=target.parent))
     try:
         yield work
-        replace_directory(work, target, keep=keep, lang=lang)
+        replace_directory(work, target, keep=keep, lang=lang, owned=owned)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
 
 
 def replace_directory(
-    new: str | Path, target: str | Path, *, keep: Iterable[str] = (), lang: str | None = None
+    new: str | Path,
+    target: str | Path,
+    *,
+    keep: Iterable[str] = (),
+    lang: str | None = None,
+    owned: Callable[[str], bool] | None = None,
 ) -> None:
     """Move the folder ``new`` to ``target``, replacing any folder there, or change nothing.
 
-    ``new`` must lie on the same file system as ``target`` (e.g. beside it), so that every move
-    is a rename. The old ``target`` is renamed aside first and removed only once ``new`` is in
-    place; when a rename fails, everything is put back where it was and the error is raised.
-    Entries named in ``keep`` are carried over from the old ``target`` unless ``new`` has them;
-    with ``lang``, so are the entries of ``target`` that belong to another language.
+    ``new`` must lie on the same file system as ``target`` (e.g. beside it). The entries of the old
+    ``target`` that the new folder does not replace are carried over first, as hard links (copies
+    where the file system has none), so the old ``target`` stays whole until the swap: entries named
+    in ``keep``, and every entry the render does not own: with ``owned``, those for which it is
+    false; else, with ``lang``, those of another language; else none. Then the two folders are
+    swapped in one step where the system can (Linux ``renameat2`` with ``RENAME_EXCHANGE``), so
+    ``target`` never goes missing; elsewhere the old folder is renamed aside just before the new
+    one takes its name, and a run that dies in between leaves it to be put back by the next
+    (:func:`analysis.pipeline.lifecycle.recover`). The old folder is removed last. When anything
+    fails before the swap, ``target`` is as it was and the error is raised (``new`` is left for
+    the caller to remove).
     """
     new, target = Path(new), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    old, moved = None, []
+    if not target.exists():
+        new.rename(target)
+        return
+    kept = set(keep)
+    if owned is None:
+        owned = (lambda name: entry_language(name) == lang) if lang is not None else (lambda name: True)
+    for entry in sorted(target.iterdir()):
+        if (entry.name in kept or not owned(entry.name)) and not os.path.lexists(new / entry.name):
+            link_tree(entry, new / entry.name)
+    with lifecycle.deferred_signals():
+        old = swap_directories(new, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def swap_directories(new: Path, target: Path) -> Path | None:
+    """Put the folder ``new`` at ``target`` and return where the old ``target`` now is (to remove).
+
+    An exchange in one system call where possible; else two renames, the old folder set aside
+    under a name that :func:`analysis.pipeline.lifecycle.recover` knows.
+    """
+    if not os.path.lexists(target):
+        new.rename(target)
+        return None
+    if _exchange(new, target):
+        return new
+    old = target.parent / f"{lifecycle.temp_prefix(target, 'old')}{uuid.uuid4().hex[:8]}"
+    target.rename(old)
     try:
-        if target.exists():
-            carried = dict.fromkeys([*keep, *(other_languages(target, lang) if lang is not None else ())])
-            for name in carried:
-                if (target / name).exists() and not (new / name).exists():
-                    (target / name).rename(new / name)
-                    moved.append(name)
-            old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:12]}"
-            target.rename(old)
         new.rename(target)
     except BaseException:
-        # Put everything back where it was: the kept entries into the old folder, and the old
-        # folder at its name.
-        home = old if old is not None else target
-        for name in moved:
-            (new / name).rename(home / name)
-        if old is not None:
-            old.rename(target)
+        old.rename(target)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+def link_tree(source: Path, destination: Path) -> None:
+    """Recreate ``source`` (a file, a folder or a symlink) at ``destination`` with hard links.
+
+    The files keep their bytes, times and permissions (they are the same files); where the file
+    system cannot hard-link, they are copied with their times.
+    """
+    if source.is_symlink():
+        os.symlink(os.readlink(source), destination)
+    elif source.is_dir():
+        destination.mkdir()
+        for child in sorted(source.iterdir()):
+            link_tree(child, destination / child.name)
+        shutil.copystat(source, destination)
+    else:
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2: Any = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    global _renameat2
+    if not sys.platform.startswith("linux"):
+        return False
+    if _renameat2 is None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            _renameat2 = libc.renameat2
+            _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            _renameat2.restype = ctypes.c_int
+        except (OSError, AttributeError):
+            _renameat2 = False
+    if _renameat2 is False:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)):
+        return False  # an old kernel or a file system that cannot: two renames instead
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def check_tables_folder(folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse a tables folder (``briefing score``'s ``OUT/tables``) that is not the tool's to replace.
+
+    The folder is replaced as a whole, so it must be new, or hold only the tables the tool
+    writes: the contract's CSV files, the workbook and the manifest, or files listed in the
+    manifest of the folder (``briefing score``) or of the render around it (``tables/...`` in
+    ``OUT/manifest.json``). It must not hold an input. Raises ParameterError saying what is in the way.
+    """
+    from ..exceptions import ParameterError
+    from ..tables.contract import TABLES
+    from ..tables.excel import EXCEL_NAME
+    from .provenance import MANIFEST_NAME, read_manifest
+
+    folder = Path(folder).resolve()
+    inside = [str(p) for p in inputs if Path(p).resolve().is_relative_to(folder)]
+    if inside:
+        raise ParameterError(
+            f"{folder} holds an input ({', '.join(inside[:3])}); it is replaced as a whole by the new tables. "
+            "Move the input out of it, or choose another --out."
+        )
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"{folder} exists and is not a folder; choose another --out.")
+    if not folder.is_dir():
+        return
+    # The change table is written only when there are two waves (tables.contract.write_tables).
+    own = {*TABLES, "change_by_department_value.csv", EXCEL_NAME, MANIFEST_NAME}
+    for manifest, prefix in ((read_manifest(folder), ""), (read_manifest(folder.parent), f"{folder.name}/")):
+        outputs = (manifest or {}).get("outputs")
+        if isinstance(outputs, dict):
+            own |= {rel.removeprefix(prefix) for rel in map(str, outputs) if rel.startswith(prefix)}
+    foreign = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if not path.is_dir() and path.relative_to(folder).as_posix() not in own
+    )
+    if foreign:
+        named = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise ParameterError(
+            f"{folder} holds {named}, which this tool did not write; the tables folder is replaced as a "
+            "whole, so it stops rather than delete them. Move them elsewhere, or choose another --out."
+        )

@@ -49,6 +49,7 @@ __all__ = [
     "LIBRARIES",
     "MANIFEST_NAME",
     "SCHEMA",
+    "build_command_manifest",
     "build_manifest",
     "default_extra_files",
     "is_up_to_date",
@@ -57,6 +58,7 @@ __all__ = [
     "provenance_rows",
     "read_manifest",
     "record_outputs",
+    "set_key",
     "sha256_file",
     "write_manifest",
 ]
@@ -72,6 +74,9 @@ LIBRARIES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "weasypr
 # chart_background only decides which process draws the charts (batch renders set it False):
 # the same document either way.
 VOLATILE_PARAMETERS = frozenset({"output_dir", "chart_background"})
+#: Parameters in which the briefing and the profiles of one committee folder differ by design
+#: (each document's own title and texts, the profile's department): left out of :func:`set_key`.
+OWN_PARAMETERS = frozenset({"title", "economy_text", "next_steps_text", "texts", "department"})
 _CHUNK = 1 << 20
 _GIT_TIMEOUT = 10  # seconds; a hung git (network file system, lock) must not stop a render
 
@@ -220,6 +225,39 @@ def build_manifest(
     return manifest
 
 
+def build_command_manifest(
+    *,
+    command: str,
+    parameters: Mapping[str, Any],
+    inputs: Sequence[str | Path],
+    codebook_path: str | Path = config.CODEBOOK_PATH,
+    departments_path: str | Path = config.DEPARTMENTS_PATH,
+    started: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Build the manifest of a command's output folder that no notebook made (``briefing score``).
+
+    The same facts as :func:`build_manifest` where they apply: the command and its parameters,
+    the SHA-256 of every input, of the codebook and the department list, the tool's version and
+    git commit, the library versions and the times. Add the outputs with :func:`record_outputs`.
+    """
+    codebook_entry = _file_entry(codebook_path, "codebook")
+    codebook_entry["version"] = _codebook_version(Path(codebook_path))
+    departments_entry = _file_entry(departments_path, "department list")
+    commit, dirty = _git_state(config.PROJECT_DIR)
+    return {
+        "schema": SCHEMA,
+        "command": command,
+        "tool": {"name": TOOL_NAME, "version": _package_version(), "git_commit": commit, "git_dirty": dirty},
+        "parameters": _json_safe(dict(parameters), "parameters"),
+        "inputs": [_file_entry(p, "survey response file") for p in inputs],
+        "codebook": {k: codebook_entry[k] for k in ("path", "sha256", "version")},
+        "departments": {k: departments_entry[k] for k in ("path", "sha256")},
+        "libraries": _library_versions(),
+        "started": _iso_utc(started or dt.datetime.now(dt.UTC)),
+        "finished": None,
+    }
+
+
 def _cache_key(manifest: Mapping[str, Any]) -> str:
     """Return the SHA-256 over what decides the output (not times, git or library versions)."""
     parameters = {k: v for k, v in manifest["parameters"].items() if k not in VOLATILE_PARAMETERS}
@@ -235,6 +273,35 @@ def _cache_key(manifest: Mapping[str, Any]) -> str:
         "extra_files": [[e["path"], e["sha256"]] for e in manifest["extra_files"]],
         "render_options": manifest["render_options"],
     }
+    return hashlib.sha256(_canonical_json(decisive).encode("utf-8")).hexdigest()
+
+
+def set_key(manifest: Mapping[str, Any] | None) -> str | None:
+    """Return the key of what the documents of one committee folder must share, or None when unknown.
+
+    The briefing in a folder and the department profiles in its ``departments/`` must be made
+    from the same input files, codebook and department list, settings (wave, min_n, seed,
+    language, how the exports were read) and code: a SHA-256 over exactly those parts of a
+    manifest, leaving out the notebook and what each document has of its own (titles and texts,
+    the department). Two documents whose keys differ disagree; None means the manifest is
+    missing or too old to tell.
+    """
+    if not isinstance(manifest, Mapping):
+        return None
+    try:
+        skip = VOLATILE_PARAMETERS | OWN_PARAMETERS
+        decisive = {
+            "schema": manifest["schema"],
+            "tool_version": manifest["tool"]["version"],
+            "parameters": {k: v for k, v in manifest["parameters"].items() if k not in skip},
+            "inputs": [[PurePath(e["path"]).name, e["sha256"]] for e in manifest["inputs"]],
+            "codebook": manifest["codebook"]["sha256"],
+            "departments": manifest["departments"]["sha256"],
+            "extra_files": [[e["path"], e["sha256"]] for e in manifest["extra_files"]],
+            "lang": (manifest.get("render_options") or {}).get("lang"),
+        }
+    except (KeyError, TypeError, AttributeError):
+        return None
     return hashlib.sha256(_canonical_json(decisive).encode("utf-8")).hexdigest()
 
 

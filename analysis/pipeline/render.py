@@ -55,20 +55,29 @@ from .export import (
 from .messages import quiet as quiet_messages
 from .messages import say
 from .output import DEFAULT_LANG, atomic_directory, entry_language, language_name, tag_language
-from .provenance import record_outputs, write_manifest
+from .provenance import manifest_name, read_manifest, record_outputs, write_manifest
 
 __all__ = [
     "DEFAULT_AUTHOR",
     "FORMATS",
     "RenderResult",
+    "check_output_folder",
     "export_html",
+    "failed_path",
     "html_to_pdf",
     "output_language",
+    "owned_names",
     "render_notebook",
 ]
 
 #: A notebook parameter that render sets to the (temporary) output folder, when the notebook has it.
 OUTPUT_DIR_PARAMETER = "output_dir"
+#: Documents a notebook writes beside its main one (the briefing's Bilag), by their plain names.
+COMPANION_DOCUMENTS = ("bilag",)
+#: The folder of tables a notebook writes into its output (``tables.en`` in English).
+TABLES_FOLDER = "tables"
+#: Files an operating system's file browser leaves in any folder it shows; carried over, never refused.
+OS_CLUTTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,9 @@ def render_notebook(
     keep: Iterable[str] = (),
     quiet: bool = False,
     word_template: str | Path | None = None,
+    inputs: Iterable[str | Path] = (),
+    failed_as: str | Path | None = None,
+    shown_as: str | Path | None = None,
 ) -> RenderResult:
     """Execute a notebook with parameters and write the briefing into ``out_dir``, all-or-nothing.
 
@@ -131,8 +143,9 @@ def render_notebook(
         The notebook to execute.
     out_dir : str or Path
         Output folder. It must be new, empty, or the output of an earlier render in any language
-        (holding ``<out_name>.ipynb`` or ``<out_name>.en.ipynb``), because the language's
-        files in it are replaced as a whole.
+        (holding ``<out_name>.ipynb`` or ``<out_name>.en.ipynb``, or a manifest) and nothing else
+        (:func:`check_output_folder`): the language's files in it are replaced as a whole, and
+        anything the tool did not write is never touched, so such a folder is refused.
     parameters : mapping
         Values for the names in the notebook's cell tagged ``parameters``; any other name is
         refused before the kernel starts. ``lang`` (``"da"`` or ``"en"``, else the notebook's
@@ -164,6 +177,14 @@ def render_notebook(
         Print no step lines (batch rendering shows one overall progress bar instead).
     word_template : str or Path, optional
         A ``.docx`` whose styles the Word documents take (:func:`analysis.report.word.write_docx`).
+    inputs : iterable of str or Path
+        The files the notebook reads (survey exports, texts, template): refused when they lie
+        inside ``out_dir``, which is replaced.
+    failed_as : str or Path, optional
+        Where to keep the executed notebook of a failed render (default
+        ``<out_dir>.failed.ipynb``). When given, a successful render leaves that file to the caller.
+    shown_as : str or Path, optional
+        The folder the step messages name, when ``out_dir`` is a staging folder (a batch's).
 
     Returns
     -------
@@ -189,8 +210,8 @@ def render_notebook(
         raise ParameterError(f"{OUTPUT_DIR_PARAMETER!r} is set by render itself (the output folder); leave it out.")
     check_parameters(notebook, parameters, accepted)
     lang = _page_language(parameters, accepted)
-    _check_out_dir(out_dir, notebook, out_name, tuple(keep))
-    failed_path = _failed_path(out_dir, lang)
+    check_output_folder(out_dir, notebook, out_name, tuple(keep), inputs)
+    failed = Path(failed_as) if failed_as is not None else failed_path(out_dir, lang)
     show_progress = sys.stderr.isatty() if progress is None else bool(progress)
     names = {kind: language_name(f"{out_name}.{kind}", lang) for kind in ("ipynb", *formats)}
 
@@ -207,7 +228,7 @@ def render_notebook(
                 parameters,
                 formats,
                 names,
-                failed_path,
+                failed,
                 show_progress,
                 warming,
                 tuple(keep),
@@ -218,10 +239,11 @@ def render_notebook(
                 wants_output_dir=OUTPUT_DIR_PARAMETER in accepted,
                 word_template=word_template,
             )
-            failed_path.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
+            if failed_as is None:
+                failed.unlink(missing_ok=True)  # stale diagnosis of an earlier failed run
             timings["total"] = time.perf_counter() - started
             result = RenderResult(out_dir, {k: out_dir / v for k, v in names.items()}, timings)
-            say(result.summary())
+            say(RenderResult(Path(shown_as), timings=timings).summary() if shown_as else result.summary())
         return result
     finally:
         if warming.is_alive():
@@ -234,7 +256,7 @@ def _render_into(
     parameters: dict,
     formats: tuple[str, ...],
     names: dict[str, str],
-    failed_path: Path,
+    failed: Path,
     progress: bool,
     warming: threading.Thread,
     keep: tuple[str, ...],
@@ -243,13 +265,14 @@ def _render_into(
 ) -> dict[str, float]:
     """Execute and export into a temporary folder that replaces ``out_dir`` on success.
 
-    Returns the seconds per step. On failure, keeps the executed notebook at ``failed_path`` and
+    Returns the seconds per step. On failure, keeps the executed notebook at ``failed`` and
     raises RenderError; ``out_dir`` is left untouched (atomic_directory).
     """
     timings: dict[str, float] = {}
     lang = page["lang"]
     word_template = page.pop("word_template", None)
-    with atomic_directory(out_dir, keep=keep, lang=lang) as work:
+    owned = owned_names(out_dir, names["ipynb"].split(".")[0], lang)
+    with atomic_directory(out_dir, keep=keep, lang=lang, owned=owned) as work:
         _share_like_umask(work)
         nb_path = work / names["ipynb"]
         if manifest is not None:
@@ -265,7 +288,7 @@ def _render_into(
         except BriefingError:
             raise
         except Exception as exc:
-            kept = keep_failed(nb_path, failed_path)
+            kept = keep_failed(nb_path, failed)
             raise RenderError(execution_failure(exc, notebook, out_dir, kept)) from exc
         timings["execute"] = time.perf_counter() - t0
         if not formats:
@@ -275,7 +298,7 @@ def _render_into(
         try:
             _export_documents(executed, work, notebook, formats, names, warming, timings, page, word_template)
         except Exception as exc:
-            kept = keep_failed(nb_path, failed_path)
+            kept = keep_failed(nb_path, failed)
             reason = str(exc) if isinstance(exc, BriefingError) else f"{type(exc).__name__}: {exc}"
             raise RenderError(f"Exporting the briefing failed ({reason}).\n{where_kept(kept, out_dir)}") from exc
         _finish(work, manifest, lang)
@@ -386,7 +409,7 @@ def output_language(notebook: str | Path, parameters: Mapping[str, Any] | None) 
     return _page_language(dict(parameters or {}), notebook_parameters(Path(notebook).resolve()))
 
 
-def _failed_path(out_dir: Path, lang: str) -> Path:
+def failed_path(out_dir: Path, lang: str) -> Path:
     """Return where a failed render's notebook is kept: ``<out_dir>.failed[.<lang>].ipynb``."""
     tag = "" if lang == DEFAULT_LANG else f".{lang}"
     return out_dir.with_name(f"{out_dir.name}.failed{tag}.ipynb")
@@ -406,8 +429,34 @@ def _page_language(parameters: Mapping[str, Any], accepted: Mapping[str, dict]) 
     return check_lang(lang)
 
 
-def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[str] = ()) -> None:
-    """Refuse an output folder whose replacement would destroy something that is not output."""
+def owned_names(folder: Path, out_name: str, lang: str):
+    """Return a test of whether a top-level entry of ``folder`` is a render's own, in ``lang``.
+
+    A render of ``lang`` owns, by its naming rules, ``<out_name>.*`` and its companion documents
+    (``bilag.*``) in the executed-notebook and document formats, ``tables/`` and ``manifest.json``
+    (tagged for any language but Danish: ``briefing.en.html``, ``tables.en``,
+    ``manifest.en.json``), and whatever its manifest in ``folder`` lists. Nothing else.
+    """
+    documents = (out_name, *COMPANION_DOCUMENTS)
+    own = {language_name(f"{doc}.{kind}", lang) for doc in documents for kind in ("ipynb", *FORMATS)}
+    own |= {language_name(TABLES_FOLDER, lang), manifest_name(lang)}
+    manifest = read_manifest(folder, lang=lang) if folder.is_dir() else None
+    outputs = manifest.get("outputs") if manifest else None
+    if isinstance(outputs, dict):
+        own |= {str(rel).split("/")[0] for rel in outputs if entry_language(str(rel).split("/")[0]) == lang}
+    return own.__contains__
+
+
+def check_output_folder(
+    out_dir: Path, notebook: Path, out_name: str, keep: Iterable[str] = (), inputs: Iterable[str | Path] = ()
+) -> None:
+    """Refuse an output folder whose replacement would touch something the tool did not write.
+
+    Raises ParameterError (before anything runs) when ``out_name`` is not a plain name, when
+    ``out_dir`` is a file, holds the notebook or an input file, or holds an entry that no
+    language's render owns (:func:`owned_names`) other than those in ``keep`` and a file
+    browser's clutter (``.DS_Store``), or when it is not empty and shows no earlier render.
+    """
     if not out_name or Path(out_name).name != out_name or out_name.startswith("."):
         raise ParameterError(f"out_name must be a plain file name without folders; got {out_name!r}.")
     if entry_language(f"{out_name}.ipynb") != DEFAULT_LANG:
@@ -416,14 +465,30 @@ def _check_out_dir(out_dir: Path, notebook: Path, out_name: str, keep: Iterable[
         )
     if out_dir.exists() and not out_dir.is_dir():
         raise ParameterError(f"Output folder {out_dir} exists and is not a folder.")
-    if notebook.is_relative_to(out_dir):
+    inside = [Path(p) for p in (notebook, *inputs) if Path(p).resolve().is_relative_to(out_dir)]
+    if inside:
+        named = ", ".join(str(p) for p in inside[:3]) + (f" and {len(inside) - 3} more" if len(inside) > 3 else "")
         raise ParameterError(
-            f"Output folder {out_dir} contains the notebook {notebook.name}; the output folder is "
-            "replaced as a whole, so choose a folder of its own (e.g. reports/<name>)."
+            f"Output folder {out_dir} contains an input of this render ({named}); the output folder is "
+            "replaced as a whole, so choose a folder of its own (e.g. reports/<wave>), or move the input out of it."
         )
-    own = [p for p in out_dir.iterdir() if p.name not in keep] if out_dir.is_dir() else []
+    if not out_dir.is_dir():
+        return
+    keep = set(keep)
+    tests = [owned_names(out_dir, out_name, lang) for lang in LANGUAGES]
+    entries = sorted(p.name for p in out_dir.iterdir())
+    foreign = [n for n in entries if n not in keep and n not in OS_CLUTTER and not any(t(n) for t in tests)]
+    if foreign:
+        named = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise ParameterError(
+            f"Output folder {out_dir} holds {named}, which this tool did not write. A render replaces "
+            "only its own files there and never touches anything else, so it stops rather than mix "
+            "them: move them elsewhere, or choose a new or empty folder with --out (e.g. reports/<wave>)."
+        )
+    own = [n for n in entries if n not in keep and n not in OS_CLUTTER]
     earlier = [language_name(f"{out_name}.ipynb", lang) for lang in LANGUAGES]
-    if own and not any((out_dir / name).exists() for name in earlier):
+    manifests = [manifest_name(lang) for lang in LANGUAGES]
+    if own and not any((out_dir / name).exists() for name in (*earlier, *manifests)):
         raise ParameterError(
             f"Output folder {out_dir} is not empty and holds no {' or '.join(earlier)} from an earlier "
             "render; it would be replaced as a whole. Choose a new or empty folder."

@@ -22,11 +22,17 @@ Then some answers are replaced by *Ikke relevant*, *Ved ikke* and blanks as desc
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError
 from .answers import turn_reverse
 from .codebook import Codebook, Departments, load_codebook, load_departments
 
@@ -193,16 +199,26 @@ def make_sample(
     return {int(wave): _make_wave(codebook, departments, int(wave), seed, offsets, dk_base, na_base) for wave in waves}
 
 
+#: The sample folder's record of what :func:`write_sample` wrote (no times: the same seed gives the same bytes).
+SAMPLE_MANIFEST = "manifest.json"
+
+
 def write_sample(
     out_dir: str | Path, *, seed: int = 2025, codebook: Codebook | None = None, departments: Departments | None = None
 ) -> list[Path]:
     """Write the synthetic sample as ``responses_<wave>.csv`` files plus a ``README.md``.
 
+    Beside them goes ``manifest.json``, the SHA-256 of every file written, by which a later run
+    knows its own files. Existing files of the same names are replaced only when they are the
+    sample's own, unchanged (listed in that manifest with the same SHA-256) or already hold
+    exactly what would be written; anything else, such as a real export named
+    ``responses_2025.csv``, is never overwritten: the call is refused before anything is written.
+    Other files are left alone.
+
     Parameters
     ----------
     out_dir : str or Path
-        Folder to write into; created when missing. Existing files of the same names are
-        replaced; other files are left alone.
+        Folder to write into; created when missing.
     seed : int, default 2025
         Passed to :func:`make_sample`.
     codebook, departments : optional
@@ -211,7 +227,12 @@ def write_sample(
     Returns
     -------
     list of Path
-        The CSV files, oldest wave first, then the README.
+        The CSV files, oldest wave first, then the README (the manifest is not listed).
+
+    Raises
+    ------
+    ParameterError
+        The folder holds a file of one of those names that the sample did not write.
 
     Examples
     --------
@@ -223,20 +244,76 @@ def write_sample(
     codebook = codebook if codebook is not None else load_codebook()
     departments = departments if departments is not None else load_departments()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     frames = make_sample(codebook, departments, seed=seed)
-    paths = []
-    for wave, frame in sorted(frames.items()):
-        path = out / f"responses_{wave}.csv"
-        # newline="" so the "\n" terminator is written as is on every platform.
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n")
-        paths.append(path)
-    readme = out / "README.md"
-    with open(readme, "w", encoding="utf-8", newline="") as fh:
-        fh.write(_readme_text(frames, codebook, departments, seed))
-    paths.append(readme)
+    contents = {
+        f"responses_{wave}.csv": frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for wave, frame in sorted(frames.items())
+    }
+    contents["README.md"] = _readme_text(frames, codebook, departments, seed).encode("utf-8")
+    manifest = {
+        "command": "sample",
+        "about": "Written by `briefing sample`: the files it wrote, so that it never overwrites any other.",
+        "seed": seed,
+        "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in contents.items()},
+    }
+    _refuse_foreign(out, contents)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [_write_whole(out / name, data) for name, data in contents.items()]
+    _write_whole(out / SAMPLE_MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return paths
+
+
+def _refuse_foreign(out: Path, contents: dict[str, bytes]) -> None:
+    """Raise ParameterError when ``out`` holds a file of these names that the sample did not write."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ParameterError(f"{out} exists and is not a folder; give a folder to write the sample into.")
+    recorded = _recorded_outputs(out)
+    foreign = [] if recorded is not None or not (out / SAMPLE_MANIFEST).exists() else [SAMPLE_MANIFEST]
+    for name, data in contents.items():
+        path = out / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        try:
+            current = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:
+            current = None
+        if current is not None and current in (hashlib.sha256(data).hexdigest(), (recorded or {}).get(name)):
+            continue
+        foreign.append(name)
+    if foreign:
+        raise ParameterError(
+            f"{out} already holds {', '.join(foreign)}, which `briefing sample` did not write (or which "
+            "were changed since): it never overwrites them. Write the sample into a new or empty folder, "
+            "or move those files away first."
+        )
+
+
+def _recorded_outputs(out: Path) -> dict[str, str] | None:
+    """Return the outputs the folder's sample manifest lists, or None when it has none of ours."""
+    try:
+        data = json.loads((out / SAMPLE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("command") != "sample" or not isinstance(data.get("outputs"), dict):
+        return None
+    return {str(k): str(v) for k, v in data["outputs"].items()}
+
+
+def _write_whole(path: Path, data: bytes) -> Path:
+    """Write a file so that it holds either its old or its new bytes, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return path
 
 
 def latent_table(waves: tuple[int, ...] | None = None) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def temporary_pattern(name: str) -> str:
     return f".{name}.*{TEMPORARY_SUFFIX}"
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
+def atomic_write(path: str | Path, data: bytes | str, *, prefix: str | None = None) -> Path:
     """Write ``data`` to ``path`` so that ``path`` holds either the old or the new content.
 
     The data goes to a temporary file in the same folder (same file system, so the final
@@ -39,6 +39,9 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
         The file to write; its folder is created when missing.
     data : bytes or str
         The content; text is written as UTF-8.
+    prefix : str, optional
+        Name prefix of the temporary file (default ``.<name>.``), e.g. one that says which run
+        made it, so that a later run can remove it when this one was killed.
 
     Returns
     -------
@@ -56,7 +59,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
