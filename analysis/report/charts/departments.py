@@ -146,7 +146,8 @@ def plot_department_heatmap(
             cax,
             lax,
             range(1, 6),
-            [f"{num(k, lang, 0)}\n{codebook.level_name(k, lang)}" for k in range(1, 6)],
+            # "Ikke påbegyndt" on two lines, so the names under the bar do not run into each other.
+            [f"{num(k, lang, 0)}\n{wrap(codebook.level_name(k, lang), 10)}" for k in range(1, 6)],
             handles,
         )
 

@@ -82,7 +82,8 @@ def plot_value_maturity(
             n_dep = 0 if pd.isna(row["n_departments"]) else int(row["n_departments"])
             n_resp = 0 if pd.isna(row["n_respondents"]) else int(row["n_respondents"])
             count = count_label(n_resp, scores.min_n, lang)
-            labels.append(f"{wrap(name)}\n{num(n_dep, lang, 0)} {w['depts_short']}, {count}")
+            # Names on one line where they fit, so five rows of two-line labels fit the short chart.
+            labels.append(f"{wrap(name, 30)}\n{num(n_dep, lang, 0)} {w['depts_short']}, {count}")
             colour = VERMILLION if vid == highlight else BLUE
             if pd.isna(row["score"]):
                 ax.text(
