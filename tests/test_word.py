@@ -489,3 +489,16 @@ def test_a_cell_spanning_columns_is_one_merged_cell_in_word_and_html(tmp_path):
     assert merged[1].text == merged[2].text == merged[3].text == "Vises samlet med Øvrige forvaltninger"
     assert word.rows[2]._tr.xpath(".//w:gridSpan/@w:val") == ["3"]
     assert [c.text for c in word.rows[1].cells] == ["Klima", "3,40", "[3,1; 3,7]", "14"]
+
+
+def test_the_text_before_a_table_or_figure_stays_with_it_and_narrow_columns_keep_whole_words(tmp_path):
+    table = Table(
+        (Cell("Kode"), *(Cell("Finansieringsmodeller og samarbejde", "num") for _ in range(5))),
+        ((Cell("ØVRIGE", "head"), *(Cell("3,41\n[3,41–4,20]", "num") for _ in range(5))),),
+    )
+    section = Section("t", [Heading("Tabel", 3), Paragraph.of("Tabellen viser scorerne:"), table])
+    doc = docx.Document(str(write_docx([section], tmp_path / "t.docx", title="T")))
+    intro = next(p for p in doc.paragraphs if p.text == "Tabellen viser scorerne:")
+    assert intro.paragraph_format.keep_with_next
+    first_column = doc.tables[0].columns[0].width
+    assert first_column >= Cm(0.2 * len("ØVRIGE") + 0.45) - Cm(0.05)

@@ -626,8 +626,12 @@ class _Writer:
             return
         body = self.doc.element.body
         start = len(body) - 1  # the body's last child is its sectPr
-        for block in section.blocks:
+        for k, block in enumerate(section.blocks):
             self.block(block)
+            following = section.blocks[k + 1] if k + 1 < len(section.blocks) else None
+            if isinstance(block, Paragraph) and isinstance(following, (Table, Figure)):
+                # As in the PDF: a figure or table stays with the text that introduces it.
+                self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if section.page_break and start > 0 and len(body) - 1 > start:
             first = body[start]
             if first.tag == qn("w:p"):
@@ -975,8 +979,29 @@ def _column_widths(rows: list[tuple[Cell, ...]], total: int) -> list[int]:
             max(len(c.strong), *(len(line) for line in c.text.splitlines() or [""])) for c in (r[j] for r in rows[1:])
         ]
         weights.append(min(max(longest_word, *body, 4), 40) + 2)
-    scale = total / sum(weights)
-    widths = [int(w * scale) // 635 * 635 for w in weights]  # whole twips
+    # No column narrower than its longest word (a code like "ØVRIGE" or a heading like "Kode"
+    # broke inside the word): such columns get that width, the others share the rest by weight.
+    words = [
+        max((len(w) for r in rows for part in (r[j].strong, r[j].text) for w in part.split()), default=0)
+        for j in range(ncols)
+    ]
+    floor = [int(Cm(0.2)) * n + int(Cm(0.45)) for n in words]
+    fixed: set[int] = set()
+    while True:
+        free = [j for j in range(ncols) if j not in fixed]
+        rest = total - sum(floor[j] for j in fixed)
+        scale = rest / max(sum(weights[j] for j in free), 1)
+        short = [j for j in free if weights[j] * scale < floor[j]]
+        if not short or len(free) == 1:
+            break
+        # The narrowest need first (a code column is kept whole before a long heading is), and
+        # only a need no larger than an equal share of what is left.
+        j = min(short, key=lambda j: floor[j])
+        if floor[j] > rest / len(free):
+            break
+        fixed.add(j)
+    widths = [floor[j] if j in fixed else int(weights[j] * scale) for j in range(ncols)]
+    widths = [w // 635 * 635 for w in widths]  # whole twips
     widths[-1] += (total // 635 * 635) - sum(widths)
     return widths
 
