@@ -985,7 +985,7 @@ def _column_widths(rows: list[tuple[Cell, ...]], total: int) -> list[int]:
         max((len(w) for r in rows for part in (r[j].strong, r[j].text) for w in part.split()), default=0)
         for j in range(ncols)
     ]
-    floor = [int(Cm(0.2)) * n + int(Cm(0.45)) for n in words]
+    floor = [int(Cm(0.24)) * n + int(Cm(0.45)) for n in words]  # bold capitals are wide
     fixed: set[int] = set()
     while True:
         free = [j for j in range(ncols) if j not in fixed]
