@@ -188,6 +188,147 @@ def _records(text: str, delimiter: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
 
 
+#: Rows per piece when pandas reads a file for :func:`_fast_grid`: memory stays near one copy of the cells.
+_CHUNK_ROWS = 50_000
+_QUOTE, _CR, _LF = ord('"'), ord("\r"), ord("\n")
+#: Bytes per step when counting fields, so the counting needs little memory.
+_BLOCK = 1 << 22
+
+
+def _count_between(b: np.ndarray, byte: int, bounds: np.ndarray, inside: np.ndarray | None) -> np.ndarray:
+    """Return how often ``byte`` occurs in ``b[bounds[k]:bounds[k + 1]]`` (outside quotes when ``inside`` is given).
+
+    Counted a block at a time, so memory stays small for any file size.
+    """
+    before = np.empty(len(bounds), dtype=np.int64)  # occurrences before each bound
+    total, k = 0, 0
+    for lo in range(0, len(b), _BLOCK):
+        hi = min(lo + _BLOCK, len(b))
+        found = b[lo:hi] == byte
+        if inside is not None:
+            found &= ~inside[lo:hi]
+        positions = np.flatnonzero(found)
+        j = int(np.searchsorted(bounds, hi, side="left"))
+        before[k:j] = total + np.searchsorted(positions, bounds[k:j] - lo, side="left")
+        total += len(positions)
+        k = j
+    before[k:] = total
+    return np.diff(before)
+
+
+def _field_counts(raw: bytes, delimiter: str) -> np.ndarray | None:
+    """Return the number of fields of every record of delimited UTF-8 text as the csv module reads it.
+
+    A blank line is a record of 0 fields, as the csv module gives it. Counting is vectorised
+    over the bytes: records end at a line break outside quotes (``\\r\\n``, ``\\n`` or ``\\r``)
+    and fields at a delimiter outside quotes. Quotes are followed exactly only in well-formed
+    text, where every quote opens a field, closes one, or is doubled inside a quoted field;
+    for anything else (a quote inside an unquoted cell, text after a closing quote, a quote
+    never closed) the result is None and the caller reads the file with the csv module.
+    """
+    b = np.frombuffer(raw, dtype=np.uint8)
+    n = len(b)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    d = ord(delimiter)
+    inside = None
+    if b'"' in raw:
+        quotes = np.flatnonzero(b == _QUOTE)
+        if len(quotes) % 2:
+            return None  # a quote never closed
+        opening, closing = quotes[0::2], quotes[1::2]
+        # Every opening quote starts a field or is the second of a doubled quote, and every
+        # closing quote ends a field or is the first of a doubled quote.
+        field_end = np.array([d, _CR, _LF, _QUOTE], dtype=np.uint8)
+        if np.any(~np.isin(b[opening[opening > 0] - 1], field_end)):
+            return None
+        if np.any(~np.isin(b[closing[closing < n - 1] + 1], field_end)):
+            return None
+        # Inside a quoted field: from an opening quote to its closing one.
+        inside = np.zeros(n + 1, dtype=np.int8)
+        inside[opening] = 1
+        inside[closing] = -1
+        inside = np.cumsum(inside[:n], dtype=np.int8).view(bool)
+        del quotes, opening, closing
+    lf = np.flatnonzero(b == _LF)
+    cr = np.flatnonzero(b == _CR)
+    cr = cr[(cr == n - 1) | (b[np.minimum(cr + 1, n - 1)] != _LF)]  # \r\n ends a record once, at the \n
+    stops = np.union1d(lf, cr)
+    if inside is not None:
+        stops = stops[~inside[stops]]
+    starts = np.concatenate([[0], stops + 1])
+    if starts[-1] == n:
+        starts = starts[:-1]  # the text ends with a line break: no record after it
+    counts = _count_between(b, d, np.append(starts, n), inside) + 1
+    # A record with nothing before its line break is a blank line: no fields at all.
+    content_end = np.full(len(starts), n, dtype=np.int64)
+    content_end[: len(stops)] = stops
+    crlf = (b[stops] == _LF) & (stops > starts[: len(stops)]) & (b[np.maximum(stops - 1, 0)] == _CR)
+    content_end[: len(stops)] -= crlf
+    counts[content_end == starts] = 0
+    return counts
+
+
+def _fast_grid(raw: bytes, delimiter: str) -> np.ndarray | None:
+    """Return the cells of delimited UTF-8 text read with pandas' C parser, or None.
+
+    None unless every record has as many fields as the first (blank lines aside) and the text
+    is well-formed (see :func:`_field_counts`): then the cells are exactly what the csv module
+    reads, and the slower csv path is only needed to name what is wrong with a file.
+    """
+    import pandas as pd
+
+    if len(delimiter) != 1 or ord(delimiter) > 127 or delimiter in '"\r\n' or b"\x00" in raw:
+        return None
+    counts = _field_counts(raw, delimiter)
+    if counts is None or len(counts) == 0:
+        return None
+    width = int(counts[0])
+    if width == 0 or np.any((counts != width) & (counts != 0)):
+        return None
+    grid = np.empty((len(counts), width), dtype=object, order="F")
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(raw),
+            sep=delimiter,
+            header=None,
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            quoting=csv.QUOTE_MINIMAL,
+            escapechar=None,
+            comment=None,
+            skipinitialspace=False,
+            encoding="utf-8",
+            engine="c",
+            on_bad_lines="error",
+            chunksize=_CHUNK_ROWS,
+        )
+        row = 0
+        with reader:
+            for chunk in reader:
+                if chunk.shape[1] != width or row + len(chunk) > len(grid):
+                    return None
+                for j in range(width):
+                    grid[row : row + len(chunk), j] = chunk.iloc[:, j].to_numpy(dtype=object)
+                row += len(chunk)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        return None
+    if row != len(grid):
+        return None
+    return grid
+
+
+def _first_line(text: str) -> str:
+    """Return the text up to its first line feed (all of it when it has none), without copying the rest."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
 def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> RawTable | None:
     """Read delimited text as strings, detecting encoding and delimiter; None if unreadable.
 
@@ -204,17 +345,18 @@ def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> R
     if decoded is None:
         return None
     text, encoding = decoded
-    if not text.strip():
+    # (isspace and find rather than strip and partition: a file is read without copies of its text)
+    if not text or text.isspace():
         log.add("empty", None, None, "expected a header row and one row per respondent, found an empty file.")
         return None
-    first_line, _, rest = text.partition("\n")
+    first_line = _first_line(text)
     # Excel writes a "sep=;" line when asked to; it hides the line when it opens the file, so
     # rows are still counted from the header.
     sep_line = re.fullmatch(r"\s*sep=(.)\s*", first_line)
     if sep_line:
-        text = rest
-        first_line = text.partition("\n")[0]
-        if not text.strip():
+        text = text[len(first_line) + 1 :]
+        first_line = _first_line(text)
+        if not text or text.isspace():
             log.add("empty", None, None, "expected a header row and one row per respondent, found only a 'sep=' line.")
             return None
     if not first_line.strip():
@@ -231,6 +373,19 @@ def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> R
         )
         return None
     delimiter = sep_line.group(1) if sep_line else _detect_delimiter(first_line)
+    if not ragged:
+        # The common case, a well-formed table, is read by pandas' C parser; anything else (a row
+        # of the wrong length, a stray quote, a NUL) by the csv module below, which names it.
+        if encoding in ("utf-8", "utf-8-sig") and not sep_line:
+            raw = data[3:] if encoding == "utf-8-sig" else data
+        else:
+            raw = text.encode("utf-8")
+        del text  # the table is read from the bytes; keep one copy of the file, not two
+        grid = _fast_grid(raw, delimiter)
+        if grid is not None:
+            header = [str(h).strip() for h in grid[0]]
+            return RawTable(header, grid[1:], "csv", encoding=encoding, delimiter=delimiter)
+        text = raw.decode("utf-8")
     try:
         records = _records(text, delimiter)
     except csv.Error as exc:
