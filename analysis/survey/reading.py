@@ -345,6 +345,7 @@ def read_csv_bytes(data: bytes, log: FileProblems, *, ragged: bool = False) -> R
     if decoded is None:
         return None
     text, encoding = decoded
+    del decoded
     # (isspace and find rather than strip and partition: a file is read without copies of its text)
     if not text or text.isspace():
         log.add("empty", None, None, "expected a header row and one row per respondent, found an empty file.")

@@ -55,6 +55,25 @@ class CheckedFile:
     id_col: int = -1
 
 
+def _factorize_columns(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each cell's code (rows x columns, int32) and the distinct values the codes point to.
+
+    Columns are factorised one by one (a value that occurs in two columns has a code in each),
+    which is cheaper than hashing the whole grid at once and keeps the codes small.
+    """
+    codes = np.empty(grid.shape, dtype=np.int32)
+    parts: list[np.ndarray] = []
+    offset = 0
+    for j in range(grid.shape[1]):
+        column_codes, distinct = pd.factorize(grid[:, j], use_na_sentinel=False)
+        codes[:, j] = column_codes
+        codes[:, j] += offset
+        parts.append(np.asarray(distinct, dtype=object))
+        offset += len(distinct)
+    uniques = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    return codes, uniques
+
+
 def _used(codes: np.ndarray, n: int) -> np.ndarray:
     """Return the distinct codes occurring in ``codes`` (a counting pass, cheaper than sorting)."""
     return np.flatnonzero(np.bincount(codes.ravel(), minlength=n))
@@ -104,19 +123,23 @@ def _translate(
             continue
         if out is None:
             out = grid.copy()
-        column = grid[:, c.index]
-        keys = np.array([str(v).strip() for v in column], dtype=object)
-        distinct = pd.unique(keys)
+        # Each distinct cell is looked up once; rows take their cell's result through its code.
+        raw_codes, raw_distinct = pd.factorize(grid[:, c.index], use_na_sentinel=False)
+        stripped = [str(v).strip() for v in raw_distinct]
+        key_codes, distinct = pd.factorize(np.array(stripped, dtype=object), use_na_sentinel=False)
+        codes = key_codes[raw_codes]
+        keys = np.asarray(distinct, dtype=object)[codes]
         labelled = bool(export.labels.get(c.index))
         lookup = {k: table.get(k, table.get(code_key(k))) for k in distinct if k}
         if not labelled:
             # A mapping file's answers add to the usual reading; only the tool's labels are complete.
             lookup = {k: k if v is None else v for k, v in lookup.items()}
-        translated = np.array([lookup.get(k, k) if k else "" for k in keys], dtype=object)
+        translated = np.array([lookup.get(k, k) if k else "" for k in distinct], dtype=object)[codes]
         if c.role == "item":
             unlabelled = [k for k, v in lookup.items() if v is None]
             if unlabelled:
-                bad = np.flatnonzero(np.isin(keys, unlabelled))
+                is_unlabelled = np.isin(np.asarray(distinct, dtype=object), unlabelled)[codes]
+                bad = np.flatnonzero(is_unlabelled)
                 known = ", ".join(f"{quote(k, 20)} {quote(v, 40)}" for k, v in list(table.items())[:8])
                 where = "the export's labels"
 
@@ -131,9 +154,9 @@ def _translate(
                     )
 
                 log.add_cells("answer", bad, problem)
-                translated[np.isin(keys, unlabelled)] = ""
+                translated[is_unlabelled] = ""
         else:
-            translated = np.array([lookup.get(k) or k if k else "" for k in keys], dtype=object)
+            translated = np.array([lookup.get(k) or k if k else "" for k in distinct], dtype=object)[codes]
         out[:, c.index] = translated
     return grid if out is None else out
 
@@ -176,14 +199,13 @@ def check_export(
     for kind in sorted(set(export.row_kind[~kept_kind])):
         rows = np.flatnonzero(export.row_kind == kind)
         dropped.extend(_count_by_department(grid, rows, dept_col, departments, kind))
-    grid = grid[kept_kind]
+    if not kept_kind.all():
+        grid = grid[kept_kind]
     all_rows = export.row_numbers[kept_kind]
     complete = export.complete[kept_kind]
 
-    # Factorise the whole grid once: every later check works per distinct value, not per cell.
-    codes, uniques = pd.factorize(grid.ravel(), use_na_sentinel=False)
-    codes = codes.reshape(grid.shape)
-    uniques = np.asarray(uniques, dtype=object)
+    # Factorise the grid once: every later check works per distinct value, not per cell.
+    codes, uniques = _factorize_columns(grid)
     unique_blank = np.fromiter((str(u).strip() == "" for u in uniques), dtype=bool, count=len(uniques))
     blank_cell = unique_blank[codes] if grid.size else np.zeros(grid.shape, dtype=bool)
 
@@ -212,7 +234,8 @@ def check_export(
         keep = keep & complete
     blank_rows = int((~filled).sum())
     row_numbers = all_rows[keep]
-    codes, blank_cell = codes[keep], blank_cell[keep]
+    if not keep.all():
+        codes, blank_cell = codes[keep], blank_cell[keep]
     kept_partial = partial_rows[keep]
     n_rows = len(row_numbers)
 
@@ -375,12 +398,14 @@ def check_export(
     item_order = {iid: k for k, iid in enumerate(codebook.item_ids)}
     present = sorted(items, key=item_order.__getitem__)
     item_cols = np.array([items[i] for i in present], dtype=np.intp)
-    answer_codes = codes[:, item_cols]
-    lookup = np.full(len(uniques), _INVALID, dtype=np.int16)
+    lookup = np.full(len(uniques), _INVALID, dtype=np.int8)
     codes_allowed = {*codebook.levels, codebook.dont_know, codebook.not_applicable}
-    for u in _used(answer_codes, len(uniques)):
-        lookup[u] = _answer_code(uniques[u], codebook, codes_allowed)
-    answers = lookup[answer_codes]
+    for j in item_cols:  # a column's codes are its own (see _factorize_columns)
+        for u in _used(codes[:, j], len(uniques)):
+            lookup[u] = _answer_code(uniques[u], codebook, codes_allowed)
+    answers = np.empty((n_rows, len(item_cols)), dtype=np.int8)
+    for c, j in enumerate(item_cols):
+        answers[:, c] = lookup[codes[:, j]]
     # argwhere is row-major, so the bad cells come in file order.
     bad_cells = np.argwhere(answers == _INVALID)
     accepted = codebook.accepted_answers()
@@ -388,7 +413,7 @@ def check_export(
     def answer_problem(cell):
         r, c = cell
         j = int(item_cols[c])
-        raw = uniques[answer_codes[r, c]]
+        raw = uniques[codes[r, j]]
         hint = ""
         if _NUMBER.match(str(raw).strip()):
             hint = (
@@ -440,11 +465,13 @@ def check_export(
                     f"blank (rows {rows_text}{more}); they count as respondents but give no answers.",
                 )
             )
-    kept = [(str(d) if d is not None else "", "partial" if p else "complete") for d, p in zip(dept, kept_partial)]
-    counts: dict[tuple[str, str], int] = {}
-    for key in kept:
-        counts[key] = counts.get(key, 0) + 1
-    row_kinds = tuple((d, k, n) for (d, k), n in counts.items()) + tuple(dropped)
+    # Rows kept per (department, complete or partial), in the order the pairs first occur.
+    dept_codes, dept_names = pd.factorize(np.array(["" if d is None else str(d) for d in dept], dtype=object))
+    pair_codes, pairs = pd.factorize(dept_codes.astype(np.int64) * 2 + kept_partial)
+    pair_counts = np.bincount(pair_codes, minlength=len(pairs))
+    row_kinds = tuple(
+        (str(dept_names[p // 2]), "partial" if p % 2 else "complete", int(n)) for p, n in zip(pairs, pair_counts)
+    ) + tuple(dropped)
 
     info = FileInfo(
         path=label,
@@ -468,7 +495,7 @@ def check_export(
         wave_ok=wave_ok,
         respondent_id=rid,
         department=dept,
-        answers=answers.astype(np.int8),
+        answers=answers,
         item_positions=np.array([item_order[i] for i in present], dtype=np.intp),
         id_header=header[roles["respondent_id"]] if "respondent_id" in roles else "respondent_id",
         id_col=roles.get("respondent_id", -1),
@@ -481,11 +508,13 @@ def _count_by_department(
     """Return (department code or "", kind, rows) for rows left out, by the department they name."""
     if len(rows) == 0:
         return []
-    counts: dict[str, int] = {}
-    for i in rows:
-        code = departments.resolve(grid[i, dept_col]) if dept_col is not None else None
-        counts[code or ""] = counts.get(code or "", 0) + 1
-    return [(d, kind, n) for d, n in counts.items()]
+    if dept_col is None:
+        return [("", kind, len(rows))]
+    # Each distinct cell is resolved once; the counts keep the order in which codes first occur.
+    cell_codes, cells = pd.factorize(grid[rows, dept_col], use_na_sentinel=False)
+    resolved = np.array([departments.resolve(c) or "" for c in cells], dtype=object)
+    code_of_row, codes = pd.factorize(resolved[cell_codes])
+    return [(str(d), kind, int(n)) for d, n in zip(codes, np.bincount(code_of_row, minlength=len(codes)))]
 
 
 def check_duplicates(results: list[tuple[FileProblems, CheckedFile]]) -> None:
