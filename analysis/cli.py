@@ -212,7 +212,7 @@ def score(
     check_tables_folder(out / "tables", inputs)  # refuse before any work: never replace what we did not write
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
-    scores = score_survey(survey.responses, min_n=min_n, seed=seed, resamples=resamples)
+    scores = score_survey(survey, min_n=min_n, seed=seed, resamples=resamples)  # its answers, not the long frame
     out.mkdir(parents=True, exist_ok=True)
     changes = score_changes_to(scores, max(scores.waves))
     parameters = {
@@ -231,7 +231,7 @@ def score(
     for name in sorted(p.name for p in written):
         click.echo(f"wrote {out / 'tables' / name}")
     click.echo(
-        f"scored {survey.responses['respondent_id'].nunique()} respondents in {time.perf_counter() - started:.1f} s"
+        f"scored {survey.respondents['respondent_id'].nunique()} respondents in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ from .validation import BLANK, WAVE_RANGE_HINT, CheckedFile, check_duplicates, c
 
 __all__ = [
     "MAX_PROBLEMS_PER_FILE",
+    "Answers",
     "DataQuality",
     "FileInfo",
     "ReadExport",
@@ -43,6 +44,27 @@ __all__ = [
 
 
 @dataclass(frozen=True, eq=False)
+class Answers:
+    """The answers as read, one row per respondent (in :attr:`Survey.respondents` order).
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        int8, respondents x ``item_ids``: the answer code, ``BLANK`` (-1) where the answer is
+        blank or the respondent's file has no column for the item.
+    present : numpy.ndarray
+        bool, respondents x ``item_ids``: whether the respondent's file has a column for the item
+        (the rows of :attr:`Survey.responses`).
+    item_ids : tuple of str
+        The codebook's item ids, in its order.
+    """
+
+    codes: np.ndarray
+    present: np.ndarray
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
 class Survey:
     """The result of :func:`load_responses`.
 
@@ -51,13 +73,55 @@ class Survey:
     responses : pandas.DataFrame
         One row per respondent x item present: ``wave`` (int64), ``respondent_id`` (str),
         ``department`` (str, code), ``item`` (str, item id), ``answer`` (Int8: 1-5, the
-        don't-know and not-applicable codes, ``<NA>`` for blank).
+        don't-know and not-applicable codes, ``<NA>`` for blank). Made from :attr:`answers` the
+        first time it is asked for (a wave of 200,000 respondents is 11 million rows; checking
+        the files and scoring them need only the answers as a matrix).
     quality : DataQuality
         What was read, with warnings.
+    respondents : pandas.DataFrame
+        One row per respondent: ``wave`` (int64), ``department`` and ``respondent_id`` (str),
+        sorted like ``responses``.
+    answers : Answers
+        The answer codes as a respondents x items matrix, rows as in ``respondents``.
     """
 
-    responses: pd.DataFrame
     quality: DataQuality
+    respondents: pd.DataFrame
+    answers: Answers = field(repr=False)
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """Return the tidy long frame (made once, on first use)."""
+        frame = self.__dict__.get("_responses")
+        if frame is None:
+            frame = _long_frame(self.respondents, self.answers)
+            object.__setattr__(self, "_responses", frame)
+        return frame
+
+
+def _long_frame(respondents: pd.DataFrame, answers: Answers) -> pd.DataFrame:
+    """Unfold the respondents x items answers into the long frame: one row per respondent and item present."""
+    present = answers.present
+    per_respondent = present.sum(axis=1)
+
+    def repeat(column: str) -> np.ndarray:
+        return np.repeat(respondents[column].to_numpy(), per_respondent)
+
+    # Row-major selection keeps respondents in order and items in codebook order within each.
+    values = answers.codes[present]
+    mask = values == BLANK
+    answer = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int8), mask)
+    item_ids = np.array(answers.item_ids, dtype=object)
+    return pd.DataFrame(
+        {
+            "wave": repeat("wave").astype(np.int64, copy=False),
+            "respondent_id": pd.array(repeat("respondent_id"), dtype="str"),
+            "department": pd.array(repeat("department"), dtype="str"),
+            "item": pd.array(np.broadcast_to(item_ids, present.shape)[present], dtype="str"),
+            "answer": answer,
+        },
+        copy=False,
+    )
 
 
 def _as_path_list(paths) -> list[str | os.PathLike]:
@@ -266,14 +330,16 @@ def load_responses(
     problems = [p for r in reads for p in r.log.problems()]
     if problems:  # SurveyDataError counts every problem, also those each file's list only counts
         raise SurveyDataError(problems)
-    return _assemble([r.result for r in reads if r.result is not None], codebook, departments, warnings)
+    results = [r.result for r in reads if r.result is not None]
+    del reads  # the files' cells are no longer needed: free them before the answers are stacked
+    return _assemble(results, codebook, departments, warnings)
 
 
 def _assemble(
     results: list[CheckedFile], codebook: Codebook, departments: Departments, warnings: list[Problem]
 ) -> Survey:
-    """Stack the checked files, sort respondents, and unfold them into the long frame."""
-    item_ids = np.array(codebook.item_ids, dtype=object)
+    """Stack the checked files and sort the respondents; count the answers by kind."""
+    item_ids = tuple(codebook.item_ids)
     n_items = len(item_ids)
     n_total = sum(len(r.rows) for r in results)
     matrix = np.full((n_total, n_items), BLANK, dtype=np.int8)
@@ -295,29 +361,24 @@ def _assemble(
     respondents = respondents.iloc[order].reset_index(drop=True)
     matrix, present = matrix[order], present[order]
 
-    # Row-major nonzero keeps respondents in order and items in codebook order within each.
-    resp_idx, item_idx = np.nonzero(present)
-    values = matrix[resp_idx, item_idx]
-    mask = values == BLANK
-    answer = pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int8), mask)
-    responses = pd.DataFrame(
-        {
-            "wave": respondents["wave"].to_numpy()[resp_idx],
-            "respondent_id": pd.array(respondents["respondent_id"].to_numpy()[resp_idx], dtype="str"),
-            "department": pd.array(respondents["department"].to_numpy()[resp_idx], dtype="str"),
-            "item": pd.array(item_ids[item_idx], dtype="str"),
-            "answer": answer,
-        }
-    )
-
     # Answer kinds per wave, counted once here so reports need not recount them.
-    kinds = np.select([mask, values == codebook.dont_know, values == codebook.not_applicable], [3, 1, 2], default=0)
+    blank = present & (matrix == BLANK)
+    dont_know = present & (matrix == codebook.dont_know)
+    not_applicable = present & (matrix == codebook.not_applicable)
+    per_respondent = {
+        "blank": blank.sum(axis=1),
+        "dont_know": dont_know.sum(axis=1),
+        "not_applicable": not_applicable.sum(axis=1),
+    }
+    per_respondent["level"] = present.sum(axis=1) - sum(per_respondent.values())
+    del blank, dont_know, not_applicable
     wave_values, wave_index = np.unique(respondents["wave"].to_numpy(), return_inverse=True)
-    counts = np.bincount(wave_index[resp_idx] * 4 + kinds, minlength=4 * len(wave_values))
     counts = pd.DataFrame(
-        counts.reshape(len(wave_values), 4).astype(np.int64),
+        {
+            kind: np.bincount(wave_index, weights=per_respondent[kind], minlength=len(wave_values)).astype(np.int64)
+            for kind in ("level", "dont_know", "not_applicable", "blank")
+        },
         index=pd.Index(wave_values.astype(np.int64), name="wave"),
-        columns=["level", "dont_know", "not_applicable", "blank"],
     )
 
     resp_counts = pd.crosstab(respondents["department"], respondents["wave"])
@@ -328,4 +389,4 @@ def _assemble(
     quality = DataQuality(
         files=[r.info for r in results], warnings=list(warnings), answer_counts=counts, respondent_counts=resp_counts
     )
-    return Survey(responses=responses, quality=quality)
+    return Survey(quality=quality, respondents=respondents, answers=Answers(matrix, present, item_ids))
