@@ -31,9 +31,9 @@ __all__ = [
     "stratified_mean",
 ]
 
-#: Resamples x respondents per matrix product (bounds memory for large departments) ...
-BLOCK_CELLS = 2**25
-#: ... and per counting chunk (small enough to stay in the processor's cache).
+#: Resamples x respondents per matrix product (bounds memory for large departments: 16 MB of weights) ...
+BLOCK_CELLS = 2**22
+#: ... and per drawing and counting chunk (small enough to stay in the processor's cache).
 CHUNK_CELLS = 2**18
 
 
@@ -59,17 +59,18 @@ def department_generator(seed: int, wave: int, department: str) -> np.random.Gen
     return np.random.default_rng([int(seed), int(wave), zlib.crc32(department.encode("utf-8"))])
 
 
-def _multinomial_weights(draws: np.ndarray, n: int) -> np.ndarray:
-    """Count how often each of ``n`` respondents was drawn in each row of ``draws``.
+def _multinomial_weights(b: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``b`` resamples of ``n`` respondents; return how often each respondent was drawn in each.
 
-    Counts are made in chunks that stay in the processor's cache.
+    The draws are made and counted in chunks that stay in the processor's cache, never all at
+    once. The generator's stream is the same however the draws are split into calls, so the
+    weights do not depend on the chunk size.
     """
-    b = len(draws)
     chunk = max(1, CHUNK_CELLS // n)
     weights = np.empty((b, n), dtype=np.float32)
     for lo in range(0, b, chunk):
         hi = min(b, lo + chunk)
-        flat = draws[lo:hi].astype(np.int64)
+        flat = rng.integers(0, n, size=(hi - lo, n), dtype=np.uint32).astype(np.int64)
         flat += (np.arange(hi - lo, dtype=np.int64) * n)[:, None]
         weights[lo:hi] = np.bincount(flat.ravel(), minlength=(hi - lo) * n).reshape(hi - lo, n)
     return weights
@@ -101,7 +102,9 @@ def resample(
     Notes
     -----
     Resamples are drawn in blocks of at most ``BLOCK_CELLS`` cells, so memory stays flat for
-    groups of any size while each block is one large, efficient matrix product.
+    groups of any size while each block is one large, efficient matrix product. The replicates
+    do not depend on the block size: the draws are one stream, and each resample's row is
+    computed on its own.
 
     Examples
     --------
@@ -114,8 +117,7 @@ def resample(
     parts: list[tuple[np.ndarray, ...]] = []
     for start in range(0, resamples, block):
         b = min(block, resamples - start)
-        draws = rng.integers(0, n, size=(b, n), dtype=np.uint32)
-        parts.append(tuple(statistic(_multinomial_weights(draws, n))))
+        parts.append(tuple(statistic(_multinomial_weights(b, n, rng))))
     return tuple(np.concatenate(outputs) for outputs in zip(*parts))
 
 
@@ -198,15 +200,16 @@ def expanded_alpha(n, confidence: float):
     [nan, 0.001908]
     """
     check_confidence(confidence)
-    # Imported here, as in reliability.py: scipy.stats takes a while to import and most
-    # commands never need it.
-    from scipy import stats
+    # scipy.special holds the functions scipy.stats.t.ppf and norm.cdf evaluate (stdtrit, ndtr),
+    # without the second or two that importing scipy.stats takes; imported here, as in
+    # reliability.py, because most commands never need it.
+    from scipy import special
 
     size = np.asarray(n, dtype=float)
     ok = size >= 2  # NaN compares False
     df = np.where(ok, size - 1, 1.0)
-    t = stats.t.ppf(1 - (1 - confidence) / 2, df)
-    alpha = np.where(ok, 2 * stats.norm.cdf(-np.sqrt(np.where(ok, size, 2.0) / df) * t), np.nan)
+    t = special.stdtrit(df, 1 - (1 - confidence) / 2)
+    alpha = np.where(ok, 2 * special.ndtr(-np.sqrt(np.where(ok, size, 2.0) / df) * t), np.nan)
     if alpha.ndim == 0:
         return float(alpha)
     return alpha

@@ -20,6 +20,7 @@ changes between waves are :mod:`analysis.stats.changes`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ from .bootstrap import (
 )
 from .disclosure import check_min_n, hide_small_counts, is_suppressed, merged_group, municipal_strata, suppress_siblings
 from .scores import Scores
+
+if TYPE_CHECKING:
+    from ..survey.loading import Survey
 
 __all__ = ["level_of", "score_survey"]
 
@@ -114,11 +118,22 @@ class _Group:
     respondents: int
 
 
+def _group_answers(matrix: np.ndarray, rows: np.ndarray, reverse: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return a group's validity mask, scored answers (reverse items turned, 0 where not valid) and codes.
+
+    Made per group, so the whole survey is never held as floats.
+    """
+    codes = matrix[rows]
+    valid = valid_levels(codes)
+    scored = turn_reverse(codes, reverse).astype(np.float32)
+    scored[~valid] = 0.0
+    return valid, scored, codes
+
+
 def _score_group(
     rows: np.ndarray,
-    valid: np.ndarray,
-    scored: np.ndarray,
-    codes: np.ndarray,
+    matrix: np.ndarray,
+    reverse: np.ndarray,
     inds: tuple[np.ndarray, np.ndarray, np.ndarray],
     dont_know: int,
     resamples: int,
@@ -127,7 +142,7 @@ def _score_group(
     """Score one group of respondents: the chain 1-3, its bootstrap replicates and its counts."""
     item_fa_ind, fa_value_ind, item_value_ind = inds
     n_items, n_val = item_fa_ind.shape[0], fa_value_ind.shape[1]
-    v, m, c = valid[rows], scored[rows], codes[rows]
+    v, m, c = _group_answers(matrix, rows, reverse)
     is_dk = (c == dont_know).astype(np.float32)
     answered = (c != 0).astype(np.float32)
     stacked = np.hstack([m, v.astype(np.float32)])
@@ -158,7 +173,7 @@ def _score_group(
 
 
 def score_survey(
-    responses: pd.DataFrame,
+    responses: pd.DataFrame | Survey,
     codebook: Codebook | None = None,
     departments: Departments | None = None,
     *,
@@ -173,7 +188,9 @@ def score_survey(
     ----------
     responses
         The tidy long frame of :func:`analysis.survey.loading.load_responses` (columns ``wave``,
-        ``respondent_id``, ``department``, ``item``, ``answer``).
+        ``respondent_id``, ``department``, ``item``, ``answer``), or the
+        :class:`~analysis.survey.loading.Survey` it returns: the same scores, without unfolding
+        its answers into the long frame and back.
     codebook
         The questionnaire; the bundled one by default.
     departments
@@ -210,10 +227,6 @@ def score_survey(
     value_ids, fa_ids, item_ids = codebook.value_ids, [fa.id for fa in codebook.focus_areas], codebook.item_ids
     dk, na = codebook.dont_know, codebook.not_applicable
 
-    valid = valid_levels(matrix)
-    scored = turn_reverse(matrix, reverse).astype(np.float32)
-    scored[~valid] = 0.0
-
     groups = meta.groupby(["wave", "department"], sort=True).indices
     report_order = departments.order(meta["department"].unique())
     by_wave: dict[int, dict[str, np.ndarray]] = {}
@@ -224,7 +237,7 @@ def score_survey(
     for wave, depts in by_wave.items():
         for dept, rows in depts.items():
             scored_groups[(wave, dept)] = _score_group(
-                rows, valid, scored, matrix, inds, dk, resamples, department_generator(seed, wave, dept)
+                rows, matrix, reverse, inds, dk, resamples, department_generator(seed, wave, dept)
             )
 
     # The merged group, per wave and value: its members and the pooled group's scores.
@@ -241,7 +254,7 @@ def score_survey(
                 rows = np.concatenate([depts[d] for d in members])
                 label = f"{config.MERGED_GROUP}:{'+'.join(members)}"
                 pooled[key] = _score_group(
-                    rows, valid, scored, matrix, inds, dk, resamples, department_generator(seed, wave, label)
+                    rows, matrix, reverse, inds, dk, resamples, department_generator(seed, wave, label)
                 )
 
     def hidden(wave: int, dept: str, k: int) -> bool:
@@ -318,7 +331,7 @@ def score_survey(
         dk_replicates[(wave, dept)] = g.dk_reps
         resp_rows.append({"wave": wave, "department": dept, "respondents": g.respondents})
         rows = by_wave[wave][dept]
-        v, m, codes = valid[rows], scored[rows], matrix[rows]
+        v, m, codes = _group_answers(matrix, rows, reverse)
         n_valid_item = v.sum(axis=0)
         item_mean = _mean_or_nan(m.sum(axis=0), n_valid_item)
         for k, iid in enumerate(item_ids):
