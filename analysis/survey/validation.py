@@ -65,7 +65,10 @@ def _factorize_columns(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     parts: list[np.ndarray] = []
     offset = 0
     for j in range(grid.shape[1]):
-        column_codes, distinct = pd.factorize(grid[:, j], use_na_sentinel=False)
+        # Cells are text, never missing; the NA-aware pass (a scan of the column) only when one is.
+        column_codes, distinct = pd.factorize(grid[:, j])
+        if len(column_codes) and column_codes.min() < 0:
+            column_codes, distinct = pd.factorize(grid[:, j], use_na_sentinel=False)
         codes[:, j] = column_codes
         codes[:, j] += offset
         parts.append(np.asarray(distinct, dtype=object))
