@@ -68,7 +68,8 @@ def main(respondents: int = 10_000, repeats: int = 5) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = write_surveyxact_xlsx(Path(tmp) / "surveyxact.xlsx", respondents)
         floor, _ = median_seconds(lambda: pd.read_excel(path, sheet_name="Dataset", engine="calamine"), repeats)
-        median, runs = median_seconds(lambda: load_responses(path, wave=2025), repeats)
+        # .responses: the tidy frame is made on first use, and this times the file to the frame.
+        median, runs = median_seconds(lambda: load_responses(path, wave=2025).responses, repeats)
         survey = load_responses(path, wave=2025)
     verdict = "OK" if median < TARGET_SECONDS else "OVER TARGET"
     print(
