@@ -190,7 +190,8 @@ def score_survey(
         The tidy long frame of :func:`analysis.survey.loading.load_responses` (columns ``wave``,
         ``respondent_id``, ``department``, ``item``, ``answer``), or the
         :class:`~analysis.survey.loading.Survey` it returns: the same scores, without unfolding
-        its answers into the long frame and back.
+        its answers into the long frame and back (the answers as loaded: to score an edited
+        ``survey.responses``, pass that frame).
     codebook
         The questionnaire; the bundled one by default.
     departments

@@ -4,7 +4,8 @@ In: the survey tool's response files as the tools write them (SurveyXact, Qualtr
 Forms, LimeSurvey, Google Forms, SPSS, or a plain CSV/TSV/xlsx) and the questionnaire as data
 (``data/codebook.yaml``, ``data/departments.yaml``). Out: a :class:`~analysis.survey.loading.Survey`
 whose ``responses`` frame has one row per respondent and item (``wave``, ``respondent_id``,
-``department``, ``item``, ``answer`` as a code), plus a data-quality record; or one
+``department``, ``item``, ``answer`` as a code; made on first use from the respondents x items
+``answers``), plus a data-quality record; or one
 :class:`~analysis.exceptions.SurveyDataError` listing every problem by file, row and column.
 
 Modules, in the order data flows: ``codebook`` (questionnaire and department list),
