@@ -149,3 +149,14 @@ def test_expanded_alpha_is_scipy_stats_formula_to_the_last_bit():
         t = stats.t.ppf(1 - (1 - confidence) / 2, df)
         expected = np.where(n >= 2, 2 * stats.norm.cdf(-np.sqrt(np.where(n >= 2, n, 2.0) / df) * t), np.nan)
         assert np.array_equal(bootstrap.expanded_alpha(n, confidence), expected, equal_nan=True)
+
+
+def test_resampling_runs_products_on_one_blas_thread_and_restores_the_count():
+    functions = bootstrap._openblas_thread_functions()
+    if functions is None:
+        pytest.skip("no OpenBLAS found in this process (not Linux, or numpy without OpenBLAS)")
+    get, _ = functions
+    before = get()
+    seen = []
+    bootstrap.resample(50, lambda w: (seen.append(get()) or w.sum(axis=1),), 200, np.random.default_rng(1))
+    assert set(seen) == {1} and get() == before
