@@ -160,3 +160,17 @@ def test_resampling_runs_products_on_one_blas_thread_and_restores_the_count():
     seen = []
     bootstrap.resample(50, lambda w: (seen.append(get()) or w.sum(axis=1),), 200, np.random.default_rng(1))
     assert set(seen) == {1} and get() == before
+
+
+def test_distributions_and_reliability_of_the_survey_are_those_of_its_long_frame():
+    from analysis.stats.distributions import answer_distribution
+    from analysis.stats.reliability import score_reliability
+
+    survey = load_responses(config.sample_files())
+    for wave in survey.quality.waves:
+        pd.testing.assert_frame_equal(
+            answer_distribution(survey, wave=wave), answer_distribution(survey.responses, wave=wave)
+        )
+        pd.testing.assert_frame_equal(
+            score_reliability(survey, wave=wave), score_reliability(survey.responses, wave=wave)
+        )
