@@ -33,24 +33,18 @@ def _bilag(b: Briefing, number: int, key: str, blocks: list) -> Section:
 
 
 def provenance_section(
-    lang: str,
-    output_dir: str | Path,
-    title: str,
-    *,
-    document: str = "profile",
-    anchor: str = "",
-    level: int = 3,
-    page_break: bool = False,
+    lang: str, output_dir: str | Path, title: str, *, document: str = "profile", anchor: str = ""
 ) -> Section:
     """Return the provenance appendix: which data, code and settings produced the document.
+
+    In the Bilag document it is a Bilag of its own (a level-2 heading); in a profile, a subsection.
 
     Reads the ``manifest.json`` that ``briefing render`` writes into the output folder before
     the notebook runs; an interactive run (no ``output_dir``) gets a one-line note instead.
     """
     from ..pipeline.provenance import provenance_rows, read_manifest
 
-    level = 2 if document == "bilag" else level
-    heading = Heading(title, level, anchor)
+    heading = Heading(title, 2 if document == "bilag" else 3, anchor)
     manifest = read_manifest(output_dir) if str(output_dir) else None
     if manifest is None:
         note = t(
@@ -58,7 +52,7 @@ def provenance_section(
             "Kørt interaktivt: ingen manifest (briefing render skriver et).",
             "Run interactively: no manifest (briefing render writes one).",
         )
-        return Section("provenance", [heading, Paragraph.of(note, style="note")], document, page_break)
+        return Section("provenance", [heading, Paragraph.of(note, style="note")], document)
     rows = tuple((Cell(label, "head"), Cell(value)) for label, value in provenance_rows(manifest, lang=lang))
     intro = t(
         lang,
@@ -68,7 +62,7 @@ def provenance_section(
         "manifest.en.json beside it and in the PDF's metadata.",
     )
     table = Table((Cell(t(lang, "Oplysning", "Item")), Cell(t(lang, "Værdi", "Value"))), rows, "provenance")
-    return Section("provenance", [heading, Paragraph.of(intro), table], document, page_break)
+    return Section("provenance", [heading, Paragraph.of(intro), table], document)
 
 
 def data_source(is_sample: bool, lang: str) -> str:
