@@ -304,7 +304,7 @@ def test_every_chart_renders_without_pyplot(scores, codebook, departments):
 # Variants of the fixture above, each changing a few answers so that the expected numbers
 # still follow by hand:
 # - DONT_KNOW: in both waves every BUF respondent answers "Ved ikke" (code 8) on the first 4 of
-#   the 12 innovation items (24 of 72 answers = 33 %, over the 30 % flag, and every resample
+#   the 11 innovation items (24 of 66 answers = 36 %, over the 30 % flag, and every resample
 #   agrees, so its interval lies wholly above 30 %), every SUF respondent on the first 3 of the
 #   10 labour items (18 of 60 = exactly 30 %, which is not "over 30 %").
 # - TMF_OUT_2024: in 2024 only 3 of TMF's 6 respondents answer innovation, so TMF x innovation
@@ -354,7 +354,7 @@ def _cell_texts(ax) -> dict[tuple[int, int], str]:
 
 def test_fixture_variants_are_as_designed(dk_scores, tmf_scores):
     dk = dk_scores.dont_know[dk_scores.dont_know["wave"] == 2025].set_index(["department", "value"])
-    assert dk.loc[("BUF", "innovation"), "dont_know_share"] == pytest.approx(1 / 3)
+    assert dk.loc[("BUF", "innovation"), "dont_know_share"] == pytest.approx(4 / 11)
     assert dk.loc[("BUF", "innovation"), "flag_clear"]
     assert dk.loc[("SUF", "labour"), "dont_know_share"] == pytest.approx(0.3)
     assert not dk.loc[("SUF", "labour"), "flagged"]
@@ -407,7 +407,7 @@ def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, depa
     cells = _cell_texts(ax)
     buf_innovation = (rows.index("BUF"), innovation)
     suf_labour = (rows.index("SUF"), cols.index("labour"))
-    assert cells[buf_innovation] == "33 %\n(n = 6)"
+    assert cells[buf_innovation] == "36 %\n(n = 6)"
     # Exactly 30 % is not "over 30 %": one decimal keeps it apart from the marked cells.
     assert cells[suf_labour] == "30,0 %\n(n = 6)"
     assert cells[(rows.index("TMF"), cols.index("climate"))] == "0 %\n(n = 6)"
@@ -429,13 +429,13 @@ def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, depa
     x, y = outlines[0].get_xy()
     assert (round(y + 0.4), round(x + 0.44)) == buf_innovation
     bold = [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"]
-    assert bold == ["33 %\n(n = 6)"]
+    assert bold == ["36 %\n(n = 6)"]
     # Short names head the columns; the legend explains the marking and the hatching.
     assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["Organisation", "Klima", "Arbejdsvilkår"]
     texts = _texts(chart)
     assert "over 30 %: markeret" in texts
     assert "Skjult: færre end 5 svar\neller lagt i Øvrige forvaltninger" in texts
-    assert "Over 30 % (markeret): Børne- og Ungdomsforvaltningen (BUF), Partnerskaber og innovation 33 %" in chart.alt
+    assert "Over 30 % (markeret): Børne- og Ungdomsforvaltningen (BUF), Partnerskaber og innovation 36 %" in chart.alt
     assert "KFF (alle værdier)" in chart.alt and "BIF (Partnerskaber og innovation)" in chart.alt
     assert "lagt sammen i Øvrige forvaltninger: SOF (" in chart.alt
     assert "Øvrige forvaltninger (SOF og KFF) på" in chart.alt
@@ -444,10 +444,10 @@ def test_dont_know_grid_numbers_flags_and_hidden_cells(dk_scores, codebook, depa
 def test_dont_know_english(dk_scores, codebook, departments):
     chart = charts.plot_dont_know(dk_scores, codebook, departments, 2025, lang="en")
     texts = [t.get_text() for t in chart.figure.axes[0].texts]
-    assert "33%\n(n = 6)" in texts and "30.0%\n(n = 6)" in texts and "Hidden\n(n < 5)" in texts
+    assert "36%\n(n = 6)" in texts and "30.0%\n(n = 6)" in texts and "Hidden\n(n < 5)" in texts
     assert "Hidden\n(in Other depts)" in texts
     assert "over 30%: marked" in _texts(chart)
-    assert "Over 30% (marked): Children and Youth Administration (BUF), Partnerships and innovation 33%" in chart.alt
+    assert "Over 30% (marked): Children and Youth Administration (BUF), Partnerships and innovation 36%" in chart.alt
     assert "Other departments (KFF and BIF) on Partnerships and innovation" in chart.alt
 
 

@@ -37,7 +37,7 @@ def test_inspect_surveyxact_fits_one_screen_and_names_every_role(capsys):
     text = "\n".join(lines)
     assert "Respondent id 'responde' (surveyxact id)" in text
     assert "Department    's_1'" in text
-    assert "6 of 57 codebook items (6 by text)" in text
+    assert "6 of 56 codebook items (6 by text)" in text
     assert "s_2_1=org_data_1" in text
     assert "stato_1" in text  # the tool's own columns, ignored
     assert "Codes" in text and "6 Ved ikke" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.report.narrative import (
     HIGHER,
     LEVEL,
@@ -186,15 +187,27 @@ def test_a_reversed_item_is_quoted_with_its_note():
     assert quote_item("Vi bruger data", False) == "»Vi bruger data«"
 
 
-def test_a_profile_quoting_a_reversed_item_carries_the_note():
-    """Every reverse-worded statement a profile quotes is followed by its note."""
+def test_a_profile_quoting_a_reversed_item_carries_the_note(tmp_path):
+    """Every reverse-worded statement a profile quotes is followed by its note.
+
+    The sample's 2025 wave is copied with every answer to the reverse-worded statements set to
+    5 ("widespread" problem), so they score 1 and are among the weakest a profile quotes.
+    """
+    import pandas as pd
+
     from analysis.report.profile import prepare_profile
     from analysis.survey.codebook import load_codebook
 
-    reversed_texts = [it.text_da.strip().rstrip(".") for it in load_codebook().items if it.reverse]
+    reversed_items = [it for it in load_codebook().items if it.reverse]
+    reversed_texts = [it.text_da.strip().rstrip(".") for it in reversed_items]
+    frame = pd.read_csv(config.SAMPLE_DIR / "responses_2025.csv", dtype=str, keep_default_na=False)
+    for it in reversed_items:
+        frame[it.id] = "5"
+    export = tmp_path / "svar_2025.csv"
+    frame.to_csv(export, index=False)
     quoted = 0
     for code in ("ØKF", "BUF", "SUF", "SOF", "TMF"):
-        html = prepare_profile(code, resamples=200, chart_background=False).focus_areas()
+        html = prepare_profile(code, str(export), resamples=200, chart_background=False).focus_areas()
         for text in reversed_texts:
             for part in str(html).split(f"»{text}«")[1:]:
                 assert part.startswith(" (omvendt formuleret"), code

@@ -113,9 +113,28 @@ def test_readme_says_synthetic_and_how_it_was_made():
 
 # -- shape of the export -------------------------------------------------------------------
 def test_columns_follow_the_codebook(frames, codebook):
+    """Items in codebook order, then the barrier instrument (before 2025 only the legal statement,
+    under the header it had as a maturity item), then the open question."""
     for wave, frame in frames.items():
-        assert list(frame.columns) == ["respondent_id", "department", "wave", *codebook.item_ids]
+        after = [*codebook.barrier_ids, *codebook.open_ids] if wave >= 2025 else ["inno_forms_3"]
+        assert list(frame.columns) == ["respondent_id", "department", "wave", *codebook.item_ids, *after]
         assert (frame["wave"] == wave).all()
+
+
+def test_the_legal_statement_moved_but_kept_its_answers(frames):
+    """The old maturity item inno_forms_3 is read as the barrier statement bar_legal, same answers."""
+    from analysis import load_survey
+
+    survey = load_survey()
+    legal = survey.barriers.item_ids.index("bar_legal")
+    for wave, frame in frames.items():
+        header = "inno_forms_3" if wave < 2025 else "bar_legal"
+        rows = survey.respondents["wave"] == wave
+        loaded = dict(zip(survey.respondents.loc[rows, "respondent_id"], survey.barriers.codes[rows.to_numpy(), legal]))
+        written = dict(zip(frame["respondent_id"], frame[header]))
+        codes = {"Ved ikke": 8, "Ikke relevant": 9, "": -1}
+        assert {k: codes.get(v, int(v) if v.isdigit() else v) for k, v in written.items()} == loaded
+    assert "inno_forms_3" not in survey.answers.item_ids
 
 
 def test_respondent_ids_are_unique_and_well_formed(frames):

@@ -109,6 +109,134 @@ class Value:
 
 
 @dataclass(frozen=True)
+class AnswerScale:
+    """An answer scale of its own (the barrier instrument's agreement scale): five levels and *Ved ikke*.
+
+    ``not_applicable`` is None when the scale has no such answer.
+    """
+
+    levels: dict[int, tuple[str, str]]
+    dont_know: int
+    not_applicable: int | None = None
+    _answer_lookup: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def codes(self) -> set[int]:
+        """Return every answer code the scale knows."""
+        extra = {self.dont_know} if self.not_applicable is None else {self.dont_know, self.not_applicable}
+        return {*self.levels, *extra}
+
+    def level_name(self, level: int, lang: str = "da") -> str:
+        """Return the name of answer ``level`` (1-5) in ``lang``."""
+        da, en = self.levels[int(level)]
+        return en if lang == "en" else da
+
+    def parse_answer(self, raw: object) -> int | None:
+        """Return the answer code of a raw cell, ``None`` for blank; raise ValueError otherwise.
+
+        Examples
+        --------
+        >>> scale = load_codebook().barriers.scale
+        >>> [scale.parse_answer(x) for x in ["4", "I meget høj grad", "slet ikke", "Ved ikke", ""]]
+        [4, 5, 1, 8, None]
+        """
+        return _parse(raw, self.codes, self._answer_lookup)
+
+    def accepted_answers(self) -> str:
+        """Return a short description of the accepted answers, for error messages."""
+        names = ", ".join(f"'{da}'" for da, _ in self.levels.values())
+        na = "" if self.not_applicable is None else f", 'Ikke relevant' ({self.not_applicable})"
+        return f"1-5 or an answer in Danish or English ({names}), 'Ved ikke' ({self.dont_know}){na} or blank"
+
+
+@dataclass(frozen=True)
+class BarrierItem:
+    """One statement of the barrier instrument: a ``barrier`` or an ``enabler`` of innovation work."""
+
+    id: str
+    kind: str
+    text_da: str
+    text_en: str
+    short_da: str = ""
+    short_en: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def text(self, lang: str = "da") -> str:
+        """Return the statement in ``lang``."""
+        return self.text_en if lang == "en" else self.text_da
+
+    def short(self, lang: str = "da") -> str:
+        """Return the short name for charts and tables (the statement when none is set)."""
+        return (self.short_en if lang == "en" else self.short_da) or self.text(lang)
+
+
+@dataclass(frozen=True)
+class Barriers:
+    """The barriers and enablers of innovation and partnerships: an instrument of its own, not a maturity value."""
+
+    name_da: str
+    name_en: str
+    scale: AnswerScale
+    items: tuple[BarrierItem, ...]
+
+    @property
+    def item_ids(self) -> list[str]:
+        """Return the statement ids in codebook order."""
+        return [it.id for it in self.items]
+
+    def item(self, item_id: str) -> BarrierItem:
+        """Return the statement with id ``item_id``."""
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def name(self, lang: str = "da") -> str:
+        """Return the instrument's name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme of an open question, found in answers by its keywords."""
+
+    id: str
+    name_da: str
+    name_en: str
+    keywords: tuple[str, ...]
+
+    def name(self, lang: str = "da") -> str:
+        """Return the theme's name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_da
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """An open question (free text) of an instrument, with the themes its answers are coded into."""
+
+    id: str
+    instrument: str
+    text_da: str
+    text_en: str
+    themes: tuple[Theme, ...]
+    aliases: tuple[str, ...] = ()
+
+    def text(self, lang: str = "da") -> str:
+        """Return the question in ``lang``."""
+        return self.text_en if lang == "en" else self.text_da
+
+    def keywords(self) -> dict[str, tuple[str, ...]]:
+        """Return theme id -> keywords, in the codebook's order."""
+        return {t.id: t.keywords for t in self.themes}
+
+
+#: The instruments an open question can belong to.
+INSTRUMENTS = ("maturity", "barriers")
+#: The kinds of statement of the barrier instrument.
+BARRIER_KINDS = ("barrier", "enabler")
+
+
+@dataclass(frozen=True)
 class Codebook:
     """The questionnaire: scale, values, focus areas and items, in codebook order."""
 
@@ -120,6 +248,12 @@ class Codebook:
     not_applicable: int
     values: tuple[Value, ...]
     source: str = "codebook"
+    #: The barrier instrument (``barriers:`` in the file), or None when the codebook has none.
+    barriers: Barriers | None = None
+    #: The open questions (``open_questions:``), in the file's order.
+    open_questions: tuple[OpenQuestion, ...] = ()
+    #: What changed between codebook versions (``changelog:``), newest first, as written.
+    changelog: tuple[dict, ...] = ()
     _answer_lookup: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _column_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _text_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -139,6 +273,49 @@ class Codebook:
     def item_ids(self) -> list[str]:
         """Return the item ids in codebook order."""
         return [it.id for it in self.items]
+
+    @property
+    def barrier_ids(self) -> list[str]:
+        """Return the ids of the barrier instrument's statements (empty without one)."""
+        return self.barriers.item_ids if self.barriers is not None else []
+
+    @property
+    def open_ids(self) -> list[str]:
+        """Return the ids of the open questions."""
+        return [q.id for q in self.open_questions]
+
+    def open_question(self, question_id: str) -> OpenQuestion:
+        """Return the open question with id ``question_id``."""
+        for q in self.open_questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def kind_of(self, column_id: str) -> str:
+        """Return what a matched column id is: ``"item"`` (maturity), ``"barrier"`` or ``"open"``.
+
+        Examples
+        --------
+        >>> cb = load_codebook()
+        >>> cb.kind_of(cb.item_ids[0]), cb.kind_of(cb.barrier_ids[0]), cb.kind_of(cb.open_ids[0])
+        ('item', 'barrier', 'open')
+        """
+        if column_id in self.barrier_ids:
+            return "barrier"
+        if column_id in self.open_ids:
+            return "open"
+        return "item"
+
+    def question_text(self, column_id: str | None, lang: str = "da") -> str:
+        """Return the statement or question of any column id (item, barrier or open question), or ''."""
+        for it in self.items:
+            if it.id == column_id:
+                return it.text_en if lang == "en" else it.text_da
+        if self.barriers is not None and column_id in self.barrier_ids:
+            return self.barriers.item(column_id).text(lang)
+        if column_id in self.open_ids:
+            return self.open_question(column_id).text(lang)
+        return ""
 
     @property
     def value_ids(self) -> list[str]:
@@ -219,21 +396,7 @@ class Codebook:
         >>> [cb.parse_answer(x) for x in ["4", "Etableret", "ved ikke", "", "Ikke relevant"]]
         [4, 3, 8, None, 9]
         """
-        if raw is None or (isinstance(raw, float) and np.isnan(raw)):
-            return None
-        text = str(raw).strip()
-        if text == "":
-            return None
-        number = _as_number(text)
-        if number is not None:
-            # Numbers are compared as numbers: "10" is not "1.0", and "3,0" is 3.
-            if number.is_integer() and int(number) in self._codes:
-                return int(number)
-            raise ValueError(text)
-        key = normalise_label(text)
-        if key in self._answer_lookup:
-            return self._answer_lookup[key]
-        raise ValueError(text)
+        return _parse(raw, self._codes, self._answer_lookup)
 
     @property
     def _codes(self) -> set[int]:
@@ -252,6 +415,25 @@ class Codebook:
 
 
 # ------------------------------------------------------------------------------------------
+def _parse(raw: object, codes: set[int], lookup: dict[str, int]) -> int | None:
+    """Return the code of a raw answer cell on a scale with ``codes`` and names ``lookup``; None for blank."""
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+        return None
+    text = str(raw).strip()
+    if text == "":
+        return None
+    number = _as_number(text)
+    if number is not None:
+        # Numbers are compared as numbers: "10" is not "1.0", and "3,0" is 3.
+        if number.is_integer() and int(number) in codes:
+            return int(number)
+        raise ValueError(text)
+    key = normalise_label(text)
+    if key in lookup:
+        return lookup[key]
+    raise ValueError(text)
+
+
 def _as_number(text: str) -> float | None:
     """Return ``text`` as a number if it is written as one (``3``, ``3.0``, ``3,0``), else None."""
     if not re.fullmatch(r"[+-]?\d+(?:[.,]\d*)?", text):
@@ -389,28 +571,39 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         )
     if not values:
         raise CodebookError(f"{src}: 'values' is empty.")
+    barriers = _barriers(doc.get("barriers"), f"{src}: barriers", entry)
+    open_questions = _open_questions(doc.get("open_questions"), f"{src}: open_questions", entry, claim)
+    changelog = doc.get("changelog") or []
+    if not isinstance(changelog, list) or not all(isinstance(c, dict) for c in changelog):
+        raise CodebookError(f"{src}: 'changelog' should be a list of entries (version, date, changes).")
 
     column_lookup: dict[str, str] = {}
     text_lookup: dict[str, str] = {}
-    for v in values:
-        for fa in v.focus_areas:
-            for it in fa.items:
-                for header in (it.id, *it.aliases):
-                    key = normalise_id(header)
-                    if key in column_lookup and column_lookup[key] != it.id:
-                        raise CodebookError(
-                            f"{src}: item {it.id!r}: header {header!r} also names item "
-                            f"{column_lookup[key]!r}. Column headers and aliases must be unique."
-                        )
-                    column_lookup[key] = it.id
-                for text in (it.text_da, it.text_en, *it.aliases):
-                    key = normalise_text(text)
-                    if key in text_lookup and text_lookup[key] != it.id:
-                        raise CodebookError(
-                            f"{src}: item {it.id!r}: the text {text!r} also names item "
-                            f"{text_lookup[key]!r}. Question texts and aliases must be unique."
-                        )
-                    text_lookup[key] = it.id
+    questions = [it for v in values for fa in v.focus_areas for it in fa.items]
+    questions += list(barriers.items) if barriers is not None else []
+    for it in (*questions, *open_questions):
+        for header in (it.id, *it.aliases):
+            key = normalise_id(header)
+            if key in column_lookup and column_lookup[key] != it.id:
+                raise CodebookError(
+                    f"{src}: item {it.id!r}: header {header!r} also names item "
+                    f"{column_lookup[key]!r}. Column headers and aliases must be unique."
+                )
+            column_lookup[key] = it.id
+        for text in (it.text_da, it.text_en, *it.aliases):
+            key = normalise_text(text)
+            if key in text_lookup and text_lookup[key] != it.id:
+                raise CodebookError(
+                    f"{src}: item {it.id!r}: the text {text!r} also names item "
+                    f"{text_lookup[key]!r}. Question texts and aliases must be unique."
+                )
+            text_lookup[key] = it.id
+    for q in open_questions:
+        if q.instrument == "barriers" and barriers is None:
+            raise CodebookError(
+                f"{src}: open question {q.id!r} belongs to the barriers instrument, but the codebook has no "
+                "'barriers' section. Add it, or set 'instrument: maturity'."
+            )
 
     answer_lookup: dict[str, int] = {}
     for code, (da, en) in levels.items():
@@ -436,10 +629,132 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         not_applicable=na,
         values=tuple(values),
         source=src,
+        barriers=barriers,
+        open_questions=open_questions,
+        changelog=tuple(changelog),
         _answer_lookup=answer_lookup,
         _column_lookup=column_lookup,
         _text_lookup=text_lookup,
     )
+
+
+def _levels(raw: Any, where: str) -> dict[int, tuple[str, str]]:
+    """Return the five levels of a scale (``levels:`` with code 1-5 and Danish and English names)."""
+    levels: dict[int, tuple[str, str]] = {}
+    for k, lv in enumerate(_require(raw, "levels", where, list)):
+        here = f"{where}.levels[{k}]"
+        code = _require(lv, "code", here, int)
+        levels[code] = (_require(lv, "name_da", here), _require(lv, "name_en", here))
+    if tuple(sorted(levels)) != _LEVEL_CODES:
+        raise CodebookError(f"{where}.levels must have the codes 1-5, found {sorted(levels)}.")
+    return levels
+
+
+def _texts(raw: Any, where: str, key: str) -> tuple[str, ...]:
+    """Return a list of texts under ``key`` (aliases, keywords), or raise when it is not a list."""
+    found = raw.get(key) or []
+    if not isinstance(found, list) or not all(isinstance(t, (str, int, float)) for t in found):
+        raise CodebookError(f"{where}: '{key}' should be a list of texts.")
+    return tuple(str(t) for t in found)
+
+
+def _barriers(raw: Any, where: str, entry) -> Barriers | None:
+    """Read the ``barriers:`` section (its own scale and its statements), or None when absent."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{where}: expected a mapping with 'scale' and 'items'.")
+    scale_raw = _require(raw, "scale", where, dict)
+    levels = _levels(scale_raw, f"{where}.scale")
+    dk = _require(_require(scale_raw, "dont_know", f"{where}.scale", dict), "code", f"{where}.scale.dont_know", int)
+    na_raw = scale_raw.get("not_applicable")
+    na = _require(na_raw, "code", f"{where}.scale.not_applicable", int) if na_raw is not None else None
+    if dk in levels or (na is not None and (na in levels or na == dk)):
+        raise CodebookError(
+            f"{where}.scale: the codes of 'Ved ikke' and 'Ikke relevant' must differ from 1-5 and each other."
+        )
+    lookup: dict[str, int] = {}
+    for code, names in levels.items():
+        for name in names:
+            lookup[normalise_label(name)] = code
+    for extra, code in ((scale_raw["dont_know"], dk), (na_raw, na)):
+        if extra is not None:
+            for key in (extra.get("name_da", ""), extra.get("name_en", "")):
+                if key:
+                    lookup[normalise_label(key)] = code
+    for key in ("vedikke", "ved ikke/ønsker ikke at svare", "dontknow", "don't know", "dk"):
+        lookup.setdefault(normalise_label(key), dk)
+    items_raw = raw.get("items")
+    if not items_raw or not isinstance(items_raw, list):
+        raise CodebookError(f"{where}: has no items. The instrument needs at least one statement.")
+    items = []
+    for k, it in enumerate(items_raw):
+        iid, iwhere = entry(it, f"{where}.items[{k}]")
+        kind = _require(it, "kind", iwhere)
+        if kind not in BARRIER_KINDS:
+            raise CodebookError(f"{iwhere}: 'kind' should be one of {', '.join(BARRIER_KINDS)}, found {kind!r}.")
+        items.append(
+            BarrierItem(
+                id=iid,
+                kind=kind,
+                text_da=_require(it, "text_da", iwhere),
+                text_en=_require(it, "text_en", iwhere),
+                short_da=str(it.get("short_da") or ""),
+                short_en=str(it.get("short_en") or ""),
+                aliases=_texts(it, iwhere, "aliases"),
+            )
+        )
+    return Barriers(
+        name_da=_require(raw, "name_da", where),
+        name_en=_require(raw, "name_en", where),
+        scale=AnswerScale(levels, dk, na, lookup),
+        items=tuple(items),
+    )
+
+
+def _open_questions(raw: Any, where: str, entry, claim) -> tuple[OpenQuestion, ...]:
+    """Read the ``open_questions:`` section: at most one per instrument, each with keyword themes."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise CodebookError(f"{where}: expected a list of open questions.")
+    questions: list[OpenQuestion] = []
+    for k, q in enumerate(raw):
+        qid, qwhere = entry(q, f"{where}[{k}]")
+        instrument = _require(q, "instrument", qwhere)
+        if instrument not in INSTRUMENTS:
+            raise CodebookError(
+                f"{qwhere}: 'instrument' should be one of {', '.join(INSTRUMENTS)}, found {instrument!r}."
+            )
+        if any(other.instrument == instrument for other in questions):
+            raise CodebookError(
+                f"{qwhere}: the {instrument} instrument already has an open question; give it one only."
+            )
+        themes_raw = q.get("themes")
+        if not themes_raw or not isinstance(themes_raw, list):
+            raise CodebookError(f"{qwhere}: has no themes. Give each theme an id, names and keywords.")
+        themes = []
+        for t_k, t in enumerate(themes_raw):
+            twhere = f"{qwhere}.themes[{t_k}]"
+            tid = _require(t, "id", twhere)
+            twhere += f" (id {tid!r})"
+            if not _ID_PATTERN.match(tid) or any(th.id == tid for th in themes):
+                raise CodebookError(f"{twhere}: theme ids must be snake_case and unique within the question.")
+            keywords = _texts(t, twhere, "keywords")
+            if not keywords:
+                raise CodebookError(f"{twhere}: has no keywords. List the words that mark the theme.")
+            themes.append(Theme(tid, _require(t, "name_da", twhere), _require(t, "name_en", twhere), keywords))
+        questions.append(
+            OpenQuestion(
+                id=qid,
+                instrument=instrument,
+                text_da=_require(q, "text_da", qwhere),
+                text_en=_require(q, "text_en", qwhere),
+                themes=tuple(themes),
+                aliases=_texts(q, qwhere, "aliases"),
+            )
+        )
+    return tuple(questions)
 
 
 @dataclass(frozen=True)

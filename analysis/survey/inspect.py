@@ -111,7 +111,9 @@ class Inspection:
             row("Wave", f"none in the file: {self.wave_given} (given with --wave)")
         else:
             row("Wave", "none in the file: give --wave")
-        items = by_role.get("item", [])
+        barrier_ids = set(self.codebook.barrier_ids)
+        items = [c for c in by_role.get("item", []) if c.item not in barrier_ids]
+        barriers = [c for c in by_role.get("item", []) if c.item in barrier_ids]
         hows = Counter(c.how for c in items)
         how_text = ", ".join(f"{n} by {h}" for h, n in hows.most_common())
         row("Items", f"{len(items)} of {len(self.codebook.items)} codebook items ({how_text or 'none'})")
@@ -128,6 +130,13 @@ class Inspection:
         missing = [i for i in self.codebook.item_ids if i not in item_col]
         if missing and items:
             lines.extend(_wrapped("    no column: ", missing, limit=8))
+        if barriers:
+            pairs = [c.item if c.header == c.item else f"{shorten(c.header, 24)}={c.item}" for c in barriers]
+            lines.extend(_wrapped(f"  {'Barriers':<14}{len(barriers)} of {len(barrier_ids)}: ", pairs))
+        open_cols = by_role.get("open", [])
+        if open_cols:
+            pairs = [c.item if c.header == c.item else f"{shorten(c.header, 24)}={c.item}" for c in open_cols]
+            lines.extend(_wrapped(f"  {'Open question':<14}free text, never shown as written: ", pairs))
         system = by_role.get("system", []) + by_role.get("ignore", [])
         if system:
             lines.extend(
@@ -164,7 +173,9 @@ class Inspection:
             # No labels: show the distinct answers found and the level each reads as.
             seen: Counter[str] = Counter()
             rows = export.row_kind == ""
-            for j in colmap.items.values():
+            for item, j in colmap.items.items():
+                if item in set(self.codebook.barrier_ids):
+                    continue  # read on the barrier instrument's own scale
                 seen.update(str(v).strip() for v in export.table.cells[rows, j] if str(v).strip())
             pairs = []
             for value, _ in sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:9]:

@@ -24,6 +24,7 @@ import pandas as pd
 from .. import config
 from ..exceptions import ParameterError, Problem, SurveyDataError
 from .codebook import Codebook, Departments, load_codebook, load_departments
+from .freetext import FreeText
 from .mapping import ColumnMap, MappingFile, answer_table, distinct_values, load_mapping, map_columns
 from .problems import MAX_PROBLEMS_PER_FILE, FileProblems, clip
 from .quality import DataQuality, FileInfo
@@ -83,11 +84,20 @@ class Survey:
         sorted like ``responses``.
     answers : Answers
         The answer codes as a respondents x items matrix, rows as in ``respondents``.
+    barriers : Answers or None
+        The barrier instrument's answers (1-5 on its agreement scale, *Ved ikke*), the same way.
+    free_text : FreeText or None
+        The answers to the open questions, the same way; its display never shows a text.
     """
 
     quality: DataQuality
     respondents: pd.DataFrame
     answers: Answers = field(repr=False)
+    #: The barrier instrument's answers (rows as in ``respondents``; codes on its own scale), or
+    #: None when the codebook has no barrier instrument.
+    barriers: Answers | None = field(default=None, repr=False)
+    #: Free-text answers to the open questions (rows as in ``respondents``), never shown as read.
+    free_text: FreeText | None = field(default=None, repr=False)
 
     @property
     def responses(self) -> pd.DataFrame:
@@ -350,6 +360,22 @@ def _assemble(
         matrix[start:stop][:, r.item_positions] = r.answers
         present[start:stop, r.item_positions] = True
         start = stop
+    barriers = None
+    if codebook.barriers is not None:
+        b_ids = tuple(codebook.barrier_ids)
+        b_matrix = np.full((n_total, len(b_ids)), BLANK, dtype=np.int8)
+        b_present = np.zeros((n_total, len(b_ids)), dtype=bool)
+    open_ids = tuple(codebook.open_ids)
+    texts = np.full((n_total, len(open_ids)), "", dtype=object)
+    start = 0
+    for r in results:
+        stop = start + len(r.rows)
+        if codebook.barriers is not None and r.barrier_positions is not None and len(r.barrier_positions):
+            b_matrix[start:stop][:, r.barrier_positions] = r.barrier_answers
+            b_present[start:stop, r.barrier_positions] = True
+        if r.open_positions is not None and len(r.open_positions):
+            texts[start:stop][:, r.open_positions] = r.open_texts
+        start = stop
     respondents = pd.DataFrame(
         {
             "wave": np.concatenate([r.wave for r in results]).astype(np.int64),
@@ -360,6 +386,9 @@ def _assemble(
     order = respondents.sort_values(["wave", "department", "respondent_id"], kind="stable").index.to_numpy()
     respondents = respondents.iloc[order].reset_index(drop=True)
     matrix, present = matrix[order], present[order]
+    if codebook.barriers is not None:
+        barriers = Answers(b_matrix[order], b_present[order], b_ids)
+    free_text = FreeText(open_ids, texts[order]) if open_ids else None
 
     # Answer kinds per wave, counted once here so reports need not recount them.
     blank = present & (matrix == BLANK)
@@ -389,4 +418,10 @@ def _assemble(
     quality = DataQuality(
         files=[r.info for r in results], warnings=list(warnings), answer_counts=counts, respondent_counts=resp_counts
     )
-    return Survey(quality=quality, respondents=respondents, answers=Answers(matrix, present, item_ids))
+    return Survey(
+        quality=quality,
+        respondents=respondents,
+        answers=Answers(matrix, present, item_ids),
+        barriers=barriers,
+        free_text=free_text,
+    )

@@ -88,8 +88,8 @@ class Column:
     index: int
     header: str
     text: str
-    role: str  # "item", "respondent_id", "department", "wave", "system", "ignore", "unknown"
-    item: str | None = None
+    role: str  # "item", "open", "respondent_id", "department", "wave", "system", "ignore", "unknown"
+    item: str | None = None  # the item, barrier statement or open question the column holds
     how: str = ""  # "mapping file", "text", "id", "alias", "header", "tool", "answers", "--department-column"
 
 
@@ -106,8 +106,13 @@ class ColumnMap:
 
     @property
     def items(self) -> dict[str, int]:
-        """Return item id -> column position."""
+        """Return item id -> column position, for answers on a scale (maturity items and barrier statements)."""
         return {c.item: c.index for c in self.columns if c.role == "item" and c.item}
+
+    @property
+    def open(self) -> dict[str, int]:
+        """Return open question id -> column position (free-text answers)."""
+        return {c.item: c.index for c in self.columns if c.role == "open" and c.item}
 
     def unknown(self) -> list[Column]:
         """Return the columns that match nothing and were not declared ignored."""
@@ -141,11 +146,12 @@ def load_mapping(path: str | os.PathLike, codebook: Codebook) -> MappingFile:
     if source is not None and str(source) not in SOURCES:
         raise fail(f"expected 'source:' to be one of {', '.join(SOURCES)}, found {quote(source)}.")
     columns: dict[str, str] = {}
-    valid_items = set(codebook.item_ids)
+    question_ids = [*codebook.item_ids, *codebook.barrier_ids, *codebook.open_ids]
+    valid_items = set(question_ids)
     for header, role in (doc.get("columns") or {}).items():
         role_text = str(role).strip() if role is not None else ""
         if role_text not in ROLES and role_text not in valid_items:
-            close = _closest(role_text, [*ROLES, *codebook.item_ids])
+            close = _closest(role_text, [*ROLES, *question_ids])
             hint = f" Did you mean {close!r}?" if close else ""
             raise fail(
                 f"columns: {quote(header, 100)}: expected one of {', '.join(ROLES)} or a codebook item id, "
@@ -188,9 +194,9 @@ def mapping_yaml(export: Export, colmap: ColumnMap, codebook: Codebook, near: di
         "columns:",
     ]
     for c in colmap.columns:
-        role = {"item": c.item, "system": "ignore", "unknown": "ignore"}.get(c.role, c.role)
+        role = {"item": c.item, "open": c.item, "system": "ignore", "unknown": "ignore"}.get(c.role, c.role)
         note = c.how
-        if c.role == "item":
+        if c.role in ("item", "open"):
             note = f"{c.how}: {shorten(codebook_text(codebook, c.item))}"
         elif c.role == "unknown":
             note = f"no codebook item: {shorten(c.text)}" if c.text else "no codebook item"
@@ -206,11 +212,13 @@ def mapping_yaml(export: Export, colmap: ColumnMap, codebook: Codebook, near: di
 
 
 def codebook_text(codebook: Codebook, item_id: str | None) -> str:
-    """Return the Danish statement of an item, for notes."""
-    for it in codebook.items:
-        if it.id == item_id:
-            return it.text_da
-    return ""
+    """Return the Danish statement of an item (or barrier statement, or open question), for notes."""
+    return codebook.question_text(item_id)
+
+
+def _role_of(question_id: str, codebook: Codebook) -> str:
+    """Return a matched column's role: ``open`` for an open question (free text), else ``item``."""
+    return "open" if codebook.kind_of(question_id) == "open" else "item"
 
 
 def _yaml_key(header: str) -> str:
@@ -306,7 +314,7 @@ def map_columns(
                 if claim(entry, j, f"{entry} column"):
                     col.role = entry
             elif claim(entry, j, f"column for item {entry!r}"):
-                col.role, col.item = "item", entry
+                col.role, col.item = _role_of(entry, codebook), entry
             continue
         if wanted_dept is not None and wanted_dept in {normalise_text(h), normalise_text(text)}:
             if claim("department", j, "department column"):
@@ -331,7 +339,7 @@ def map_columns(
         item, how = _match_item(h, text, codebook)
         if item is not None:
             if claim(item, j, f"column for item {item!r}"):
-                col.role, col.item, col.how = "item", item, how
+                col.role, col.item, col.how = _role_of(item, codebook), item, how
             continue
         if wanted_dept is None and "department" not in taken and _is_department_question(text or h, known_dept):
             if claim("department", j, "department column"):

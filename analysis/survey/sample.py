@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..exceptions import ParameterError
 from .answers import turn_reverse
-from .codebook import Codebook, Departments, load_codebook, load_departments
+from .codebook import Codebook, Departments, Item, load_codebook, load_departments
 
 # -- the generating model ------------------------------------------------------------------
 
@@ -135,6 +135,121 @@ BLANK_TEXT = ""
 _DK, _NA, _BLANK = 8, 9, 0
 
 SAMPLE_COMMAND = "briefing sample --out data/sample --seed 2025"
+
+# -- the barrier instrument and the open question --------------------------------------------
+#: The wave the barrier instrument and its open question were first asked in. Before it, only the
+#: legal-competence statement was asked (as the maturity item ``inno_forms_3``, its header then).
+BARRIER_WAVE = 2025
+#: The header the legal-competence statement had before :data:`BARRIER_WAVE`.
+LEGAL_OLD_HEADER = "inno_forms_3"
+#: Latent agreement (1-5) per barrier statement; :data:`BARRIER_SHIFT` moves it per department.
+#: Following the documents: legal competence and resources are the largest barriers; no central
+#: unit exists; SUF and TMF have units, management backing and networks in place.
+#: ``bar_legal`` is not here: it is drawn as it always was, from the innovation maturity (see
+#: :func:`_model_items`), so it is high where innovation is low.
+BARRIER_LATENT: dict[str, float] = {
+    "bar_resources": 3.7,
+    "bar_risk": 3.1,
+    "bar_implementation": 3.0,
+    "bar_sharing": 3.3,
+    "en_central_unit": 1.9,
+    "en_management": 2.4,
+    "en_unit": 1.8,
+    "en_network": 2.5,
+}
+#: Per-department shifts of :data:`BARRIER_LATENT` (statements not named are not shifted).
+BARRIER_SHIFT: dict[str, dict[str, float]] = {
+    "SUF": {"bar_resources": -0.4, "en_management": 1.4, "en_unit": 2.4, "en_network": 1.2},
+    "TMF": {"bar_resources": -0.5, "en_management": 1.5, "en_unit": 2.5, "en_network": 1.3},
+    "BUF": {"en_unit": 0.6, "en_network": 0.4},
+}
+#: Respondent effect and noise of a barrier answer, and the shares of *Ved ikke* and of blanks.
+BARRIER_RESPONDENT_SD = 0.35
+BARRIER_NOISE_SD = 0.8
+BARRIER_DONT_KNOW = 0.07
+BARRIER_SKIP = 0.01
+#: Share of respondents who write an answer to the open question.
+OPEN_ANSWER_RATE = 0.55
+#: Made-up answers to the open question, by the theme they mention (written for the sample; no
+#: one wrote them). Departments pick themes with :data:`OPEN_THEME_WEIGHTS`.
+OPEN_PHRASES: dict[str, tuple[str, ...]] = {
+    "legal": (
+        "Adgang til en udbudsjurist, der kender OPI og innovationspartnerskaber.",
+        "Juridisk sparring tidligt i processen, så vi tør vælge en anden udbudsform.",
+        "Vi mangler jurister med erfaring i OPP-kontrakter.",
+        "Hjælp til at forstå udbudsreglerne, når vi vil lave noget nyt.",
+    ),
+    "central_unit": (
+        "En central enhed eller taskforce, vi kan ringe til, når vi har en idé.",
+        "Et rejsehold fra Økonomiforvaltningen, der hjælper os i gang.",
+        "Fælles rådgivning om innovative udbud i stedet for at hver forvaltning starter forfra.",
+    ),
+    "resources": (
+        "Mere tid og ressourcer til markedsdialog.",
+        "Vi har ikke timerne til det ved siden af driften.",
+        "Midler til at frikøbe en kollega i projektperioden.",
+        "Ressourcerne går til de lovpligtige udbud, så der er ingen tid til innovation.",
+    ),
+    "management": (
+        "Ledelsesopbakning og at det bliver prioriteret højere.",
+        "At direktionen efterspørger innovation og ikke kun besparelser.",
+        "Et klart mandat fra vores chef.",
+    ),
+    "risk": (
+        "Lov at fejle uden at det går ud over effektiviseringskravene.",
+        "Plads til forsøg, selv om det ikke lykkes første gang.",
+        "Mindre frygt for risici i store kontrakter.",
+    ),
+    "sharing": (
+        "Bedre videndeling på tværs af forvaltningerne.",
+        "Et netværk, hvor vi kan høre om de andres erfaringer.",
+        "Erfaringsudveksling med andre kommuner og KL.",
+    ),
+    "implementation": (
+        "Hjælp til implementering i driften, når projektet slutter.",
+        "En plan for forankring, så løsningen ikke dør efter piloten.",
+    ),
+    "none": ("Ingen kommentarer.", "Ved ikke.", "Det ved jeg ikke nok om til at svare."),
+}
+#: How often each department's answers mention each theme (relative weights).
+OPEN_THEME_WEIGHTS: dict[str, dict[str, float]] = {
+    "default": {
+        "legal": 3,
+        "central_unit": 2.5,
+        "resources": 3,
+        "management": 1.5,
+        "risk": 1,
+        "sharing": 1,
+        "implementation": 0.5,
+        "none": 1,
+    },
+    "SUF": {
+        "legal": 1.5,
+        "central_unit": 1,
+        "resources": 2,
+        "management": 0.5,
+        "risk": 1,
+        "sharing": 2.5,
+        "implementation": 2,
+        "none": 0.5,
+    },
+    "TMF": {
+        "legal": 1.5,
+        "central_unit": 1,
+        "resources": 2,
+        "management": 0.5,
+        "risk": 1.5,
+        "sharing": 2.5,
+        "implementation": 2,
+        "none": 0.5,
+    },
+}
+#: A few answers with personal data, as real answers sometimes have: the briefing never shows
+#: them as written (themes only; quotes, when turned on, are redacted). Made up for the sample.
+OPEN_PERSONAL: tuple[str, ...] = (
+    "Kontakt mig gerne på mette.lind@kk.dk eller 33 66 12 34, hvis I vil høre om vores erfaringer med netværk.",
+    "Spørg Jens Holm i vores enhed, han har tid til sparring om juridisk hjælp: www.kk.dk/indkob",
+)
 
 
 # -- public API ----------------------------------------------------------------------------
@@ -367,8 +482,9 @@ def _latent(department: str, value: str, wave: int) -> float:
 def _item_offsets(codebook: Codebook, seed: int) -> np.ndarray:
     """Return one fixed offset per item, centred within each value."""
     rng = np.random.default_rng([seed, 0])
-    raw = rng.normal(0.0, ITEM_SD, size=len(codebook.items))
-    values = np.array([it.value for it in codebook.items])
+    items = _model_items(codebook)
+    raw = rng.normal(0.0, ITEM_SD, size=len(items))
+    values = np.array([it.value for it in items])
     for v in codebook.value_ids:
         mask = values == v
         raw[mask] -= raw[mask].mean()
@@ -378,7 +494,7 @@ def _item_offsets(codebook: Codebook, seed: int) -> np.ndarray:
 def _item_missing_rates(codebook: Codebook, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Return the per-item base probabilities of *Ved ikke* and *Ikke relevant*."""
     rng = np.random.default_rng([seed, 1])
-    n = len(codebook.items)
+    n = len(_model_items(codebook))
     dk = rng.uniform(*DONT_KNOW_BASE, size=n)
     na = rng.uniform(*NOT_APPLICABLE_BASE, size=n)
     return dk, na
@@ -401,7 +517,7 @@ def _make_wave(
 ) -> pd.DataFrame:
     """Return the export-like table of one wave."""
     rng = np.random.default_rng([seed, wave])
-    items = codebook.items
+    items = _model_items(codebook)
     n_items = len(items)
     item_values = [it.value for it in items]
     food = np.array(["food" in it.tags for it in items])
@@ -444,15 +560,111 @@ def _make_wave(
 
     answers = np.vstack(blocks) if blocks else np.zeros((0, n_items), dtype=int)
     total = answers.shape[0]
+    codes_of = [d for d in departments.codes for _ in range(counts[d])]
     # Survey tools number invitations, not responses: ids have gaps, rows arrive interleaved.
     order = rng.permutation(total)
     serials = np.sort(rng.choice(np.arange(1, int(total * 1.6) + 2), size=total, replace=False))
     text = np.array([_answer_text(c) for c in range(10)], dtype=object)
-    frame = pd.DataFrame(text[answers[order]], columns=codebook.item_ids)
+    frame = pd.DataFrame(text[answers[order]], columns=[it.id for it in items])
     frame.insert(0, "respondent_id", [f"R{wave % 100:02d}-{s:03d}" for s in serials])
     frame.insert(1, "department", [labels[k] for k in order])
     frame.insert(2, "wave", np.full(total, wave, dtype=np.int64))
+    legal = frame.pop(LEGAL_OLD_HEADER) if LEGAL_OLD_HEADER in frame.columns else None
+    extra = _barrier_columns(codebook, [codes_of[k] for k in order], wave, seed)
+    if legal is not None:
+        # The legal-competence answers as they were always drawn (see _model_items), now the
+        # barrier statement; under its old header before BARRIER_WAVE.
+        extra = {(LEGAL_OLD_HEADER if wave < BARRIER_WAVE else "bar_legal"): legal.tolist(), **extra}
+    for column, values in extra.items():
+        frame[column] = values
     return frame
+
+
+def _model_items(codebook: Codebook) -> tuple:
+    """Return the items the maturity model draws: the codebook's, plus the legal-competence statement.
+
+    Until codebook 2026.1 that statement was the reverse-worded innovation item ``inno_forms_3``,
+    drawn like the other innovation items and written as 6 - x (so a high answer is a large
+    barrier). It is still drawn there, so the sample's answers to every other item, and the
+    statement's own answers, stay what they were; the wave's columns then carry it as the
+    barrier statement ``bar_legal`` (under its old header before :data:`BARRIER_WAVE`).
+    """
+    items = list(codebook.items)
+    if "bar_legal" not in codebook.barrier_ids or any(it.id == LEGAL_OLD_HEADER for it in items):
+        return tuple(items)
+    after = next((k for k, it in enumerate(items) if it.id == "inno_forms_2"), None)
+    if after is None:
+        return tuple(items)
+    legal = Item(
+        id=LEGAL_OLD_HEADER,
+        text_da=codebook.barriers.item("bar_legal").text_da,
+        text_en=codebook.barriers.item("bar_legal").text_en,
+        reverse=True,
+        focus_area=items[after].focus_area,
+        value=items[after].value,
+    )
+    return tuple([*items[: after + 1], legal, *items[after + 1 :]])
+
+
+def _barrier_columns(codebook: Codebook, codes_of: list[str], wave: int, seed: int) -> dict[str, list[str]]:
+    """Return the barrier instrument's columns (and the open question's) of one wave, rows as ``codes_of``.
+
+    Before :data:`BARRIER_WAVE` only the legal-competence statement, under its old header.
+    Drawn from a stream of their own, so the maturity answers do not depend on them.
+    """
+    if codebook.barriers is None:
+        return {}
+    rng = np.random.default_rng([seed, wave, 7])
+    n = len(codes_of)
+    ids = [i for i in codebook.barrier_ids if i != "bar_legal"] if wave >= BARRIER_WAVE else []
+    if not ids and wave < BARRIER_WAVE:
+        return {}
+    latent = np.array(
+        [[BARRIER_LATENT.get(i, 3.0) + BARRIER_SHIFT.get(d, {}).get(i, 0.0) for i in ids] for d in codes_of]
+    )
+    x = (
+        latent
+        + rng.normal(0.0, BARRIER_RESPONDENT_SD, size=(n, 1))
+        + rng.normal(0.0, BARRIER_NOISE_SD, size=(n, len(ids)))
+    )
+    codes = np.clip(np.rint(x), 1, 5).astype(int)
+    codes[rng.random((n, len(ids))) < BARRIER_DONT_KNOW] = _DK
+    codes[rng.random((n, len(ids))) < BARRIER_SKIP] = _BLANK
+    text = np.array([_answer_text(c) for c in range(10)], dtype=object)
+    out = {}
+    for k, item_id in enumerate(ids):
+        header = LEGAL_OLD_HEADER if item_id == "bar_legal" and wave < BARRIER_WAVE else item_id
+        out[header] = list(text[codes[:, k]])
+    if wave >= BARRIER_WAVE:
+        for question in codebook.open_questions:
+            out[question.id] = _open_answers(codes_of, rng)
+    return out
+
+
+def _open_answers(codes_of: list[str], rng: np.random.Generator) -> list[str]:
+    """Return made-up answers to the open question: one or two themes, by the department's weights."""
+    answers = []
+    personal = iter(OPEN_PERSONAL)
+    for k, d in enumerate(codes_of):
+        if rng.random() >= OPEN_ANSWER_RATE:
+            answers.append("")
+            continue
+        weights = OPEN_THEME_WEIGHTS.get(d, OPEN_THEME_WEIGHTS["default"])
+        themes = list(weights)
+        p = np.array([weights[t] for t in themes], dtype=float)
+        first = themes[rng.choice(len(themes), p=p / p.sum())]
+        parts = [OPEN_PHRASES[first][rng.integers(len(OPEN_PHRASES[first]))]]
+        if first != "none" and rng.random() < 0.35:
+            others = [t for t in themes if t not in (first, "none")]
+            q = np.array([weights[t] for t in others], dtype=float)
+            second = others[rng.choice(len(others), p=q / q.sum())]
+            parts.append(OPEN_PHRASES[second][rng.integers(len(OPEN_PHRASES[second]))])
+        if k % 17 == 5:
+            extra = next(personal, None)
+            if extra is not None:
+                parts = [extra]
+        answers.append(" ".join(parts))
+    return answers
 
 
 def _answer_text(code: int) -> str:
@@ -530,6 +742,19 @@ One file per survey wave, UTF-8, comma-separated, `\\n` line endings. Columns:
 
 Answers: `1`-`5`, `Ved ikke`, `Ikke relevant`, or empty (blank). Reverse-worded items are written
 as the respondent would answer them (the analysis scores them 6 - x).
+
+After the items come the barrier instrument's statements ({", ".join(f"`{i}`" for i in codebook.barrier_ids)};
+answers `1`-`5` on its agreement scale, `Ved ikke`, blank) and, from {BARRIER_WAVE}, the open question
+{", ".join(f"`{q.id}`" for q in codebook.open_questions)} (free text). Before {BARRIER_WAVE} only the
+legal-competence statement was asked, under its old header `{LEGAL_OLD_HEADER}` (a maturity item until
+codebook 2026.1; loading reads it as `bar_legal`). It is still drawn as it always was, as 6 minus
+an innovation answer, so it is high where innovation maturity is low, and its answers are the
+same as before the move. The latent agreement on resources is
+{BARRIER_LATENT["bar_resources"]:.1f}: with legal competence, the largest barriers, as in the
+documents. SUF and TMF have their own units, management backing and networks in place
+(`BARRIER_SHIFT` in `analysis/survey/sample.py`). The free-text answers are
+made-up sentences by theme; {len(OPEN_PERSONAL)} of them hold made-up personal data (an e-mail
+address, a phone number, a name, a link), so that redaction meets it.
 
 ## How they were generated
 Command: `{SAMPLE_COMMAND}` (the same as

@@ -53,6 +53,14 @@ class CheckedFile:
     item_positions: np.ndarray  # codebook positions of the answer columns
     id_header: str = "respondent_id"  # the id column's header as written in the file
     id_col: int = -1
+    #: The barrier instrument's answers (int8, rows x barrier_positions; -1 blank) ...
+    barrier_answers: np.ndarray | None = None
+    #: ... and the positions of its columns among ``codebook.barrier_ids``.
+    barrier_positions: np.ndarray | None = None
+    #: Free-text answers (object, rows x open_positions; '' blank), never shown or written as read ...
+    open_texts: np.ndarray | None = None
+    #: ... and the positions of their columns among ``codebook.open_ids``.
+    open_positions: np.ndarray | None = None
 
 
 def _factorize_columns(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +90,7 @@ def _used(codes: np.ndarray, n: int) -> np.ndarray:
     return np.flatnonzero(np.bincount(codes.ravel(), minlength=n))
 
 
-def _answer_code(raw: object, codebook: Codebook, codes_allowed: set[int]) -> int:
+def _answer_code(raw: object, codebook, codes_allowed: set[int]) -> int:
     """Return the answer code of one distinct raw cell: a code, ``BLANK`` or ``_INVALID``.
 
     Numbers are checked here before ``parse_answer``: its matching drops '.', '-' and spaces,
@@ -220,7 +228,7 @@ def check_export(
     # Fully blank rows (trailing ;;;; lines, spacer rows in Excel) are skipped, not reported; rows
     # with no answer at all (invited, never answered) count for nothing.
     filled = ~blank_cell.all(axis=1) if grid.shape[1] else np.zeros(len(grid), dtype=bool)
-    item_cols_all = np.array(list(items.values()), dtype=np.intp)
+    item_cols_all = np.array([*items.values(), *colmap.open.values()], dtype=np.intp)
     answered = ~blank_cell[:, item_cols_all].all(axis=1) if len(item_cols_all) else filled.copy()
     silent = filled & ~answered
     if answer_cols and export.source != "plain":
@@ -397,35 +405,28 @@ def check_export(
         log.add_cells("wave", bad, wave_problem)
         log.add_cells("wave", mismatch, mismatch_problem)
 
-    # -- answers, parsed once per distinct raw value
+    # -- answers, parsed once per distinct raw value: maturity items on the maturity scale, the
+    # barrier instrument's statements on its own scale
     item_order = {iid: k for k, iid in enumerate(codebook.item_ids)}
-    present = sorted(items, key=item_order.__getitem__)
-    item_cols = np.array([items[i] for i in present], dtype=np.intp)
-    lookup = np.full(len(uniques), _INVALID, dtype=np.int8)
-    codes_allowed = {*codebook.levels, codebook.dont_know, codebook.not_applicable}
-    for j in item_cols:  # a column's codes are its own (see _factorize_columns)
-        for u in _used(codes[:, j], len(uniques)):
-            lookup[u] = _answer_code(uniques[u], codebook, codes_allowed)
-    answers = np.empty((n_rows, len(item_cols)), dtype=np.int8)
-    for c, j in enumerate(item_cols):
-        answers[:, c] = lookup[codes[:, j]]
-    # argwhere is row-major, so the bad cells come in file order.
-    bad_cells = np.argwhere(answers == _INVALID)
-    accepted = codebook.accepted_answers()
+    barrier_order = {iid: k for k, iid in enumerate(codebook.barrier_ids)}
+    present = sorted((i for i in items if i in item_order), key=item_order.__getitem__)
+    barriers_present = sorted((i for i in items if i in barrier_order), key=barrier_order.__getitem__)
+    answers, _ = _parse_answers(
+        codes, uniques, items, present, codebook, codebook.accepted_answers(), row_numbers, header, log
+    )
+    barrier_answers = None
+    if codebook.barriers is not None:
+        scale = codebook.barriers.scale
+        barrier_answers, _ = _parse_answers(
+            codes, uniques, items, barriers_present, scale, scale.accepted_answers(), row_numbers, header, log
+        )
 
-    def answer_problem(cell):
-        r, c = cell
-        j = int(item_cols[c])
-        raw = uniques[codes[r, j]]
-        hint = ""
-        if _NUMBER.match(str(raw).strip()):
-            hint = (
-                " If the tool writes its own code for this answer (e.g. 6 for Ved ikke), give it under answers: "
-                "in a mapping file."
-            )
-        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {quote(raw)}.{hint}", j)
-
-    log.add_cells("answer", bad_cells, answer_problem)
+    # -- free text: kept as written (stripped), checked for nothing; it is never shown as read
+    open_order = {qid: k for k, qid in enumerate(codebook.open_ids)}
+    open_present = sorted(colmap.open, key=open_order.__getitem__)
+    open_texts = np.empty((n_rows, len(open_present)), dtype=object)
+    for c, qid in enumerate(open_present):
+        open_texts[:, c] = stripped[codes[:, colmap.open[qid]]]
 
     # -- warnings (not fatal)
     warnings.extend(Problem(label, row, column, message) for row, column, message in table.notes)
@@ -502,7 +503,47 @@ def check_export(
         item_positions=np.array([item_order[i] for i in present], dtype=np.intp),
         id_header=header[roles["respondent_id"]] if "respondent_id" in roles else "respondent_id",
         id_col=roles.get("respondent_id", -1),
+        barrier_answers=barrier_answers,
+        barrier_positions=np.array([barrier_order[i] for i in barriers_present], dtype=np.intp),
+        open_texts=open_texts,
+        open_positions=np.array([open_order[q] for q in open_present], dtype=np.intp),
     )
+
+
+def _parse_answers(codes, uniques, items, present, scale, accepted, row_numbers, header, log):
+    """Return the answer codes of the columns of ``present`` read on ``scale``, recording bad cells.
+
+    ``scale`` is the codebook (the maturity scale) or the barrier instrument's scale: anything
+    with ``parse_answer`` and ``dont_know``. Returns the rows x columns int8 codes and the columns.
+    """
+    item_cols = np.array([items[i] for i in present], dtype=np.intp)
+    lookup = np.full(len(uniques), _INVALID, dtype=np.int8)
+    codes_allowed = {*scale.levels, scale.dont_know}
+    if scale.not_applicable is not None:
+        codes_allowed.add(scale.not_applicable)
+    for j in item_cols:  # a column's codes are its own (see _factorize_columns)
+        for u in _used(codes[:, j], len(uniques)):
+            lookup[u] = _answer_code(uniques[u], scale, codes_allowed)
+    answers = np.empty((len(row_numbers), len(item_cols)), dtype=np.int8)
+    for c, j in enumerate(item_cols):
+        answers[:, c] = lookup[codes[:, j]]
+    # argwhere is row-major, so the bad cells come in file order.
+    bad_cells = np.argwhere(answers == _INVALID)
+
+    def answer_problem(cell):
+        r, c = cell
+        j = int(item_cols[c])
+        raw = uniques[codes[r, j]]
+        hint = ""
+        if _NUMBER.match(str(raw).strip()):
+            hint = (
+                " If the tool writes its own code for this answer (e.g. 6 for Ved ikke), give it under answers: "
+                "in a mapping file."
+            )
+        return (int(row_numbers[r]), header[j], f"expected {accepted}; found {quote(raw)}.{hint}", j)
+
+    log.add_cells("answer", bad_cells, answer_problem)
+    return answers, item_cols
 
 
 def _count_by_department(
