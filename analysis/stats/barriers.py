@@ -72,7 +72,15 @@ from .bootstrap import (
 from .comparisons import holm, paired_difference
 from .disclosure import check_min_n, hide_small_counts, is_suppressed, merged_group, municipal_strata
 
-__all__ = ["BARRIER_TABLE_COLUMNS", "KINDS", "RANK_COLUMNS", "STREAM", "BarrierScores", "rank_barriers", "score_barriers"]
+__all__ = [
+    "BARRIER_TABLE_COLUMNS",
+    "KINDS",
+    "RANK_COLUMNS",
+    "STREAM",
+    "BarrierScores",
+    "rank_barriers",
+    "score_barriers",
+]
 
 #: The kinds a barriers item can be.
 KINDS = ("barrier", "enabler")
