@@ -106,13 +106,25 @@ def check_confidence(confidence: float) -> float:
     return confidence
 
 
-def department_generator(seed: int, wave: int, department: str) -> np.random.Generator:
+def department_generator(seed: int, wave: int, department: str, stream: str | None = None) -> np.random.Generator:
     """Return the random generator for one department and wave.
 
     Seeding each (wave, department) from the run's seed makes a department's interval
-    independent of which other departments or waves are in the data.
+    independent of which other departments or waves are in the data. ``stream`` names a
+    statistic with draws of its own (e.g. ``"barriers"``): its name is mixed into the seed, so
+    its resamples are not those of the maturity scores (which pass no stream).
+
+    Examples
+    --------
+    >>> a = department_generator(2025, 2025, "BUF").integers(0, 10**9)
+    >>> b = department_generator(2025, 2025, "BUF", stream="barriers").integers(0, 10**9)
+    >>> bool(a == department_generator(2025, 2025, "BUF").integers(0, 10**9)), bool(a == b)
+    (True, False)
     """
-    return np.random.default_rng([int(seed), int(wave), zlib.crc32(department.encode("utf-8"))])
+    entropy = [int(seed), int(wave), zlib.crc32(department.encode("utf-8"))]
+    if stream is not None:
+        entropy.append(zlib.crc32(stream.encode("utf-8")))
+    return np.random.default_rng(entropy)
 
 
 def _multinomial_weights(b: int, n: int, rng: np.random.Generator) -> np.ndarray:

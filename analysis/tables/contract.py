@@ -19,6 +19,17 @@ The contract (scoring method version 2, ``docs/method.md``):
   ``min_n``) is blank: it is never published as a number. Zero stays 0.
 - The municipality (``maturity_by_value.csv``) covers every department with answers, the merged
   group weighing as many departments as it has members.
+- ``barriers_by_department.csv`` (written when barrier scores are given, see
+  :mod:`analysis.stats.barriers`) holds the barriers instrument per wave x department x item
+  (``barrier``, the item's id; barriers and enablers alike, the kind is in the codebook):
+  ``share_high`` is the share of answers 4-5 (*I høj grad*, *I meget høj grad*) among the
+  answers 1-5 (*Ved ikke*, *Ikke relevant* and blanks left out), with its bootstrap interval
+  (95 % by default) ``ci_low``/``ci_high`` (a share, 0-1, like the share itself) and ``n``, the
+  respondents with an answer 1-5 on the item. The merged group ``ØVRIGE`` is built per wave and
+  item, its members' rows suppressed; the municipality ``ALL`` (one row per wave and item,
+  ``members`` empty) is the mean over every department with answers, each published department
+  weighing 1 and the merged group as many as it has members, its ``n`` the respondents behind
+  it; it is suppressed when the merged group cannot be published.
 - A change's ``verdict`` is ``improvement`` or ``decline`` only when ``p_adjusted`` (the p-value
   adjusted within its ``family``: ``municipality``, Holm; ``departments``, Benjamini-Hochberg)
   is under 5 % and ``|diff|`` is at least 0.25; otherwise ``no clear change``, and empty when
@@ -32,6 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..stats.barriers import BarrierScores
 from ..stats.scores import Scores
 
 #: Column order of each published table. Analysts' own scripts rely on these names.
@@ -97,6 +109,11 @@ CHANGE_COLUMNS = [
     "p_adjusted",
     "family",
 ]
+
+#: The barriers instrument per wave x department x item (``barrier``): ``share_high`` is the
+#: share of answers 4-5 among the answers 1-5, ``ci_low``/``ci_high`` its interval, ``n`` the
+#: respondents with an answer 1-5. Rows ``ØVRIGE`` (with ``members``) and ``ALL`` as above.
+BARRIER_COLUMNS = ["wave", "department", "barrier", "share_high", "ci_low", "ci_high", "n", "suppressed", "members"]
 
 _DECIMALS = 4
 
@@ -179,18 +196,37 @@ def table_changes(changes: pd.DataFrame) -> pd.DataFrame:
     return _rounded(changes[CHANGE_COLUMNS])
 
 
-def write_tables(scores: Scores, folder: str | Path, *, changes: pd.DataFrame | None = None) -> list[Path]:
+def table_barriers(barrier_scores: BarrierScores) -> pd.DataFrame:
+    """Return the barriers instrument per wave x department x item: the share 4-5, its interval and n.
+
+    Suppressed rows have a blank share and interval; ``n`` is blank under min_n and in
+    suppressed rows; the merged group is ``ØVRIGE`` with ``members``, the municipality ``ALL``.
+    """
+    return _rounded(barrier_scores.table[BARRIER_COLUMNS])
+
+
+#: The file name of the barriers table (written only when barrier scores are given).
+BARRIERS = "barriers_by_department.csv"
+
+
+def write_tables(
+    scores: Scores, folder: str | Path, *, changes: pd.DataFrame | None = None, barriers: BarrierScores | None = None
+) -> list[Path]:
     """Write every table as UTF-8 CSV into ``folder`` and return the paths.
 
     ``changes`` (from :func:`analysis.stats.scoring.score_changes`) adds
-    ``change_by_department_value.csv``. Text cells that a spreadsheet would run as a formula
-    are written with a leading ``'`` (see :func:`neutralise_text`); numbers are untouched.
+    ``change_by_department_value.csv``; ``barriers`` (from
+    :func:`analysis.stats.barriers.score_barriers`) adds ``barriers_by_department.csv``. Text
+    cells that a spreadsheet would run as a formula are written with a leading ``'`` (see
+    :func:`neutralise_text`); numbers are untouched.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     frames = {name: make(scores) for name, make in TABLES.items()}
     if changes is not None and not changes.empty:
         frames["change_by_department_value.csv"] = table_changes(changes)
+    if barriers is not None:
+        frames[BARRIERS] = table_barriers(barriers)
     return [write_csv(frame, folder / name) for name, frame in frames.items()]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..stats.barriers import BarrierScores
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, Departments
 from .contract import table_department_value, table_focus_area, write_csv, write_tables
@@ -24,6 +25,7 @@ def write_briefing_tables(
     lang: str,
     codebook: Codebook,
     departments: Departments,
+    barriers: BarrierScores | None = None,
 ) -> list[Path]:
     """Write the briefing's score tables (CSV and one Excel workbook) into ``output_dir/tables``.
 
@@ -31,13 +33,19 @@ def write_briefing_tables(
     the change from the previous wave and from the first wave to its own wave), each with its
     family-adjusted ``p_adjusted`` and ``family``. The tables follow the contract of
     :mod:`analysis.tables.contract` (the merged group as a row ``ØVRIGE`` with ``members``, counts
-    under min_n blank); the workbook writes those counts as "færre end 5".
+    under min_n blank); the workbook writes those counts as "færre end 5". ``barriers`` (from
+    :func:`analysis.stats.barriers.score_barriers`) adds ``barriers_by_department.csv`` and its
+    sheet.
     """
     if not str(output_dir):
         return []
     folder = Path(output_dir) / "tables"
-    written = write_tables(scores, folder, changes=changes)
-    written.append(write_excel(scores, folder, changes=changes, lang=lang, codebook=codebook, departments=departments))
+    written = write_tables(scores, folder, changes=changes, barriers=barriers)
+    written.append(
+        write_excel(
+            scores, folder, changes=changes, barriers=barriers, lang=lang, codebook=codebook, departments=departments
+        )
+    )
     return written
 
 

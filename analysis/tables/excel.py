@@ -43,12 +43,13 @@ from openpyxl.xml.functions import tostring
 from .. import config, words
 from ..config import check_lang
 from ..formatting import format_number, join_names
+from ..stats.barriers import BarrierScores
 from ..stats.changes import MINIMAL_IMPORTANT_DIFFERENCE
 from ..stats.scores import Scores
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
 from ..words import change_word, count_text, hidden_text, merged_group_name
 from .atomic import atomic_write
-from .contract import TABLES, neutralise_text, table_changes
+from .contract import BARRIERS, TABLES, neutralise_text, table_barriers, table_changes
 from .workbook_texts import (
     ABOUT_SHEET,
     CHANGES,
@@ -74,10 +75,10 @@ _PERCENT_FORMAT = "0.0%"
 _INT_FORMAT = "0"
 _P_FORMAT = "0.000"
 _FLOATS = {"score", "ci_low", "ci_high", "diff"}
-_PERCENTS = {"dont_know_share"}
+_PERCENTS = {"dont_know_share", "share_high"}
 _PS = {"p_adjusted"}
-#: Columns shown as percentages in one sheet only: the don't-know share's interval.
-_SHEET_PERCENTS = {(DONT_KNOW, "ci_low"), (DONT_KNOW, "ci_high")}
+#: Columns shown as percentages in one sheet only: the intervals of the don't-know share and the barriers' share.
+_SHEET_PERCENTS = {(DONT_KNOW, "ci_low"), (DONT_KNOW, "ci_high"), (BARRIERS, "ci_low"), (BARRIERS, "ci_high")}
 _INTS = {
     "wave",
     "n",
@@ -112,12 +113,14 @@ _HIDDEN = {
     "answers",
     "flagged",
     "p_adjusted",
+    "share_high",
 }
 #: Name columns (Excel only), each placed right after the code column it names.
 _NAMED = {
     "department": "department_name",
     "value": "value_name",
     "focus_area": "focus_area_name",
+    "barrier": "barrier_name",
     "level": "level_name",
     "verdict": "verdict_name",
     "family": "family_name",
@@ -133,6 +136,7 @@ def write_excel(
     path: str | Path,
     *,
     changes: pd.DataFrame | None = None,
+    barriers: BarrierScores | None = None,
     lang: str = "da",
     codebook: Codebook | None = None,
     departments: Departments | None = None,
@@ -149,10 +153,14 @@ def write_excel(
     changes
         Changes between waves (:func:`analysis.stats.scoring.score_changes`); adds the sheet
         *Ændringer* when given and not empty.
+    barriers
+        The barriers instrument's scores (:func:`analysis.stats.barriers.score_barriers`); adds
+        the sheet *Barrierer og drivkræfter* when given, with the same suppression as the others
+        (its merged group is built per item).
     lang
         ``"da"`` (default) or ``"en"``: sheet names, headers, names and notes.
     codebook, departments
-        Where value, focus-area, level and department names come from; the bundled ones by
+        Where value, focus-area, barrier item, level and department names come from; the bundled ones by
         default. A code they do not know is shown as its own name.
     timestamp
         The workbook's created/modified time; :data:`DEFAULT_TIMESTAMP` by default, so that the
@@ -170,19 +178,22 @@ def write_excel(
     if target.suffix.lower() != ".xlsx":
         target = target / EXCEL_NAME
 
-    pools = _merged_groups(scores)
-    tables = [(name, make(scores), None) for name, make in TABLES.items()]
+    pools = _merged_groups(scores.department_value)
+    tables = [(name, make(scores), None, pools) for name, make in TABLES.items()]
     if changes is not None and not changes.empty:
         frame = table_changes(changes)
         if "suppressed" in changes.columns:
             mask = changes["suppressed"].to_numpy(dtype=bool)
         else:
             mask = frame["diff"].isna().to_numpy()
-        tables.append((CHANGES, frame, mask))
+        tables.append((CHANGES, frame, mask, pools))
+    if barriers is not None:
+        frame = table_barriers(barriers)
+        tables.append((BARRIERS, frame, None, _merged_groups(frame, "barrier")))
     sheets = []  # (csv name, frame with name and note columns, the words of each hidden row or None)
-    for name, frame, mask in tables:
+    for name, frame, mask, groups in tables:
         mask = _suppressed(frame) if mask is None else mask
-        sheets.append((name, *_prepared(name, frame, mask, pools, scores.min_n, codebook, departments, lang)))
+        sheets.append((name, *_prepared(name, frame, mask, groups, scores.min_n, codebook, departments, lang)))
 
     settings = _settings_filler(scores, lang)
     wb = Workbook()
@@ -217,23 +228,30 @@ def _suppressed(frame: pd.DataFrame) -> np.ndarray:
     return np.zeros(len(frame), dtype=bool)
 
 
-#: The merged group of one wave and value: its members (report order) and whether it is published.
+#: The merged group of one wave and value (or barriers item): its members (report order) and whether it is published.
 _Pools = dict[tuple[int, str], tuple[tuple[str, ...], bool]]
+#: The columns a merged group is built per: a value (the maturity tables), an item (the barriers table).
+_POOLED_BY = ("value", "barrier")
 
 
-def _merged_groups(scores: Scores) -> _Pools:
-    """Return the merged group of every wave and value that has one, from the department x value table."""
-    dv = scores.department_value
-    rows = dv[dv["department"] == config.MERGED_GROUP]
+def _pooled_by(frame: pd.DataFrame) -> str | None:
+    """Return the column ``frame``'s merged groups are built per, or None (e.g. the respondents)."""
+    return next((column for column in _POOLED_BY if column in frame.columns), None)
+
+
+def _merged_groups(table: pd.DataFrame, key: str = "value") -> _Pools:
+    """Return the merged group of every wave and ``key`` (value, item) that has one, from a table's ``ØVRIGE`` rows."""
+    rows = table[table["department"] == config.MERGED_GROUP]
     return {
         (int(wave), str(value)): (tuple(m for m in str(members).split("+") if m), not bool(suppressed))
-        for wave, value, members, suppressed in zip(rows["wave"], rows["value"], rows["members"], rows["suppressed"])
+        for wave, value, members, suppressed in zip(rows["wave"], rows[key], rows["members"], rows["suppressed"])
     }
 
 
 def _row_groups(frame: pd.DataFrame, pools: _Pools) -> list[list[tuple[tuple[str, ...], bool]]]:
-    """Return, per row, the merged groups of its wave(s) and value: one wave, or both waves of a change."""
-    if "value" not in frame.columns:
+    """Return, per row, the merged groups of its wave(s) and value (or item): one wave, or both waves of a change."""
+    key = _pooled_by(frame)
+    if key is None:
         return [[] for _ in range(len(frame))]
     if "wave" in frame.columns:
         waves = [[w] for w in frame["wave"]]
@@ -242,7 +260,7 @@ def _row_groups(frame: pd.DataFrame, pools: _Pools) -> list[list[tuple[tuple[str
     else:
         return [[] for _ in range(len(frame))]
     return [
-        [pools[key] for key in ((int(w), str(v)) for w in ws) if key in pools] for ws, v in zip(waves, frame["value"])
+        [pools[pair] for pair in ((int(w), str(v)) for w in ws) if pair in pools] for ws, v in zip(waves, frame[key])
     ]
 
 
@@ -267,7 +285,7 @@ def _prepared(
     groups = _row_groups(frame, pools)
     own_members = frame["members"].tolist() if "members" in frame.columns else [None] * len(frame)
     merged_names, hidden, notes = [], [], []
-    waves = frame["wave"].tolist() if "wave" in frame.columns and "value" not in frame.columns else None
+    waves = frame["wave"].tolist() if "wave" in frame.columns and _pooled_by(frame) is None else None
     for k, (code, row_groups, own, hide) in enumerate(zip(codes, groups, own_members, suppressed)):
         pooled_in = next((members for members, published in row_groups if published and code in members), None)
         if waves is not None:  # respondents: pooled on any value of the wave
@@ -352,6 +370,7 @@ def _with_names(
         "department": department,
         "value": lookup(lambda v: codebook.value_name(v, lang)),
         "focus_area": lookup(lambda f: codebook.focus_area_name(f, lang)),
+        "barrier": lookup(lambda b: _barrier_text(codebook, b, lang)),
         "level": lambda lv: codebook.level_name(int(lv), lang) if pd.notna(lv) else None,
         "verdict": lambda v: change_word(v, lang) if isinstance(v, str) and v else None,
         "family": lambda f: words.t(lang, *FAMILIES[f]) if f in FAMILIES else f,
@@ -364,6 +383,15 @@ def _with_names(
                 names = [merged or own for merged, own in zip(merged_names, names)]
             out.insert(out.columns.get_loc(code) + 1, name, pd.Series(names, index=out.index, dtype=object))
     return out
+
+
+def _barrier_text(codebook: Codebook, item: str, lang: str) -> str:
+    """Return the text of barriers item ``item`` from the codebook's ``barriers`` section; KeyError when it has none."""
+    section = getattr(codebook, "barriers", None)
+    for entry in getattr(section, "items", None) or ():
+        if entry.id == item:
+            return entry.text_en if lang == "en" else entry.text_da
+    raise KeyError(item)
 
 
 def _sheet_title(name: str, lang: str, used: set[str]) -> str:

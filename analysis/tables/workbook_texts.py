@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import MERGED_GROUP_NAME
+from .contract import BARRIERS
 
 #: The file name of the change table (its sheet is written only when there are changes).
 CHANGES = "change_by_department_value.csv"
@@ -88,6 +89,14 @@ SHEETS = {
         "Antal svarende pr. år og forvaltning; under {min_n} står der »{few}«.",
         "Respondents per year and department; under {min_n} it reads '{few}'.",
     ),
+    BARRIERS: Sheet(
+        "Barrierer og drivkræfter",
+        "Barriers and enablers",
+        "Andelen, der svarer »I høj grad« eller »I meget høj grad« (4-5) pr. år, forvaltning og udsagn, med "
+        "{ci}-interval; »Ved ikke« tæller ikke med. ALL er hele kommunen.",
+        "Share answering 'to a high degree' or 'to a very high degree' (4-5) per year, department and statement, "
+        "with its {ci} interval; 'don't know' does not count. ALL is the whole municipality.",
+    ),
     CHANGES: Sheet(
         "Ændringer",
         "Changes",
@@ -116,6 +125,21 @@ COLUMNS = {
         "The focus area's code in the codebook.",
     ),
     "focus_area_name": ("Indsatsområde", "Focus area", "Indsatsområdets navn.", "The focus area's name."),
+    "barrier": (
+        "Udsagn (kode)",
+        "Statement (code)",
+        "Udsagnets kode i kodebogen (en barriere eller en drivkraft).",
+        "The statement's code in the codebook (a barrier or an enabler).",
+    ),
+    "barrier_name": ("Udsagn", "Statement", "Udsagnets tekst.", "The statement's text."),
+    "share_high": (
+        "Andel i høj grad (4-5)",
+        "Share to a high degree (4-5)",
+        "Andelen af svarene 1-5, der er 4 »I høj grad« eller 5 »I meget høj grad«; »Ved ikke« og »Ikke relevant« "
+        "tæller ikke med.",
+        "Share of the answers 1-5 that are 4 'to a high degree' or 5 'to a very high degree'; 'don't know' and "
+        "'not applicable' do not count.",
+    ),
     "score": (
         "Score (1-5)",
         "Score (1-5)",
@@ -243,8 +267,28 @@ COLUMNS = {
     "family_name": ("Familie", "Family", "Testfamilien og dens justering.", "The family of tests and its adjustment."),
 }
 
-#: Columns whose header or meaning differ in one sheet: the don't-know share's interval.
+#: Columns whose header or meaning differ in one sheet: the intervals of shares, and the barriers' n.
 SHEET_COLUMNS = {
+    BARRIERS: {
+        "ci_low": (
+            "Andel, nedre grænse ({ci})",
+            "Share, lower bound ({ci})",
+            "Nedre grænse af {ci}-intervallet for andelen 4-5 (bootstrap).",
+            "Lower bound of the {ci} interval of the share 4-5 (bootstrap).",
+        ),
+        "ci_high": (
+            "Andel, øvre grænse ({ci})",
+            "Share, upper bound ({ci})",
+            "Øvre grænse af {ci}-intervallet for andelen 4-5 (bootstrap).",
+            "Upper bound of the {ci} interval of the share 4-5 (bootstrap).",
+        ),
+        "n": (
+            "Svarende (n)",
+            "Respondents (n)",
+            "Antal svarende med et svar 1-5 på udsagnet; under {min_n} står der »{few}«.",
+            "Number of respondents with an answer 1-5 on the statement; under {min_n} it reads '{few}'.",
+        ),
+    },
     DONT_KNOW: {
         "ci_low": (
             "Andel, nedre grænse ({ci})",
@@ -258,5 +302,5 @@ SHEET_COLUMNS = {
             "Øvre grænse af {ci}-intervallet for andelen »Ved ikke« (bootstrap).",
             "Upper bound of the {ci} interval of the 'don't know' share (bootstrap).",
         ),
-    }
+    },
 }
