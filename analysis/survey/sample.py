@@ -151,7 +151,7 @@ BARRIER_LATENT: dict[str, float] = {
     "bar_resources": 3.7,
     "bar_risk": 3.1,
     "bar_implementation": 3.0,
-    "bar_sharing": 3.3,
+    "bar_sharing": 2.8,
     "en_central_unit": 1.9,
     "en_management": 2.4,
     "en_unit": 1.8,
