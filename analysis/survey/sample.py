@@ -169,7 +169,7 @@ BARRIER_NOISE_SD = 0.8
 BARRIER_DONT_KNOW = 0.07
 BARRIER_SKIP = 0.01
 #: Share of respondents who write an answer to the open question.
-OPEN_ANSWER_RATE = 0.55
+OPEN_ANSWER_RATE = 0.75
 #: Made-up answers to the open question, by the theme they mention (written for the sample; no
 #: one wrote them). Departments pick themes with :data:`OPEN_THEME_WEIGHTS`.
 OPEN_PHRASES: dict[str, tuple[str, ...]] = {
