@@ -355,7 +355,7 @@ def opp_opi_per_year(register: CaseRegister, wave: int) -> pd.DataFrame:
         years.append(pd.NA)
     frame = pd.DataFrame({"start_year": pd.array(years, dtype="Int64"), "opp": 0, "opi": 0})
     for c in cases:
-        at = frame["start_year"].isna() if c.start_year is None else frame["start_year"] == c.start_year
-        frame.loc[at.to_numpy(dtype=bool), c.kind.id] += 1
+        at = frame["start_year"].isna() if c.start_year is None else (frame["start_year"] == c.start_year)
+        frame.loc[at.fillna(False).to_numpy(dtype=bool), c.kind.id] += 1
     frame["total"] = frame["opp"] + frame["opi"]
     return frame.astype({"opp": "int64", "opi": "int64", "total": "int64"})
