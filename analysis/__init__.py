@@ -19,6 +19,8 @@ import importlib.metadata
 _EXPORTS = {
     "Briefing": "report.briefing",
     "BriefingError": "exceptions",
+    "CaseRegister": "survey.cases",
+    "CasesError": "exceptions",
     "Codebook": "survey.codebook",
     "CodebookError": "exceptions",
     "DataQuality": "survey.loading",
@@ -36,6 +38,7 @@ _EXPORTS = {
     "level_of": "stats.scoring",
     "load_codebook": "survey.codebook",
     "load_departments": "survey.codebook",
+    "load_register": "survey.cases",
     "load_responses": "survey.loading",
     "load_survey": "api",
     "neutralise_text": "tables.contract",
@@ -57,6 +60,8 @@ _EXPORTS = {
 __all__ = [
     "Briefing",
     "BriefingError",
+    "CaseRegister",
+    "CasesError",
     "Codebook",
     "CodebookError",
     "DataQuality",
@@ -74,6 +79,7 @@ __all__ = [
     "level_of",
     "load_codebook",
     "load_departments",
+    "load_register",
     "load_responses",
     "load_survey",
     "neutralise_text",

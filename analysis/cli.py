@@ -157,13 +157,25 @@ def cli() -> None:
 @wave_option
 @sheet_option
 @reading_options
-def validate(files, wave, sheet, source, mapping, department_column, complete_only) -> None:
-    """Check survey files and print a data-quality report (exit 2 when a file has problems)."""
+@click.option(
+    "--cases",
+    "cases",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The case register to check with the files. Default: data/cases.yaml.",
+)
+def validate(files, wave, sheet, source, mapping, department_column, complete_only, cases) -> None:
+    """Check survey files and the case register; print a data-quality report (exit 2 on problems)."""
+    from .survey.cases import load_register
     from .survey.loading import load_responses
 
     reading = _reading(source, mapping, department_column, complete_only)
     survey = load_responses(list(files), default_wave=wave, sheet=sheet, **reading)
     click.echo(survey.quality.summary())
+    register = load_register(cases)
+    latest = register.latest_wave
+    held = f"{len(register.cases_in(latest))} cases in the register of {latest}" if latest else "no cases"
+    click.echo(f"\nCase register {register.source}: {held}.")
     click.echo("\nOK: the files can be scored.")
 
 
@@ -332,6 +344,10 @@ def render(
         from .report.texts import load_texts
 
         load_texts(texts)  # a bad texts file is a clear error before any kernel starts
+    from .survey.cases import load_register
+
+    if config.CASES_PATH.exists():
+        load_register()  # so is a bad case register: the briefing lists its cases
     paths = _response_paths(responses)
     reading = _reading(source, mapping, department_column, complete_only)
     # Check the data here, before a kernel starts: bad input gets the same clear message and

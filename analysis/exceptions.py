@@ -17,6 +17,21 @@ class CodebookError(BriefingError):
     """The codebook or the department list is malformed."""
 
 
+class CasesError(BriefingError):
+    """The case register (``data/cases.yaml``) is malformed; lists every problem found in the file.
+
+    ``problems`` holds one line per problem, each naming the entry, the field, what was expected
+    and found, and how to fix it; the message is a heading and those lines.
+    """
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the case register {source}:"
+        super().__init__("\n".join([head, *(f"  - {_clip(p, _MAX_MESSAGE)}" for p in self.problems)]))
+
+
 class ParameterError(BriefingError):
     """A parameter given to a command or notebook is not acceptable."""
 

@@ -4,6 +4,7 @@ In: the tidy responses frame of :mod:`analysis.survey` and the codebook. Out: pa
 scores with bootstrap intervals per department, value and focus area (``scoring``, giving a
 ``scores.Scores``), changes between waves (``changes``), answer distributions
 (``distributions``), reliability (``reliability``, Cronbach's alpha) and weighting sensitivity
-(``sensitivity``). The resampling machinery is ``bootstrap``; every disclosure rule (which cell
-may be published) lives in :mod:`analysis.stats.disclosure`.
+(``sensitivity``), and the case register as frames beside the scores (``cases``). The resampling
+machinery is ``bootstrap``; every disclosure rule (which cell may be published) lives in
+:mod:`analysis.stats.disclosure`.
 """
