@@ -62,6 +62,39 @@ def _check_regular_file(path: Path | None, option: str) -> None:
         raise ParameterError(f"{option} {path}: expected a file, found {describe_path(Path(path))}.")
 
 
+def _check_stop_list(path: Path) -> None:
+    """Refuse a stop list that is missing or not UTF-8 text, before any kernel starts."""
+    try:
+        Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParameterError(f"--stop-list {path}: file not found. Give a text file of names, one a line.") from None
+    except UnicodeDecodeError:
+        raise ParameterError(
+            f"--stop-list {path}: expected UTF-8 text (names, one a line), found other bytes. Save it as UTF-8."
+        ) from None
+    except OSError as exc:
+        raise ParameterError(f"--stop-list {path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def _score_barriers(survey, *, min_n: int, seed: int, resamples: int):
+    """Return the barrier instrument's shares (``barriers_by_department.csv``), or None when no file has it."""
+    from .stats.barriers import score_barriers
+    from .survey.codebook import load_codebook, load_departments
+
+    codebook = load_codebook()
+    if survey.barriers is None or codebook.barriers is None or not survey.barriers.present.any():
+        return None
+    return score_barriers(
+        survey.respondents,
+        survey.barriers,
+        load_departments(),
+        items=codebook.barriers.items,
+        min_n=min_n,
+        seed=seed,
+        resamples=resamples,
+    )
+
+
 def _response_paths(responses: tuple[str, ...]) -> list[Path]:
     """Return the given response files, or the bundled sample when none are given."""
     return [Path(p) for p in responses] if responses else config.sample_files()
@@ -225,6 +258,7 @@ def score(
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
     scores = score_survey(survey, min_n=min_n, seed=seed, resamples=resamples)  # its answers, not the long frame
+    barriers = _score_barriers(survey, min_n=min_n, seed=seed, resamples=resamples)
     out.mkdir(parents=True, exist_ok=True)
     changes = score_changes_to(scores, max(scores.waves))
     parameters = {
@@ -237,8 +271,8 @@ def score(
     }
     manifest = build_command_manifest(command="score", parameters=parameters, inputs=inputs)
     with atomic_directory(out / "tables") as tmp:
-        written = write_tables(scores, tmp, changes=changes)
-        written.append(write_excel(scores, tmp, changes=changes))
+        written = write_tables(scores, tmp, changes=changes, barriers=barriers)
+        written.append(write_excel(scores, tmp, changes=changes, barriers=barriers))
         written.append(write_manifest(tmp, record_outputs(tmp, manifest, finished=datetime.now(UTC))))
     for name in sorted(p.name for p in written):
         click.echo(f"wrote {out / 'tables' / name}")
@@ -297,6 +331,19 @@ def score(
     help="Markdown file with your own texts: ## Indstilling, ## Resumé, ## Sagsfremstilling (added), "
     "## Økonomi, ## Videre proces (replacing the standard sentence).",
 )
+@click.option(
+    "--quotes",
+    is_flag=True,
+    help="Show a few short quotes per theme of the open answers in the Bilag, redacted (e-mail addresses, phone "
+    "and CPR numbers, links, names) and only from groups of min-n or more. Off by default.",
+)
+@click.option(
+    "--stop-list",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Text file of names (staff, units; one a line, # comments) that redaction removes from quotes, besides "
+    "the department names.",
+)
 @click.option("--force", is_flag=True, help="Render even when the output is up to date.")
 @click.option(
     "--workers",
@@ -320,6 +367,8 @@ def render(
     economy_text,
     next_steps_text,
     texts,
+    quotes,
+    stop_list,
     force,
     workers,
     sheet,
@@ -338,6 +387,9 @@ def render(
     check_min_n(min_n)
     _check_regular_file(texts, "--texts")
     _check_regular_file(word_template, "--word-template")
+    _check_regular_file(stop_list, "--stop-list")
+    if stop_list is not None:
+        _check_stop_list(stop_list)
     if out is not None:
         _check_writable(out, "--out", beside=True)  # the default folder is tried once the wave is known
     if texts is not None:
@@ -384,6 +436,8 @@ def render(
         files_read=survey.quality.files_read() + ([Path(reading["mapping"])] if "mapping" in reading else []),
         texts=texts or "",
         word_template=word_template or "",
+        quotes=quotes,
+        stop_list=stop_list or "",
     )
     click.get_current_context().with_resource(temporary_files_in_session())
     results = run_jobs(jobs, workers=workers, force=force)

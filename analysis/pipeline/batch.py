@@ -115,6 +115,8 @@ def plan_jobs(
     files_read: Sequence[str | Path] | None = None,
     texts: str | Path = "",
     word_template: str | Path = "",
+    quotes: bool = False,
+    stop_list: str | Path = "",
 ) -> list[Job]:
     """Return the renders asked for: the briefing, one profile, or the briefing and every profile.
 
@@ -123,6 +125,8 @@ def plan_jobs(
     :func:`~analysis.survey.loading.load_responses` that say how to read the exports (source,
     mapping, department column, complete only); ``files_read`` every file they read (a SurveyXact
     dataset's labels and structure, the mapping), recorded and hashed in the manifest.
+    ``quotes`` turns on redacted quotes in the briefing; ``stop_list`` is a file of names redaction
+    removes (hashed like the other inputs, never copied).
     """
     from ..report.briefing import default_title
 
@@ -130,6 +134,8 @@ def plan_jobs(
     inputs = tuple(Path(p).resolve() for p in files_read) if files_read else given
     if str(texts):
         inputs = (*inputs, Path(texts).resolve())
+    if str(stop_list):
+        inputs = (*inputs, Path(stop_list).resolve())
     template = str(Path(word_template).resolve()) if str(word_template) else ""
     if template:
         inputs = (*inputs, Path(template))
@@ -154,6 +160,8 @@ def plan_jobs(
             "economy_text": economy_text,
             "next_steps_text": next_steps_text,
             "texts": str(Path(texts).resolve()) if str(texts) else "",
+            "quotes": bool(quotes),
+            "stop_list": str(Path(stop_list).resolve()) if str(stop_list) else "",
         },
         inputs=inputs,
         formats=formats,

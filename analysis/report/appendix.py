@@ -18,10 +18,11 @@ from ..formatting import format_interval, format_number, format_share, join_name
 from ..stats.disclosure import distribution_limit
 from ..stats.reliability import LOW_ALPHA
 from ..stats.sensitivity import ranking_summary
-from ..survey.cases import load_cases
 from ..words import change_word, confidence_text, count_text, hidden_word, t, threshold_text
 from .briefing import Briefing
-from .case import cases_blocks, change_table
+from .case import change_table
+from .innovation import bilag_blocks as innovation_bilag_blocks
+from .innovation import register_blocks
 from .narrative import sentence_coverage
 from .texts import Run
 from .view import Cell, Heading, Items, Paragraph, Section, Table
@@ -462,7 +463,7 @@ def tables_section(b: Briefing) -> Section:
     from .briefing import INNOVATION
 
     if not b.publishable:
-        return _bilag(b, 2, "tables", [Paragraph.of(b.nothing_shown_sentence()), *cases_section_blocks(b)])
+        return _bilag(b, 2, "tables", [Paragraph.of(b.nothing_shown_sentence()), *register_blocks(b)])
     blocks: list = [
         Heading(names[INNOVATION], 3, "innovation-forvaltninger"),
         b.figure(
@@ -476,7 +477,7 @@ def tables_section(b: Briefing) -> Section:
             ),
             document="bilag",
         ),
-        *cases_section_blocks(b),
+        *innovation_bilag_blocks(b),
         *score_tables(b),
     ]
     if b.previous_wave is not None:
@@ -487,17 +488,6 @@ def tables_section(b: Briefing) -> Section:
         blocks.extend(department_change_table(b))
     blocks.extend(distributions(b))
     return _bilag(b, 2, "tables", blocks)
-
-
-def cases_section_blocks(b: Briefing) -> list:
-    """Return the examples of innovation work in full (the memo lists their titles)."""
-    blocks = cases_blocks(load_cases(), b.lang)
-    if not blocks:
-        return []
-    return [
-        Heading(t(b.lang, "Eksempler på innovationsarbejde", "Examples of innovation work"), 3, "eksempler"),
-        *blocks,
-    ]
 
 
 def score_tables(b: Briefing) -> list:

@@ -23,14 +23,20 @@ from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
 from ..formatting import format_number, format_share, join_names
+from ..stats.barriers import BarrierScores, rank_barriers, score_barriers
 from ..stats.changes import score_changes, score_changes_to
 from ..stats.comparisons import compare_departments_to_municipality, compare_values
+from ..stats.disclosure import select_quotes
+from ..stats.disclosure import stop_list as stop_list_of
 from ..stats.distributions import answer_distribution
 from ..stats.reliability import score_reliability
 from ..stats.scores import Scores
 from ..stats.scoring import score_survey
 from ..stats.sensitivity import score_sensitivity
+from ..stats.themes import theme_counts
+from ..survey.cases import CaseRegister, load_register
 from ..survey.codebook import Codebook, Departments, load_codebook, load_departments
+from ..survey.freetext import FreeText, code_themes
 from ..survey.loading import Survey, load_responses
 from ..words import hidden_text, interval_text, merged_group_name, organisation, organisation_text, prepared_text, t
 from .narrative import sentence_changes, sentence_positions, sentence_value_extreme
@@ -72,6 +78,81 @@ class Briefing(NumberedFigures):
     chart_background: bool = True
     #: The analyst's own texts (``--texts FILE.md``), by section.
     texts: AnalystTexts = field(default_factory=lambda: AnalystTexts({}))
+    #: Show redacted quotes from the open answers (``--quotes``); off by default (method.md).
+    quotes: bool = False
+    #: Names redaction removes from quotes: staff names the analyst gave, department and unit names.
+    stop_names: tuple[str, ...] = ()
+    #: The register of documented cases (``data/cases.yaml``).
+    register: CaseRegister | None = None
+
+    # -- the innovation track: barriers, cases, staff's own words ----------------------------------
+    @cached_property
+    def barriers(self) -> BarrierScores | None:
+        """Return the barrier instrument's shares (:func:`analysis.stats.barriers.score_barriers`), or None without it."""
+        if self.survey.barriers is None or self.codebook.barriers is None or not self.survey.barriers.present.any():
+            return None
+        return score_barriers(
+            self.survey.respondents,
+            self.survey.barriers,
+            self.departments,
+            items=self.codebook.barriers.items,
+            min_n=self.scores.min_n,
+            seed=self.scores.seed,
+            resamples=self.scores.resamples,
+            confidence=self.scores.confidence,
+        )
+
+    def barrier_ranking(self, kind: str) -> pd.DataFrame:
+        """Return the municipal ranking of the statements of ``kind`` ("barrier" or "enabler") in :attr:`wave`."""
+        bs = self.barriers
+        if bs is None or self.wave not in bs.waves:
+            return pd.DataFrame()
+        return rank_barriers(bs, self.wave, kind=kind)
+
+    @property
+    def open_question(self):
+        """Return the barrier instrument's open question ("what would help"), or None."""
+        found = [q for q in self.codebook.open_questions if q.instrument == "barriers"]
+        return found[0] if found and self.survey.free_text is not None else None
+
+    @cached_property
+    def themes(self) -> pd.DataFrame:
+        """Return the open answers' themes in :attr:`wave` (:func:`analysis.stats.themes.theme_counts`)."""
+        q = self.open_question
+        if q is None:
+            return pd.DataFrame()
+        rows = (self.survey.respondents["wave"] == self.wave).to_numpy()
+        frame = theme_counts(
+            self.survey.respondents[rows].reset_index(drop=True),
+            FreeText(self.survey.free_text.question_ids, self.survey.free_text.texts[rows]),
+            q.id,
+            q.keywords(),
+            departments_order=self.departments.codes,
+            min_n=self.scores.min_n,
+        )
+        return frame
+
+    @cached_property
+    def quote_rows(self) -> pd.DataFrame:
+        """Return the redacted quotes per theme (only with :attr:`quotes`; groups of ``min_n`` or more)."""
+        q = self.open_question
+        if not self.quotes or q is None:
+            return pd.DataFrame(columns=["wave", "department", "theme", "quote", "redacted"])
+        rows = (self.survey.respondents["wave"] == self.wave).to_numpy()
+        respondents = self.survey.respondents[rows].reset_index(drop=True)
+        free = FreeText(self.survey.free_text.question_ids, self.survey.free_text.texts[rows])
+        keywords = q.keywords()
+        coded = code_themes(free.answers(q.id), keywords)
+        return select_quotes(
+            respondents,
+            free,
+            q.id,
+            coded,
+            themes=list(keywords),
+            min_n=self.scores.min_n,
+            stop_names=self.stop_names,
+            departments_order=self.departments.codes,
+        )
 
     # -- derived tables -----------------------------------------------------------------------
     @property
@@ -296,6 +377,14 @@ class Briefing(NumberedFigures):
                 self.distribution, self.codebook, lang, department=config.MUNICIPALITY
             ),
         }
+        if self.barriers is not None and self.wave in self.barriers.waves:
+            builders["barriers"] = lambda: charts.plot_barriers(
+                pd.concat([self.barrier_ranking("barrier"), self.barrier_ranking("enabler")], ignore_index=True),
+                self.codebook,
+                lang,
+            )
+        if self.open_question is not None and not self.themes.empty:
+            builders["themes"] = lambda: charts.plot_themes(self.themes, self.open_question, lang)
         if len(self.scores.waves) > 1:
             builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
         for dept in self.distribution_departments:
@@ -526,6 +615,7 @@ class Briefing(NumberedFigures):
             lang=self.lang,
             codebook=self.codebook,
             departments=self.departments,
+            barriers=self.barriers,
         )
 
 
@@ -554,6 +644,8 @@ def prepare_briefing(
     chart_background: bool = True,
     reading: dict | None = None,
     texts: str | Path = "",
+    quotes: bool = False,
+    stop_list: str | Path = "",
 ) -> Briefing:
     """Load, check and score the survey and return the :class:`Briefing` to show.
 
@@ -579,6 +671,11 @@ def prepare_briefing(
         batch renders, whose workers already use every core, pass False.
     texts
         A Markdown file of the analyst's own texts (:mod:`analysis.report.texts`); empty for none.
+    quotes
+        Show a few redacted quotes per theme of the open answers (groups of ``min_n`` or more only).
+    stop_list
+        A text file of names (one per line, ``#`` comments) that redaction removes from quotes,
+        besides the department names; empty for none.
     reading
         How to read the exports: keyword arguments of :func:`~analysis.survey.loading.load_responses`
         (``source``, ``mapping``, ``department_column``, ``complete_only``). Files without a wave
@@ -613,6 +710,9 @@ def prepare_briefing(
         response_files=files,
         chart_background=chart_background,
         texts=load_texts(texts),
+        quotes=bool(quotes),
+        stop_names=stop_list_of(departments, config.ORGANISATION_PATH, path=stop_list or None),
+        register=load_register(departments=departments),
     )
     if charts:
         briefing.start_charts()

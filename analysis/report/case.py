@@ -16,12 +16,11 @@ import pandas as pd
 
 from .. import config
 from ..formatting import format_interval, format_share, join_names
-from ..survey.cases import Case, load_cases
 from ..words import change_word, organisation, t, threshold_text
-from .briefing import INNOVATION
+from .innovation import memo_blocks
 from .narrative import sentence_changes, sentence_share_high, sentence_value_extreme
 from .texts import Run
-from .view import Cell, Heading, Items, Paragraph, Section, Table
+from .view import Cell, Heading, Paragraph, Section, Table
 
 if TYPE_CHECKING:
     from .briefing import Briefing
@@ -104,22 +103,7 @@ def case_section(b: Briefing) -> Section:
     blocks.append(Paragraph.of(suppression_sentence(b)))
     blocks.append(Paragraph.of(dont_know_sentence(b).rstrip("."), " (", bilag_ref(b, 3), ")."))
 
-    blocks.append(Heading(names[INNOVATION], 3, "innovation"))
-    innovation = b.innovation_sentence()
-    blocks.append(
-        Paragraph.of(
-            innovation,
-            " " if innovation else "",
-            t(
-                lang,
-                "Forvaltningernes score på innovation med usikkerhed står i ",
-                "The departments' innovation scores with their uncertainty are in ",
-            ),
-            bilag_ref(b, 2),
-            ".",
-        )
-    )
-    blocks.extend(cases_list(b, load_cases()))
+    blocks.extend(memo_blocks(b))
 
     if prev is not None:
         blocks.append(Heading(t(lang, f"Udvikling siden {prev}", f"Change since {prev}"), 3, "udvikling"))
@@ -252,47 +236,6 @@ def suppression_sentence(b: Briefing) -> str:
         f"smallest of the others joins it, so that no one's result can be worked out backwards. The municipal "
         f"figures cover every department; {config.MERGED_GROUP_NAME[lang]} counts as many departments as it holds.",
     )
-
-
-def cases_list(b: Briefing, cases: list[Case]) -> list:
-    """Return the examples of innovation work for the memo: one line each, the full table in Bilag 2."""
-    if not cases:
-        return []
-    lang = b.lang
-    kinds = list(dict.fromkeys(case.kind.id for case in cases))
-    intro = t(
-        lang,
-        f"Forvaltningerne har beskrevet {len(cases)} eksempler på {len(kinds)} slags innovationsarbejde i indkøbet "
-        "(beskrevet i ",
-        f"The departments described {len(cases)} examples of {len(kinds)} kinds of innovation work in procurement "
-        "(described in ",
-    )
-    items = tuple(
-        (Run(f"{case.kind.name(lang)}: "), Run(case.title(lang), bold=True), Run(f" ({case.department})"))
-        for case in cases
-    )
-    return [Paragraph.of(intro, bilag_ref(b, 2), "):"), Items(items, style="cases")]
-
-
-def cases_blocks(cases: list[Case], lang: str) -> list:
-    """Return the examples of innovation work as an introduction and a table; nothing when there are none."""
-    if not cases:
-        return []
-    columns = (
-        Cell(t(lang, "Type", "Kind")),
-        Cell(t(lang, "Forvaltning", "Department")),
-        Cell(t(lang, "Eksempel", "Case")),
-    )
-    rows = tuple(
-        (Cell(case.kind.name(lang)), Cell(case.department), Cell(case.text(lang), strong=case.title(lang)))
-        for case in cases
-    )
-    intro = t(
-        lang,
-        "Forvaltningerne har beskrevet tre slags innovationsarbejde i indkøbet:",
-        "The departments described three kinds of innovation work in procurement:",
-    )
-    return [Paragraph.of(intro), Table(columns, rows, "cases")]
 
 
 def change_table(b: Briefing, changes: pd.DataFrame) -> list:

@@ -374,6 +374,10 @@ def score_barriers(
             rows.append(row)
 
     table = pd.DataFrame(rows, columns=BARRIER_TABLE_COLUMNS)
+    # A statement no file of a wave asked (a wave before the instrument was complete) has no rows:
+    # it was not asked, which is not the same as hidden.
+    asked_items = {w: set(np.asarray(item_ids)[present[(meta["wave"] == w).to_numpy()].any(axis=0)]) for w in waves}
+    table = table[[b in asked_items[w] for w, b in zip(table["wave"], table["barrier"])]].reset_index(drop=True)
     table = table.astype({"wave": np.int64, "suppressed": bool, "share_high": float, "ci_low": float, "ci_high": float})
     table["department"] = table["department"].astype(object)
     table["members"] = table["members"].astype(object)

@@ -1,0 +1,602 @@
+"""The innovation track: why departments are where they are, the documented cases, and staff's own words.
+
+The memo's subsection *Partnerskaber og innovation* (:func:`memo_blocks`) tells it in one order,
+within a page: maturity on innovation (who is ahead, who behind), the largest barriers, the
+documented cases beside the self-assessment, and what staff say would help. The Bilag
+(:func:`bilag_blocks`) holds the detail: departments x barriers, the case register, cases beside
+each department's innovation score, OPP/OPI per year, and the themes (with redacted quotes when
+the analyst turned them on). Numbers come from :mod:`analysis.stats.barriers`,
+:mod:`analysis.stats.cases` and :mod:`analysis.stats.themes`; what may be shown is decided in
+:mod:`analysis.stats.disclosure`. Free text reaches a document only as a quote that passed redaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import config
+from ..formatting import format_interval, format_number, join_names
+from ..formatting import format_share as _share
+from ..stats.cases import case_counts, fact_and_perception, new_cases, opp_opi_per_year, register_frame
+from ..words import count_text, hidden_word, t
+from .briefing import INNOVATION
+from .texts import Run
+from .view import Cell, Heading, Items, Paragraph, Table
+
+if TYPE_CHECKING:
+    from .briefing import Briefing
+
+#: Why the administration advised against a numeric target for OPP/OPI (the orientering to ØU).
+NO_TARGET = {
+    "da": "Økonomiforvaltningen sætter ikke et måltal for antallet: OPP og OPI er langsomme, risikable og svinger "
+    "fra år til år, og ét vellykket partnerskab er mere værd end flere svagere.",
+    "en": "The Finance Administration sets no target for their number: OPP and OPI are slow, risky and vary from "
+    "year to year, and one successful partnership is worth more than several weaker ones.",
+}
+
+
+def _pct(x, lang: str) -> str:
+    return _share(float(x), lang)
+
+
+def _bilag(b: Briefing) -> Run:
+    from .case import bilag_ref
+
+    return bilag_ref(b, 2)
+
+
+# -- the memo ------------------------------------------------------------------------------------
+def memo_blocks(b: Briefing) -> list:
+    """Return the memo's *Partnerskaber og innovation*: maturity, barriers, cases, what would help."""
+    lang = b.lang
+    blocks: list = [Heading(b.value_names()[INNOVATION], 3, "innovation")]
+    maturity = b.innovation_sentence()
+    blocks.append(
+        Paragraph.of(
+            maturity,
+            " " if maturity else "",
+            t(lang, "Forvaltningernes score på innovation står i ", "The departments' innovation scores are in "),
+            _bilag(b),
+            ".",
+        )
+    )
+    barrier_text = barrier_sentences(b)
+    if barrier_text:
+        blocks.append(
+            b.figure(
+                "barriers",
+                t(
+                    lang,
+                    f"Andel af de svarende, der i høj eller meget høj grad oplever hver barriere, og som har hver "
+                    f"forudsætning på plads, {b.wave}, med usikkerhed. Alle forvaltninger vejer lige meget.",
+                    f"Share of respondents who to a high or very high degree meet each barrier, and who have each "
+                    f"enabler in place, {b.wave}, with uncertainty. Every department weighs the same.",
+                ),
+            )
+        )
+        blocks.append(Paragraph.of(Run(t(lang, "Barrierer. ", "Barriers. "), bold=True), barrier_text))
+    case_text = case_sentences(b)
+    if case_text:
+        blocks.append(Paragraph.of(Run(t(lang, "Dokumenterede sager. ", "Documented cases. "), bold=True), case_text))
+    words = theme_sentences(b)
+    if words:
+        blocks.append(
+            Paragraph.of(
+                Run(t(lang, "Hvad ville hjælpe? ", "What would help? "), bold=True), words, " (", _bilag(b), ")."
+            )
+        )
+    return blocks
+
+
+def _names(b: Briefing, ids) -> list[str]:
+    return [
+        b.codebook.barriers.item(i).short(b.lang).lower()
+        if b.lang == "da"
+        else b.codebook.barriers.item(i).short(b.lang)
+        for i in ids
+    ]
+
+
+def barrier_sentences(b: Briefing) -> str:
+    """Return the municipal ranking of barriers (guarded) and the enablers in place, in words; '' without data."""
+    lang = b.lang
+    barriers = b.barrier_ranking("barrier")
+    if barriers.empty or barriers["share_high"].isna().all():
+        return ""
+    shown = barriers[barriers["share_high"].notna()]
+    top = shown[shown["tied_with_top"].astype(bool)]
+    parts = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, top["barrier"]), top["share_high"])]
+    n = _respondents(b)
+    base = t(lang, f"Af de {n} svarende ", f"Of the {n} respondents, ") if n else ""
+    if len(top) == 1 and bool(top["clearly_largest"].iloc[0]):
+        first = t(
+            lang,
+            f"{base}oplever flest {parts[0]} som en barriere i høj eller meget høj grad; den er klart større end "
+            "de andre.",
+            f"{base}most meet {parts[0]} as a barrier to a high or very high degree; it is clearly larger than the "
+            "others.",
+        )
+    elif len(top) == 1:
+        first = t(
+            lang,
+            f"{base}oplever flest {parts[0]} som en barriere i høj eller meget høj grad.",
+            f"{base}most meet {parts[0]} as a barrier to a high or very high degree.",
+        )
+    else:
+        first = t(
+            lang,
+            f"De største barrierer er {join_names(parts, lang)}: så stor en andel oplever dem i høj eller meget høj "
+            "grad, og forskellen mellem dem er ikke klar.",
+            f"The largest barriers are {join_names(parts, lang)}: that share meets them to a high or very high "
+            "degree, and the difference between them is not clear.",
+        )
+    rest = shown[~shown["tied_with_top"].astype(bool)]
+    second = ""
+    if not rest.empty:
+        low = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, rest["barrier"]), rest["share_high"])]
+        second = t(lang, f" Færre peger på {join_names(low, lang)}.", f" Fewer point to {join_names(low, lang)}.")
+    enablers = b.barrier_ranking("enabler")
+    third = ""
+    if not enablers.empty and enablers["share_high"].notna().any():
+        e = enablers[enablers["share_high"].notna()]
+        listed = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, e["barrier"]), e["share_high"])]
+        third = t(
+            lang,
+            f" Af forudsætningerne har de svarende i høj grad {join_names(listed, lang)} på plads.",
+            f" Of the enablers, respondents have to a high degree {join_names(listed, lang)} in place.",
+        )
+    return first + second + third
+
+
+def _respondents(b: Briefing) -> int | None:
+    """Return the barrier table's municipal n (respondents answering the instrument), or None."""
+    bs = b.barriers
+    if bs is None:
+        return None
+    rows = bs.table[(bs.table["wave"] == b.wave) & (bs.table["department"] == config.MUNICIPALITY)]
+    n = pd.to_numeric(rows["n"], errors="coerce").max()
+    return None if pd.isna(n) else int(n)
+
+
+def case_sentences(b: Briefing) -> str:
+    """Return the documented cases in words: how many, where, new ones, beside the self-assessment, OPP/OPI."""
+    lang, register = b.lang, b.register
+    if register is None:
+        return ""
+    frame = register_frame(register, b.wave)
+    if frame.empty:
+        return t(
+            lang,
+            f"Registret over dokumenterede sager har ingen sager for {b.wave}.",
+            f"The register of documented cases has no cases for {b.wave}.",
+        )
+    counts = case_counts(register, b.wave, b.departments)
+    per = counts[(counts["department"] != config.MUNICIPALITY) & (counts["total"] > 0)]
+    where = join_names([f"{d} {k}" for d, k in zip(per["department"], per["total"])], lang)
+    text = t(
+        lang,
+        f"Registret over dokumenterede sager har {len(frame)} sager fra {len(per)} forvaltninger ({where}).",
+        f"The register of documented cases holds {len(frame)} cases from {len(per)} departments ({where}).",
+    )
+    prev = b.previous_wave
+    if prev is not None:
+        new = new_cases(register, b.wave, prev)
+        if register.first_wave is not None and register.first_wave >= b.wave:
+            text += t(lang, f" Registret er oprettet i {b.wave}.", f" The register was started in {b.wave}.")
+        elif len(new):
+            text += t(lang, f" {len(new)} er kommet til siden {prev}.", f" {len(new)} are new since {prev}.")
+        else:
+            text += t(lang, f" Ingen er kommet til siden {prev}.", f" None is new since {prev}.")
+    text += " " + fact_sentence(b)
+    opp = opp_opi_per_year(register, b.wave)
+    total = int(opp["total"].sum()) if not opp.empty else 0
+    text += t(
+        lang,
+        f" Registret har {total} OPP- eller OPI-projekter. {NO_TARGET['da']}",
+        f" The register has {total} OPP or OPI projects. {NO_TARGET['en']}",
+    )
+    return text
+
+
+def fact_sentence(b: Briefing) -> str:
+    """Return the self-assessment beside the documented cases, stated carefully (a register is no sample)."""
+    lang = b.lang
+    fp = fact_and_perception(b.register, b.scores, b.wave, value=INNOVATION)
+    fp = fp[fp["pattern"] != "hidden"]
+    both = fp[(fp["cases"] > 0) & (fp["level"].astype("Float64") >= 4)]
+    high_none = fp[fp["pattern"] == "high_no_case"]
+    low_with = fp[fp["pattern"] == "low_with_cases"]
+    names = b.group_names(INNOVATION)
+    parts = []
+    if len(both):
+        parts.append(
+            t(
+                lang,
+                f"{join_names([names.get(d, d) for d in both['department']], lang)} vurderer sig selv højt på "
+                "innovation og har også dokumenterede sager.",
+                f"{join_names([names.get(d, d) for d in both['department']], lang)} rate themselves high on "
+                "innovation and also have documented cases.",
+            )
+        )
+    if len(high_none):
+        parts.append(
+            t(
+                lang,
+                f"{join_names([names.get(d, d) for d in high_none['department']], lang)} vurderer sig selv højt uden "
+                "en dokumenteret sag.",
+                f"{join_names([names.get(d, d) for d in high_none['department']], lang)} rate themselves high "
+                "without a documented case.",
+            )
+        )
+    if len(low_with):
+        parts.append(
+            t(
+                lang,
+                f"{join_names([names.get(d, d) for d in low_with['department']], lang)} har dokumenterede sager, men "
+                "vurderer sig selv lavt.",
+                f"{join_names([names.get(d, d) for d in low_with['department']], lang)} have documented cases but "
+                "rate themselves low.",
+            )
+        )
+    parts.append(
+        t(
+            lang,
+            "Registret er ikke en stikprøve: en forvaltning uden sag kan godt arbejde med innovation uden at have "
+            "meldt en sag ind.",
+            "The register is not a sample: a department without a case may well work on innovation without having "
+            "reported a case.",
+        )
+    )
+    return " ".join(parts)
+
+
+def theme_sentences(b: Briefing) -> str:
+    """Return what staff say would help: how many answered, the most mentioned themes; '' without answers."""
+    lang, themes, q = b.lang, b.themes, b.open_question
+    if q is None or themes.empty:
+        return ""
+    muni = themes[themes["department"] == config.MUNICIPALITY]
+    answers = pd.to_numeric(muni["answers"], errors="coerce").max()
+    if pd.isna(answers) or int(answers) == 0:
+        return ""
+    answers = int(answers)
+    respondents = int((b.survey.respondents["wave"] == b.wave).sum())
+    names = {th.id: th.name(lang).lower() if lang == "da" else th.name(lang) for th in q.themes}
+    shown = muni[muni["share"].notna()].sort_values("share", ascending=False, kind="stable")
+    top = [f"{names[r.theme]} ({_pct(r.share, lang)})" for r in shown.head(3).itertuples()]
+    text = t(
+        lang,
+        f"{count_text(answers, b.scores.min_n, lang).capitalize()} af de {respondents} svarende skrev, hvad der ville "
+        "hjælpe deres forvaltning mest.",
+        f"{count_text(answers, b.scores.min_n, lang).capitalize()} of the {respondents} respondents wrote what would "
+        "help their department most.",
+    )
+    if top:
+        text += t(lang, f" Oftest nævnes {join_names(top, lang)}", f" Most often mentioned: {join_names(top, lang)}")
+    return text
+
+
+# -- the Bilag -------------------------------------------------------------------------------------
+def bilag_blocks(b: Briefing) -> list:
+    """Return Bilag 2's innovation part: barriers by department, the case register, themes and quotes."""
+    lang = b.lang
+    blocks: list = [
+        Heading(
+            t(
+                lang,
+                "Innovation: barrierer, sager og medarbejdernes ord",
+                "Innovation: barriers, cases and staff's words",
+            ),
+            3,
+            "innovation-detaljer",
+        )
+    ]
+    blocks.extend(barrier_table_blocks(b))
+    blocks.extend(register_blocks(b))
+    blocks.extend(theme_blocks(b))
+    return blocks
+
+
+def barrier_table_blocks(b: Briefing) -> list:
+    """Return departments x barrier statements: the share answering 4-5, hidden where the rules say so."""
+    lang, bs = b.lang, b.barriers
+    if bs is None or b.wave not in bs.waves:
+        return []
+    table = bs.table[bs.table["wave"] == b.wave]
+    groups = [
+        d for d in [*b.departments.codes, config.MERGED_GROUP, config.MUNICIPALITY] if d in set(table["department"])
+    ]
+    if (
+        config.MERGED_GROUP in groups
+        and table.loc[table["department"] == config.MERGED_GROUP, "share_high"].isna().all()
+    ):
+        groups.remove(config.MERGED_GROUP)
+    label = {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}
+    columns = (Cell(t(lang, "Udsagn", "Statement")), *(Cell(label.get(g, g), style="num") for g in groups))
+    rows = []
+    by = table.set_index(["barrier", "department"])
+    for kind in ("barrier", "enabler"):
+        for item in (it for it in b.codebook.barriers.items if it.kind == kind):
+            cells = [Cell(item.short(lang))]
+            for g in groups:
+                row = by.loc[(item.id, g)] if (item.id, g) in by.index else None
+                if row is None or bool(row["suppressed"]) or pd.isna(row["share_high"]):
+                    cells.append(Cell(hidden_word(lang) if row is not None else "", style="num hidden"))
+                else:
+                    cells.append(Cell(_pct(row["share_high"], lang), style="num"))
+            rows.append(tuple(cells))
+    members = sorted({m for m in table.loc[table["department"] == config.MERGED_GROUP, "members"] if m})
+    note = t(
+        lang,
+        "Andel, der i høj eller meget høj grad oplever barrieren eller har forudsætningen på plads (svar 4-5 blandt "
+        f"svar 1-5; »Ved ikke« tæller ikke med), {b.wave}. De første fem er barrierer, de sidste forudsætninger. "
+        f"»{hidden_word(lang)}« betyder færre end {b.scores.min_n} svar eller med i Øvrige forvaltninger",
+        "Share who to a high or very high degree meet the barrier or have the enabler in place (answers 4-5 among "
+        f"answers 1-5; 'Don't know' does not count), {b.wave}. Barriers first, then enablers. "
+        f"'{hidden_word(lang)}' means fewer than {b.scores.min_n} answers or part of Other departments",
+    )
+    if members:
+        note += t(lang, f" (Øvrige: {', '.join(members)}).", f" (Other: {', '.join(members)}).")
+    else:
+        note += "."
+    intervals = _ci_sentence(b, table)
+    return [
+        Heading(
+            t(lang, "Barrierer og forudsætninger pr. forvaltning", "Barriers and enablers by department"),
+            4,
+            "barrierer",
+        ),
+        Paragraph.of(note),
+        Table(columns, tuple(rows), "barriers", keep=True),
+        Paragraph.of(intervals),
+    ]
+
+
+def _ci_sentence(b: Briefing, table: pd.DataFrame) -> str:
+    lang = b.lang
+    muni = table[(table["department"] == config.MUNICIPALITY) & table["share_high"].notna()]
+    if muni.empty:
+        return ""
+    parts = [
+        f"{b.codebook.barriers.item(r.barrier).short(lang)} {_pct(r.share_high, lang)} "
+        f"({_pct(r.ci_low, lang)}–{_pct(r.ci_high, lang)})"
+        for r in muni.itertuples()
+    ]
+    return t(
+        lang,
+        f"Kommunens andele med usikkerhed: {'; '.join(parts)}. Hele tabellen står i tables/barriers_by_department.csv.",
+        f"The municipality's shares with their uncertainty: {'; '.join(parts)}. The whole table is in "
+        "tables/barriers_by_department.csv.",
+    )
+
+
+def register_blocks(b: Briefing) -> list:
+    """Return the case register of the wave, the counts, cases beside the self-assessment and OPP/OPI per year."""
+    lang, register = b.lang, b.register
+    if register is None:
+        return []
+    frame = register_frame(register, b.wave)
+    blocks: list = [
+        Heading(t(lang, "Registret over dokumenterede sager", "The register of documented cases"), 4, "sager")
+    ]
+    if frame.empty:
+        return [*blocks, Paragraph.of(case_sentences(b))]
+    columns = tuple(
+        Cell(x)
+        for x in (
+            t(lang, "Forvaltning", "Department"),
+            t(lang, "Type", "Kind"),
+            t(lang, "Sag", "Case"),
+            t(lang, "Partnere", "Partners"),
+            t(lang, "Start", "Start"),
+            t(lang, "Status", "Status"),
+            t(lang, "Værdi", "Value"),
+            t(lang, "Kommuner", "Municipalities"),
+        )
+    )
+    rows = []
+    for r in frame.itertuples():
+        title = r.title_en if lang == "en" else r.title_da
+        new = t(lang, " (ny)", " (new)") if bool(r.new) else ""
+        value = "" if pd.isna(r.value_kr) else _kroner(float(r.value_kr), lang)
+        rows.append(
+            (
+                Cell(r.department),
+                Cell(register.kind(r.kind).name(lang)),
+                Cell((r.text_en if lang == "en" else r.text_da) or "", strong=title + new),
+                Cell(r.partners or ""),
+                Cell("" if pd.isna(r.start_year) else str(int(r.start_year)), style="num"),
+                Cell(register.status_name(r.status, lang)),
+                Cell(value, style="num"),
+                Cell("" if pd.isna(r.municipalities) else str(int(r.municipalities)), style="num"),
+            )
+        )
+    blocks += [
+        Paragraph.of(
+            t(
+                lang,
+                f"Sagerne i registret for {b.wave}, som forvaltningerne har beskrevet dem. Tomme felter er ikke oplyst.",
+                f"The cases in the register for {b.wave}, as the departments described them. Empty fields are not "
+                "known.",
+            )
+        ),
+        Table(columns, tuple(rows), "cases"),
+    ]
+    blocks += fact_blocks(b)
+    opp = opp_opi_per_year(register, b.wave)
+    if not opp.empty:
+        year_rows = tuple(
+            (
+                Cell(t(lang, "ukendt", "unknown") if pd.isna(r.start_year) else str(int(r.start_year))),
+                Cell(str(int(r.opp)), style="num"),
+                Cell(str(int(r.opi)), style="num"),
+            )
+            for r in opp.itertuples()
+        )
+        blocks += [
+            Paragraph.of(
+                t(lang, "OPP og OPI efter startår, uden måltal. ", "OPP and OPI by start year, without a target. "),
+                NO_TARGET[lang],
+            ),
+            Table(
+                (Cell(t(lang, "Startår", "Start year")), Cell("OPP", style="num"), Cell("OPI", style="num")),
+                year_rows,
+                "opp",
+            ),
+        ]
+    return blocks
+
+
+def _kroner(amount: float, lang: str) -> str:
+    if amount >= 1e6:
+        return t(
+            lang,
+            f"{format_number(amount / 1e6, lang, 0)} mio. kr.",
+            f"DKK {format_number(amount / 1e6, lang, 0)} million",
+        )
+    return t(lang, f"{format_number(amount, lang, 0)} kr.", f"DKK {format_number(amount, lang, 0)}")
+
+
+def fact_blocks(b: Briefing) -> list:
+    """Return each department's innovation score beside its documented cases ("fact and perception")."""
+    lang = b.lang
+    fp = fact_and_perception(b.register, b.scores, b.wave, value=INNOVATION)
+    names = b.group_names(INNOVATION)
+    pattern = {
+        "high_no_case": t(lang, "højt uden sag", "high, no case"),
+        "low_with_cases": t(lang, "lavt med sager", "low, with cases"),
+        "consistent": t(lang, "stemmer overens", "consistent"),
+        "hidden": t(lang, "indgår i Øvrige", "in Other departments"),
+    }
+    rows = []
+    for r in fp.itertuples():
+        if r.pattern == "hidden":
+            score = Cell(hidden_word(lang), style="num hidden")
+            level = Cell("")
+        else:
+            score = Cell(
+                f"{format_number(float(r.score), lang, 2)} ({format_interval(r.ci_low, r.ci_high, lang, 2)})",
+                style="num",
+            )
+            level = Cell(b.level_name(r.level) + ("?" if bool(r.level_uncertain) else ""))
+        rows.append(
+            (
+                Cell(names.get(r.department, r.department)),
+                score,
+                level,
+                Cell(str(int(r.cases)), style="num"),
+                Cell(str(int(r.cases_active)), style="num"),
+                Cell(pattern.get(r.pattern, r.pattern)),
+            )
+        )
+    columns = (
+        Cell(t(lang, "Forvaltning", "Department")),
+        Cell(t(lang, "Score (usikkerhed)", "Score (uncertainty)"), style="num"),
+        Cell(t(lang, "Niveau", "Level")),
+        Cell(t(lang, "Sager", "Cases"), style="num"),
+        Cell(t(lang, "Heraf i gang", "Of these active"), style="num"),
+        Cell(t(lang, "Mønster", "Pattern")),
+    )
+    return [
+        Heading(t(lang, "Fakta og opfattelse", "Fact and perception"), 4, "fakta-og-opfattelse"),
+        Paragraph.of(
+            t(
+                lang,
+                "Forvaltningernes egen vurdering af innovation ved siden af deres dokumenterede sager. »Højt« er "
+                "niveau Systematisk (4) eller derover, »lavt« Begyndende (2) eller derunder. ",
+                "The departments' own rating of innovation beside their documented cases. 'High' is level "
+                "Systematic (4) or above, 'low' Developing (2) or below. ",
+            ),
+            fact_sentence(b),
+        ),
+        Table(columns, tuple(rows), "facts", keep=True),
+    ]
+
+
+def theme_blocks(b: Briefing) -> list:
+    """Return the themes of the open answers (chart and table), and redacted quotes when turned on."""
+    lang, themes, q = b.lang, b.themes, b.open_question
+    if q is None or themes.empty:
+        return []
+    blocks: list = [
+        Heading(t(lang, "Hvad medarbejderne skriver", "What staff write"), 4, "medarbejdernes-ord"),
+        Paragraph.of(
+            t(
+                lang,
+                f"Svarene på det åbne spørgsmål »{q.text('da')}« er sorteret i temaer efter nøgleord; et svar kan "
+                "nævne flere temaer. Svarene gengives ikke ordret. ",
+                f"The answers to the open question '{q.text('en')}' are sorted into themes by keywords; one answer "
+                "may mention several themes. The answers are not reproduced word for word. ",
+            ),
+            theme_sentences(b),
+            ".",
+        ),
+        b.figure(
+            "themes",
+            t(
+                lang,
+                f"Andel af svarene på det åbne spørgsmål, der nævner hvert tema, {b.wave}.",
+                f"Share of the answers to the open question that mention each theme, {b.wave}.",
+            ),
+            document="bilag",
+        ),
+    ]
+    groups = [
+        g for g in [config.MUNICIPALITY, *b.departments.codes, config.MERGED_GROUP] if g in set(themes["department"])
+    ]
+    groups = [g for g in groups if not themes.loc[themes["department"] == g, "suppressed"].astype(bool).all()]
+    label = {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}
+    by = themes.set_index(["theme", "department"])
+    rows = []
+    for th in q.themes:
+        cells = [Cell(th.name(lang))]
+        for g in groups:
+            row = by.loc[(th.id, g)] if (th.id, g) in by.index else None
+            if row is None or pd.isna(row["share"]):
+                cells.append(
+                    Cell(t(lang, "færre end 5", "fewer than 5") if row is not None else "", style="num hidden")
+                )
+            else:
+                cells.append(Cell(_pct(row["share"], lang), style="num"))
+        rows.append(tuple(cells))
+    answers_row = [Cell(t(lang, "Svar", "Answers"))]
+    for g in groups:
+        n = by.loc[(q.themes[0].id, g), "answers"] if (q.themes[0].id, g) in by.index else None
+        answers_row.append(
+            Cell(count_text(n, b.scores.min_n, lang) if n is not None and not pd.isna(n) else "", style="num")
+        )
+    rows.append(tuple(answers_row))
+    blocks.append(
+        Table(
+            (Cell(t(lang, "Tema", "Theme")), *(Cell(label.get(g, g), style="num") for g in groups)),
+            tuple(rows),
+            "themes",
+            keep=True,
+        )
+    )
+    quotes = b.quote_rows
+    if b.quotes and not quotes.empty:
+        names = {th.id: th.name(lang) for th in q.themes}
+        items = tuple(
+            (
+                Run(f"{names.get(r.theme, r.theme)}: ", bold=True),
+                Run(f"»{r.quote}«" if lang == "da" else f"“{r.quote}”"),
+                Run(f" ({label.get(r.department, r.department)})"),
+            )
+            for r in quotes.itertuples()
+        )
+        blocks += [
+            Paragraph.of(
+                t(
+                    lang,
+                    f"Udvalgte citater, kun fra grupper med mindst {b.scores.min_n} svar. E-mailadresser, "
+                    "telefonnumre, CPR-numre, links og navne er fjernet.",
+                    f"Selected quotes, only from groups of at least {b.scores.min_n} answers. E-mail addresses, "
+                    "phone numbers, CPR numbers, links and names are removed.",
+                )
+            ),
+            Items(items, style="quotes"),
+        ]
+    return blocks
