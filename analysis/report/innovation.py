@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 #: Why the administration advised against a numeric target for OPP/OPI (the orientering to ØU).
 NO_TARGET = {
-    "da": "Økonomiforvaltningen sætter ikke et måltal for antallet: OPP og OPI er langsomme, risikable og svinger "
-    "fra år til år, og ét vellykket partnerskab er mere værd end flere svagere.",
+    "da": "Der er ikke sat et måltal for antallet: OPP og OPI er langsomme, risikable og svinger fra år til år, og "
+    "ét vellykket partnerskab er mere værd end flere svagere.",
     "en": "The Finance Administration sets no target for their number: OPP and OPI are slow, risky and vary from "
     "year to year, and one successful partnership is worth more than several weaker ones.",
 }
@@ -127,27 +127,17 @@ def barrier_sentences(b: Briefing) -> str:
     else:
         first = t(
             lang,
-            f"De største barrierer er {join_names(parts, lang)}: så stor en andel oplever dem i høj eller meget høj "
-            "grad, og forskellen mellem dem er ikke klar.",
-            f"The largest barriers are {join_names(parts, lang)}: that share meets them to a high or very high "
-            "degree, and the difference between them is not clear.",
+            f"De største barrierer er {join_names(parts, lang)} (andelen, der oplever barrieren i høj eller meget høj "
+            "grad); forskellen mellem dem er ikke klar.",
+            f"The largest barriers are {join_names(parts, lang)} (the share meeting the barrier to a high or very high "
+            "degree); the difference between them is not clear.",
         )
     rest = shown[~shown["tied_with_top"].astype(bool)]
     second = ""
     if not rest.empty:
         low = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, rest["barrier"]), rest["share_high"])]
         second = t(lang, f" Færre peger på {join_names(low, lang)}.", f" Fewer point to {join_names(low, lang)}.")
-    enablers = b.barrier_ranking("enabler")
-    third = ""
-    if not enablers.empty and enablers["share_high"].notna().any():
-        e = enablers[enablers["share_high"].notna()]
-        listed = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, e["barrier"]), e["share_high"])]
-        third = t(
-            lang,
-            f" Af forudsætningerne har de svarende i høj grad {join_names(listed, lang)} på plads.",
-            f" Of the enablers, respondents have to a high degree {join_names(listed, lang)} in place.",
-        )
-    return first + second + third
+    return first + second
 
 
 def _respondents(b: Briefing) -> int | None:
@@ -177,8 +167,8 @@ def case_sentences(b: Briefing) -> str:
     where = join_names([f"{d} {k}" for d, k in zip(per["department"], per["total"])], lang)
     text = t(
         lang,
-        f"Registret over dokumenterede sager har {len(frame)} sager fra {len(per)} forvaltninger ({where}).",
-        f"The register of documented cases holds {len(frame)} cases from {len(per)} departments ({where}).",
+        f"Registret har {len(frame)} dokumenterede sager fra {len(per)} forvaltninger ({where}).",
+        f"The register holds {len(frame)} documented cases from {len(per)} departments ({where}).",
     )
     prev = b.previous_wave
     if prev is not None:
@@ -194,8 +184,9 @@ def case_sentences(b: Briefing) -> str:
     total = int(opp["total"].sum()) if not opp.empty else 0
     text += t(
         lang,
-        f" Registret har {total} OPP- eller OPI-projekter. {NO_TARGET['da']}",
-        f" The register has {total} OPP or OPI projects. {NO_TARGET['en']}",
+        f" Heraf er {total} OPP- eller OPI-{'projekt' if total == 1 else 'projekter'}. {NO_TARGET['da']}",
+        f" Of these, {total} {'is an OPP or OPI project' if total == 1 else 'are OPP or OPI projects'}. "
+        f"{NO_TARGET['en']}",
     )
     return text
 
@@ -390,27 +381,26 @@ def register_blocks(b: Briefing) -> list:
             t(lang, "Type", "Kind"),
             t(lang, "Sag", "Case"),
             t(lang, "Partnere", "Partners"),
-            t(lang, "Start", "Start"),
-            t(lang, "Status", "Status"),
-            t(lang, "Værdi", "Value"),
-            t(lang, "Kommuner", "Municipalities"),
+            t(lang, "Start og status", "Start and status"),
+            t(lang, "Værdi og kommuner", "Value and municipalities"),
         )
     )
     rows = []
     for r in frame.itertuples():
         title = r.title_en if lang == "en" else r.title_da
         new = t(lang, " (ny)", " (new)") if bool(r.new) else ""
-        value = "" if pd.isna(r.value_kr) else _kroner(float(r.value_kr), lang)
+        start = "" if pd.isna(r.start_year) else f"{int(r.start_year)}, "
+        scale = [] if pd.isna(r.value_kr) else [_kroner(float(r.value_kr), lang)]
+        if not pd.isna(r.municipalities):
+            scale.append(t(lang, f"{int(r.municipalities)} kommuner", f"{int(r.municipalities)} municipalities"))
         rows.append(
             (
                 Cell(r.department),
                 Cell(register.kind(r.kind).name(lang)),
                 Cell((r.text_en if lang == "en" else r.text_da) or "", strong=title + new),
                 Cell(r.partners or ""),
-                Cell("" if pd.isna(r.start_year) else str(int(r.start_year)), style="num"),
-                Cell(register.status_name(r.status, lang)),
-                Cell(value, style="num"),
-                Cell("" if pd.isna(r.municipalities) else str(int(r.municipalities)), style="num"),
+                Cell(start + register.status_name(r.status, lang).lower()),
+                Cell("; ".join(scale)),
             )
         )
     blocks += [
@@ -526,9 +516,10 @@ def theme_blocks(b: Briefing) -> list:
             t(
                 lang,
                 f"Svarene på det åbne spørgsmål »{q.text('da')}« er sorteret i temaer efter nøgleord; et svar kan "
-                "nævne flere temaer. Svarene gengives ikke ordret. ",
+                "nævne flere temaer. Svarene gengives ikke ordret. »< 5« i tabellen: nævnt af færre end 5. ",
                 f"The answers to the open question '{q.text('en')}' are sorted into themes by keywords; one answer "
-                "may mention several themes. The answers are not reproduced word for word. ",
+                "may mention several themes. The answers are not reproduced word for word. '< 5' in the table: "
+                "mentioned by fewer than 5. ",
             ),
             theme_sentences(b),
             ".",
@@ -555,9 +546,7 @@ def theme_blocks(b: Briefing) -> list:
         for g in groups:
             row = by.loc[(th.id, g)] if (th.id, g) in by.index else None
             if row is None or pd.isna(row["share"]):
-                cells.append(
-                    Cell(t(lang, "færre end 5", "fewer than 5") if row is not None else "", style="num hidden")
-                )
+                cells.append(Cell("< 5" if row is not None else "", style="num hidden"))
             else:
                 cells.append(Cell(_pct(row["share"], lang), style="num"))
         rows.append(tuple(cells))

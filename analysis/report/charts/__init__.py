@@ -27,6 +27,7 @@ each value has its own pool). The municipality is the full-coverage score of ``s
 
 from __future__ import annotations
 
+from .barriers import plot_barriers, plot_themes
 from .base import Chart, figure_html
 from .change import plot_change
 from .departments import plot_department_heatmap, plot_innovation_by_department
@@ -39,12 +40,14 @@ from .values import plot_value_maturity
 __all__ = [
     "Chart",
     "figure_html",
+    "plot_barriers",
     "plot_change",
     "plot_department_heatmap",
     "plot_department_values",
     "plot_distribution",
     "plot_dont_know",
     "plot_innovation_by_department",
+    "plot_themes",
     "plot_trend",
     "plot_value_maturity",
 ]
