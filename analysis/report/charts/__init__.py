@@ -11,6 +11,8 @@ Every ``plot_*`` function takes the data (and an optional matplotlib ``ax``) and
 - :mod:`.dont_know`: the share of "Ved ikke" per department and value (:func:`plot_dont_know`).
 - :mod:`.distribution`: the answers' spread over the levels (:func:`plot_distribution`).
 - :mod:`.profile`: one department beside the municipality (:func:`plot_department_values`).
+- :mod:`.barriers`: the barriers and enablers (:func:`plot_barriers`) and the open question's
+  themes (:func:`plot_themes`).
 
 :mod:`.base` holds the :class:`Chart` class, figure creation, PNG rendering,
 :func:`figure_html` and the drawing helpers the families share.
@@ -27,6 +29,7 @@ each value has its own pool). The municipality is the full-coverage score of ``s
 
 from __future__ import annotations
 
+from .barriers import plot_barriers, plot_themes
 from .base import Chart, figure_html
 from .change import plot_change
 from .departments import plot_department_heatmap, plot_innovation_by_department
@@ -39,12 +42,14 @@ from .values import plot_value_maturity
 __all__ = [
     "Chart",
     "figure_html",
+    "plot_barriers",
     "plot_change",
     "plot_department_heatmap",
     "plot_department_values",
     "plot_distribution",
     "plot_dont_know",
     "plot_innovation_by_department",
+    "plot_themes",
     "plot_trend",
     "plot_value_maturity",
 ]
