@@ -11,6 +11,8 @@ Every ``plot_*`` function takes the data (and an optional matplotlib ``ax``) and
 - :mod:`.dont_know`: the share of "Ved ikke" per department and value (:func:`plot_dont_know`).
 - :mod:`.distribution`: the answers' spread over the levels (:func:`plot_distribution`).
 - :mod:`.profile`: one department beside the municipality (:func:`plot_department_values`).
+- :mod:`.barriers`: the barriers and enablers (:func:`plot_barriers`) and the open question's
+  themes (:func:`plot_themes`).
 
 :mod:`.base` holds the :class:`Chart` class, figure creation, PNG rendering,
 :func:`figure_html` and the drawing helpers the families share.
