@@ -51,7 +51,7 @@ def test_manifest_records_inputs_parameters_and_outputs(rendered_once):
     for path in config.sample_files():
         assert by_name[path.name] == sha256(path)
     assert manifest["codebook"]["sha256"] == sha256(config.CODEBOOK_PATH)
-    assert manifest["codebook"]["version"] == "2025.1"
+    assert manifest["codebook"]["version"] == "2026.1"
     assert manifest["parameters"]["seed"] == 2025
     assert manifest["outputs"]["briefing.html"] == sha256(rendered_once / "briefing.html")
     assert manifest["outputs"]["tables/seed.csv"] == sha256(rendered_once / "tables" / "seed.csv")

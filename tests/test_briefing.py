@@ -178,7 +178,7 @@ def test_briefing_shows_trend_uncertainty_distributions_and_sensitivity(html_da,
     assert len(re.findall(r"<img\b", html_da)) >= 8
     # The method appendix is generated from the parameters actually used.
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html_da))
-    assert "trækkes 2.000 gange" in text and "startværdi 2025" in text and "version 2025.1" in text
+    assert "trækkes 2.000 gange" in text and "startværdi 2025" in text and "version 2026.1" in text
 
 
 @pytest.mark.slow

@@ -76,13 +76,15 @@ def test_the_memo_is_at_most_four_pages_and_the_bilag_carry_the_rest(out):
         assert f"Bilag {number}. {title}" in text
 
 
-def test_the_memo_has_its_sections_and_three_figures(out):
+def test_the_memo_has_its_sections_and_four_figures(out):
     text = pdf_text(out / "briefing.pdf")
     for heading in SECTIONS:
         assert heading in text
     assert "Orientering til Økonomiudvalget" in text
     figures = re.findall(r"Figur (\d)\.", text)
-    assert figures == ["1", "2", "3"]  # the five values, departments x values, the change
+    # the five values, departments x values, barriers and enablers, the change
+    assert figures == ["1", "2", "3", "4"]
+    assert text.index("Partnerskaber og innovation") < text.index("Figur 3.") < text.index("Udvikling siden")
 
 
 @pytest.mark.parametrize("kind", ["pdf", "html", "docx"])

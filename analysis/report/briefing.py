@@ -132,6 +132,15 @@ class Briefing(NumberedFigures):
         )
         return frame
 
+    @property
+    def open_answers(self) -> int:
+        """Return how many answered the open question in :attr:`wave` (0 without one)."""
+        themes = self.themes
+        if themes.empty:
+            return 0
+        answers = pd.to_numeric(themes.loc[themes["department"] == config.MUNICIPALITY, "answers"], errors="coerce")
+        return 0 if answers.isna().all() else int(answers.max())
+
     @cached_property
     def quote_rows(self) -> pd.DataFrame:
         """Return the redacted quotes per theme (only with :attr:`quotes`; groups of ``min_n`` or more)."""
@@ -382,9 +391,13 @@ class Briefing(NumberedFigures):
                 pd.concat([self.barrier_ranking("barrier"), self.barrier_ranking("enabler")], ignore_index=True),
                 self.codebook,
                 lang,
+                min_n=self.scores.min_n,
+                confidence=self.scores.confidence,
             )
-        if self.open_question is not None and not self.themes.empty:
-            builders["themes"] = lambda: charts.plot_themes(self.themes, self.open_question, lang)
+        if self.open_answers:
+            builders["themes"] = lambda: charts.plot_themes(
+                self.themes, self.open_question, lang, wave=self.wave, min_n=self.scores.min_n
+            )
         if len(self.scores.waves) > 1:
             builders["trend"] = lambda: charts.plot_trend(self.scores, self.codebook, lang)
         for dept in self.distribution_departments:

@@ -53,15 +53,8 @@ def memo_blocks(b: Briefing) -> list:
     lang = b.lang
     blocks: list = [Heading(b.value_names()[INNOVATION], 3, "innovation")]
     maturity = b.innovation_sentence()
-    blocks.append(
-        Paragraph.of(
-            maturity,
-            " " if maturity else "",
-            t(lang, "Forvaltningernes score på innovation står i ", "The departments' innovation scores are in "),
-            _bilag(b),
-            ".",
-        )
-    )
+    if maturity:
+        blocks.append(Paragraph.of(maturity.rstrip(". "), " (", _bilag(b), ")."))
     barrier_text = barrier_sentences(b)
     if barrier_text:
         blocks.append(
@@ -90,13 +83,14 @@ def memo_blocks(b: Briefing) -> list:
     return blocks
 
 
+def _lower_first(name: str) -> str:
+    """Return a name for the middle of a sentence: its first letter small (unless an abbreviation)."""
+    first = name.split(" ", 1)[0]
+    return name if len(first) > 1 and first.isupper() else name[:1].lower() + name[1:]
+
+
 def _names(b: Briefing, ids) -> list[str]:
-    return [
-        b.codebook.barriers.item(i).short(b.lang).lower()
-        if b.lang == "da"
-        else b.codebook.barriers.item(i).short(b.lang)
-        for i in ids
-    ]
+    return [_lower_first(b.codebook.barriers.item(i).short(b.lang)) for i in ids]
 
 
 def barrier_sentences(b: Briefing) -> str:
@@ -110,6 +104,14 @@ def barrier_sentences(b: Briefing) -> str:
     parts = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, top["barrier"]), top["share_high"])]
     n = _respondents(b)
     base = t(lang, f"Af de {n} svarende ", f"Of the {n} respondents, ") if n else ""
+    if len(shown) == 1:
+        # One statement asked (a wave before the instrument was complete): a share, no ranking.
+        name, share = _names(b, shown["barrier"])[0], _pct(shown["share_high"].iloc[0], lang)
+        return t(
+            lang,
+            f"{share} af de svarende oplever {name} som en barriere i høj eller meget høj grad.",
+            f"{share} of respondents meet {name} as a barrier to a high or very high degree.",
+        )
     if len(top) == 1 and bool(top["clearly_largest"].iloc[0]):
         first = t(
             lang,
@@ -127,16 +129,18 @@ def barrier_sentences(b: Briefing) -> str:
     else:
         first = t(
             lang,
-            f"De største barrierer er {join_names(parts, lang)} (andelen, der oplever barrieren i høj eller meget høj "
-            "grad); forskellen mellem dem er ikke klar.",
-            f"The largest barriers are {join_names(parts, lang)} (the share meeting the barrier to a high or very high "
-            "degree); the difference between them is not clear.",
+            f"De største barrierer er {join_names(parts, lang)}; forskellen mellem dem er ikke klar.",
+            f"The largest barriers are {join_names(parts, lang)}; the difference between them is not clear.",
         )
     rest = shown[~shown["tied_with_top"].astype(bool)]
     second = ""
     if not rest.empty:
         low = [f"{name} ({_pct(s, lang)})" for name, s in zip(_names(b, rest["barrier"]), rest["share_high"])]
-        second = t(lang, f" Færre peger på {join_names(low, lang)}.", f" Fewer point to {join_names(low, lang)}.")
+        second = t(
+            lang,
+            f" Færre oplever de øvrige barrierer: {join_names(low, lang)}.",
+            f" Fewer meet the other barriers: {join_names(low, lang)}.",
+        )
     return first + second
 
 
@@ -179,16 +183,16 @@ def case_sentences(b: Briefing) -> str:
             text += t(lang, f" {len(new)} er kommet til siden {prev}.", f" {len(new)} are new since {prev}.")
         else:
             text += t(lang, f" Ingen er kommet til siden {prev}.", f" None is new since {prev}.")
-    text += " " + fact_sentence(b)
     opp = opp_opi_per_year(register, b.wave)
     total = int(opp["total"].sum()) if not opp.empty else 0
     text += t(
         lang,
-        f" Heraf er {total} OPP- eller OPI-{'projekt' if total == 1 else 'projekter'}. {NO_TARGET['da']}",
-        f" Of these, {total} {'is an OPP or OPI project' if total == 1 else 'are OPP or OPI projects'}. "
+        f" Af dem er {total} {'et OPP- eller OPI-projekt' if total == 1 else 'OPP- eller OPI-projekter'}. "
+        f"{NO_TARGET['da']}",
+        f" Of them, {total} {'is an OPP or OPI project' if total == 1 else 'are OPP or OPI projects'}. "
         f"{NO_TARGET['en']}",
     )
-    return text
+    return text + " " + fact_sentence(b)
 
 
 def fact_sentence(b: Briefing) -> str:
@@ -234,10 +238,8 @@ def fact_sentence(b: Briefing) -> str:
     parts.append(
         t(
             lang,
-            "Registret er ikke en stikprøve: en forvaltning uden sag kan godt arbejde med innovation uden at have "
-            "meldt en sag ind.",
-            "The register is not a sample: a department without a case may well work on innovation without having "
-            "reported a case.",
+            "Registret er ikke en stikprøve: en forvaltning uden sag kan godt arbejde med innovation.",
+            "The register is not a sample: a department without a case may still work on innovation.",
         )
     )
     return " ".join(parts)
@@ -254,18 +256,17 @@ def theme_sentences(b: Briefing) -> str:
         return ""
     answers = int(answers)
     respondents = int((b.survey.respondents["wave"] == b.wave).sum())
-    names = {th.id: th.name(lang).lower() if lang == "da" else th.name(lang) for th in q.themes}
+    names = {th.id: _lower_first(th.name(lang)) for th in q.themes}
     shown = muni[muni["share"].notna()].sort_values("share", ascending=False, kind="stable")
     top = [f"{names[r.theme]} ({_pct(r.share, lang)})" for r in shown.head(3).itertuples()]
+    count = count_text(answers, b.scores.min_n, lang)
     text = t(
         lang,
-        f"{count_text(answers, b.scores.min_n, lang).capitalize()} af de {respondents} svarende skrev, hvad der ville "
-        "hjælpe deres forvaltning mest.",
-        f"{count_text(answers, b.scores.min_n, lang).capitalize()} of the {respondents} respondents wrote what would "
-        "help their department most.",
+        f"{count[:1].upper() + count[1:]} af de {respondents} svarende skrev, hvad der ville hjælpe",
+        f"{count[:1].upper() + count[1:]} of the {respondents} respondents wrote what would help",
     )
     if top:
-        text += t(lang, f" Oftest nævnes {join_names(top, lang)}", f" Most often mentioned: {join_names(top, lang)}")
+        text += t(lang, f"; oftest nævnes {join_names(top, lang)}", f"; most often {join_names(top, lang)}")
     return text
 
 
@@ -462,7 +463,7 @@ def fact_blocks(b: Briefing) -> list:
     }
     rows = []
     for r in fp.itertuples():
-        if r.pattern == "hidden":
+        if r.pattern == "hidden" or pd.isna(r.score):
             score = Cell(hidden_word(lang), style="num hidden")
             level = Cell("")
         else:
@@ -508,7 +509,7 @@ def fact_blocks(b: Briefing) -> list:
 def theme_blocks(b: Briefing) -> list:
     """Return the themes of the open answers (chart and table), and redacted quotes when turned on."""
     lang, themes, q = b.lang, b.themes, b.open_question
-    if q is None or themes.empty:
+    if q is None or not b.open_answers:
         return []
     blocks: list = [
         Heading(t(lang, "Hvad medarbejderne skriver", "What staff write"), 4, "medarbejdernes-ord"),
