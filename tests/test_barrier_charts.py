@@ -41,11 +41,11 @@ RANKING = [
     ("en_network", "enabler", 0.198, 0.12, 0.28, 3, False, False),
 ]
 BARRIER_ORDER = [
-    "Juridiske kompetencer",
-    "Ressourcer og tid",
+    "Manglende juridiske kompetencer",
+    "Mangel på tid og ressourcer",
     "Ingen struktur for videndeling",
-    "Implementering efter projektet",
-    "Risikovillighed under effektiviseringskrav",  # hidden: last of its group
+    "Resultater når ikke ud i driften",
+    "Effektiviseringskrav hæmmer risikovilje",  # hidden: last of its group
 ]
 ENABLER_ORDER = [
     "Ledelsesopbakning",
@@ -53,7 +53,7 @@ ENABLER_ORDER = [
     "Netværk med kommuner og organisationer",
     "Central enhed eller taskforce",
 ]
-MARKED = {"Juridiske kompetencer", "Ressourcer og tid", "Ledelsesopbakning"}
+MARKED = {"Manglende juridiske kompetencer", "Mangel på tid og ressourcer", "Ledelsesopbakning"}
 
 
 def _ranking(rows=RANKING) -> pd.DataFrame:
@@ -184,7 +184,7 @@ def test_barriers_groups_sorted_with_hidden_last(codebook):
     assert headings["Barrierer"] < ys[0]
     assert ys[len(BARRIER_ORDER) - 1] < headings["Forudsætninger på plads"] < ys[len(BARRIER_ORDER)]
     # The hidden statement has no dot and no number, only the hatched row's words.
-    hidden_y = ys[BARRIER_ORDER.index("Risikovillighed under effektiviseringskrav")]
+    hidden_y = ys[BARRIER_ORDER.index("Effektiviseringskrav hæmmer risikovilje")]
     assert hidden_y not in _dots(ax)
     at_hidden = [t.get_text() for t in ax.texts if t.get_position()[1] == hidden_y]
     assert at_hidden == ["skjult (n < 5)"]
@@ -208,12 +208,12 @@ def test_barriers_alt_names_the_largest_with_danish_numbers(codebook):
     alt = chart.alt
     assert "i 2025" in alt and "95 %-intervaller" in alt
     assert (
-        "Største barrierer, på niveau med hinanden: Juridiske kompetencer 50 % (41–58 %) og Ressourcer og tid "
+        "Største barrierer, på niveau med hinanden: Manglende juridiske kompetencer 50 % (41–58 %) og Mangel på tid og ressourcer "
         "43 % (30–57 %)." in alt
     )
-    assert "Øvrige barrierer: Ingen struktur for videndeling 31 % og Implementering efter projektet 12 %." in alt
+    assert "Øvrige barrierer: Ingen struktur for videndeling 31 % og Resultater når ikke ud i driften 12 %." in alt
     assert "Forudsætningen mest på plads, klart over de øvrige: Ledelsesopbakning 32 % (25–46 %)." in alt
-    assert "Skjult, færre end 5 svar: Risikovillighed under effektiviseringskrav." in alt
+    assert "Skjult, færre end 5 svar: Effektiviseringskrav hæmmer risikovilje." in alt
     assert not re.search(r"\d%", alt) and not re.search(r"\d\.\d", alt)
     texts = _texts(chart)
     assert "50 %" in texts and "12 %" in texts and "100 %" in texts
@@ -224,15 +224,15 @@ def test_barriers_english(codebook):
     chart = charts.plot_barriers(_ranking(), codebook, lang="en")
     ax = chart.figure.axes[0]
     labels = [label for _, label in _rows(ax)]
-    assert labels[:2] == ["Legal competence", "Resources and time"]
+    assert labels[:2] == ["Lack of legal competence", "Lack of time and resources"]
     assert labels[5] == "Management backing"
     texts = _texts(chart)
     assert "Barriers" in texts and "Enablers in place" in texts and "hidden (n < 5)" in texts
     assert "50%" in texts and "50 %" not in texts
     assert "On level with the group's largest" in texts
-    assert "Largest barriers, on level with each other: Legal competence 50% (41–58%)" in chart.alt
+    assert "Largest barriers, on level with each other: Lack of legal competence 50% (41–58%)" in chart.alt
     assert "Enabler most in place, clearly above the others: Management backing 32% (25–46%)." in chart.alt
-    assert "Hidden, fewer than 5 responses: Risk willingness under efficiency targets." in chart.alt
+    assert "Hidden, fewer than 5 responses: Efficiency targets curb risk-taking." in chart.alt
 
 
 def test_barriers_one_clear_largest_and_nothing_published(codebook):
@@ -242,14 +242,14 @@ def test_barriers_one_clear_largest_and_nothing_published(codebook):
         for b, k, s, lo, hi, r, tied, alone in RANKING
     ]
     alt = charts.plot_barriers(_ranking(rows), codebook).alt
-    assert "Største barriere, klart over de øvrige: Juridiske kompetencer 50 % (41–58 %)." in alt
-    assert "Øvrige barrierer: Ressourcer og tid 43 %" in alt
+    assert "Største barriere, klart over de øvrige: Manglende juridiske kompetencer 50 % (41–58 %)." in alt
+    assert "Øvrige barrierer: Mangel på tid og ressourcer 43 %" in alt
     # An empty ranking (no municipal share published): every statement is a hidden row.
     chart = charts.plot_barriers(_ranking([]), codebook)
     ax = chart.figure.axes[0]
     assert [t.get_text() for t in ax.texts].count("skjult (n < 5)") == 9
     assert _dots(ax) == {}
-    assert "Skjult, færre end 5 svar: Juridiske kompetencer" in chart.alt
+    assert "Skjult, færre end 5 svar: Manglende juridiske kompetencer" in chart.alt
 
 
 def test_barriers_reject_a_ranking_of_mixed_kinds_or_waves(codebook):

@@ -38,7 +38,8 @@ NO_TARGET = {
 
 
 def _pct(x, lang: str) -> str:
-    return _share(float(x), lang)
+    """Return a share as "50 %" (Danish) or "50%", the number and sign kept together on one line."""
+    return _share(float(x), lang).replace(" ", "\u00a0")
 
 
 def _bilag(b: Briefing) -> Run:
@@ -305,6 +306,9 @@ def barrier_table_blocks(b: Briefing) -> list:
         and table.loc[table["department"] == config.MERGED_GROUP, "share_high"].isna().all()
     ):
         groups.remove(config.MERGED_GROUP)
+    # A department hidden on every statement (it is in Øvrige forvaltninger) gets no column: the note names it.
+    pooled = [g for g in groups if g in b.departments.codes and table.loc[table["department"] == g, "suppressed"].all()]
+    groups = [g for g in groups if g not in pooled]
     label = {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}
     columns = (Cell(t(lang, "Udsagn", "Statement")), *(Cell(label.get(g, g), style="num") for g in groups))
     rows = []
@@ -320,19 +324,26 @@ def barrier_table_blocks(b: Briefing) -> list:
                     cells.append(Cell(_pct(row["share_high"], lang), style="num"))
             rows.append(tuple(cells))
     members = sorted({m for m in table.loc[table["department"] == config.MERGED_GROUP, "members"] if m})
+    n_barriers = sum(it.kind == "barrier" for it in b.codebook.barriers.items)
     note = t(
         lang,
         "Andel, der i høj eller meget høj grad oplever barrieren eller har forudsætningen på plads (svar 4-5 blandt "
-        f"svar 1-5; »Ved ikke« tæller ikke med), {b.wave}. De første fem er barrierer, de sidste forudsætninger. "
+        f"svar 1-5; »Ved ikke« tæller ikke med), {b.wave}. De første {n_barriers} er barrierer, resten forudsætninger. "
         f"»{hidden_word(lang)}« betyder færre end {b.scores.min_n} svar eller med i Øvrige forvaltninger",
         "Share who to a high or very high degree meet the barrier or have the enabler in place (answers 4-5 among "
-        f"answers 1-5; 'Don't know' does not count), {b.wave}. Barriers first, then enablers. "
+        f"answers 1-5; 'Don't know' does not count), {b.wave}. The first {n_barriers} are barriers, the rest enablers. "
         f"'{hidden_word(lang)}' means fewer than {b.scores.min_n} answers or part of Other departments",
     )
     if members:
         note += t(lang, f" (Øvrige: {', '.join(members)}).", f" (Other: {', '.join(members)}).")
     else:
         note += "."
+    if pooled:
+        note += t(
+            lang,
+            f" {join_names(pooled, lang)} har ingen kolonne: de indgår i Øvrige på alle udsagn.",
+            f" {join_names(pooled, lang)} have no column: they are part of Other on every statement.",
+        )
     intervals = _ci_sentence(b, table)
     return [
         Heading(
@@ -375,45 +386,45 @@ def register_blocks(b: Briefing) -> list:
     ]
     if frame.empty:
         return [*blocks, Paragraph.of(case_sentences(b))]
-    columns = tuple(
-        Cell(x)
-        for x in (
-            t(lang, "Forvaltning", "Department"),
-            t(lang, "Type", "Kind"),
-            t(lang, "Sag", "Case"),
-            t(lang, "Partnere", "Partners"),
-            t(lang, "Start og status", "Start and status"),
-            t(lang, "Værdi og kommuner", "Value and municipalities"),
-        )
+    columns = (
+        Cell(t(lang, "Forv.", "Dept.")),
+        Cell(t(lang, "Type", "Kind")),
+        Cell(t(lang, "Sag og partnere", "Case and partners")),
+        Cell(t(lang, "Start, status, omfang", "Start, status, scale")),
     )
     rows = []
     for r in frame.itertuples():
         title = r.title_en if lang == "en" else r.title_da
         new = t(lang, " (ny)", " (new)") if bool(r.new) else ""
-        start = "" if pd.isna(r.start_year) else f"{int(r.start_year)}, "
-        scale = [] if pd.isna(r.value_kr) else [_kroner(float(r.value_kr), lang)]
+        text = (r.text_en if lang == "en" else r.text_da) or ""
+        if r.partners:
+            text += t(lang, f"\nPartnere: {r.partners}", f"\nPartners: {r.partners}")
+        facts = [] if pd.isna(r.start_year) else [t(lang, f"Start {int(r.start_year)}", f"Started {int(r.start_year)}")]
+        facts.append(register.status_name(r.status, lang))
+        if not pd.isna(r.value_kr):
+            facts.append(_kroner(float(r.value_kr), lang))
         if not pd.isna(r.municipalities):
-            scale.append(t(lang, f"{int(r.municipalities)} kommuner", f"{int(r.municipalities)} municipalities"))
+            facts.append(t(lang, f"{int(r.municipalities)} kommuner", f"{int(r.municipalities)} municipalities"))
         rows.append(
             (
                 Cell(r.department),
                 Cell(register.kind(r.kind).name(lang)),
-                Cell((r.text_en if lang == "en" else r.text_da) or "", strong=title + new),
-                Cell(r.partners or ""),
-                Cell(start + register.status_name(r.status, lang).lower()),
-                Cell("; ".join(scale)),
+                Cell(text, strong=title + new),
+                Cell("\n".join(facts)),
             )
         )
     blocks += [
         Paragraph.of(
             t(
                 lang,
-                f"Sagerne i registret for {b.wave}, som forvaltningerne har beskrevet dem. Tomme felter er ikke oplyst.",
-                f"The cases in the register for {b.wave}, as the departments described them. Empty fields are not "
-                "known.",
+                f"Sagerne i registret for {b.wave}, som forvaltningerne har beskrevet dem. Det, der ikke er oplyst, "
+                "er udeladt.",
+                f"The cases in the register for {b.wave}, as the departments described them. What is not known is "
+                "left out.",
             )
         ),
         Table(columns, tuple(rows), "cases"),
+        *count_blocks(b),
     ]
     blocks += fact_blocks(b)
     opp = opp_opi_per_year(register, b.wave)
@@ -438,6 +449,34 @@ def register_blocks(b: Briefing) -> list:
             ),
         ]
     return blocks
+
+
+def count_blocks(b: Briefing) -> list:
+    """Return the number of cases per kind and department (departments with a case, and the total)."""
+    lang, register = b.lang, b.register
+    counts = case_counts(register, b.wave, b.departments)
+    muni = counts[counts["department"] == config.MUNICIPALITY]
+    depts = counts[(counts["department"] != config.MUNICIPALITY) & (counts["total"] > 0)]
+    if muni.empty or int(muni["total"].iloc[0]) == 0:
+        return []
+    kinds = [c for c in counts.columns if c not in ("department", "total")]
+    columns = (
+        Cell(t(lang, "Type", "Kind")),
+        *(Cell(d, style="num") for d in depts["department"]),
+        Cell(t(lang, "I alt", "Total"), style="num"),
+    )
+    rows = tuple(
+        (
+            Cell(register.kind(k).name(lang)),
+            *(Cell(str(int(v)), style="num") for v in depts[k]),
+            Cell(str(int(muni[k].iloc[0])), style="num"),
+        )
+        for k in kinds
+    )
+    return [
+        Paragraph.of(t(lang, "Antal sager pr. type og forvaltning:", "Number of cases per kind and department:")),
+        Table(columns, rows, "case-counts", keep=True),
+    ]
 
 
 def _kroner(amount: float, lang: str) -> str:
@@ -468,7 +507,7 @@ def fact_blocks(b: Briefing) -> list:
             level = Cell("")
         else:
             score = Cell(
-                f"{format_number(float(r.score), lang, 2)} ({format_interval(r.ci_low, r.ci_high, lang, 2)})",
+                f"{format_number(float(r.score), lang, 2)}\n({format_interval(r.ci_low, r.ci_high, lang, 2)})",
                 style="num",
             )
             level = Cell(b.level_name(r.level) + ("?" if bool(r.level_uncertain) else ""))
@@ -547,7 +586,7 @@ def theme_blocks(b: Briefing) -> list:
         for g in groups:
             row = by.loc[(th.id, g)] if (th.id, g) in by.index else None
             if row is None or pd.isna(row["share"]):
-                cells.append(Cell("< 5" if row is not None else "", style="num hidden"))
+                cells.append(Cell("<\u00a05" if row is not None else "", style="num hidden"))
             else:
                 cells.append(Cell(_pct(row["share"], lang), style="num"))
         rows.append(tuple(cells))
