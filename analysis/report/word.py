@@ -957,6 +957,17 @@ def _pad(cells: tuple[Cell, ...], n: int) -> tuple[Cell, ...]:
     return tuple(cells[:n]) + (Cell(),) * (n - len(cells))
 
 
+def _breakable_words(text: str) -> list[str]:
+    """Return the parts of ``text`` a line may break between: a no-break space ("50\u00a0%") holds its word together.
+
+    Examples
+    --------
+    >>> _breakable_words("50\u00a0% af svarene")
+    ['50\xa0%', 'af', 'svarene']
+    """
+    return re.split(r"[ \t\r\n]+", text.strip()) if text.strip() else []
+
+
 def _column_widths(rows: list[tuple[Cell, ...]], total: int) -> list[int]:
     """Return column widths (EMU) adding up to ``total``, by how much text each column holds.
 
@@ -974,7 +985,7 @@ def _column_widths(rows: list[tuple[Cell, ...]], total: int) -> list[int]:
     weights = []
     for j in range(ncols):
         head = rows[0][j]
-        longest_word = max((len(w) for w in f"{head.strong} {head.text}".split()), default=0)
+        longest_word = max((len(w) for w in _breakable_words(f"{head.strong} {head.text}")), default=0)
         body = [
             max(len(c.strong), *(len(line) for line in c.text.splitlines() or [""])) for c in (r[j] for r in rows[1:])
         ]
@@ -982,7 +993,7 @@ def _column_widths(rows: list[tuple[Cell, ...]], total: int) -> list[int]:
     # No column narrower than its longest word (a code like "ØVRIGE" or a heading like "Kode"
     # broke inside the word): such columns get that width, the others share the rest by weight.
     words = [
-        max((len(w) for r in rows for part in (r[j].strong, r[j].text) for w in part.split()), default=0)
+        max((len(w) for r in rows for part in (r[j].strong, r[j].text) for w in _breakable_words(part)), default=0)
         for j in range(ncols)
     ]
     floor = [int(Cm(0.24)) * n + int(Cm(0.45)) for n in words]  # bold capitals are wide
