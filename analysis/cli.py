@@ -76,25 +76,6 @@ def _check_stop_list(path: Path) -> None:
         raise ParameterError(f"--stop-list {path}: cannot be read ({exc.strerror or exc}).") from None
 
 
-def _score_barriers(survey, *, min_n: int, seed: int, resamples: int):
-    """Return the barrier instrument's shares (``barriers_by_department.csv``), or None when no file has it."""
-    from .stats.barriers import score_barriers
-    from .survey.codebook import load_codebook, load_departments
-
-    codebook = load_codebook()
-    if survey.barriers is None or codebook.barriers is None or not survey.barriers.present.any():
-        return None
-    return score_barriers(
-        survey.respondents,
-        survey.barriers,
-        load_departments(),
-        items=codebook.barriers.items,
-        min_n=min_n,
-        seed=seed,
-        resamples=resamples,
-    )
-
-
 def _response_paths(responses: tuple[str, ...]) -> list[Path]:
     """Return the given response files, or the bundled sample when none are given."""
     return [Path(p) for p in responses] if responses else config.sample_files()
@@ -239,9 +220,11 @@ def score(
     """Score the survey and write the tables (CSV and Excel) to OUT/tables/."""
     from .pipeline.output import atomic_directory, check_tables_folder
     from .pipeline.provenance import build_command_manifest, record_outputs, write_manifest
+    from .stats.barriers import score_survey_barriers
     from .stats.changes import score_changes_to
     from .stats.disclosure import check_min_n
     from .stats.scoring import score_survey
+    from .survey.codebook import load_codebook, load_departments
     from .survey.loading import load_responses
     from .tables.contract import write_tables
     from .tables.excel import write_excel
@@ -258,7 +241,9 @@ def score(
     for warning in survey.quality.warnings:
         click.echo(f"warning: {warning}", err=True)
     scores = score_survey(survey, min_n=min_n, seed=seed, resamples=resamples)  # its answers, not the long frame
-    barriers = _score_barriers(survey, min_n=min_n, seed=seed, resamples=resamples)
+    barriers = score_survey_barriers(
+        survey, load_codebook(), load_departments(), min_n=min_n, seed=seed, resamples=resamples
+    )
     out.mkdir(parents=True, exist_ok=True)
     changes = score_changes_to(scores, max(scores.waves))
     parameters = {

@@ -23,7 +23,8 @@ from .. import config
 from ..config import check_lang
 from ..exceptions import ParameterError
 from ..formatting import format_number, format_share, join_names
-from ..stats.barriers import BarrierScores, rank_barriers, score_barriers
+from ..stats.barriers import BarrierScores, rank_barriers, score_survey_barriers
+from ..stats.cases import fact_and_perception
 from ..stats.changes import score_changes, score_changes_to
 from ..stats.comparisons import compare_departments_to_municipality, compare_values
 from ..stats.disclosure import select_quotes
@@ -89,13 +90,10 @@ class Briefing(NumberedFigures):
     @cached_property
     def barriers(self) -> BarrierScores | None:
         """Return the barrier instrument's shares (:func:`analysis.stats.barriers.score_barriers`), or None without it."""
-        if self.survey.barriers is None or self.codebook.barriers is None or not self.survey.barriers.present.any():
-            return None
-        return score_barriers(
-            self.survey.respondents,
-            self.survey.barriers,
+        return score_survey_barriers(
+            self.survey,
+            self.codebook,
             self.departments,
-            items=self.codebook.barriers.items,
             min_n=self.scores.min_n,
             seed=self.scores.seed,
             resamples=self.scores.resamples,
@@ -116,21 +114,27 @@ class Briefing(NumberedFigures):
         return found[0] if found and self.survey.free_text is not None else None
 
     @cached_property
+    def facts(self) -> pd.DataFrame:
+        """Return each department's innovation score beside its documented cases (:func:`analysis.stats.cases.fact_and_perception`)."""
+        return fact_and_perception(self.register, self.scores, self.wave, value=INNOVATION)
+
+    @cached_property
+    def _wave_free_text(self) -> tuple[pd.DataFrame, FreeText]:
+        """Return the respondents of :attr:`wave` and their free-text answers, rows aligned."""
+        rows = (self.survey.respondents["wave"] == self.wave).to_numpy()
+        free = self.survey.free_text
+        return self.survey.respondents[rows].reset_index(drop=True), FreeText(free.question_ids, free.texts[rows])
+
+    @cached_property
     def themes(self) -> pd.DataFrame:
         """Return the open answers' themes in :attr:`wave` (:func:`analysis.stats.themes.theme_counts`)."""
         q = self.open_question
         if q is None:
             return pd.DataFrame()
-        rows = (self.survey.respondents["wave"] == self.wave).to_numpy()
-        frame = theme_counts(
-            self.survey.respondents[rows].reset_index(drop=True),
-            FreeText(self.survey.free_text.question_ids, self.survey.free_text.texts[rows]),
-            q.id,
-            q.keywords(),
-            departments_order=self.departments.codes,
-            min_n=self.scores.min_n,
+        respondents, free = self._wave_free_text
+        return theme_counts(
+            respondents, free, q.id, q.keywords(), departments_order=self.departments.codes, min_n=self.scores.min_n
         )
-        return frame
 
     @property
     def open_answers(self) -> int:
@@ -147,9 +151,7 @@ class Briefing(NumberedFigures):
         q = self.open_question
         if not self.quotes or q is None:
             return pd.DataFrame(columns=["wave", "department", "theme", "quote", "redacted"])
-        rows = (self.survey.respondents["wave"] == self.wave).to_numpy()
-        respondents = self.survey.respondents[rows].reset_index(drop=True)
-        free = FreeText(self.survey.free_text.question_ids, self.survey.free_text.texts[rows])
+        respondents, free = self._wave_free_text
         keywords = q.keywords()
         coded = code_themes(free.answers(q.id), keywords)
         return select_quotes(

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import config
 from ..formatting import format_interval, format_number, join_names
 from ..formatting import format_share as _share
-from ..stats.cases import case_counts, fact_and_perception, new_cases, opp_opi_per_year, register_frame
+from ..stats.cases import case_counts, new_cases, opp_opi_per_year, register_frame
 from ..words import count_text, hidden_word, t
 from .briefing import INNOVATION
 from .texts import Run
@@ -40,6 +40,13 @@ NO_TARGET = {
 def _pct(x, lang: str) -> str:
     """Return a share as "50 %" (Danish) or "50%", the number and sign kept together on one line."""
     return _share(float(x), lang).replace(" ", "\u00a0")
+
+
+def _group_label(group: str, lang: str) -> str:
+    """Return a table's column label for a group: the department code, "Øvrige" or "Kommunen"."""
+    return {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}.get(
+        group, group
+    )
 
 
 def _bilag(b: Briefing) -> Run:
@@ -199,7 +206,7 @@ def case_sentences(b: Briefing) -> str:
 def fact_sentence(b: Briefing) -> str:
     """Return the self-assessment beside the documented cases, stated carefully (a register is no sample)."""
     lang = b.lang
-    fp = fact_and_perception(b.register, b.scores, b.wave, value=INNOVATION)
+    fp = b.facts
     fp = fp[fp["pattern"] != "hidden"]
     both = fp[(fp["cases"] > 0) & (fp["level"].astype("Float64") >= 4)]
     high_none = fp[fp["pattern"] == "high_no_case"]
@@ -248,14 +255,10 @@ def fact_sentence(b: Briefing) -> str:
 
 def theme_sentences(b: Briefing) -> str:
     """Return what staff say would help: how many answered, the most mentioned themes; '' without answers."""
-    lang, themes, q = b.lang, b.themes, b.open_question
-    if q is None or themes.empty:
+    lang, q, answers = b.lang, b.open_question, b.open_answers
+    if q is None or not answers:
         return ""
-    muni = themes[themes["department"] == config.MUNICIPALITY]
-    answers = pd.to_numeric(muni["answers"], errors="coerce").max()
-    if pd.isna(answers) or int(answers) == 0:
-        return ""
-    answers = int(answers)
+    muni = b.themes[b.themes["department"] == config.MUNICIPALITY]
     respondents = int((b.survey.respondents["wave"] == b.wave).sum())
     names = {th.id: _lower_first(th.name(lang)) for th in q.themes}
     shown = muni[muni["share"].notna()].sort_values("share", ascending=False, kind="stable")
@@ -309,8 +312,7 @@ def barrier_table_blocks(b: Briefing) -> list:
     # A department hidden on every statement (it is in Øvrige forvaltninger) gets no column: the note names it.
     pooled = [g for g in groups if g in b.departments.codes and table.loc[table["department"] == g, "suppressed"].all()]
     groups = [g for g in groups if g not in pooled]
-    label = {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}
-    columns = (Cell(t(lang, "Udsagn", "Statement")), *(Cell(label.get(g, g), style="num") for g in groups))
+    columns = (Cell(t(lang, "Udsagn", "Statement")), *(Cell(_group_label(g, lang), style="num") for g in groups))
     rows = []
     by = table.set_index(["barrier", "department"])
     for kind in ("barrier", "enabler"):
@@ -492,7 +494,7 @@ def _kroner(amount: float, lang: str) -> str:
 def fact_blocks(b: Briefing) -> list:
     """Return each department's innovation score beside its documented cases ("fact and perception")."""
     lang = b.lang
-    fp = fact_and_perception(b.register, b.scores, b.wave, value=INNOVATION)
+    fp = b.facts
     names = b.group_names(INNOVATION)
     pattern = {
         "high_no_case": t(lang, "højt uden sag", "high, no case"),
@@ -578,7 +580,6 @@ def theme_blocks(b: Briefing) -> list:
         g for g in [config.MUNICIPALITY, *b.departments.codes, config.MERGED_GROUP] if g in set(themes["department"])
     ]
     groups = [g for g in groups if not themes.loc[themes["department"] == g, "suppressed"].astype(bool).all()]
-    label = {config.MERGED_GROUP: t(lang, "Øvrige", "Other"), config.MUNICIPALITY: t(lang, "Kommunen", "City")}
     by = themes.set_index(["theme", "department"])
     rows = []
     for th in q.themes:
@@ -599,7 +600,7 @@ def theme_blocks(b: Briefing) -> list:
     rows.append(tuple(answers_row))
     blocks.append(
         Table(
-            (Cell(t(lang, "Tema", "Theme")), *(Cell(label.get(g, g), style="num") for g in groups)),
+            (Cell(t(lang, "Tema", "Theme")), *(Cell(_group_label(g, lang), style="num") for g in groups)),
             tuple(rows),
             "themes",
             keep=True,
@@ -612,7 +613,7 @@ def theme_blocks(b: Briefing) -> list:
             (
                 Run(f"{names.get(r.theme, r.theme)}: ", bold=True),
                 Run(f"»{r.quote}«" if lang == "da" else f"“{r.quote}”"),
-                Run(f" ({label.get(r.department, r.department)})"),
+                Run(f" ({_group_label(r.department, lang)})"),
             )
             for r in quotes.itertuples()
         )

@@ -418,6 +418,35 @@ def _stratum_reps(own: dict[str, _Group], code: str, members: list[str], k: int)
     return _ratio(high, valid)
 
 
+def score_survey_barriers(
+    survey,
+    codebook,
+    departments,
+    *,
+    min_n: int = config.DEFAULT_MIN_N,
+    seed: int = config.DEFAULT_SEED,
+    resamples: int = config.DEFAULT_RESAMPLES,
+    confidence: float = config.CONFIDENCE,
+) -> BarrierScores | None:
+    """Return :func:`score_barriers` of a loaded survey, or None when no file has the barrier instrument.
+
+    ``survey`` is a :class:`~analysis.survey.loading.Survey` (its ``respondents`` and ``barriers``);
+    ``codebook`` gives the statements' kinds.
+    """
+    if survey.barriers is None or codebook.barriers is None or not survey.barriers.present.any():
+        return None
+    return score_barriers(
+        survey.respondents,
+        survey.barriers,
+        departments,
+        items=codebook.barriers.items,
+        min_n=min_n,
+        seed=seed,
+        resamples=resamples,
+        confidence=confidence,
+    )
+
+
 def rank_barriers(barrier_scores: BarrierScores, wave: int, kind: str | None = "barrier") -> pd.DataFrame:
     """Return the municipality's ranking of the items of one kind, and which are clearly ahead.
 

@@ -486,14 +486,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise CodebookError(f"{src}: expected a mapping with 'version', 'scale' and 'values'.")
     version = str(_require(doc, "version", src, (str, int, float)))
     scale = _require(doc, "scale", src, dict)
-    levels_raw = _require(scale, "levels", f"{src}: scale", list)
-    levels: dict[int, tuple[str, str]] = {}
-    for k, lv in enumerate(levels_raw):
-        where = f"{src}: scale.levels[{k}]"
-        code = _require(lv, "code", where, int)
-        levels[code] = (_require(lv, "name_da", where), _require(lv, "name_en", where))
-    if tuple(sorted(levels)) != _LEVEL_CODES:
-        raise CodebookError(f"{src}: scale.levels must have the codes 1-5, found {sorted(levels)}.")
+    levels = _levels(scale, f"{src}: scale")
     dk = _require(_require(scale, "dont_know", f"{src}: scale", dict), "code", f"{src}: scale.dont_know", int)
     na = _require(_require(scale, "not_applicable", f"{src}: scale", dict), "code", f"{src}: scale.not_applicable", int)
     if dk in levels or na in levels or dk == na:
@@ -605,20 +598,7 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
                 "'barriers' section. Add it, or set 'instrument: maturity'."
             )
 
-    answer_lookup: dict[str, int] = {}
-    for code, (da, en) in levels.items():
-        for key in (da, en):
-            answer_lookup[normalise_label(key)] = code
-    dk_entry, na_entry = scale["dont_know"], scale["not_applicable"]
-    for entry, code in ((dk_entry, dk), (na_entry, na)):
-        for key in (entry.get("name_da", ""), entry.get("name_en", "")):
-            if key:
-                answer_lookup[normalise_label(key)] = code
-    # Common spellings survey tools use for the two non-level answers.
-    for key in ("vedikke", "ved ikke/ønsker ikke at svare", "dontknow", "don't know", "dk"):
-        answer_lookup.setdefault(normalise_label(key), dk)
-    for key in ("ikkerelevant", "irrelevant", "n/a", "notapplicable"):
-        answer_lookup.setdefault(normalise_label(key), na)
+    answer_lookup = _answer_lookup(levels, (scale["dont_know"], dk), (scale["not_applicable"], na))
 
     return Codebook(
         version=version,
@@ -650,6 +630,27 @@ def _levels(raw: Any, where: str) -> dict[int, tuple[str, str]]:
     return levels
 
 
+def _answer_lookup(levels: dict[int, tuple[str, str]], dont_know: tuple, not_applicable: tuple) -> dict[str, int]:
+    """Return normalised answer text -> code for a scale: its level names, its two non-level answers
+    (each ``(entry, code)``; an absent one as ``(None, None)``) and the spellings survey tools use for them."""
+    lookup: dict[str, int] = {}
+    for code, names in levels.items():
+        for name in names:
+            lookup[normalise_label(name)] = code
+    for entry, code in (dont_know, not_applicable):
+        if entry is not None:
+            for key in (entry.get("name_da", ""), entry.get("name_en", "")):
+                if key:
+                    lookup[normalise_label(key)] = code
+    # Common spellings survey tools use for the two non-level answers.
+    for key in ("vedikke", "ved ikke/ønsker ikke at svare", "dontknow", "don't know", "dk"):
+        lookup.setdefault(normalise_label(key), dont_know[1])
+    if not_applicable[1] is not None:
+        for key in ("ikkerelevant", "irrelevant", "n/a", "notapplicable"):
+            lookup.setdefault(normalise_label(key), not_applicable[1])
+    return lookup
+
+
 def _texts(raw: Any, where: str, key: str) -> tuple[str, ...]:
     """Return a list of texts under ``key`` (aliases, keywords), or raise when it is not a list."""
     found = raw.get(key) or []
@@ -673,17 +674,7 @@ def _barriers(raw: Any, where: str, entry) -> Barriers | None:
         raise CodebookError(
             f"{where}.scale: the codes of 'Ved ikke' and 'Ikke relevant' must differ from 1-5 and each other."
         )
-    lookup: dict[str, int] = {}
-    for code, names in levels.items():
-        for name in names:
-            lookup[normalise_label(name)] = code
-    for extra, code in ((scale_raw["dont_know"], dk), (na_raw, na)):
-        if extra is not None:
-            for key in (extra.get("name_da", ""), extra.get("name_en", "")):
-                if key:
-                    lookup[normalise_label(key)] = code
-    for key in ("vedikke", "ved ikke/ønsker ikke at svare", "dontknow", "don't know", "dk"):
-        lookup.setdefault(normalise_label(key), dk)
+    lookup = _answer_lookup(levels, (scale_raw["dont_know"], dk), (na_raw, na))
     items_raw = raw.get("items")
     if not items_raw or not isinstance(items_raw, list):
         raise CodebookError(f"{where}: has no items. The instrument needs at least one statement.")

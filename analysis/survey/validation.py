@@ -90,7 +90,7 @@ def _used(codes: np.ndarray, n: int) -> np.ndarray:
     return np.flatnonzero(np.bincount(codes.ravel(), minlength=n))
 
 
-def _answer_code(raw: object, codebook, codes_allowed: set[int]) -> int:
+def _answer_code(raw: object, scale, codes_allowed: set[int]) -> int:
     """Return the answer code of one distinct raw cell: a code, ``BLANK`` or ``_INVALID``.
 
     Numbers are checked here before ``parse_answer``: its matching drops '.', '-' and spaces,
@@ -101,7 +101,7 @@ def _answer_code(raw: object, codebook, codes_allowed: set[int]) -> int:
         number = float(text.replace(",", "."))
         return int(number) if number.is_integer() and int(number) in codes_allowed else _INVALID
     try:
-        parsed = codebook.parse_answer(raw)
+        parsed = scale.parse_answer(raw)
     except ValueError:
         return _INVALID
     return BLANK if parsed is None else parsed
